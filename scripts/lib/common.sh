@@ -1,0 +1,63 @@
+# Shared helpers for the scripts in this folder. Source it: . "$(dirname "$0")/lib/common.sh"
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Prints the major version of the JDK at $1 (a JAVA_HOME), or nothing when it is not a JDK.
+jdk_major() {
+  local home="$1"
+  [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
+  local line
+  line="$("$home/bin/java" -XshowSettings:properties -version 2>&1 | grep -m1 'java.specification.version' || true)"
+  line="${line##*= }"
+  case "$line" in 1.*) echo "${line#1.}" ;; *) echo "$line" ;; esac
+}
+
+# Finds a JDK >= 21: JAVA_HOME first, then /usr/lib/jvm/*; exports JAVA_HOME and PATH or stops with a clear message.
+require_jdk21() {
+  local candidates=() home major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for home in /usr/lib/jvm/*; do [ -d "$home" ] && candidates+=("$home"); done
+  for home in "${candidates[@]}"; do
+    major="$(jdk_major "$home")"
+    if [ -n "$major" ] && [ "$major" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$home"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "error: no JDK 21 or newer found (looked at JAVA_HOME=${JAVA_HOME:-<unset>} and /usr/lib/jvm/*)." >&2
+  echo "       Install one (for example: apt-get install -y openjdk-21-jdk-headless, or Temurin 21+)" >&2
+  echo "       or point JAVA_HOME at it, then run this command again." >&2
+  exit 1
+}
+
+require_maven() {
+  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) not found; install it (apt-get install -y maven)." >&2; exit 1; }
+}
+
+# Chromium for Playwright: Playwright cannot download browsers here, so we use Debian's package.
+require_chromium() {
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  if [ -n "${GW_CHROMIUM_PATH:-}" ] && [ -x "$GW_CHROMIUM_PATH" ]; then return 0; fi
+  if [ -x /usr/bin/chromium ]; then export GW_CHROMIUM_PATH=/usr/bin/chromium; return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium is missing: installing Debian's chromium package..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || { echo "error: apt-get could not install chromium." >&2; exit 1; }
+    export GW_CHROMIUM_PATH=/usr/bin/chromium
+    return 0
+  fi
+  echo "error: Chromium not found at /usr/bin/chromium and this is not root, so it cannot be installed here." >&2
+  echo "       Run: sudo apt-get install -y chromium   (or set GW_CHROMIUM_PATH to a Chromium binary)" >&2
+  exit 1
+}
+
+# Builds (without tests) when a module's classes are missing, and prints a classpath file for module $1 (test scope).
+module_classpath() {
+  local module="$1" out="$ROOT/$1/target/classpath.txt"
+  if [ ! -f "$out" ] || [ "$ROOT/$1/pom.xml" -nt "$out" ] || [ "$ROOT/pom.xml" -nt "$out" ]; then
+    (cd "$ROOT" && mvn -B -q -pl "$module" -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >/dev/null)
+  fi
+  echo "$ROOT/$module/target/classes:$ROOT/$module/target/test-classes:$(cat "$out")"
+}
