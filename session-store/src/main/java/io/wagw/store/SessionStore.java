@@ -1,0 +1,113 @@
+package io.wagw.store;
+
+import io.wagw.store.apikey.ApiKeys;
+import io.wagw.store.db.Postgres;
+import io.wagw.store.lease.Leases;
+import io.wagw.store.message.Messages;
+import io.wagw.store.session.Sessions;
+import io.wagw.store.snapshot.AuthSnapshots;
+import io.wagw.store.snapshot.MasterKeyring;
+import io.wagw.store.snapshot.SnapshotCipher;
+import io.wagw.store.tenant.Tenants;
+import io.wagw.store.usage.Usage;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/**
+ * The session store of one node: PostgreSQL (embedded or external), migrated, with one service per
+ * kind of record. Nothing outside this module talks SQL.
+ */
+public final class SessionStore implements AutoCloseable {
+    private final Postgres postgres;
+    private final MasterKeyring keyring;
+    private final Tenants tenants;
+    private final Sessions sessions;
+    private final Leases leases;
+    private final AuthSnapshots snapshots;
+    private final Messages messages;
+    private final Usage usage;
+    private final ApiKeys apiKeys;
+
+    private SessionStore(Postgres postgres, MasterKeyring keyring) {
+        this.postgres = postgres;
+        this.keyring = keyring;
+        Jdbi jdbi = Jdbi.create(postgres.dataSource())
+                .installPlugin(new SqlObjectPlugin())
+                .installPlugin(new PostgresPlugin());
+        this.tenants = new Tenants(jdbi);
+        this.sessions = new Sessions(jdbi);
+        this.leases = new Leases(jdbi);
+        this.snapshots = new AuthSnapshots(jdbi, new SnapshotCipher(keyring));
+        this.messages = new Messages(jdbi);
+        this.usage = new Usage(jdbi);
+        this.apiKeys = new ApiKeys(jdbi);
+    }
+
+    /** Loads the master key (failing fast on a bad key file), then starts and migrates PostgreSQL. */
+    public static SessionStore open(StoreConfig config) {
+        MasterKeyring keyring = config.masterKeyFile()
+                .map(MasterKeyring::load)
+                .orElseGet(() -> MasterKeyring.loadOrCreate(config.dataDir()));
+        return new SessionStore(Postgres.start(config), keyring);
+    }
+
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
+    public AuthSnapshots snapshots() {
+        return snapshots;
+    }
+
+    public Messages messages() {
+        return messages;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    /** Id of the master key new snapshots are encrypted with. */
+    public String masterKeyId() {
+        return keyring.currentKeyId();
+    }
+
+    public boolean embedded() {
+        return postgres.embedded();
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    public int schemaVersion() {
+        return postgres.schemaVersion();
+    }
+
+    /** Whether the database answers right now. */
+    public boolean reachable() {
+        try (var c = postgres.dataSource().getConnection()) {
+            return c.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        postgres.close();
+    }
+}

@@ -1,0 +1,56 @@
+package io.wagw.store.session;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterRowMapper(SessionRowMapper.class)
+interface SessionDao {
+    String COLUMNS = """
+            s.id, t.slug AS tenant, s.name, s.status, s.status_reason, s.config::text AS config,
+            s.me_id, s.me_push_name, s.created_at, s.updated_at
+            """;
+
+    @SqlQuery("""
+            WITH inserted AS (
+                INSERT INTO sessions (tenant_id, name, config)
+                VALUES (:tenantId, :name, CAST(:config AS jsonb))
+                ON CONFLICT (name) DO NOTHING
+                RETURNING *
+            )
+            SELECT s.id, t.slug AS tenant, s.name, s.status, s.status_reason, s.config::text AS config,
+                   s.me_id, s.me_push_name, s.created_at, s.updated_at
+            FROM inserted s JOIN tenants t ON t.id = s.tenant_id
+            """)
+    Optional<Session> insert(@Bind("tenantId") long tenantId, @Bind("name") String name, @Bind("config") String configJson);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.name = :name")
+    Optional<Session> find(@Bind("name") String name);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = :tenant ORDER BY s.name")
+    List<Session> listByTenant(@Bind("tenant") String tenant);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.name")
+    List<Session> listAll();
+
+    @SqlUpdate("UPDATE sessions SET config = CAST(:config AS jsonb), updated_at = clock_timestamp() WHERE name = :name")
+    int updateConfig(@Bind("name") String name, @Bind("config") String configJson);
+
+    @SqlUpdate("""
+            UPDATE sessions SET status = :status, status_reason = :reason, updated_at = clock_timestamp()
+            WHERE id = :id
+            """)
+    int updateStatus(@Bind("id") long id, @Bind("status") SessionStatus status, @Bind("reason") String reason);
+
+    @SqlUpdate("""
+            UPDATE sessions SET me_id = :meId, me_push_name = :pushName, updated_at = clock_timestamp()
+            WHERE id = :id
+            """)
+    int updateMe(@Bind("id") long id, @Bind("meId") String meId, @Bind("pushName") String pushName);
+
+    @SqlUpdate("DELETE FROM sessions WHERE name = :name")
+    int delete(@Bind("name") String name);
+}
