@@ -16,14 +16,16 @@ interface LeaseDao {
     }
 
     // The conditional upsert is atomic: a concurrent acquirer waits for the row lock and re-checks the
-    // WHERE against the winner's version, so only one of them gets a row back.
+    // WHERE against the winner's version, so only one of them gets a row back. Times are taken after
+    // the lock wait (clock_timestamp(), not excluded.*), so acquired_at is never before a fenced write
+    // that committed first.
     @SqlQuery("""
             INSERT INTO session_leases AS l (session_id, owner_node, epoch, acquired_at, expires_at)
             SELECT s.id, :node, 1, clock_timestamp(), clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
             FROM sessions s WHERE s.name = :session
             ON CONFLICT (session_id) DO UPDATE
-               SET owner_node = excluded.owner_node, epoch = l.epoch + 1,
-                   acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+               SET owner_node = excluded.owner_node, epoch = l.epoch + 1, acquired_at = clock_timestamp(),
+                   expires_at = clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
              WHERE l.owner_node IS NULL OR l.expires_at <= clock_timestamp()
             RETURNING :session AS session, owner_node, epoch, acquired_at, expires_at
             """)

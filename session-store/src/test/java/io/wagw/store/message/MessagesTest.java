@@ -1,0 +1,137 @@
+package io.wagw.store.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.TestStore;
+import io.wagw.store.lease.SessionLease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+    private static final String CHAT = "77011234567@c.us";
+    private final SessionStore store = TestStore.get();
+    private String session;
+    private SessionLease lease;
+
+    @BeforeEach
+    void leaseASession() {
+        String tenant = TestStore.unique("msg");
+        session = TestStore.unique("msg");
+        store.tenants().create(tenant, "Messages tenant", "free");
+        store.sessions().create(tenant, session, Map.of());
+        lease = store.leases().acquire(session, "node-a", Duration.ofSeconds(30)).orElseThrow();
+    }
+
+    @Test
+    void anInboundMessageIsStoredOnceEvenWhenRedelivered() {
+        String waId = "false_" + CHAT + "_3EB0C767D26A1D8F";
+        var first = store.messages().recordInbound(session, CHAT, waId, "Hello, are you open today?", Instant.now());
+        var again = store.messages().recordInbound(session, CHAT, waId, "Hello, are you open today?", Instant.now());
+        assertThat(first).isPresent();
+        assertThat(first.get().direction()).isEqualTo(Message.Direction.in);
+        assertThat(first.get().status()).isEqualTo(MessageStatus.received);
+        assertThat(again).as("duplicate").isEmpty();
+        assertThat(store.messages().recent(session, CHAT, 10)).hasSize(1);
+    }
+
+    @Test
+    void concurrentRedeliveriesStoreExactlyOneRow() throws Exception {
+        String waId = "false_" + CHAT + "_RACE";
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Callable<Boolean> task = () -> store.messages().recordInbound(session, CHAT, waId, "hi", null).isPresent();
+                results.add(pool.submit(task));
+            }
+            int inserted = 0;
+            for (var r : results) {
+                inserted += r.get() ? 1 : 0;
+            }
+            assertThat(inserted).isEqualTo(1);
+        }
+        assertThat(store.messages().recent(session, CHAT, 100)).hasSize(1);
+    }
+
+    @Test
+    void theSameWhatsAppIdInAnotherSessionIsADifferentMessage() {
+        String other = TestStore.unique("msg");
+        store.sessions().create(store.sessions().get(session).tenant(), other, Map.of());
+        String waId = "false_" + CHAT + "_SAME";
+        assertThat(store.messages().recordInbound(session, CHAT, waId, "a", null)).isPresent();
+        assertThat(store.messages().recordInbound(other, CHAT, waId, "a", null)).isPresent();
+    }
+
+    @Test
+    void anOutboundMessageIsRecordedBeforeAndAfterSendingAndAcksOnlyMoveForward() {
+        var pending = store.messages().recordOutbound(lease, CHAT, "We are open 9-18.");
+        assertThat(pending.status()).isEqualTo(MessageStatus.pending);
+        assertThat(pending.waMessageId()).isNull();
+        assertThat(pending.epoch()).isEqualTo(lease.epoch());
+
+        String waId = "true_" + CHAT + "_ABC";
+        var sent = store.messages().markSent(lease, pending.id(), waId, 1, Instant.now());
+        assertThat(sent.status()).isEqualTo(MessageStatus.sent);
+        assertThat(sent.ack()).isEqualTo(1);
+
+        assertThat(store.messages().updateAck(lease, waId, 3)).get().extracting(Message::ack).isEqualTo(3);
+        assertThat(store.messages().updateAck(lease, waId, 2)).as("older ack").isEmpty();
+        assertThat(store.messages().byWaId(session, waId)).get().extracting(Message::ack).isEqualTo(3);
+    }
+
+    @Test
+    void aFailedSendIsRecordedAsFailed() {
+        var pending = store.messages().recordOutbound(lease, CHAT, "hello");
+        var failed = store.messages().markFailed(lease, pending.id(), "send timed out");
+        assertThat(failed.status()).isEqualTo(MessageStatus.failed);
+        assertThat(failed.ack()).isEqualTo(-1);
+        assertThatThrownBy(() -> store.messages().markFailed(lease, pending.id(), "again"))
+                .isInstanceOf(StoreException.InvalidState.class);
+    }
+
+    @Test
+    void outboundWritesAreFencedByTheLease() {
+        var pending = store.messages().recordOutbound(lease, CHAT, "hello");
+        store.leases().release(lease);
+        store.leases().acquire(session, "node-b", Duration.ofSeconds(30)).orElseThrow();
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, "from the old owner"))
+                .isInstanceOf(StoreException.StaleEpoch.class);
+        assertThatThrownBy(() -> store.messages().markSent(lease, pending.id(), "true_" + CHAT + "_X", 1, null))
+                .isInstanceOf(StoreException.StaleEpoch.class);
+        assertThat(store.messages().recent(session, CHAT, 10)).singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.pending));
+    }
+
+    @Test
+    void badInputIsRefusedAndNothingIsWritten() {
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, "12345", "hi"))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("chatId"));
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, ""))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, "x".repeat(70_000)))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
+        assertThatThrownBy(() -> store.messages().recordInbound("unknown-session-x", CHAT, "false_x", "hi", null))
+                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("session"));
+        assertThatThrownBy(() -> store.messages().recent(session, CHAT, 0))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("limit"));
+        assertThatThrownBy(() -> store.messages().updateAck(lease, "true_x", 9))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("ack"));
+        assertThat(store.messages().recent(session, CHAT, 10)).isEmpty();
+    }
+
+    @Test
+    void aChatIdIsNotEchoedInErrors() {
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, "77011234567@x.us", "hi"))
+                .hasMessageNotContaining("77011234567");
+    }
+}
