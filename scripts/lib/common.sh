@@ -53,11 +53,10 @@ require_chromium() {
   exit 1
 }
 
-# Builds (without tests) when a module's classes are missing, and prints a classpath file for module $1 (test scope).
+# Compiles module $1 (and the modules it depends on, main and test code) and prints its test-scope classpath.
 module_classpath() {
-  local module="$1" out="$ROOT/$1/target/classpath.txt"
-  if [ ! -f "$out" ] || [ "$ROOT/$1/pom.xml" -nt "$out" ] || [ "$ROOT/pom.xml" -nt "$out" ]; then
-    (cd "$ROOT" && mvn -B -q -pl "$module" -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >/dev/null)
-  fi
-  echo "$ROOT/$module/target/classes:$ROOT/$module/target/test-classes:$(cat "$out")"
+  local module="$1" out="$ROOT/$1/target/run-classpath.txt"
+  (cd "$ROOT" && mvn -B -q -pl "$module" -am test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$out" -Dmdep.includeScope=test) >&2
+  echo "$ROOT/$module/target/test-classes:$ROOT/$module/target/classes:$(cat "$out")"
 }

@@ -1,0 +1,98 @@
+package io.wagw.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigTest {
+
+    @Test
+    void defaultsGiveAWorkingSingleNodeWithTheEmbeddedDatabase() {
+        var c = NodeConfig.fromEnv(Map.of("GW_NODE_ID", "node-1"));
+        assertThat(c.nodeId()).isEqualTo("node-1");
+        assertThat(c.httpPort()).isEqualTo(3000);
+        assertThat(c.dbUrl()).isEmpty();
+        assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(c.waUrl().toString()).isEqualTo("https://web.whatsapp.com");
+        assertThat(c.realWhatsApp()).isTrue();
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.clusterMembers()).isEmpty();
+        assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.1:3000");
+        assertThat(c.storeConfig().dbUrl()).isEmpty();
+    }
+
+    @Test
+    void everySettingIsRead() {
+        var c = NodeConfig.fromEnv(Map.ofEntries(
+                Map.entry("GW_NODE_ID", "vps-2"),
+                Map.entry("GW_HTTP_HOST", "127.0.0.2"),
+                Map.entry("GW_HTTP_PORT", "8080"),
+                Map.entry("GW_DATA_DIR", "/tmp/gw-data"),
+                Map.entry("GW_DB_URL", "postgres://gw:s%40cret@db.internal:5433/gateway?sslmode=require"),
+                Map.entry("GW_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2"),
+                Map.entry("GW_WA_URL", "http://127.0.0.1:7070"),
+                Map.entry("GW_MAX_SESSIONS", "40"),
+                Map.entry("GW_SESSIONS_PER_BROWSER", "10"),
+                Map.entry("GW_ADMIN_API_KEY", "an-admin-key-of-enough-length"),
+                Map.entry("GW_LEASE_TTL_SECONDS", "10"),
+                Map.entry("GW_LOG_LEVEL", "debug")));
+        assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.2:8080");
+        assertThat(c.dbUrl()).contains("jdbc:postgresql://db.internal:5433/gateway?sslmode=require");
+        assertThat(c.dbUser()).contains("gw");
+        assertThat(c.dbPassword()).contains("s@cret");
+        assertThat(c.clusterMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2");
+        assertThat(c.realWhatsApp()).isFalse();
+        assertThat(c.maxSessions()).isEqualTo(40);
+        assertThat(c.sessionsPerBrowser()).isEqualTo(10);
+        assertThat(c.adminApiKey()).contains("an-admin-key-of-enough-length");
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.logLevel()).isEqualTo("DEBUG");
+        assertThat(c.storeConfig().dbUser()).isEqualTo(Optional.of("gw"));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceNamingTheVariableAndTheAcceptedValues() {
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of(
+                "GW_HTTP_PORT", "70000",
+                "GW_MAX_SESSIONS", "many",
+                "GW_DB_URL", "mysql://x/y",
+                "GW_WA_URL", "ftp://example.com",
+                "GW_LEASE_TTL_SECONDS", "60",
+                "GW_LOG_LEVEL", "LOUD",
+                "GW_ADMIN_API_KEY", "short",
+                "GW_MASTER_KEY_FILE", "/nonexistent/master.key",
+                "GW_MAX_SESION", "3")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(9);
+                    assertThat(e.getMessage())
+                            .contains("GW_HTTP_PORT=70000 is out of range: expected an integer from 1 to 65535")
+                            .contains("GW_MAX_SESSIONS=many is not an integer")
+                            .contains("GW_DB_URL is invalid: expected jdbc:postgresql://")
+                            .contains("GW_WA_URL=ftp://example.com is invalid")
+                            .contains("GW_LEASE_TTL_SECONDS=60 is out of range: expected an integer from 3 to 15")
+                            .contains("GW_LOG_LEVEL=LOUD is invalid: expected one of [DEBUG, ERROR, INFO, TRACE, WARN]")
+                            .contains("GW_ADMIN_API_KEY must be 24-200")
+                            .contains("GW_MASTER_KEY_FILE=/nonexistent/master.key is not a readable file")
+                            .contains("GW_MAX_SESION is not a known setting");
+                });
+    }
+
+    @Test
+    void badIdentifiersAndListsAreRefused() {
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_NODE_ID", "node 1", "GW_CLUSTER_MEMBERS", "a:1,b c")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("GW_NODE_ID=node 1 is invalid"))
+                        .anySatisfy(p -> assertThat(p).startsWith("GW_CLUSTER_MEMBERS contains 'b c'")));
+    }
+
+    @Test
+    void variablesWithoutThePrefixAreIgnored() {
+        var c = NodeConfig.fromEnv(Map.of("PATH", "/usr/bin", "HOME", "/root", "GW_NODE_ID", "n"));
+        assertThat(c.nodeId()).isEqualTo("n");
+    }
+}
