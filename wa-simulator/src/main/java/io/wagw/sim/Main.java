@@ -5,6 +5,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Named so that it never shadows the logging set-up of a program that embeds the simulator.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "wa-simulator-logback.xml");
+    }
     SimulatorOptions options;
     try {
       options = SimulatorOptions.parse(args, SimulatorOptions.defaults().withHost("0.0.0.0").withPort(7070));
