@@ -48,6 +48,19 @@ public final class AuthSnapshots {
         });
     }
 
+    /**
+     * Deletes every snapshot of the session (after WhatsApp logged the device out they can never log in
+     * again); fenced by the lease.
+     *
+     * @return how many were deleted
+     */
+    public int discard(SessionLease lease) {
+        return jdbi.inTransaction(h -> {
+            long sessionId = Leases.fence(h, lease);
+            return h.attach(SnapshotDao.class).prune(sessionId, 0);
+        });
+    }
+
     /** The newest snapshot, decrypted; fails loudly when it was tampered with or the key is wrong. */
     public Optional<AuthSnapshot> latest(String session) {
         Validation.sessionName(session);

@@ -95,6 +95,17 @@ class AuthSnapshotsTest {
     }
 
     @Test
+    void discardingIsFencedAndRemovesEverySnapshot() {
+        store.snapshots().save(lease, "a".getBytes(StandardCharsets.UTF_8));
+        store.snapshots().save(lease, "b".getBytes(StandardCharsets.UTF_8));
+        var stale = new SessionLease(session, "node-z", lease.epoch(), lease.acquiredAt(), lease.expiresAt());
+        assertThatThrownBy(() -> store.snapshots().discard(stale)).isInstanceOf(StoreException.StaleEpoch.class);
+        assertThat(store.snapshots().list(session)).hasSize(2);
+        assertThat(store.snapshots().discard(lease)).isEqualTo(2);
+        assertThat(store.snapshots().latest(session)).isEmpty();
+    }
+
+    @Test
     void badInputIsRefused() {
         assertThatThrownBy(() -> store.snapshots().save(lease, new byte[0]))
                 .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("state"));

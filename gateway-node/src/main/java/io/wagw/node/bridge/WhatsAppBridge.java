@@ -1,0 +1,152 @@
+package io.wagw.node.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java half of the WhatsApp Web bridge: installs {@code bridge.js} into a context, turns its JSON
+ * events into {@link BridgeEvent}s and drives the page. Every WhatsApp-specific detail on the Java side
+ * lives here, so a WhatsApp Web update is a fix in this class and {@code bridge.js}. All methods must
+ * run on the browser thread that owns the page.
+ */
+public final class WhatsAppBridge {
+    private static final Logger log = LoggerFactory.getLogger(WhatsAppBridge.class);
+    private static final String BINDING = "__wagwEvent";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCRIPT = loadScript();
+
+    private WhatsAppBridge() {
+    }
+
+    /** WhatsApp Web refuses headless Chromium's own user agent; present a regular desktop Chrome. */
+    public static String userAgent(String chromiumVersion) {
+        String major = chromiumVersion.contains(".") ? chromiumVersion.substring(0, chromiumVersion.indexOf('.')) : "156";
+        return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + major
+                + ".0.0.0 Safari/537.36";
+    }
+
+    /** Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser thread. */
+    public static void install(BrowserContext context, Consumer<BridgeEvent> sink) {
+        context.exposeBinding(BINDING, (source, args) -> {
+            if (args.length == 1 && args[0] instanceof String json) {
+                parse(json).ifPresent(sink);
+            }
+            return null;
+        });
+        context.addInitScript(SCRIPT);
+    }
+
+    /** Opens WhatsApp Web; returns when the document loaded (the app keeps loading afterwards). */
+    public static void open(Page page, URI url) {
+        page.navigate(url.toString());
+    }
+
+    /** Starts sending a text; the outcome arrives as {@link BridgeEvent.Sent} or {@link BridgeEvent.SendFailed}. */
+    public static void sendText(Page page, String reqId, String chatId, String text) {
+        page.evaluate("([r, c, t]) => window.__wagw.sendText(r, c, t)", List.of(reqId, chatId, text));
+    }
+
+    /**
+     * Arms the page's own dead man's switch: unless called again within {@code ms}, the page leaves
+     * WhatsApp (navigates to about:blank), so a frozen or partitioned node cannot keep a session
+     * connected after its lease ran out.
+     */
+    public static void fence(Page page, long ms) {
+        page.evaluate("(ms) => window.__wagw && window.__wagw.fence(ms)", ms);
+    }
+
+    /** Shows or clears the typing indicator in a chat; false when the page lacks the module. */
+    public static boolean typing(Page page, String chatId, boolean on) {
+        return Boolean.TRUE.equals(page.evaluate("([c, on]) => window.__wagw.typing(c, on)", List.of(chatId, on)));
+    }
+
+    /** Marks a chat as read; false when the chat is unknown. */
+    public static boolean sendSeen(Page page, String chatId) {
+        return Boolean.TRUE.equals(page.evaluate("(c) => window.__wagw.sendSeen(c)", chatId));
+    }
+
+    /** The QR payload on screen right now, if any. */
+    public static Optional<String> currentQr(Page page) {
+        var holder = page.locator("div[data-ref]");
+        return holder.count() == 0 ? Optional.empty() : Optional.ofNullable(holder.first().getAttribute("data-ref"));
+    }
+
+    /** Clicks "Click to reload QR code" after the QR stopped rotating. */
+    public static void reloadQr(Page page) {
+        page.locator("div[data-ref] button:has(span[data-icon=\"refresh-large\"])").first().click();
+    }
+
+    /**
+     * Runs the "Link with phone number" flow and returns the 8-character code the phone must enter
+     * (without the dash).
+     */
+    public static String requestPairingCode(Page page, String phoneDigits, double timeoutMs) {
+        page.getByText("Link with phone number").first().click(new Locator.ClickOptions().setTimeout(timeoutMs));
+        page.getByLabel("Type your phone number.").fill(phoneDigits, new Locator.FillOptions().setTimeout(timeoutMs));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click(
+                new Locator.ClickOptions().setTimeout(timeoutMs));
+        var code = page.locator("div[data-link-code]");
+        code.waitFor(new Locator.WaitForOptions().setTimeout(timeoutMs));
+        return code.getAttribute("data-link-code").replace(",", "");
+    }
+
+    static Optional<BridgeEvent> parse(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            String type = n.path("type").asText();
+            BridgeEvent e = switch (type) {
+                case "hooked" -> new BridgeEvent.Hooked(text(n, "url"));
+                case "state" -> new BridgeEvent.StateChanged(text(n, "state"), n.path("hasSynced").asBoolean());
+                case "qr" -> new BridgeEvent.Qr(text(n, "ref"));
+                case "qr-idle" -> new BridgeEvent.QrIdle();
+                case "pairing-code" -> new BridgeEvent.PairingCode(text(n, "code"));
+                case "ready" -> new BridgeEvent.Ready(text(n, "me"), text(n, "pushName"));
+                case "message" -> new BridgeEvent.Incoming(text(n, "id"), text(n, "from"), text(n, "to"), text(n, "author"),
+                        text(n, "body"), text(n, "msgType"), n.path("t").asLong(), text(n, "notifyName"));
+                case "ack" -> new BridgeEvent.Ack(text(n, "id"), n.path("ack").asInt(), text(n, "error"));
+                case "sent" -> new BridgeEvent.Sent(text(n, "reqId"), text(n, "id"));
+                case "send-failed" -> new BridgeEvent.SendFailed(text(n, "reqId"), text(n, "error"));
+                case "logout" -> new BridgeEvent.Logout();
+                case "logged-out" -> new BridgeEvent.LoggedOut();
+                default -> null;
+            };
+            if (e == null) {
+                log.debug("ignoring unknown bridge event type '{}'", type);
+            }
+            return Optional.ofNullable(e);
+        } catch (IOException e) {
+            log.warn("malformed bridge event: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String loadScript() {
+        try (InputStream in = WhatsAppBridge.class.getResourceAsStream("bridge.js")) {
+            if (in == null) {
+                throw new IllegalStateException("bridge.js is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

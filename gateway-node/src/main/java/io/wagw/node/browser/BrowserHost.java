@@ -1,0 +1,265 @@
+package io.wagw.node.browser;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Chromium and the one platform thread that owns it. Playwright is not thread-safe, so this
+ * thread created the {@link Playwright} object and runs every call for this browser's contexts and
+ * pages; other threads {@link #submit} work to it. Between tasks the thread keeps Playwright's event
+ * dispatch pumping so that page bindings (the bridge's events) fire promptly. When the browser
+ * process dies, the host relaunches it on the same thread and tells its crash listener, which
+ * restarts only the sessions that lived in it.
+ */
+public final class BrowserHost implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrowserHost.class);
+    /** How long one pump slice waits for driver events before looking at the task queue again. */
+    private static final double PUMP_MS = 10;
+
+    private final String id;
+    private final BrowserSettings settings;
+    private final Consumer<BrowserHost> onCrash;
+    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final Set<Page> pages = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long generation;
+    private volatile String version = "";
+    private Playwright playwright;
+    private Browser browser;
+
+    private BrowserHost(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash) {
+        this.id = id;
+        this.settings = settings;
+        this.onCrash = onCrash;
+        this.thread = Thread.ofPlatform().name("browser-" + id).daemon(true).unstarted(this::loop);
+    }
+
+    /** Starts the thread, which creates Playwright and launches Chromium; returns when the browser is up. */
+    public static BrowserHost start(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash) {
+        var host = new BrowserHost(id, settings, onCrash);
+        host.thread.start();
+        try {
+            host.started.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            host.running = false;
+            throw new IllegalStateException("Chromium did not start (" + settings.chromiumPath() + "): " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            host.running = false;
+            throw new IllegalStateException("Chromium did not start within 60 s", e);
+        }
+        return host;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Bumped every time the browser is (re)launched. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Chromium's version, e.g. {@code 156.0.8078.79}. */
+    public String version() {
+        return version;
+    }
+
+    public boolean alive() {
+        return running && thread.isAlive();
+    }
+
+    public boolean onHostThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on this browser's thread. */
+    public <T> CompletableFuture<T> submit(Function<Browser, T> task) {
+        var result = new CompletableFuture<T>();
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("browser host " + id + " is closed"));
+            return result;
+        }
+        tasks.add(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                result.complete(task.apply(browser));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /** Runs {@code task} on this browser's thread and waits for it (inline when already on it). */
+    public <T> T call(Function<Browser, T> task, Duration timeout) {
+        if (onHostThread()) {
+            return task.apply(browser);
+        }
+        try {
+            return submit(task).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("browser " + id + " did not answer within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for browser " + id, e);
+        }
+    }
+
+    /** Registers a page whose event dispatch this thread pumps; call on this thread. */
+    public void track(Page page) {
+        pages.add(page);
+        page.onClose(pages::remove);
+    }
+
+    /** The PID of this browser's main Chromium process, found by the marker flag it was launched with. */
+    public OptionalLong browserPid() {
+        return ChromiumProcesses.findByMarker(marker());
+    }
+
+    private String marker() {
+        return "--wagw-browser=" + id + "." + generation;
+    }
+
+    private void loop() {
+        try {
+            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            launch();
+            started.complete(null);
+        } catch (Throwable t) {
+            started.completeExceptionally(t);
+            closePlaywright();
+            return;
+        }
+        while (running) {
+            try {
+                Runnable task = tasks.poll();
+                if (task != null) {
+                    task.run();
+                    continue;
+                }
+                Page pump = pages.stream().filter(p -> !p.isClosed()).findAny().orElse(null);
+                if (pump == null) {
+                    task = tasks.poll(100, TimeUnit.MILLISECONDS);
+                    if (task != null) {
+                        task.run();
+                    }
+                } else {
+                    pump.waitForTimeout(PUMP_MS);
+                }
+            } catch (PlaywrightException e) {
+                // a page closed under the pump, or the browser went away; the disconnect handler decides
+                pages.removeIf(Page::isClosed);
+            } catch (InterruptedException e) {
+                running = false;
+            } catch (Throwable t) {
+                log.error("browser {}: unexpected error in the browser thread", id, t);
+            }
+            if (running && browser != null && !browser.isConnected()) {
+                relaunchAfterCrash();
+            }
+        }
+        closePlaywright();
+    }
+
+    private void launch() {
+        generation++;
+        List<String> args = new ArrayList<>(BrowserSettings.BASE_ARGS);
+        args.addAll(settings.extraArgs());
+        args.add(marker());
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(settings.chromiumPath())
+                .setHeadless(settings.headless())
+                .setArgs(args));
+        version = browser.version();
+        log.info("browser {} launched (Chromium {}, generation {})", id, version, generation);
+    }
+
+    private void relaunchAfterCrash() {
+        log.warn("browser {} (generation {}) disconnected; relaunching", id, generation);
+        pages.clear();
+        try {
+            browser.close();
+        } catch (PlaywrightException ignored) {
+            // already gone
+        }
+        try {
+            launch();
+        } catch (PlaywrightException e) {
+            log.error("browser {}: relaunch failed: {}", id, e.getMessage());
+            running = false;
+        }
+        try {
+            onCrash.accept(this);
+        } catch (RuntimeException e) {
+            log.error("browser {}: crash listener failed", id, e);
+        }
+    }
+
+    private void closePlaywright() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            r.run(); // completes pending futures: browser is null or closing, they fail fast
+        }
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } catch (PlaywrightException ignored) {
+            // best effort on shutdown
+        }
+        try {
+            if (playwright != null) {
+                playwright.close();
+            }
+        } catch (PlaywrightException ignored) {
+            // best effort on shutdown
+        }
+    }
+
+    /** Closes every context and the browser, then ends the thread. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        var done = submit(b -> {
+            running = false;
+            return null;
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+            thread.join(30_000);
+        } catch (Exception e) {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.wagw.node.browser;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shares browsers between sessions: each {@link BrowserHost} holds up to {@code sessionsPerBrowser}
+ * sessions (one {@code BrowserContext} each); a new browser is launched only when every running one is
+ * full, and a browser left without sessions is closed.
+ */
+public final class BrowserPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
+
+    private final BrowserSettings settings;
+    private final int sessionsPerBrowser;
+    private final Consumer<BrowserHost> crashListener;
+    private final List<BrowserHost> hosts = new ArrayList<>();
+    private final Map<String, BrowserHost> bySession = new HashMap<>();
+    private int nextId = 1;
+
+    public BrowserPool(BrowserSettings settings, int sessionsPerBrowser, Consumer<BrowserHost> crashListener) {
+        if (sessionsPerBrowser < 1) {
+            throw new IllegalArgumentException("sessionsPerBrowser must be at least 1");
+        }
+        this.settings = settings;
+        this.sessionsPerBrowser = sessionsPerBrowser;
+        this.crashListener = crashListener;
+    }
+
+    /** The browser a session runs in: its current one, the least loaded with room, or a new one. */
+    public synchronized BrowserHost assign(String session) {
+        BrowserHost current = bySession.get(session);
+        if (current != null && current.alive()) {
+            return current;
+        }
+        hosts.removeIf(h -> !h.alive());
+        BrowserHost best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (BrowserHost h : hosts) {
+            int load = load(h);
+            if (load < sessionsPerBrowser && load < bestLoad) {
+                best = h;
+                bestLoad = load;
+            }
+        }
+        if (best == null) {
+            best = BrowserHost.start("b" + nextId++, settings, crashListener);
+            hosts.add(best);
+        }
+        bySession.put(session, best);
+        return best;
+    }
+
+    /** Frees a session's slot; closes its browser when it was the last session there. */
+    public void release(String session) {
+        BrowserHost emptied = null;
+        synchronized (this) {
+            BrowserHost h = bySession.remove(session);
+            if (h != null && load(h) == 0) {
+                hosts.remove(h);
+                emptied = h;
+            }
+        }
+        if (emptied != null) {
+            log.info("browser {} has no sessions left; closing it", emptied.id());
+            emptied.close();
+        }
+    }
+
+    public synchronized List<BrowserHost> hosts() {
+        return List.copyOf(hosts);
+    }
+
+    public synchronized List<String> sessionsOn(BrowserHost host) {
+        return bySession.entrySet().stream().filter(e -> e.getValue() == host).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Summed PSS of every Chromium process (browsers and their renderers), in bytes. */
+    public long chromiumPssBytes() {
+        return hosts().stream().mapToLong(h -> h.browserPid().stream().map(ChromiumProcesses::pssWithDescendants).sum()).sum();
+    }
+
+    private int load(BrowserHost h) {
+        int n = 0;
+        for (BrowserHost v : bySession.values()) {
+            if (v == h) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        List<BrowserHost> all;
+        synchronized (this) {
+            all = List.copyOf(hosts);
+            hosts.clear();
+            bySession.clear();
+        }
+        all.forEach(BrowserHost::close);
+    }
+}

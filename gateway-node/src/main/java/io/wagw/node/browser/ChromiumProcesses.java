@@ -1,0 +1,57 @@
+package io.wagw.node.browser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/** Reads Chromium processes and their memory from {@code /proc} (Linux). */
+public final class ChromiumProcesses {
+    private ChromiumProcesses() {
+    }
+
+    /** The process whose command line contains {@code marker} as one argument. */
+    public static OptionalLong findByMarker(String marker) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> cmdline(p).contains(" " + marker + " "))
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
+                    .min();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */
+    public static long pssWithDescendants(long pid) {
+        return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants())
+                        .mapToLong(p -> pssBytes(p.pid())).sum())
+                .orElse(0L);
+    }
+
+    /** Proportional set size of one process from {@code smaps_rollup}, in bytes (0 when unreadable). */
+    public static long pssBytes(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"));
+            for (String line : lines) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // process ended meanwhile or /proc is not readable
+        }
+        return 0;
+    }
+
+    private static String cmdline(Path proc) {
+        try {
+            return " " + new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ') + " ";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

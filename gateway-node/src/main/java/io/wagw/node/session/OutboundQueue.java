@@ -1,0 +1,180 @@
+package io.wagw.node.session;
+
+import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.Validation;
+import io.wagw.store.message.Message;
+import io.wagw.store.session.SessionStatus;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's outbound messages, sent one at a time in the order they were queued (so order is kept
+ * per chat): each is recorded {@code pending} (fenced), then the typing indicator shows for a pause
+ * that grows with the text, the rate limit is respected, the page sends it, and the record is
+ * updated with WhatsApp's id or the failure. Acks arrive later through the bridge.
+ */
+final class OutboundQueue {
+    private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
+
+    record Job(String chatId, String text, CompletableFuture<Message> result) {
+    }
+
+    private final SessionWorker worker;
+    private final SessionStore store;
+    private final RuntimeConfig.OutboundPolicy policy;
+    private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+    private final RateLimit rateLimit;
+    private final Object wakeup = new Object();
+    private volatile boolean closed;
+
+    OutboundQueue(SessionWorker worker, SessionStore store, RuntimeConfig.OutboundPolicy policy) {
+        this.worker = worker;
+        this.store = store;
+        this.policy = policy;
+        this.rateLimit = new RateLimit(policy.perMinute(), policy.burst(), System.nanoTime());
+        Thread.ofVirtual().name("outbound-" + worker.name()).start(this::run);
+    }
+
+    /** Queues a text; the future completes with the stored message once WhatsApp accepted it. */
+    CompletableFuture<Message> enqueue(String chatId, String text) {
+        Validation.chatId(chatId);
+        Validation.text("text", text);
+        var job = new Job(chatId, text, new CompletableFuture<>());
+        if (closed) {
+            job.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING,
+                    "session", "session '%s' is not running".formatted(worker.name())));
+            return job.result();
+        }
+        jobs.add(job);
+        return job.result();
+    }
+
+    int queued() {
+        return jobs.size();
+    }
+
+    void wake() {
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+    }
+
+    void close() {
+        closed = true;
+        Job j;
+        while ((j = jobs.poll()) != null) {
+            j.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING,
+                    "session", "session '%s' stopped before the message was sent".formatted(worker.name())));
+        }
+        wake();
+    }
+
+    private void run() {
+        while (!closed) {
+            Job job;
+            try {
+                job = jobs.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (job == null) {
+                continue;
+            }
+            try {
+                job.result().complete(send(job));
+            } catch (Throwable t) {
+                job.result().completeExceptionally(t);
+            }
+        }
+    }
+
+    private Message send(Job job) throws InterruptedException {
+        awaitWorking();
+        long wait;
+        while ((wait = rateLimit.waitNanos(System.nanoTime())) > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        rateLimit.take(System.nanoTime());
+
+        Message pending = store.messages().recordOutbound(worker.lease(), job.chatId(), job.text());
+        var host = worker.host();
+        var page = worker.page();
+        if (host == null || page == null || worker.status() != SessionStatus.WORKING) {
+            return fail(pending, "the session stopped working before the message was sent");
+        }
+        long pauseMs = Math.min(policy.maxPause().toMillis(),
+                policy.minPause().toMillis() + policy.pausePerChar().toMillis() * job.text().length());
+        try {
+            host.call(b -> WhatsAppBridge.typing(page, job.chatId(), true), Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.debug("session {}: typing indicator failed: {}", worker.name(), e.getMessage());
+        }
+        Thread.sleep(pauseMs);
+
+        String reqId = UUID.randomUUID().toString();
+        var pendingSend = new SessionWorker.PendingSend(pending.id(), new CompletableFuture<>());
+        worker.pendingSends.put(reqId, pendingSend);
+        try {
+            host.call(b -> {
+                WhatsAppBridge.sendText(page, reqId, job.chatId(), job.text());
+                return null;
+            }, Duration.ofSeconds(10));
+            return pendingSend.result().get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+            if (worker.pendingSends.remove(reqId) == null) {
+                return settled(pendingSend); // the mailbox settled it meanwhile
+            }
+            return fail(pending, "sending failed: " + e.getMessage());
+        } finally {
+            try {
+                host.submit(b -> WhatsAppBridge.typing(page, job.chatId(), false));
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static Message settled(SessionWorker.PendingSend p) {
+        try {
+            return p.result().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, "send outcome unknown: " + e.getMessage());
+        }
+    }
+
+    private Message fail(Message pending, String why) {
+        Message failed;
+        try {
+            failed = store.messages().markFailed(worker.lease(), pending.id(), why);
+        } catch (StoreException e) {
+            failed = pending;
+        }
+        worker.runtimeNotifyOutbound(failed);
+        throw new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, why);
+    }
+
+    /** Waits (bounded) while the session restarts; sends need a working page. */
+    private void awaitWorking() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (worker.status() != SessionStatus.WORKING) {
+            if (closed || System.nanoTime() > deadline) {
+                throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+                        "session '%s' is %s, not WORKING".formatted(worker.name(), worker.status()));
+            }
+            synchronized (wakeup) {
+                wakeup.wait(500);
+            }
+        }
+    }
+}

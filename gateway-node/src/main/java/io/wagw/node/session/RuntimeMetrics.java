@@ -1,0 +1,83 @@
+package io.wagw.node.session;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the runtime keeps; the metrics endpoint reads them. */
+public final class RuntimeMetrics {
+    private final LongAdder restarts = new LongAdder();
+    private final LongAdder browserCrashes = new LongAdder();
+    private final LongAdder qrShown = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder snapshotsSaved = new LongAdder();
+    private final AtomicLong lastSnapshotBytes = new AtomicLong();
+    private final AtomicLong lastSnapshotNanos = new AtomicLong();
+    private final LongAdder startFailures = new LongAdder();
+
+    void snapshotSaved(int bytes, long nanos) {
+        snapshotsSaved.increment();
+        lastSnapshotBytes.set(bytes);
+        lastSnapshotNanos.set(nanos);
+    }
+
+    void countRestart() {
+        restarts.increment();
+    }
+
+    void countBrowserCrash() {
+        browserCrashes.increment();
+    }
+
+    void countQrShown() {
+        qrShown.increment();
+    }
+
+    void countMessageIn() {
+        messagesIn.increment();
+    }
+
+    void countMessageOut() {
+        messagesOut.increment();
+    }
+
+    void countStartFailure() {
+        startFailures.increment();
+    }
+
+    public long restarts() {
+        return restarts.sum();
+    }
+
+    public long browserCrashes() {
+        return browserCrashes.sum();
+    }
+
+    public long qrShown() {
+        return qrShown.sum();
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long snapshotsSaved() {
+        return snapshotsSaved.sum();
+    }
+
+    public long lastSnapshotBytes() {
+        return lastSnapshotBytes.get();
+    }
+
+    public long lastSnapshotNanos() {
+        return lastSnapshotNanos.get();
+    }
+
+    public long startFailures() {
+        return startFailures.sum();
+    }
+}

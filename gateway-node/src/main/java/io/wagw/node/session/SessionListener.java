@@ -1,0 +1,23 @@
+package io.wagw.node.session;
+
+import io.wagw.store.message.Message;
+
+/**
+ * Receives what happens to this node's sessions (for webhooks, metrics, the pairing page). Called on
+ * a dedicated thread, in order per session; implementations must not block for long.
+ */
+public interface SessionListener {
+    default void onStatus(SessionView session) {
+    }
+
+    default void onQr(String session, String qr) {
+    }
+
+    /** An inbound message, after it was persisted (duplicates are not reported). */
+    default void onMessage(String session, Message message) {
+    }
+
+    /** An outbound message changed: sent, failed, or a new ack. */
+    default void onOutbound(String session, Message message) {
+    }
+}

@@ -1,0 +1,343 @@
+package io.wagw.node.session;
+
+import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.node.browser.BrowserHost;
+import io.wagw.node.browser.BrowserPool;
+import io.wagw.node.message.InboundMessage;
+import io.wagw.node.message.MessageHandler;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.Validation;
+import io.wagw.store.message.Message;
+import io.wagw.store.session.Session;
+import io.wagw.store.session.SessionStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions running on this node. A session runs here only while this node holds its lease in
+ * the store; the lease is renewed in the background, and a session whose renewal fails is closed at
+ * once. Browsers are shared ({@link BrowserPool}); a crashed browser restarts only its own sessions.
+ */
+public final class SessionRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionRuntime.class);
+
+    private final RuntimeConfig config;
+    private final SessionStore store;
+    private final MessageHandler handler;
+    private final BrowserPool pool;
+    private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("runtime-events").daemon(true).factory());
+    private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
+    private final RuntimeMetrics metrics = new RuntimeMetrics();
+    private volatile boolean closed;
+
+    public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler) {
+        this.config = config;
+        this.store = store;
+        this.handler = handler;
+        this.pool = new BrowserPool(config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
+        long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
+    }
+
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Starts a session on this node: takes its lease, restores its newest snapshot if any and opens
+     * WhatsApp Web. Returns at once with status {@code STARTING}; listeners hear the rest.
+     */
+    public SessionView start(String name) {
+        checkOpen();
+        Session session = existing(name);
+        var tenant = store.tenants().get(session.tenant());
+        if (!tenant.status().mayRunSessions()) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.TENANT_INACTIVE, "tenant",
+                    "tenant '%s' is %s; its sessions cannot run".formatted(tenant.slug(), tenant.status()));
+        }
+        synchronized (workers) {
+            if (workers.containsKey(name)) {
+                throw new SessionRuntimeException(SessionRuntimeException.Code.ALREADY_RUNNING, "name",
+                        "session '%s' is already running on this node".formatted(name));
+            }
+            if (workers.size() >= config.maxSessions()) {
+                throw new SessionRuntimeException(SessionRuntimeException.Code.CAPACITY_REACHED, null,
+                        "this node runs its maximum of %d sessions (GW_MAX_SESSIONS)".formatted(config.maxSessions()));
+            }
+            var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
+                    new SessionRuntimeException(SessionRuntimeException.Code.LEASED_ELSEWHERE, "name",
+                            "session '%s' is running on node %s".formatted(name,
+                                    store.leases().current(name).map(l -> l.ownerNode()).orElse("another node"))));
+            var worker = new SessionWorker(name, lease, session, this, store, config);
+            workers.put(name, worker);
+            worker.start();
+            return worker.view();
+        }
+    }
+
+    /** Stops a session gracefully: saves its snapshot, closes its page, releases its lease. */
+    public SessionView stop(String name) {
+        var worker = running(name);
+        join(worker.stop(SessionStatus.STOPPED, null));
+        return store.sessions().get(name) instanceof Session s
+                ? new SessionView(name, s.status(), s.statusReason(), null, s.meId(), s.mePushName(), config.nodeId(),
+                worker.lease().epoch(), 0, s.updatedAt())
+                : null;
+    }
+
+    public SessionView restart(String name) {
+        if (workers.containsKey(name)) {
+            stop(name);
+        }
+        return start(name);
+    }
+
+    /** The live view of a session running here. */
+    public Optional<SessionView> view(String name) {
+        return Optional.ofNullable(workers.get(name)).map(SessionWorker::view);
+    }
+
+    public Collection<SessionView> sessions() {
+        return workers.values().stream().map(SessionWorker::view).toList();
+    }
+
+    public boolean runs(String name) {
+        return workers.containsKey(name);
+    }
+
+    /** The current QR payload; only while the session waits for a scan. */
+    public String qr(String name) {
+        var view = running(name).view();
+        if (view.status() != SessionStatus.SCAN_QR_CODE || view.qr() == null) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+                    "session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(name, view.status()));
+        }
+        return view.qr();
+    }
+
+    /** Switches the login screen to "link with phone number" and returns the 8-character code. */
+    public String requestPairingCode(String name, String phoneNumber) {
+        var worker = running(name);
+        String digits = phoneNumber == null ? "" : phoneNumber.replaceAll("[\\s+()-]", "");
+        if (!digits.matches("\\d{7,15}")) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "phoneNumber",
+                    "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
+        }
+        if (worker.status() != SessionStatus.SCAN_QR_CODE) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+                    "session '%s' is %s; pairing codes exist only in SCAN_QR_CODE".formatted(name, worker.status()));
+        }
+        var page = worker.page();
+        return worker.host().call(b -> WhatsAppBridge.requestPairingCode(page, digits, 15_000), Duration.ofSeconds(30));
+    }
+
+    /** Queues a text to send; completes when WhatsApp Web accepted it. */
+    public CompletableFuture<Message> sendText(String name, String chatId, String text) {
+        var worker = running(name);
+        if (worker.status() != SessionStatus.WORKING) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+                    "session '%s' is %s; messages can be sent only when it is WORKING".formatted(name, worker.status()));
+        }
+        try {
+            return worker.outbound.enqueue(chatId, text);
+        } catch (StoreException.InvalidInput e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, e.field(), e.getMessage());
+        }
+    }
+
+    public RuntimeMetrics metrics() {
+        return metrics;
+    }
+
+    public BrowserPool pool() {
+        return pool;
+    }
+
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    // ---- called by workers ------------------------------------------------------------------------
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    void forget(SessionWorker worker, String why) {
+        if (workers.remove(worker.name(), worker)) {
+            pool.release(worker.name());
+            Optional.ofNullable(handlerLanes.remove(worker.name())).ifPresent(ExecutorService::shutdown);
+            log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
+            if (worker.fenced()) {
+                notifyStatus(new SessionView(worker.name(), SessionStatus.STOPPED, why, null, null, null, config.nodeId(),
+                        worker.lease().epoch(), 0, java.time.Instant.now()));
+            }
+        }
+    }
+
+    void notifyStatus(SessionView view) {
+        if (view.status() == SessionStatus.STARTING && view.restarts() > 0 && view.reason() != null
+                && view.reason().startsWith("restarting")) {
+            metrics.countRestart();
+        }
+        fire(l -> l.onStatus(view));
+    }
+
+    void notifyQr(String session, String qr) {
+        metrics.countQrShown();
+        fire(l -> l.onQr(session, qr));
+    }
+
+    void notifyMessage(String session, Message message) {
+        metrics.countMessageIn();
+        fire(l -> l.onMessage(session, message));
+    }
+
+    void notifyOutbound(String session, Message message) {
+        if (message.status() == io.wagw.store.message.MessageStatus.sent && message.ack() == 0) {
+            metrics.countMessageOut();
+        }
+        fire(l -> l.onOutbound(session, message));
+    }
+
+    /** Hands an inbound message to the handler on the session's own lane (ordered, may block). */
+    void handle(SessionWorker worker, InboundMessage message) {
+        var lane = handlerLanes.computeIfAbsent(worker.name(),
+                n -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("handler-" + n).factory()));
+        lane.execute(() -> {
+            try {
+                handler.onMessage(message, worker.sessionConfig(), (chatId, text) -> worker.outbound.enqueue(chatId, text)
+                        .exceptionally(e -> {
+                            log.warn("session {}: reply failed: {}", message.session(), e.getMessage());
+                            return null;
+                        }));
+            } catch (RuntimeException e) {
+                log.error("session {}: message handler failed", message.session(), e);
+            }
+        });
+    }
+
+    private void fire(java.util.function.Consumer<SessionListener> event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        notifier.execute(() -> {
+            for (SessionListener l : listeners) {
+                try {
+                    event.accept(l);
+                } catch (RuntimeException e) {
+                    log.warn("session listener failed: {}", e.getMessage());
+                }
+            }
+        });
+    }
+
+    // ---- background ----------------------------------------------------------------------------------
+
+    private void renewLeases() {
+        for (SessionWorker w : workers.values()) {
+            Thread.ofVirtual().start(w::renewLease);
+        }
+    }
+
+    private void browserCrashed(BrowserHost host) {
+        metrics.countBrowserCrash();
+        List<String> sessions = pool.sessionsOn(host);
+        log.warn("browser {} crashed; restarting its {} sessions: {}", host.id(), sessions.size(), sessions);
+        for (String s : sessions) {
+            Optional.ofNullable(workers.get(s)).ifPresent(w -> w.browserCrashed(host));
+        }
+    }
+
+    private void stopSessionsOfInactiveTenants() {
+        for (SessionWorker w : new ArrayList<>(workers.values())) {
+            try {
+                var tenant = store.tenants().get(w.tenant());
+                if (!tenant.status().mayRunSessions()) {
+                    log.info("session {}: tenant {} is {}; stopping", w.name(), tenant.slug(), tenant.status());
+                    w.stop(SessionStatus.STOPPED, "tenant is " + tenant.status());
+                }
+            } catch (RuntimeException e) {
+                log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
+            }
+        }
+    }
+
+    private SessionWorker running(String name) {
+        try {
+            Validation.sessionName(name);
+        } catch (StoreException.InvalidInput e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "name", e.getMessage());
+        }
+        var w = workers.get(name);
+        if (w == null) {
+            existing(name);
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING, "session",
+                    "session '%s' is not running on this node".formatted(name));
+        }
+        return w;
+    }
+
+    private Session existing(String name) {
+        try {
+            return store.sessions().get(name);
+        } catch (StoreException.NotFound e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_FOUND, "session", e.getMessage());
+        } catch (StoreException.InvalidInput e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "name", e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the session runtime is closed");
+        }
+    }
+
+    private static void join(CompletableFuture<?> f) {
+        try {
+            f.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("waiting for a session to stop: {}", e.getMessage());
+        }
+    }
+
+    /** Stops every session gracefully (snapshot, status, lease release), then the browsers. */
+    @Override
+    public void close() {
+        closed = true;
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (SessionWorker w : workers.values()) {
+            stops.add(w.stop(SessionStatus.STOPPED, "node shut down"));
+        }
+        stops.forEach(SessionRuntime::join);
+        scheduler.shutdownNow();
+        pool.close();
+        notifier.shutdown();
+        try {
+            notifier.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,622 @@
+package io.wagw.node.session;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
+import io.wagw.node.bridge.BridgeEvent;
+import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.node.browser.BrowserHost;
+import io.wagw.node.message.InboundMessage;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.lease.SessionLease;
+import io.wagw.store.message.Message;
+import io.wagw.store.session.Session;
+import io.wagw.store.session.SessionStatus;
+import io.wagw.store.usage.UsageCounters;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running session on this node: its lease, its browser context and page, its status machine.
+ * Every state change runs on the worker's own mailbox thread (a virtual thread), one at a time;
+ * Playwright calls go to the owning browser's thread; bridge events arrive from there and are posted
+ * to the mailbox. Once the lease is lost the worker is fenced: it closes its context and writes nothing.
+ */
+final class SessionWorker {
+    private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
+    private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
+
+    private final String name;
+    private final SessionRuntime runtime;
+    private final SessionStore store;
+    private final RuntimeConfig config;
+    private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean fenced = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    final OutboundQueue outbound;
+    /** Send requests handed to the page, by request id: the pending message row and who waits for it. */
+    record PendingSend(long messageId, CompletableFuture<Message> result) {
+    }
+
+    final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
+
+    private volatile SessionLease lease;
+    private volatile long leaseValidUntilNanos;
+    private volatile BrowserHost host;
+    private volatile long hostGeneration;
+    private volatile SessionStatus status = SessionStatus.STARTING;
+    private volatile String reason;
+    private volatile String qr;
+    private volatile String me;
+    private volatile String pushName;
+    private volatile Instant since = Instant.now();
+    private volatile int restarts;
+    private volatile String tenant;
+    private volatile Map<String, Object> sessionConfig = Map.of();
+
+    private volatile BrowserContext context;
+    private volatile Page page;
+    private long bootId;
+    private boolean restoredThisBoot;
+    private boolean workingThisBoot;
+    private int consecutiveFailures;
+    private byte[] lastSnapshotHash;
+    private long lastSnapshotNanos;
+    private long disconnectedSinceNanos;
+
+    SessionWorker(String name, SessionLease lease, Session session, SessionRuntime runtime, SessionStore store, RuntimeConfig config) {
+        this.name = name;
+        this.lease = lease;
+        this.leaseValidUntilNanos = System.nanoTime() + config.leaseTtl().toNanos();
+        this.runtime = runtime;
+        this.store = store;
+        this.config = config;
+        this.tenant = session.tenant();
+        this.sessionConfig = session.config();
+        this.me = session.meId();
+        this.pushName = session.mePushName();
+        this.outbound = new OutboundQueue(this, store, config.outbound());
+        Thread.ofVirtual().name("session-" + name).start(this::drain);
+    }
+
+    // ---- what other threads may call -------------------------------------------------------------
+
+    String name() {
+        return name;
+    }
+
+    String tenant() {
+        return tenant;
+    }
+
+    Map<String, Object> sessionConfig() {
+        return sessionConfig;
+    }
+
+    SessionLease lease() {
+        return lease;
+    }
+
+    BrowserHost host() {
+        return host;
+    }
+
+    boolean fenced() {
+        return fenced.get();
+    }
+
+    SessionView view() {
+        return new SessionView(name, status, reason, status == SessionStatus.SCAN_QR_CODE ? qr : null, me, pushName,
+                config.nodeId(), lease.epoch(), restarts, since);
+    }
+
+    void post(Runnable action) {
+        if (!finished.get()) {
+            mailbox.add(action);
+        }
+    }
+
+    void start() {
+        post(this::boot);
+    }
+
+    /** Called by the lease keeper from its own thread. */
+    void renewLease() {
+        if (fenced.get() || finished.get()) {
+            return;
+        }
+        long askedAt = System.nanoTime();
+        try {
+            lease = store.leases().renew(lease, config.leaseTtl());
+            leaseValidUntilNanos = askedAt + config.leaseTtl().toNanos();
+            pushPageDeadline(askedAt);
+        } catch (StoreException.StaleEpoch e) {
+            leaseLost("lease renewal refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("session {}: lease renewal failed ({}); will retry", name, e.getMessage());
+            checkLeaseDeadline();
+        }
+    }
+
+    /** Stops the browser at once when the lease may have expired without a successful renewal. */
+    void checkLeaseDeadline() {
+        if (!fenced.get() && !finished.get() && System.nanoTime() > leaseValidUntilNanos) {
+            leaseLost("lease not renewed before it expired");
+        }
+    }
+
+    /**
+     * The lease is gone: another node may own the session now. Close the page immediately and never
+     * write again for this session (the store would refuse anyway).
+     */
+    void leaseLost(String why) {
+        if (!fenced.compareAndSet(false, true)) {
+            return;
+        }
+        log.warn("session {}: lease lost at epoch {} ({}); closing its browser context without writing", name, lease.epoch(), why);
+        closeContextNow();
+        finish();
+        runtime.forget(this, "lease lost: " + why);
+    }
+
+    /** Graceful stop: final snapshot (when working), status, lease release. */
+    CompletableFuture<Void> stop(SessionStatus finalStatus, String why) {
+        var done = new CompletableFuture<Void>();
+        post(() -> {
+            try {
+                stopNow(finalStatus, why);
+            } finally {
+                done.complete(null);
+            }
+        });
+        if (finished.get()) {
+            done.complete(null);
+        }
+        return done;
+    }
+
+    void browserCrashed(BrowserHost crashed) {
+        post(() -> {
+            if (crashed == host && crashed.generation() != hostGeneration) {
+                failure("browser crashed");
+            }
+        });
+    }
+
+    // ---- mailbox ----------------------------------------------------------------------------------
+
+    private void drain() {
+        while (!finished.get()) {
+            try {
+                Runnable r = mailbox.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (r == null) {
+                    tick();
+                    continue;
+                }
+                if (!fenced.get()) {
+                    r.run();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (StoreException.StaleEpoch e) {
+                leaseLost(e.getMessage());
+            } catch (Throwable t) {
+                log.error("session {}: unexpected error", name, t);
+                if (!fenced.get() && !finished.get()) {
+                    try {
+                        failure("internal error: " + t.getMessage());
+                    } catch (RuntimeException again) {
+                        log.error("session {}: could not handle the failure", name, again);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Once a second: start timeout, connection loss, periodic snapshot. */
+    private void tick() {
+        if (fenced.get()) {
+            return;
+        }
+        checkLeaseDeadline();
+        long now = System.nanoTime();
+        if (status == SessionStatus.STARTING && page != null
+                && Duration.between(since, Instant.now()).compareTo(config.startTimeout()) > 0) {
+            failure("WhatsApp Web did not show a QR or become ready within " + config.startTimeout().toSeconds() + " s");
+            return;
+        }
+        if (status == SessionStatus.WORKING && disconnectedSinceNanos != 0
+                && now - disconnectedSinceNanos > config.connectionLossGrace().toNanos()) {
+            failure("connection to WhatsApp lost for more than " + config.connectionLossGrace().toSeconds() + " s");
+            return;
+        }
+        if (status == SessionStatus.WORKING && now - lastSnapshotNanos > config.snapshotInterval().toNanos()) {
+            saveSnapshot();
+        }
+    }
+
+    private void boot() {
+        if (finished.get()) {
+            return;
+        }
+        bootId++;
+        restoredThisBoot = false;
+        workingThisBoot = false;
+        disconnectedSinceNanos = 0;
+        setStatus(SessionStatus.STARTING, restarts == 0 ? null : reason);
+        Session session = store.sessions().get(name);
+        tenant = session.tenant();
+        sessionConfig = session.config();
+
+        String storageState = null;
+        String snapshotProblem = null;
+        try {
+            var snapshot = store.snapshots().latest(name);
+            if (snapshot.isPresent()) {
+                storageState = new String(snapshot.get().state(), StandardCharsets.UTF_8);
+                lastSnapshotHash = sha256(snapshot.get().state());
+            }
+        } catch (StoreException.SnapshotIntegrity | StoreException.UnknownMasterKey e) {
+            snapshotProblem = "the stored auth snapshot could not be used (" + e.getMessage() + "); scan the QR again";
+        }
+        restoredThisBoot = storageState != null;
+        if (snapshotProblem != null) {
+            reason = snapshotProblem;
+        }
+
+        host = runtime.pool().assign(name);
+        hostGeneration = host.generation();
+        long myBoot = bootId;
+        String state = storageState;
+        host.call(browser -> {
+            openPage(browser, state, myBoot);
+            return null;
+        }, BROWSER_CALL);
+        pushPageDeadline(System.nanoTime());
+    }
+
+    private void openPage(Browser browser, String storageState, long myBoot) {
+        var options = new Browser.NewContextOptions()
+                .setUserAgent(WhatsAppBridge.userAgent(host.version()))
+                .setViewportSize(1280, 800);
+        if (storageState != null) {
+            options.setStorageState(storageState);
+        }
+        context = browser.newContext(options);
+        WhatsAppBridge.install(context, event -> post(() -> {
+            if (bootId == myBoot) {
+                onEvent(event);
+            }
+        }));
+        page = context.newPage();
+        host.track(page);
+        page.onCrash(p -> post(() -> {
+            if (bootId == myBoot) {
+                onEvent(new BridgeEvent.PageCrashed("the page crashed"));
+            }
+        }));
+        WhatsAppBridge.open(page, config.waUrl());
+    }
+
+    // ---- bridge events -------------------------------------------------------------------------------
+
+    private void onEvent(BridgeEvent event) {
+        switch (event) {
+            case BridgeEvent.Qr q -> onQr(q.ref());
+            case BridgeEvent.QrIdle ignored -> {
+                if (status == SessionStatus.SCAN_QR_CODE) {
+                    stopNow(SessionStatus.STOPPED, "the QR code was not scanned in time");
+                }
+            }
+            case BridgeEvent.Ready r -> onReady(r);
+            case BridgeEvent.StateChanged s -> onState(s);
+            case BridgeEvent.Incoming m -> onIncoming(m);
+            case BridgeEvent.Ack a -> onAck(a);
+            case BridgeEvent.Sent s -> Optional.ofNullable(pendingSends.remove(s.reqId())).ifPresent(p -> onSent(p, s.id()));
+            case BridgeEvent.SendFailed f -> Optional.ofNullable(pendingSends.remove(f.reqId()))
+                    .ifPresent(p -> onSendFailed(p, f.error()));
+            case BridgeEvent.Logout ignored -> onLoggedOut();
+            case BridgeEvent.LoggedOut ignored -> onLoggedOut();
+            case BridgeEvent.PageCrashed c -> failure(c.reason());
+            case BridgeEvent.PairingCode ignored -> {
+                // the code is read where it was requested
+            }
+            case BridgeEvent.Hooked ignored -> {
+            }
+        }
+    }
+
+    private void onQr(String ref) {
+        if (ref == null || ref.isBlank()) {
+            return;
+        }
+        if (status == SessionStatus.WORKING) {
+            return; // handled by the logout events
+        }
+        qr = ref;
+        if (status != SessionStatus.SCAN_QR_CODE) {
+            String why = restoredThisBoot && reason == null
+                    ? "the stored credentials no longer log in (WhatsApp shows a QR); scan it again"
+                    : reason;
+            setStatus(SessionStatus.SCAN_QR_CODE, why);
+        }
+        runtime.notifyQr(name, ref);
+    }
+
+    private void onReady(BridgeEvent.Ready r) {
+        consecutiveFailures = 0;
+        workingThisBoot = true;
+        disconnectedSinceNanos = 0;
+        if (r.me() != null && !r.me().equals(me) && r.me().matches("\\d{5,20}@c\\.us")) {
+            store.sessions().recordMe(lease, r.me(), r.pushName());
+            me = r.me();
+            pushName = r.pushName();
+        }
+        qr = null;
+        setStatus(SessionStatus.WORKING, null);
+        saveSnapshot();
+        outbound.wake();
+    }
+
+    private void onState(BridgeEvent.StateChanged s) {
+        switch (s.state()) {
+            case "CONNECTED" -> disconnectedSinceNanos = 0;
+            case "CONFLICT" -> failure("WhatsApp reports this session open in another browser (conflict)");
+            case "TIMEOUT", "OPENING", "PAIRING" -> {
+                if (status == SessionStatus.WORKING && disconnectedSinceNanos == 0) {
+                    disconnectedSinceNanos = System.nanoTime();
+                }
+            }
+            case "UNLAUNCHED", "PROXYBLOCK", "TOS_BLOCK", "SMB_TOS_BLOCK", "DEPRECATED_VERSION" ->
+                    failure("WhatsApp Web refuses to run: " + s.state());
+            default -> {
+                // UNPAIRED / UNPAIRED_IDLE come with the QR events
+            }
+        }
+    }
+
+    private void onIncoming(BridgeEvent.Incoming m) {
+        if (m.id() == null || m.from() == null) {
+            return;
+        }
+        String chatId = m.from();
+        if (!chatId.matches("\\d{5,20}@c\\.us|\\d{5,20}(-\\d{1,20})?@g\\.us|\\d{5,20}@lid")) {
+            return; // status broadcasts and other non-chat senders
+        }
+        Instant at = m.t() > 0 ? Instant.ofEpochSecond(m.t()) : Instant.now();
+        String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
+        // Persist first (deduplicated by WhatsApp id); only a new row goes further.
+        Optional<Message> stored = store.messages().recordInbound(name, chatId, m.id(), body == null ? "" : body, at);
+        if (stored.isEmpty()) {
+            return;
+        }
+        store.usage().add(tenant, YearMonth.now(ZoneOffset.UTC), UsageCounters.Delta.inbound(1));
+        runtime.notifyMessage(name, stored.get());
+        if ("chat".equals(m.msgType())) {
+            runtime.handle(this, new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at));
+        }
+    }
+
+    // Recorded here, in the mailbox, so that the message's acks (which follow in the mailbox) find its id.
+    private void onSent(PendingSend p, String waId) {
+        Message sent = store.messages().markSent(lease, p.messageId(), waId, 0, Instant.now());
+        store.usage().add(tenant, YearMonth.now(ZoneOffset.UTC), UsageCounters.Delta.outbound(1));
+        runtime.notifyOutbound(name, sent);
+        p.result().complete(sent);
+    }
+
+    private void onSendFailed(PendingSend p, String error) {
+        Message failed = store.messages().markFailed(lease, p.messageId(), "WhatsApp Web refused the send: " + error);
+        runtime.notifyOutbound(name, failed);
+        p.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, "chatId",
+                "WhatsApp Web refused the send: " + error));
+    }
+
+    private void onAck(BridgeEvent.Ack a) {
+        if (a.id() == null) {
+            return;
+        }
+        store.messages().updateAck(lease, a.id(), Math.max(-1, Math.min(4, a.ack())))
+                .ifPresent(msg -> runtime.notifyOutbound(name, msg));
+    }
+
+    private void onLoggedOut() {
+        if (status == SessionStatus.SCAN_QR_CODE && me == null) {
+            return;
+        }
+        log.info("session {}: logged out from the phone", name);
+        int deleted = store.snapshots().discard(lease);
+        lastSnapshotHash = null;
+        me = null;
+        pushName = null;
+        if (config.logoutStops()) {
+            stopNow(SessionStatus.STOPPED, "logged out from the phone");
+        } else {
+            qr = null;
+            setStatus(SessionStatus.SCAN_QR_CODE, "logged out from the phone; scan the QR to link again");
+            log.debug("session {}: {} snapshots discarded after logout", name, deleted);
+        }
+    }
+
+    // ---- failures, restarts, stop --------------------------------------------------------------------
+
+    private void failure(String why) {
+        if (finished.get()) {
+            return;
+        }
+        consecutiveFailures++;
+        restarts++;
+        closeContextNow();
+        failPendingSends(why);
+        if (consecutiveFailures >= config.maxConsecutiveFailures()) {
+            log.warn("session {}: {} consecutive failures, last: {}; giving up", name, consecutiveFailures, why);
+            stopNow(SessionStatus.FAILED, why + " (" + consecutiveFailures + " failures in a row)");
+            return;
+        }
+        Duration delay = Backoff.delay(consecutiveFailures, config.restartBackoffBase(), config.restartBackoffMax(),
+                ThreadLocalRandom.current().nextDouble());
+        log.warn("session {}: {}; restarting in {} ms (failure {} of {})", name, why, delay.toMillis(),
+                consecutiveFailures, config.maxConsecutiveFailures());
+        setStatus(SessionStatus.STARTING, "restarting after: " + why);
+        long myBoot = ++bootId;
+        runtime.scheduler().schedule(() -> post(() -> {
+            if (bootId == myBoot) {
+                boot();
+            }
+        }), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void stopNow(SessionStatus finalStatus, String why) {
+        if (finished.get()) {
+            return;
+        }
+        if (status == SessionStatus.WORKING && !fenced.get()) {
+            try {
+                saveSnapshot();
+            } catch (RuntimeException e) {
+                log.warn("session {}: final snapshot failed: {}", name, e.getMessage());
+            }
+        }
+        closeContextNow();
+        failPendingSends("session stopped");
+        if (!fenced.get()) {
+            try {
+                setStatus(finalStatus, why);
+                store.leases().release(lease);
+            } catch (StoreException.StaleEpoch e) {
+                fenced.set(true);
+            }
+        }
+        finish();
+        runtime.forget(this, why);
+    }
+
+    private void finish() {
+        finished.set(true);
+        outbound.close();
+        failPendingSends("session stopped");
+    }
+
+    private void failPendingSends(String why) {
+        pendingSends.values().forEach(p -> p.result().completeExceptionally(
+                new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, why)));
+        pendingSends.clear();
+    }
+
+    private void closeContextNow() {
+        BrowserHost h = host;
+        BrowserContext ctx = context;
+        context = null;
+        page = null;
+        if (h == null || ctx == null) {
+            return;
+        }
+        try {
+            h.call(b -> {
+                try {
+                    ctx.close();
+                } catch (PlaywrightException ignored) {
+                    // the browser is already gone
+                }
+                return null;
+            }, Duration.ofSeconds(20));
+        } catch (RuntimeException e) {
+            log.warn("session {}: closing its context failed: {}", name, e.getMessage());
+        }
+    }
+
+    // ---- snapshots, status, page deadline -----------------------------------------------------------
+
+    /** Saves the storage state when it changed since the last save (fenced by the lease). */
+    private void saveSnapshot() {
+        if (fenced.get() || context == null) {
+            return;
+        }
+        lastSnapshotNanos = System.nanoTime();
+        BrowserContext ctx = context;
+        String state = host.call(b -> ctx.storageState(new BrowserContext.StorageStateOptions().setIndexedDB(true)), BROWSER_CALL);
+        byte[] bytes = state.getBytes(StandardCharsets.UTF_8);
+        byte[] hash = sha256(bytes);
+        if (Arrays.equals(hash, lastSnapshotHash)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        var info = store.snapshots().save(lease, bytes);
+        lastSnapshotHash = hash;
+        runtime.metrics().snapshotSaved(info.size(), System.nanoTime() - t0);
+    }
+
+    private void setStatus(SessionStatus next, String why) {
+        if (fenced.get()) {
+            return;
+        }
+        boolean changed = next != status || !java.util.Objects.equals(why, reason);
+        store.sessions().recordStatus(lease, next, why);
+        if (next != status) {
+            since = Instant.now();
+        }
+        status = next;
+        reason = why;
+        if (changed) {
+            runtime.notifyStatus(view());
+        }
+    }
+
+    /** Tells the page when to disconnect itself if the JVM stops renewing (frozen or cut off). */
+    private void pushPageDeadline(long askedAtNanos) {
+        BrowserHost h = host;
+        Page p = page;
+        if (h == null || p == null) {
+            return;
+        }
+        long remainingMs = (askedAtNanos + config.leaseTtl().toNanos() - System.nanoTime()) / 1_000_000 - 2_000;
+        h.submit(b -> {
+            try {
+                if (!p.isClosed()) {
+                    WhatsAppBridge.fence(p, Math.max(0, remainingMs));
+                }
+            } catch (PlaywrightException ignored) {
+                // the page is navigating; the next renewal pushes again
+            }
+            return null;
+        });
+    }
+
+    // ---- for the outbound queue and the runtime ------------------------------------------------------
+
+    SessionStatus status() {
+        return status;
+    }
+
+    void runtimeNotifyOutbound(Message message) {
+        runtime.notifyOutbound(name, message);
+    }
+
+    Page page() {
+        return page;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
