@@ -27,9 +27,9 @@ public final class ProtocolPage implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  public final String noisePub = random32();
-  public final String identityPub = random32();
-  public final String advSecret = random32();
+  public String noisePub = random32();
+  public String identityPub = random32();
+  public String advSecret = random32();
   private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private final boolean autoAck;
   private final boolean keepFrames;
@@ -52,6 +52,18 @@ public final class ProtocolPage implements AutoCloseable {
 
   public static ProtocolPage open(String baseUrl, boolean autoAck, boolean keepFrames) {
     ProtocolPage p = new ProtocolPage(autoAck, keepFrames);
+    p.connect(baseUrl);
+    return p;
+  }
+
+  /** A second browser restored from {@code original}'s storage: same keys, same device credentials. */
+  public static ProtocolPage openAs(String baseUrl, boolean autoAck, ProtocolPage original) {
+    ProtocolPage p = new ProtocolPage(autoAck, true);
+    p.noisePub = original.noisePub;
+    p.identityPub = original.identityPub;
+    p.advSecret = original.advSecret;
+    p.device = original.device;
+    p.secret = original.secret;
     p.connect(baseUrl);
     return p;
   }
