@@ -173,8 +173,15 @@ public final class World {
   /** Inbound messages {@code device} has not confirmed yet, after {@code afterSeq}, in order. */
   public List<InboundMessage> undelivered(Device device, long afterSeq) {
     long from = Math.max(afterSeq, device.ackedSeq);
-    List<InboundMessage> out = new ArrayList<>();
-    for (InboundMessage m : device.account.inbox) if (m.seq > from) out.add(m);
+    // Walk back from the newest: the usual case is one new message on top of a long history.
+    ArrayList<InboundMessage> out = new ArrayList<>();
+    var it = device.account.inbox.descendingIterator();
+    while (it.hasNext()) {
+      InboundMessage m = it.next();
+      if (m.seq <= from) break;
+      out.add(m);
+    }
+    Collections.reverse(out);
     return out;
   }
 
@@ -185,12 +192,16 @@ public final class World {
     long before = device.ackedSeq;
     device.ackedSeq = upTo;
     List<InboundMessage> delivered = new ArrayList<>();
-    for (InboundMessage m : device.account.inbox) {
-      if (m.seq > before && m.seq <= upTo && m.ack == Ack.SERVER) {
+    var it = device.account.inbox.descendingIterator();
+    while (it.hasNext()) {
+      InboundMessage m = it.next();
+      if (m.seq <= before) break;
+      if (m.seq <= upTo && m.ack == Ack.SERVER) {
         m.ack = Ack.DELIVERED;
         delivered.add(m);
       }
     }
+    Collections.reverse(delivered);
     return delivered;
   }
 
