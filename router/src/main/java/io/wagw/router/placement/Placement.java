@@ -110,10 +110,12 @@ public final class Placement {
         private final String[] nodeIds;
         private final Map<String, Integer> nodeIndex = new HashMap<>();
         private final int[] previousPoints;
+        private final long[] nodeSeed;
         private final Ring ring;
         private final double[] share;
         private final int[] bound;
-        private final int[] fairFloor;
+        private final int[] target;
+        private final int[] claimLimit;
         private final String[] sessions;
         private final long[] position;
         private final int[] owner;
@@ -121,7 +123,7 @@ public final class Placement {
         private final MoveReason[] reason;
         private final int[] load;
         private long roomBelowBound;
-        private long roomBelowFair;
+        private long roomBelowTarget;
         private final List<Integer> unplaced = new ArrayList<>();
 
         Run(Map<String, String> currentOwners, List<NodeSpec> previousNodes, List<NodeSpec> nodes,
@@ -130,12 +132,14 @@ public final class Placement {
             specs = nodes.stream().sorted(Comparator.comparing(NodeSpec::nodeId)).toArray(NodeSpec[]::new);
             nodeIds = new String[specs.length];
             int[] points = new int[specs.length];
+            nodeSeed = new long[specs.length];
             for (int i = 0; i < specs.length; i++) {
                 nodeIds[i] = specs[i].nodeId();
                 if (nodeIndex.put(nodeIds[i], i) != null) {
                     throw new IllegalArgumentException("node " + nodeIds[i] + " is listed twice");
                 }
                 points[i] = options.pointsFor(specs[i]);
+                nodeSeed[i] = StableHash.of(nodeIds[i]);
             }
             Map<String, Integer> before = new HashMap<>();
             for (NodeSpec spec : previousNodes) {
@@ -169,15 +173,16 @@ public final class Placement {
 
             share = fairShares(specs, sessions.length);
             bound = new int[specs.length];
-            fairFloor = new int[specs.length];
+            target = new int[specs.length];
+            claimLimit = new int[specs.length];
             for (int i = 0; i < specs.length; i++) {
                 if (specs[i].acceptsSessions() && share[i] > 0) {
-                    long slack = (long) Math.ceil((1 + options.epsilon()) * share[i] - TOLERANCE);
-                    bound[i] = (int) Math.max(1, Math.min(specs[i].capacity(), slack));
-                    fairFloor[i] = (int) Math.floor(share[i] + TOLERANCE);
+                    bound[i] = slackLimit(options.epsilon(), i);
+                    target[i] = slackLimit(options.epsilon() / 2, i);
+                    claimLimit[i] = (int) Math.floor(share[i] + TOLERANCE);
                 }
                 roomBelowBound += bound[i];
-                roomBelowFair += fairFloor[i];
+                roomBelowTarget += target[i];
             }
             owner = new int[sessions.length];
             Arrays.fill(owner, -1);
@@ -220,13 +225,7 @@ public final class Placement {
             displaced.addAll(shedExcess());
             displaced.sort(null);
             for (int s : displaced) {
-                // A session that must move anyway goes to the first node below its fair share on its ring walk,
-                // so evacuations fill the emptiest nodes (often the one that just joined) instead of pushing
-                // neighbours toward their bound.
-                int node = walk(s, fairFloor, roomBelowFair);
-                if (node < 0) {
-                    node = walk(s, bound, roomBelowBound);
-                }
+                int node = neediestNode(s);
                 if (node < 0) {
                     unplaced.add(s);
                 } else {
@@ -239,7 +238,12 @@ public final class Placement {
                 }
             }
             for (int s : newcomers) {
-                int node = walk(s, bound, roomBelowBound);
+                // New sessions aim at half the slack; the other half absorbs later changes (a join lowers every
+                // bound) without forcing moves. Only when that is full do they use the whole bound.
+                int node = walk(s, target, roomBelowTarget);
+                if (node < 0) {
+                    node = walk(s, bound, roomBelowBound);
+                }
                 if (node < 0) {
                     unplaced.add(s);
                 } else {
@@ -265,7 +269,7 @@ public final class Placement {
          */
         private void followClaim(int s) {
             int home = ring.node(ring.firstAtOrAfter(position[s]));
-            if (load[home] < fairFloor[home]) {
+            if (load[home] < claimLimit[home]) {
                 release(s);
                 reason[s] = MoveReason.REBALANCE;
                 assignTo(s, home);
@@ -302,7 +306,7 @@ public final class Placement {
             return shed;
         }
 
-        /** First node on the session's ring walk whose load is below {@code limit}, or -1. */
+        /** First node on the session's ring walk whose load is below {@code limit}, or -1 when none is. */
         private int walk(int s, int[] limit, long room) {
             if (ring.isEmpty() || room <= 0) {
                 return -1;
@@ -316,6 +320,42 @@ public final class Placement {
                 index = ring.next(index);
             }
             return -1;
+        }
+
+        /** {@code min(capacity, ceil((1 + slack) × share))}, at least 1 for a node with a share. */
+        private int slackLimit(double slack, int node) {
+            long limit = (long) Math.ceil((1 + slack) * share[node] - TOLERANCE);
+            return (int) Math.max(1, Math.min(specs[node].capacity(), limit));
+        }
+
+        /**
+         * The node below its bound that is furthest below its fair share, or -1. A session that has to move
+         * anyway goes there rather than along its ring walk: evacuations then fill the emptiest nodes (a node
+         * that just joined, typically) instead of pushing neighbours toward their bound, which would force
+         * further moves later. Ties go to the highest rendezvous score of (session, node), so equal nodes
+         * share the load without favouring low ids.
+         */
+        private int neediestNode(int s) {
+            if (roomBelowBound <= 0) {
+                return -1;
+            }
+            int best = -1;
+            double bestDeficit = 0;
+            long bestScore = 0;
+            for (int node = 0; node < specs.length; node++) {
+                if (load[node] >= bound[node]) {
+                    continue;
+                }
+                double deficit = share[node] - load[node];
+                long score = StableHash.mix64(position[s] ^ nodeSeed[node]);
+                if (best < 0 || deficit > bestDeficit + TOLERANCE
+                        || (Math.abs(deficit - bestDeficit) <= TOLERANCE && score > bestScore)) {
+                    best = node;
+                    bestDeficit = deficit;
+                    bestScore = score;
+                }
+            }
+            return best;
         }
 
         private void assignTo(int s, int node) {
@@ -333,7 +373,7 @@ public final class Placement {
             int after = before + delta;
             load[node] = after;
             roomBelowBound += Math.max(0, bound[node] - after) - Math.max(0, bound[node] - before);
-            roomBelowFair += Math.max(0, fairFloor[node] - after) - Math.max(0, fairFloor[node] - before);
+            roomBelowTarget += Math.max(0, target[node] - after) - Math.max(0, target[node] - before);
         }
 
         private Assignment result() {
