@@ -350,7 +350,7 @@ public final class PageHub {
   private void flush(PageConnection p) {
     if (p.device == null || active.get(p.device.id()) != p || !p.synced) return;
     for (InboundMessage m : world.undelivered(p.device, p.pushedSeq)) {
-      send(p, inboundFrame(m, true).put("type", "msg").put("seq", m.seq()));
+      send(p, inboundFrame(m, true).put("msgType", "chat").put("type", "msg").put("seq", m.seq()));
       p.pushedSeq = m.seq();
     }
   }

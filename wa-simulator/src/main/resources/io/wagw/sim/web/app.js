@@ -550,7 +550,8 @@
   function messageModel(f) {
     return new MsgModel({
       id: new MsgKey({ fromMe: f.id.fromMe, remote: f.id.remote, id: f.id.id }),
-      body: f.body, type: f.type || 'chat', t: f.t, from: createWid(f.from), to: createWid(f.to),
+      // a live 'msg' frame's own type field names the frame; the message's type travels as msgType
+      body: f.body, type: f.msgType || f.type || 'chat', t: f.t, from: createWid(f.from), to: createWid(f.to),
       notifyName: f.notifyName, ack: f.ack, isNewMsg: !!f.isNewMsg, self: f.id.fromMe ? 'out' : 'in', local: false
     });
   }
