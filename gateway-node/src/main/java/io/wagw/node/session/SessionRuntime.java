@@ -121,6 +121,11 @@ public final class SessionRuntime implements AutoCloseable {
         return workers.values().stream().map(SessionWorker::view).toList();
     }
 
+    /** For tests in this package: the worker running a session. */
+    SessionWorker worker(String name) {
+        return running(name);
+    }
+
     public boolean runs(String name) {
         return workers.containsKey(name);
     }

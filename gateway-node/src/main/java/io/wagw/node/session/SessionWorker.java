@@ -437,20 +437,25 @@ final class SessionWorker {
     }
 
     private void onLoggedOut() {
-        if (status == SessionStatus.SCAN_QR_CODE && me == null) {
-            return;
+        if (status == SessionStatus.SCAN_QR_CODE && me == null && lastSnapshotHash == null) {
+            return; // already waiting for a scan with nothing to forget
         }
-        log.info("session {}: logged out from the phone", name);
-        int deleted = store.snapshots().discard(lease);
+        // Before this boot ever worked, a logout means WhatsApp refused the restored credentials.
+        String why = restoredThisBoot && !workingThisBoot
+                ? "the stored credentials no longer log in (WhatsApp logged the device out); scan the QR again"
+                : "logged out from the phone; scan the QR to link again";
+        log.info("session {}: {}", name, why);
+        store.snapshots().discard(lease);
+        store.sessions().clearMe(lease);
         lastSnapshotHash = null;
         me = null;
         pushName = null;
+        qr = null;
+        restoredThisBoot = false;
         if (config.logoutStops()) {
-            stopNow(SessionStatus.STOPPED, "logged out from the phone");
+            stopNow(SessionStatus.STOPPED, why);
         } else {
-            qr = null;
-            setStatus(SessionStatus.SCAN_QR_CODE, "logged out from the phone; scan the QR to link again");
-            log.debug("session {}: {} snapshots discarded after logout", name, deleted);
+            setStatus(SessionStatus.SCAN_QR_CODE, why);
         }
     }
 

@@ -79,7 +79,9 @@
     if (!sock || !conn || !coll || !cmd || !sock.Socket || !conn.Conn || !coll.Msg) return false;
     sock.Socket.on('change:state', reportState);
     sock.Socket.on('change:hasSynced', reportState);
-    conn.Conn.on('change:ref', () => reportQrFromDom() || reportQr(conn.Conn.ref));
+    // Conn.ref is only the first part of the payload; the full payload is the DOM's data-ref, which
+    // the page renders right after the ref changes.
+    conn.Conn.on('change:ref', () => setTimeout(reportQrFromDom, 0));
     coll.Msg.on('add', (m) => {
       if (m && m.isNewMsg && m.id && !m.id.fromMe) emit(messageEvent(m));
     });

@@ -89,6 +89,16 @@ public final class Sessions {
         });
     }
 
+    /** Forgets the own WhatsApp id after a logout; fenced by the lease. */
+    public Session clearMe(SessionLease lease) {
+        return jdbi.inTransaction(h -> {
+            long id = Leases.fence(h, lease);
+            var dao = h.attach(SessionDao.class);
+            dao.updateMe(id, null, null);
+            return dao.find(lease.session()).orElseThrow(() -> unknown(lease.session()));
+        });
+    }
+
     /**
      * Deletes a session with its snapshots, messages, keys and lease. Refused while a node holds a
      * live lease on it: stop it first.

@@ -49,6 +49,7 @@ class TenantsAndSessionsTest {
         assertThat(s.mePushName()).isEqualTo("Aida");
         assertThat(store.sessions().recordStatus(lease, SessionStatus.FAILED, "browser crashed 5 times").statusReason())
                 .isEqualTo("browser crashed 5 times");
+        assertThat(store.sessions().clearMe(lease).me()).isEmpty();
     }
 
     @Test

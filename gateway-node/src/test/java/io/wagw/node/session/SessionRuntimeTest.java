@@ -1,0 +1,316 @@
+package io.wagw.node.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.node.message.AutoReplyHandler;
+import io.wagw.node.testing.Await;
+import io.wagw.node.testing.Recorder;
+import io.wagw.node.testing.TestEnv;
+import io.wagw.sim.WaSimulator;
+import io.wagw.sim.api.MessageInfo;
+import io.wagw.store.SessionStore;
+import io.wagw.store.message.Message;
+import io.wagw.store.message.MessageStatus;
+import io.wagw.store.session.SessionStatus;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session runtime against real Chromium, the simulator over HTTP/WebSocket and the embedded
+ * PostgreSQL.
+ */
+class SessionRuntimeTest {
+    private static final Duration T = Duration.ofSeconds(45);
+
+    private final SessionStore store = TestEnv.store();
+    private final WaSimulator sim = TestEnv.sim();
+    private final Recorder recorder = new Recorder();
+    private SessionRuntime runtime;
+
+    @BeforeEach
+    void startRuntime() {
+        runtime = newRuntime(TestEnv.runtimeConfig("node-a"));
+    }
+
+    @AfterEach
+    void stopRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @AfterAll
+    static void noSessionEverRanTwice() {
+        assertThat(TestEnv.sim().client().stats().conflicts()).as("conflicts counted by the simulator").isZero();
+    }
+
+    private SessionRuntime newRuntime(RuntimeConfig config) {
+        var r = new SessionRuntime(config, store, new AutoReplyHandler());
+        r.addListener(recorder);
+        return r;
+    }
+
+    private SessionStatus status(String name) {
+        return runtime.view(name).map(SessionView::status).orElse(null);
+    }
+
+    private String awaitQr(String name) {
+        Await.until(name + " in SCAN_QR_CODE with a QR", T, () -> status(name) == SessionStatus.SCAN_QR_CODE
+                && runtime.view(name).map(SessionView::qr).isPresent());
+        return runtime.qr(name);
+    }
+
+    /** Creates an account, starts a session and links it by QR; returns the phone. */
+    private String linked(String name) {
+        String phone = TestEnv.phone();
+        sim.client().createAccount(phone, "Salon " + name);
+        runtime.start(name);
+        sim.client().linkByQr(phone, awaitQr(name));
+        Await.until(name + " WORKING", T, () -> status(name) == SessionStatus.WORKING);
+        return phone;
+    }
+
+    @Test
+    void aNewSessionShowsThePagesQrAndFollowsItsRotations() {
+        String name = TestEnv.session(Map.of());
+        var started = runtime.start(name);
+        assertThat(started.status()).isEqualTo(SessionStatus.STARTING);
+        String first = awaitQr(name);
+        var worker = runtime.worker(name);
+        String onPage = worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
+        assertThat(first).isEqualTo(onPage).matches("[^,]+,[^,]+,[^,]+,[^,]+,[^,]+");
+        assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.SCAN_QR_CODE);
+
+        String second = Await.value("a rotated QR", T, () -> {
+            String now = runtime.qr(name);
+            return now.equals(first) ? null : now;
+        });
+        String onPageNow = worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
+        assertThat(second).isEqualTo(onPageNow);
+        assertThat(recorder.qrsOf(name)).containsSubsequence(first, second);
+    }
+
+    @Test
+    void linkingMakesTheSessionWorkWithItsOwnIdAndAutoRepliesReachThePhone() {
+        String name = TestEnv.session(Map.of(AutoReplyHandler.CONFIG_KEY, "Thanks! We answer within an hour."));
+        String phone = linked(name);
+        assertThat(runtime.view(name).orElseThrow().me()).isEqualTo(phone + "@c.us");
+        assertThat(store.sessions().get(name).meId()).isEqualTo(phone + "@c.us");
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phone, "Hello, are you open today?");
+        String chat = customer + "@c.us";
+        Await.until("inbound persisted", T, () -> store.messages().recent(name, chat, 10).stream()
+                .anyMatch(m -> m.direction() == Message.Direction.in));
+        Await.until("auto-reply at the simulator", T, () -> sim.client().sent(phone).stream()
+                .anyMatch(m -> m.text().equals("Thanks! We answer within an hour.")));
+        MessageInfo reply = sim.client().sent(phone).getFirst();
+        assertThat(reply.to()).startsWith(customer);
+
+        Await.until("reply recorded as sent", T, () -> store.messages().recent(name, chat, 10).stream()
+                .anyMatch(m -> m.direction() == Message.Direction.out && m.status() == MessageStatus.sent && m.ack() >= 1));
+        sim.client().customerReads(customer, phone);
+        Await.until("read ack stored", T, () -> store.messages().recent(name, chat, 10).stream()
+                .anyMatch(m -> m.direction() == Message.Direction.out && m.ack() == 3));
+        assertThat(recorder.inbound).extracting(Message::body).contains("Hello, are you open today?");
+    }
+
+    @Test
+    void aRedeliveredInboundMessageIsPersistedAndAnsweredOnce() {
+        String name = TestEnv.session(Map.of(AutoReplyHandler.CONFIG_KEY, "Hi!"));
+        String phone = linked(name);
+        String customer = TestEnv.phone();
+        MessageInfo sent = sim.client().customerSends(customer, phone, "price?");
+        String chat = customer + "@c.us";
+        Await.until("inbound persisted", T, () -> !store.messages().recent(name, chat, 10).isEmpty());
+        Await.until("reply sent", T, () -> sim.client().sent(phone).size() == 1);
+
+        // WhatsApp re-delivers the same message (e.g. after a reconnect): the page reports it again.
+        var worker = runtime.worker(name);
+        String event = """
+                {"type":"message","id":"%s","from":"%s","to":"%s@c.us","body":"price?","msgType":"chat","t":%d}"""
+                .formatted(sent.serializedId(), chat, phone, sent.t());
+        worker.host().call(b -> worker.page().evaluate("(e) => window.__wagwEvent(e)", event), T);
+        worker.host().call(b -> worker.page().evaluate("(e) => window.__wagwEvent(e)", event), T);
+
+        sim.client().customerSends(customer, phone, "and tomorrow?");
+        Await.until("second message persisted", T, () -> store.messages().recent(name, chat, 10).stream()
+                .filter(m -> m.direction() == Message.Direction.in).count() == 2);
+        Await.until("second reply sent", T, () -> sim.client().sent(phone).size() == 2);
+        assertThat(store.messages().recent(name, chat, 10).stream().filter(m -> m.body().equals("price?"))).hasSize(1);
+        assertThat(sim.client().sent(phone)).hasSize(2);
+    }
+
+    @Test
+    void aRestartedRuntimeResumesTheSessionFromItsSnapshotWithoutAQr() {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        runtime.close();
+        assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
+        assertThat(store.leases().current(name)).as("lease released on graceful stop").isEmpty();
+
+        recorder.statuses.clear();
+        runtime = newRuntime(TestEnv.runtimeConfig("node-b"));
+        runtime.start(name);
+        Await.until("WORKING again", T, () -> status(name) == SessionStatus.WORKING);
+        assertThat(recorder.statusesOf(name)).extracting(SessionView::status).doesNotContain(SessionStatus.SCAN_QR_CODE);
+        assertThat(runtime.view(name).orElseThrow().me()).isEqualTo(phone + "@c.us");
+        assertThat(runtime.view(name).orElseThrow().epoch()).isGreaterThan(1);
+
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phone, "still there?");
+        Await.until("inbound after restore", T, () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
+    }
+
+    @Test
+    void aTamperedSnapshotFallsBackToTheQrAndSaysWhy() {
+        String name = TestEnv.session(Map.of());
+        linked(name);
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        runtime.stop(name);
+        TestEnv.store(); // tamper with the newest ciphertext directly in PostgreSQL
+        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", "").useHandle(h -> h.execute("""
+                UPDATE auth_snapshots SET ciphertext = set_byte(ciphertext, 10, (get_byte(ciphertext, 10) + 1) % 256)
+                 WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
+        runtime.start(name);
+        awaitQr(name);
+        assertThat(runtime.view(name).orElseThrow().reason()).contains("could not be used").contains("failed authentication");
+    }
+
+    @Test
+    void aSnapshotWhoseDeviceWasUnlinkedMeanwhileFallsBackToTheQrAndSaysWhy() {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        runtime.stop(name);
+        var device = sim.client().devices(phone).getFirst();
+        sim.client().unlink(phone, device.id());
+        runtime.start(name);
+        awaitQr(name);
+        assertThat(runtime.view(name).orElseThrow().reason()).contains("no longer log in");
+    }
+
+    @Test
+    void anUnlinkFromThePhoneGoesBackToTheQrWithoutARestartLoop() {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        sim.client().unlink(phone, sim.client().devices(phone).getFirst().id());
+        awaitQr(name);
+        var view = runtime.view(name).orElseThrow();
+        assertThat(view.reason()).contains("logged out");
+        assertThat(view.restarts()).isZero();
+        assertThat(store.snapshots().list(name)).as("useless credentials discarded").isEmpty();
+        assertThat(recorder.statusesOf(name)).extracting(SessionView::status).doesNotContain(SessionStatus.FAILED);
+        String fresh = runtime.qr(name);
+        sim.client().linkByQr(phone, fresh);
+        Await.until("linked again", T, () -> status(name) == SessionStatus.WORKING);
+    }
+
+    @Test
+    void aQrLeftUnscannedStopsTheSessionAndFreesItsSlot() {
+        String name = TestEnv.session(Map.of());
+        runtime.start(name);
+        awaitQr(name);
+        Await.until("session stopped after the QR rounds", Duration.ofSeconds(40), () -> !runtime.runs(name));
+        assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
+        assertThat(store.sessions().get(name).statusReason()).contains("not scanned");
+        assertThat(store.leases().current(name)).isEmpty();
+        assertThat(runtime.pool().hosts()).as("browser closed with its last session").isEmpty();
+    }
+
+    @Test
+    void aPairingCodeLinksTheSession() {
+        String name = TestEnv.session(Map.of());
+        String phone = TestEnv.phone();
+        sim.client().createAccount(phone, "Code Salon");
+        runtime.start(name);
+        awaitQr(name);
+        String code = runtime.requestPairingCode(name, "+" + phone);
+        assertThat(code).matches("[A-Z0-9]{8}");
+        sim.client().linkByCode(phone, code);
+        Await.until("WORKING by code", T, () -> status(name) == SessionStatus.WORKING);
+    }
+
+    @Test
+    void sendingQueuesInOrderAndAcksFollow() throws Exception {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Aida", true);
+        String chat = customer + "@c.us";
+        var first = runtime.sendText(name, chat, "one");
+        var second = runtime.sendText(name, chat, "two");
+        var third = runtime.sendText(name, chat, "three");
+        assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).waMessageId()).startsWith("true_" + chat);
+        assertThat(first.get().status()).isEqualTo(MessageStatus.sent);
+        assertThat(second.get().status()).isEqualTo(MessageStatus.sent);
+        assertThat(sim.client().sent(phone)).extracting(MessageInfo::text).containsExactly("one", "two", "three");
+        Await.until("delivered acks stored", T, () -> store.messages().recent(name, chat, 10).stream().allMatch(m -> m.ack() >= 2));
+    }
+
+    @Test
+    void badRequestsGetTypedErrorsAndLeaveNothingStuck() {
+        assertThatThrownBy(() -> runtime.start("no-such-session"))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_FOUND));
+        assertThatThrownBy(() -> runtime.start("Bad Name"))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.INVALID_INPUT));
+
+        String suspended = TestEnv.session(Map.of());
+        store.tenants().setStatus(store.sessions().get(suspended).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
+        assertThatThrownBy(() -> runtime.start(suspended))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.TENANT_INACTIVE));
+        assertThat(store.leases().current(suspended)).isEmpty();
+
+        String name = TestEnv.session(Map.of());
+        runtime.start(name);
+        assertThatThrownBy(() -> runtime.start(name))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.ALREADY_RUNNING));
+        assertThatThrownBy(() -> runtime.sendText(name, "77011234567@c.us", "hi"))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_WORKING));
+        String phone = TestEnv.phone();
+        sim.client().createAccount(phone, "Bad input salon");
+        sim.client().linkByQr(phone, awaitQr(name));
+        Await.until("WORKING", T, () -> status(name) == SessionStatus.WORKING);
+        for (String[] bad : new String[][]{{"12345", "hi", "chatId"}, {"77011234567@c.us", "", "text"},
+                {"77011234567@c.us", "x".repeat(70_000), "text"}}) {
+            assertThatThrownBy(() -> runtime.sendText(name, bad[0], bad[1]))
+                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> {
+                        assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.INVALID_INPUT);
+                        assertThat(e.field()).isEqualTo(bad[2]);
+                    });
+        }
+        var capped = newRuntime(TestEnv.runtimeConfig("node-cap").withCapacity(1, 1));
+        try {
+            String a = TestEnv.session(Map.of());
+            String b = TestEnv.session(Map.of());
+            capped.start(a);
+            assertThatThrownBy(() -> capped.start(b))
+                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
+            assertThat(store.leases().current(b)).isEmpty();
+            assertThatThrownBy(() -> capped.start(name)).as("held by node-a")
+                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
+        } finally {
+            capped.close();
+        }
+        var other = newRuntime(TestEnv.runtimeConfig("node-other"));
+        try {
+            assertThatThrownBy(() -> other.start(name))
+                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> {
+                        assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.LEASED_ELSEWHERE);
+                        assertThat(e.getMessage()).contains("node-a");
+                    });
+        } finally {
+            other.close();
+        }
+        assertThat(status(name)).as("still working after all that").isEqualTo(SessionStatus.WORKING);
+    }
+}

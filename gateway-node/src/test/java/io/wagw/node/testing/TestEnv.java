@@ -1,0 +1,83 @@
+package io.wagw.node.testing;
+
+import io.wagw.node.browser.BrowserSettings;
+import io.wagw.node.session.RuntimeConfig;
+import io.wagw.sim.SimulatorOptions;
+import io.wagw.sim.WaSimulator;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the integration tests share in one JVM: a real embedded PostgreSQL with the real migrations
+ * and one WhatsApp Web simulator (short QR timings) over real HTTP/WebSocket.
+ */
+public final class TestEnv {
+    private static SessionStore store;
+    private static WaSimulator sim;
+    private static final AtomicInteger PHONES = new AtomicInteger();
+
+    private TestEnv() {
+    }
+
+    public static synchronized SessionStore store() {
+        if (store == null) {
+            try {
+                Path dir = Files.createTempDirectory("wagw-node-test");
+                store = SessionStore.open(StoreConfig.embedded(dir).withPoolSize(30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(store::close));
+        }
+        return store;
+    }
+
+    public static synchronized WaSimulator sim() {
+        if (sim == null) {
+            sim = WaSimulator.start(SimulatorOptions.fast());
+            Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        }
+        return sim;
+    }
+
+    public static Path chromium() {
+        return Path.of(System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+    }
+
+    /** A runtime configuration against the simulator with fast, test-friendly pacing. */
+    public static RuntimeConfig runtimeConfig(String nodeId) {
+        return new RuntimeConfig(nodeId, URI.create(sim().baseUrl() + "/"), 10, 5, Duration.ofSeconds(6),
+                BrowserSettings.headless(chromium()), 3, Duration.ofMillis(300), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2), false,
+                new RuntimeConfig.OutboundPolicy(Duration.ofMillis(50), Duration.ZERO, Duration.ofMillis(200), 600, 50,
+                        Duration.ofSeconds(15)));
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A fresh phone number for a simulated account. */
+    public static String phone() {
+        return "7701" + String.format("%07d", (System.nanoTime() / 1000 + PHONES.incrementAndGet()) % 10_000_000);
+    }
+
+    /** Creates an active tenant with one session (optionally with an auto-reply) and returns the session name. */
+    public static String session(Map<String, Object> config) {
+        String tenant = unique("t");
+        String name = unique("s");
+        store().tenants().create(tenant, "Tenant " + tenant, "business");
+        store().tenants().setStatus(tenant, io.wagw.store.tenant.TenantStatus.active);
+        store().sessions().create(tenant, name, config);
+        return name;
+    }
+}
