@@ -56,6 +56,9 @@ public final class SimBench {
     long base = (long) memory.get(0).get("pssKb");
     long top = (long) memory.get(memory.size() - 1).get("pssKb");
     double perPageKb = (top - base) / (double) maxPages;
+    long heapBase = (long) memory.get(0).get("heapUsedBytes");
+    long heapTop = (long) memory.get(memory.size() - 1).get("heapUsedBytes");
+    double heapPerPageKb = (heapTop - heapBase) / 1024.0 / maxPages;
 
     // Throughput: customers write to all 200 connected accounts; count what the pages receive.
     int perBatch = 5_000;
@@ -91,6 +94,7 @@ public final class SimBench {
     result.put("pages", "protocol clients (JDK WebSocket speaking the page protocol), not Chromium");
     result.put("memory", memory);
     result.put("pssPerConnectedPageKb", Math.round(perPageKb * 10) / 10.0);
+    result.put("heapPerConnectedPageKb", Math.round(heapPerPageKb * 10) / 10.0);
     Map<String, Object> tp = new LinkedHashMap<>();
     tp.put("messages", messages);
     tp.put("connectedPages", maxPages);
@@ -108,7 +112,7 @@ public final class SimBench {
     for (Map<String, Object> row : memory) {
       System.out.printf("| %d | %.1f |%n", (int) row.get("connectedPages"), (long) row.get("pssKb") / 1024.0);
     }
-    System.out.printf("%nPSS per connected page: %.1f KB%n", perPageKb);
+    System.out.printf("%nPSS per connected page: %.1f KB (live Java heap after GC: %.1f KB per page)%n", perPageKb, heapPerPageKb);
     System.out.printf("Inbound push: %d messages to %d pages in %.2f s = %,d msg/s (delivered and confirmed)%n",
         messages, maxPages, deliveredNs / 1e9, Math.round(rate));
     System.out.println("JSON: " + out);
