@@ -216,11 +216,19 @@ final class SessionWorker {
                 return;
             } catch (StoreException.StaleEpoch e) {
                 leaseLost(e.getMessage());
+            } catch (PlaywrightException e) {
+                // a page or browser closed under an operation: a crash the crash handlers may not have seen yet
+                BrowserHost h = host;
+                boolean browserGone = h != null && (h.generation() != hostGeneration || !h.alive());
+                log.warn("session {}: browser operation failed: {}", name, firstLine(e.getMessage()));
+                if (!fenced.get() && !finished.get()) {
+                    failure(browserGone ? "browser crashed" : "page closed unexpectedly: " + firstLine(e.getMessage()));
+                }
             } catch (Throwable t) {
                 log.error("session {}: unexpected error", name, t);
                 if (!fenced.get() && !finished.get()) {
                     try {
-                        failure("internal error: " + t.getMessage());
+                        failure("internal error: " + firstLine(String.valueOf(t.getMessage())));
                     } catch (RuntimeException again) {
                         log.error("session {}: could not handle the failure", name, again);
                     }
@@ -480,11 +488,15 @@ final class SessionWorker {
                 consecutiveFailures, config.maxConsecutiveFailures());
         setStatus(SessionStatus.STARTING, "restarting after: " + why);
         long myBoot = ++bootId;
-        runtime.scheduler().schedule(() -> post(() -> {
-            if (bootId == myBoot) {
-                boot();
-            }
-        }), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            runtime.scheduler().schedule(() -> post(() -> {
+                if (bootId == myBoot) {
+                    boot();
+                }
+            }), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finish(); // the runtime is shutting down
+        }
     }
 
     private void stopNow(SessionStatus finalStatus, String why) {
@@ -615,6 +627,15 @@ final class SessionWorker {
 
     Page page() {
         return page;
+    }
+
+    /** Playwright errors carry whole browser logs; a status reason needs the first line. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String line = message.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     private static byte[] sha256(byte[] data) {

@@ -258,6 +258,63 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void killingAChromiumProcessRestartsOnlyItsSessionsAndTheyComeBackWithoutAQr() throws Exception {
+        runtime.close();
+        runtime = newRuntime(TestEnv.runtimeConfig("node-a").withCapacity(10, 1)); // one session per browser
+        String a = TestEnv.session(Map.of());
+        String b = TestEnv.session(Map.of());
+        linked(a);
+        String phoneB = linked(b);
+        Await.until("snapshots saved", T, () -> !store.snapshots().list(a).isEmpty() && !store.snapshots().list(b).isEmpty());
+        var hostA = runtime.worker(a).host();
+        var hostB = runtime.worker(b).host();
+        assertThat(hostA).isNotSameAs(hostB);
+        long pid = hostA.browserPid().orElseThrow();
+        recorder.statuses.clear();
+
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+
+        Await.until(a + " restarting", T, () -> recorder.statusesOf(a).stream().anyMatch(v -> v.status() == SessionStatus.STARTING));
+        Await.until(a + " WORKING again", T, () -> status(a) == SessionStatus.WORKING);
+        assertThat(recorder.statusesOf(a)).extracting(SessionView::status).doesNotContain(SessionStatus.SCAN_QR_CODE);
+        assertThat(recorder.statusesOf(a).stream().filter(v -> v.status() == SessionStatus.STARTING).findFirst().orElseThrow().reason())
+                .contains("browser crashed");
+        assertThat(recorder.statusesOf(b)).as("the other browser's session is untouched").isEmpty();
+        assertThat(status(b)).isEqualTo(SessionStatus.WORKING);
+        assertThat(runtime.metrics().browserCrashes()).isEqualTo(1);
+
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phoneB, "are you there?");
+        Await.until("b still receives", T, () -> !store.messages().recent(b, customer + "@c.us", 5).isEmpty());
+    }
+
+    @Test
+    void aLostLeaseClosesTheContextAtOnceAndNothingMoreIsWritten() {
+        String name = TestEnv.session(Map.of(AutoReplyHandler.CONFIG_KEY, "hello"));
+        String phone = linked(name);
+        long epoch = runtime.view(name).orElseThrow().epoch();
+
+        // Another node takes the session over (the lease is forced to expire first).
+        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", "").useHandle(h -> h.execute("""
+                UPDATE session_leases SET expires_at = clock_timestamp() - interval '1 second'
+                 WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
+        var thief = store.leases().acquire(name, "node-thief", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(thief.epoch()).isEqualTo(epoch + 1);
+        store.sessions().recordStatus(thief, SessionStatus.STARTING, "taken over");
+
+        Await.until("runtime lets go", T, () -> !runtime.runs(name));
+        Await.until("page disconnected", T, () -> sim.client().devices(phone).stream().allMatch(d -> d.liveConnections() == 0));
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phone, "anyone?");
+        var row = store.sessions().get(name);
+        assertThat(row.status()).isEqualTo(SessionStatus.STARTING);
+        assertThat(row.statusReason()).isEqualTo("taken over");
+        assertThat(store.messages().recent(name, customer + "@c.us", 5)).as("no writes from the old owner").isEmpty();
+        assertThat(sim.client().sent(phone)).isEmpty();
+        store.leases().release(thief);
+    }
+
+    @Test
     void badRequestsGetTypedErrorsAndLeaveNothingStuck() {
         assertThatThrownBy(() -> runtime.start("no-such-session"))
                 .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_FOUND));
