@@ -1,17 +1,17 @@
 package io.wagw.router.placement;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The result of one placement: which node owns each session.
  *
- * @param owners   session id to node id, sorted by session id; sessions that could not be placed are absent
+ * @param owners   session id to node id, iterating in session id order; sessions that could not be placed are absent
  * @param loads    one entry per input node (sorted by node id), including nodes that hold nothing
  * @param unplaced sessions (sorted) that found no room because the accepting nodes' capacities add up to less
  *                 than the number of sessions; reported, never thrown
@@ -22,14 +22,14 @@ import java.util.TreeMap;
  *                 sorted by session id; empty for {@link Placement#assign}
  */
 public record Assignment(
-        SortedMap<String, String> owners,
+        Map<String, String> owners,
         List<NodeLoad> loads,
         List<String> unplaced,
         List<NodeSpec> nodes,
         List<Move> moves) {
 
     public Assignment {
-        owners = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(owners, "owners")));
+        owners = Collections.unmodifiableMap(sortedCopy(Objects.requireNonNull(owners, "owners")));
         loads = List.copyOf(loads);
         unplaced = List.copyOf(unplaced);
         nodes = List.copyOf(nodes);
@@ -38,7 +38,21 @@ public record Assignment(
 
     /** The assignment of an empty cluster: the starting point of a first {@code rebalance}. */
     public static Assignment empty() {
-        return new Assignment(new TreeMap<>(), List.of(), List.of(), List.of(), List.of());
+        return new Assignment(Map.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** A copy iterating in session id order; linear when the map already iterates in that order. */
+    private static Map<String, String> sortedCopy(Map<String, String> owners) {
+        String previous = null;
+        boolean sorted = true;
+        for (String session : owners.keySet()) {
+            if (previous != null && previous.compareTo(session) >= 0) {
+                sorted = false;
+                break;
+            }
+            previous = session;
+        }
+        return sorted ? new LinkedHashMap<>(owners) : new LinkedHashMap<>(new TreeMap<>(owners));
     }
 
     public Optional<String> ownerOf(String session) {
@@ -53,10 +67,5 @@ public record Assignment(
     /** Sessions held by a node (0 for an unknown node). */
     public int sessionsOn(String nodeId) {
         return load(nodeId).map(NodeLoad::sessions).orElse(0);
-    }
-
-    /** Session id to owner, as a plain map for callers that store or compare tables. */
-    public Map<String, String> table() {
-        return owners;
     }
 }

@@ -5,11 +5,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Health-weighted consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam, 2016).
@@ -103,6 +102,15 @@ public final class Placement {
         return share;
     }
 
+    /** A session's place in the canonical order. */
+    private record SessionKey(long position, int nameRank) implements Comparable<SessionKey> {
+        @Override
+        public int compareTo(SessionKey other) {
+            int c = Long.compare(position, other.position);
+            return c != 0 ? c : Integer.compare(nameRank, other.nameRank);
+        }
+    }
+
     /** One placement computation; all per-session and per-node state lives in arrays indexed canonically. */
     private static final class Run {
         private final Map<String, String> currentOwners;
@@ -117,6 +125,8 @@ public final class Placement {
         private final int[] target;
         private final int[] claimLimit;
         private final String[] sessions;
+        /** Canonical index of the i-th session in name order. */
+        private final int[] nameOrder;
         private final long[] position;
         private final int[] owner;
         private final String[] previousOwner;
@@ -124,7 +134,6 @@ public final class Placement {
         private final int[] load;
         private long roomBelowBound;
         private long roomBelowTarget;
-        private final List<Integer> unplaced = new ArrayList<>();
 
         Run(Map<String, String> currentOwners, List<NodeSpec> previousNodes, List<NodeSpec> nodes,
             Collection<String> sessionIds, PlacementOptions options) {
@@ -151,24 +160,30 @@ public final class Placement {
             }
             ring = Ring.build(nodeIds, points);
 
-            TreeSet<String> unique = new TreeSet<>();
-            for (String session : sessionIds) {
-                unique.add(Objects.requireNonNull(session, "session id"));
+            String[] byName = sessionIds.toArray(String[]::new);
+            for (String session : byName) {
+                Objects.requireNonNull(session, "session id");
             }
-            String[] byName = unique.toArray(String[]::new);
-            long[] byNamePosition = new long[byName.length];
-            Integer[] order = new Integer[byName.length];
-            for (int s = 0; s < byName.length; s++) {
-                byNamePosition[s] = Ring.sessionPosition(byName[s]);
-                order[s] = s;
+            Arrays.sort(byName);
+            int unique = 0;
+            for (int i = 0; i < byName.length; i++) {
+                if (unique == 0 || !byName[i].equals(byName[unique - 1])) {
+                    byName[unique++] = byName[i];
+                }
+            }
+            nameOrder = new int[unique];
+            SessionKey[] keys = new SessionKey[unique];
+            for (int i = 0; i < unique; i++) {
+                keys[i] = new SessionKey(Ring.sessionPosition(byName[i]), i);
             }
             // Canonical order: ring position, then name. It decides who spills first, like arrival order in the paper.
-            Arrays.sort(order, Comparator.<Integer>comparingLong(s -> byNamePosition[s]).thenComparing(s -> byName[s]));
-            sessions = new String[byName.length];
-            position = new long[byName.length];
-            for (int s = 0; s < order.length; s++) {
-                sessions[s] = byName[order[s]];
-                position[s] = byNamePosition[order[s]];
+            Arrays.sort(keys);
+            sessions = new String[unique];
+            position = new long[unique];
+            for (int s = 0; s < unique; s++) {
+                sessions[s] = byName[keys[s].nameRank()];
+                position[s] = keys[s].position();
+                nameOrder[keys[s].nameRank()] = s;
             }
 
             share = fairShares(specs, sessions.length);
@@ -226,9 +241,7 @@ public final class Placement {
             displaced.sort(null);
             for (int s : displaced) {
                 int node = neediestNode(s);
-                if (node < 0) {
-                    unplaced.add(s);
-                } else {
+                if (node >= 0) {
                     assignTo(s, node);
                 }
             }
@@ -244,9 +257,7 @@ public final class Placement {
                 if (node < 0) {
                     node = walk(s, bound, roomBelowBound);
                 }
-                if (node < 0) {
-                    unplaced.add(s);
-                } else {
+                if (node >= 0) {
                     assignTo(s, node);
                 }
             }
@@ -377,10 +388,12 @@ public final class Placement {
         }
 
         private Assignment result() {
-            TreeMap<String, String> owners = new TreeMap<>();
+            Map<String, String> owners = new LinkedHashMap<>();
             List<Move> moves = new ArrayList<>();
-            for (int s = 0; s < sessions.length; s++) {
+            List<String> lost = new ArrayList<>();
+            for (int s : nameOrder) {
                 if (owner[s] < 0) {
+                    lost.add(sessions[s]);
                     continue;
                 }
                 String to = nodeIds[owner[s]];
@@ -389,12 +402,10 @@ public final class Placement {
                     moves.add(new Move(sessions[s], previousOwner[s], to, reason[s]));
                 }
             }
-            moves.sort(Comparator.comparing(Move::session));
             List<NodeLoad> loads = new ArrayList<>(specs.length);
             for (int i = 0; i < specs.length; i++) {
                 loads.add(new NodeLoad(nodeIds[i], load[i], share[i], bound[i]));
             }
-            List<String> lost = unplaced.stream().map(s -> sessions[s]).sorted().toList();
             return new Assignment(owners, loads, lost, Arrays.asList(specs), moves);
         }
     }

@@ -24,32 +24,37 @@ final class Ring {
      * @param pointCounts ring points per node index (0 leaves the node off the ring)
      */
     static Ring build(String[] nodeIds, int[] pointCounts) {
-        List<long[]> all = new ArrayList<>();
+        List<Point> all = new ArrayList<>();
         for (int node = 0; node < nodeIds.length; node++) {
             long seed = StableHash.of(nodeIds[node]);
             for (int point = 0; point < pointCounts[node]; point++) {
-                all.add(new long[] {pointPosition(seed, point), node, point});
+                all.add(new Point(pointPosition(seed, point), node, point));
             }
         }
-        long[][] sorted = all.toArray(long[][]::new);
-        // Ties (astronomically rare) are broken by node index and point number so the order stays total.
-        Arrays.sort(sorted, (a, b) -> {
-            int c = Long.compare(a[0], b[0]);
-            if (c != 0) {
-                return c;
-            }
-            c = Long.compare(a[1], b[1]);
-            return c != 0 ? c : Long.compare(a[2], b[2]);
-        });
+        Point[] sorted = all.toArray(Point[]::new);
+        Arrays.sort(sorted);
         long[] positions = new long[sorted.length];
         int[] nodes = new int[sorted.length];
         int[] points = new int[sorted.length];
         for (int i = 0; i < sorted.length; i++) {
-            positions[i] = sorted[i][0];
-            nodes[i] = (int) sorted[i][1];
-            points[i] = (int) sorted[i][2];
+            positions[i] = sorted[i].position();
+            nodes[i] = sorted[i].node();
+            points[i] = sorted[i].point();
         }
         return new Ring(positions, nodes, points);
+    }
+
+    /** Ties (astronomically rare) are broken by node index and point number so the order stays total. */
+    private record Point(long position, int node, int point) implements Comparable<Point> {
+        @Override
+        public int compareTo(Point other) {
+            int c = Long.compare(position, other.position);
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(node, other.node);
+            return c != 0 ? c : Integer.compare(point, other.point);
+        }
     }
 
     /** Position of point {@code j} of a node: a SplitMix64 stream seeded by the node's hash. */

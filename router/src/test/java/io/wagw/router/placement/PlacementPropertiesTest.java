@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * 10 to 5,000 sessions. Every failure message names its seed so it can be replayed.
  */
 class PlacementPropertiesTest {
-    private static final PlacementOptions OPTIONS = PlacementOptions.defaults();
     private static final int TRIALS = 300;
 
     @Test
@@ -28,14 +27,15 @@ class PlacementPropertiesTest {
             int m = sessionCount(random);
             int capacity = capacityFor(random, n + 1, m);
             List<NodeSpec> nodes = Clusters.healthy(n, capacity);
+            PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+            Assignment before = Placement.assign(nodes, sessions, options);
 
             List<NodeSpec> grown = new ArrayList<>(nodes);
             grown.add(NodeSpec.active("joiner-" + seed, capacity));
-            Assignment after = Placement.rebalance(before, grown, sessions, OPTIONS);
+            Assignment after = Placement.rebalance(before, grown, sessions, options);
 
-            assertValid(after, grown, sessions, OPTIONS);
+            assertValid(after, grown, sessions, options);
             double ideal = (double) m / (n + 1);
             int moved = movedBetween(before, after);
             worst = Math.max(worst, moved / ideal);
@@ -53,8 +53,9 @@ class PlacementPropertiesTest {
             int n = 2 + random.nextInt(49);
             int m = sessionCount(random);
             List<NodeSpec> nodes = randomCluster(random, n, m);
+            PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+            Assignment before = Placement.assign(nodes, sessions, options);
 
             NodeSpec leaver = nodes.get(random.nextInt(n));
             List<NodeSpec> shrunk = new ArrayList<>(nodes);
@@ -63,9 +64,9 @@ class PlacementPropertiesTest {
                 case 1 -> shrunk.set(shrunk.indexOf(leaver), leaver.withState(NodeState.DOWN));
                 default -> shrunk.set(shrunk.indexOf(leaver), leaver.withState(NodeState.DRAINING));
             }
-            Assignment after = Placement.rebalance(before, shrunk, sessions, OPTIONS);
+            Assignment after = Placement.rebalance(before, shrunk, sessions, options);
 
-            assertValid(after, shrunk, sessions, OPTIONS);
+            assertValid(after, shrunk, sessions, options);
             for (Map.Entry<String, String> entry : before.owners().entrySet()) {
                 String now = after.owners().get(entry.getKey());
                 if (!entry.getValue().equals(leaver.nodeId())) {
@@ -74,6 +75,168 @@ class PlacementPropertiesTest {
             }
             assertThat(after.sessionsOn(leaver.nodeId())).as("seed %d", seed).isZero();
         }
+    }
+
+    @Test
+    void joiningNodeOfAnyWeightMovesAtMostTwelveTenthsOfItsFairShare() {
+        for (int seed = 0; seed < TRIALS; seed++) {
+            Random random = new Random(1_000 + seed);
+            int n = 2 + random.nextInt(49);
+            int m = sessionCount(random);
+            List<NodeSpec> nodes = randomCluster(random, n, m);
+            PlacementOptions options = sizedFor(nodes);
+            List<String> sessions = Clusters.sessions(random, m);
+            Assignment before = Placement.assign(nodes, sessions, options);
+
+            NodeSpec joiner = new NodeSpec("joiner", nodes.get(0).capacity(), 0.3 + 0.7 * random.nextDouble(), NodeState.ACTIVE);
+            List<NodeSpec> grown = new ArrayList<>(nodes);
+            grown.add(joiner);
+            Assignment after = Placement.rebalance(before, grown, sessions, options);
+
+            assertValid(after, grown, sessions, options);
+            double ideal = Clusters.expectedShares(grown, m).get("joiner");
+            assertThat((double) Clusters.movedBetween(before, after)).as("seed %d: N=%d, m=%d", seed, n, m)
+                    .isLessThanOrEqualTo(1.2 * ideal);
+        }
+    }
+
+    @Test
+    void boundsHoldThroughRandomSequencesOfClusterChanges() {
+        for (int seed = 0; seed < 60; seed++) {
+            Random random = new Random(2_000 + seed);
+            int n = 2 + random.nextInt(30);
+            int m = sessionCount(random);
+            List<NodeSpec> nodes = new ArrayList<>(randomCluster(random, n, m));
+            PlacementOptions options = sizedFor(nodes);
+            List<String> sessions = new ArrayList<>(Clusters.sessions(random, m));
+            Assignment current = Placement.assign(nodes, sessions, options);
+            assertValid(current, nodes, sessions, options);
+            int joined = 0;
+            for (int step = 0; step < 25; step++) {
+                String event = mutate(random, nodes, sessions, m, joined++);
+                Assignment next = Placement.rebalance(current, nodes, sessions, options);
+                try {
+                    assertValid(next, nodes, sessions, options);
+                    assertValid(Placement.assign(nodes, sessions, options), nodes, sessions, options);
+                } catch (AssertionError e) {
+                    throw new AssertionError("seed " + seed + ", step " + step + " (" + event + ")", e);
+                }
+                current = next;
+            }
+        }
+    }
+
+    @Test
+    void sameInputsInAnyOrderGiveTheSameTable() {
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(3_000 + seed);
+            int n = 2 + random.nextInt(49);
+            int m = sessionCount(random);
+            List<NodeSpec> nodes = randomCluster(random, n, m);
+            PlacementOptions options = sizedFor(nodes);
+            List<String> sessions = Clusters.sessions(random, m);
+            Assignment reference = Placement.assign(nodes, sessions, options);
+
+            List<NodeSpec> shuffledNodes = new ArrayList<>(nodes);
+            Collections.shuffle(shuffledNodes, random);
+            List<String> shuffledSessions = new ArrayList<>(sessions);
+            shuffledSessions.addAll(sessions.subList(0, m / 3)); // duplicates count once
+            Collections.shuffle(shuffledSessions, random);
+            Assignment again = Placement.assign(shuffledNodes, shuffledSessions, options);
+            assertThat(again).as("seed %d", seed).isEqualTo(reference);
+
+            List<NodeSpec> changed = new ArrayList<>(nodes);
+            changed.remove(random.nextInt(n));
+            changed.add(NodeSpec.active("joiner", nodes.get(0).capacity()));
+            Assignment viaTreeMap = Placement.rebalance(reference, changed, sessions, options);
+            Collections.shuffle(changed, random);
+            Assignment viaHashMap = Placement.rebalance(new java.util.HashMap<>(reference.owners()),
+                    shuffledNodes, changed, shuffledSessions, options);
+            assertThat(viaHashMap).as("seed %d", seed).isEqualTo(viaTreeMap);
+        }
+    }
+
+    @Test
+    void healthWeightScalesTheShareOfANodeProportionally() {
+        for (double health : new double[] {0.25, 0.5, 0.75}) {
+            double ratioSum = 0;
+            int trials = 40;
+            for (int seed = 0; seed < trials; seed++) {
+                Random random = new Random(4_000 + seed);
+                int n = 2 + random.nextInt(49);
+                int m = n * (100 + random.nextInt(50));
+                List<NodeSpec> nodes = new ArrayList<>(Clusters.healthy(n, 1_000));
+                nodes.add(new NodeSpec("weighted", 1_000, health, NodeState.DEGRADED));
+                PlacementOptions options = sizedFor(nodes);
+                List<String> sessions = Clusters.sessions(random, m);
+
+                Assignment assignment = Placement.assign(nodes, sessions, options);
+
+                assertValid(assignment, nodes, sessions, options);
+                double peerAverage = (double) (m - assignment.sessionsOn("weighted")) / n;
+                ratioSum += assignment.sessionsOn("weighted") / peerAverage;
+            }
+            assertThat(ratioSum / trials).as("weighted/peer load at health %.2f", health)
+                    .isCloseTo(health, org.assertj.core.data.Offset.offset(0.06));
+        }
+    }
+
+    /** Applies one random change to the cluster or the sessions and names it. */
+    private static String mutate(Random random, List<NodeSpec> nodes, List<String> sessions, int m, int serial) {
+        int pick = random.nextInt(8);
+        int i = random.nextInt(nodes.size());
+        NodeSpec node = nodes.get(i);
+        switch (pick) {
+            case 0 -> {
+                nodes.add(new NodeSpec("new-" + serial, node.capacity(), 1.0, NodeState.ACTIVE));
+                return "join";
+            }
+            case 1 -> {
+                if (nodes.size() > 1) {
+                    nodes.remove(i);
+                }
+                return "leave " + node.nodeId();
+            }
+            case 2 -> {
+                nodes.set(i, node.withState(random.nextBoolean() ? NodeState.DOWN : NodeState.DRAINING));
+                return "down/drain " + node.nodeId();
+            }
+            case 3 -> {
+                nodes.set(i, new NodeSpec(node.nodeId(), node.capacity(), 1.0, NodeState.ACTIVE));
+                return "recover " + node.nodeId();
+            }
+            case 4 -> {
+                double health = random.nextDouble();
+                nodes.set(i, new NodeSpec(node.nodeId(), node.capacity(), health, health < 0.75 ? NodeState.DEGRADED : NodeState.ACTIVE));
+                return "health " + node.nodeId();
+            }
+            case 5 -> {
+                nodes.set(i, new NodeSpec(node.nodeId(), Math.max(0, node.capacity() / 2 + random.nextInt(node.capacity() + 2)),
+                        node.healthWeight(), node.state()));
+                return "capacity " + node.nodeId();
+            }
+            case 6 -> {
+                sessions.addAll(Clusters.sessions(random, 1 + random.nextInt(Math.max(1, m / 5))));
+                List<String> unique = new ArrayList<>(new java.util.LinkedHashSet<>(sessions));
+                sessions.clear();
+                sessions.addAll(unique);
+                return "sessions added";
+            }
+            default -> {
+                int remove = random.nextInt(sessions.size() / 4 + 1);
+                for (int k = 0; k < remove && !sessions.isEmpty(); k++) {
+                    sessions.remove(random.nextInt(sessions.size()));
+                }
+                return "sessions removed";
+            }
+        }
+    }
+
+    /** Default options with the reference capacity set to the cluster's median, as production configures it. */
+    private static PlacementOptions sizedFor(List<NodeSpec> nodes) {
+        int[] capacities = nodes.stream().mapToInt(NodeSpec::capacity).sorted().toArray();
+        PlacementOptions defaults = PlacementOptions.defaults();
+        return new PlacementOptions(defaults.epsilon(), defaults.virtualNodes(), Math.max(1, capacities[capacities.length / 2]));
     }
 
     private static int sessionCount(Random random) {

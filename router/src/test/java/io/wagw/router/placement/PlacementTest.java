@@ -189,7 +189,7 @@ class PlacementTest {
     void barePreviousTableWithCurrentNodesMovesOnlyWhatMust() {
         List<NodeSpec> nodes = Clusters.healthy(20, 100);
         List<String> sessions = Clusters.numbered(1_000);
-        Map<String, String> table = Placement.assign(nodes, sessions, OPTIONS).table();
+        Map<String, String> table = Placement.assign(nodes, sessions, OPTIONS).owners();
         List<NodeSpec> grown = new ArrayList<>(nodes);
         grown.add(NodeSpec.active("node-20", 100));
 
