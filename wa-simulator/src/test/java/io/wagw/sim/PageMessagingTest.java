@@ -63,6 +63,29 @@ class PageMessagingTest {
   }
 
   @Test
+  void typingIndicatorAndReadReceiptsGoThroughTheChatStateAndUnreadChatModules() {
+    linkedPage("/");
+    String customer = newCustomer("Dana");
+    sim.client().customerSends(customer, phone, "hi");
+    p.page.waitForFunction("() => window.require('WAWebCollections').Msg.models.length > 0");
+    p.page.evaluate("async (c) => { const wid = window.require('WAWebWidFactory').createWid(c);"
+        + " const cs = window.require('WAWebChatStateBridge');"
+        + " await cs.sendChatStateComposing(wid); await cs.sendChatStatePaused(wid); }", customer + "@c.us");
+    p.page.evaluate("async (c) => { const coll = window.require('WAWebCollections');"
+        + " const chat = coll.Chat.get(window.require('WAWebWidFactory').createWid(c));"
+        + " await window.require('WAWebUpdateUnreadChatAction').sendSeen({ chat, threadId: undefined }); }", customer + "@c.us");
+    ControlApiTest.awaitCondition(() -> sim.client().received(phone).get(0).ackName().equals("read"));
+    ControlApiTest.awaitCondition(() -> List.of("composing", "paused").equals(chatStates(customer)));
+  }
+
+  private List<String> chatStates(String customer) {
+    var node = sim.client().call("GET", "/sim/customers/" + customer, null).path("chatStates").path(phone);
+    List<String> out = new java.util.ArrayList<>();
+    node.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
   void customerMessageArrivesAsANewMsgInTheChatListAndAsABubble() {
     linkedPage("/");
     String customer = newCustomer("Aigerim");

@@ -248,7 +248,7 @@ public final class ControlRoutes {
   }
 
   private static CustomerInfo customer(Customer c) {
-    return new CustomerInfo(c.phone(), c.pushName(), c.online());
+    return new CustomerInfo(c.phone(), c.pushName(), c.online(), c.chatStates());
   }
 
   // ---- plumbing ----

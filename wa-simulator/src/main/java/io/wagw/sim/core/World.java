@@ -206,6 +206,15 @@ public final class World {
   }
 
   /** The account opened its chat with {@code customer}: what the customer sent is read. */
+  /** An account's page showed a chat state (typing indicator) in its chat with a customer. */
+  public void chatState(Account account, String customer, String state) {
+    Customer c = customers.get(customer);
+    if (c == null) return; // not a customer of this simulation: nobody sees it
+    var log = c.chatStates.computeIfAbsent(account.phone(), k -> new ArrayList<>());
+    log.add(state);
+    if (log.size() > 100) log.removeFirst();
+  }
+
   public List<InboundMessage> markChatRead(Account account, String customer) {
     List<InboundMessage> read = new ArrayList<>();
     for (InboundMessage m : account.inbox) {

@@ -111,6 +111,7 @@ public final class PageHub {
         case "send" -> pageSend(p, f);
         case "recv-ack" -> recvAck(p, f);
         case "seen" -> seen(p, f);
+        case "chatstate" -> chatState(p, f);
         case "exists" -> exists(p, f);
         default -> send(p, frame("error").put("message", "unknown frame type " + f.getValue("type")));
       }
@@ -364,6 +365,15 @@ public final class PageHub {
     if (p.device == null) return;
     String chat = f.getString("chat");
     if (Phones.isValid(chat)) world.markChatRead(p.device.account(), chat);
+  }
+
+  private void chatState(PageConnection p, JsonObject f) {
+    if (p.device == null) return;
+    String chat = f.getString("chat");
+    String state = f.getString("state");
+    if (Phones.isValid(chat) && ("composing".equals(state) || "recording".equals(state) || "paused".equals(state))) {
+      world.chatState(p.device.account(), chat, state);
+    }
   }
 
   private void exists(PageConnection p, JsonObject f) {

@@ -256,8 +256,27 @@
     WAWebCollections: { Msg: Msg, Chat: Chat },
     WAWebSendMsgChatAction: { addAndSendMsgToChat: addAndSendMsgToChat },
     WAWebMsgKey: MsgKey,
-    WAWebWidFactory: { createWid: createWid, createUserWid: function (u) { return createWid(String(u) + '@c.us'); } }
+    WAWebWidFactory: { createWid: createWid, createUserWid: function (u) { return createWid(String(u) + '@c.us'); } },
+    // Typing indicator and read receipts, as the real page's chat-state and unread-chat modules offer them.
+    WAWebChatStateBridge: {
+      sendChatStateComposing: function (wid) { return chatState(wid, 'composing'); },
+      sendChatStateRecording: function (wid) { return chatState(wid, 'recording'); },
+      sendChatStatePaused: function (wid) { return chatState(wid, 'paused'); }
+    },
+    WAWebUpdateUnreadChatAction: {
+      sendSeen: function (arg) {
+        var chat = arg && arg.chat ? arg.chat : arg;
+        if (!chat || !chat.id) return Promise.reject(new Error('sendSeen needs a chat'));
+        chat.set('unreadCount', 0);
+        transmit({ type: 'seen', chat: createWid(chat.id).user });
+        return Promise.resolve();
+      }
+    }
   };
+  function chatState(wid, state) {
+    transmit({ type: 'chatstate', chat: createWid(wid).user, state: state });
+    return Promise.resolve();
+  }
   window.require = function (name) {
     if (!Object.prototype.hasOwnProperty.call(modules, name)) throw new Error("Cannot find module '" + name + "'");
     return modules[name];
