@@ -27,9 +27,9 @@ public sealed interface BridgeEvent {
     record Ready(String me, String pushName) implements BridgeEvent {
     }
 
-    /** A live incoming message (not from us). */
+    /** A live incoming message (not from us); {@code pageAtMillis} is when the page saw it (epoch ms). */
     record Incoming(String id, String from, String to, String author, String body, String msgType, long t,
-                    String notifyName) implements BridgeEvent {
+                    String notifyName, long pageAtMillis) implements BridgeEvent {
     }
 
     /** An outbound message's ack changed (-1 error … 4 played). */

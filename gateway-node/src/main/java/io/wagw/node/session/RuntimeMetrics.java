@@ -15,6 +15,24 @@ public final class RuntimeMetrics {
     private final AtomicLong lastSnapshotNanos = new AtomicLong();
     private final LongAdder startFailures = new LongAdder();
 
+    /** Recent page-to-handler delays of inbound messages, in ms (a bounded ring; newest overwrite oldest). */
+    private final long[] lags = new long[8192];
+    private long lagCount;
+
+    synchronized void recordInboundLag(long millis) {
+        lags[(int) (lagCount++ % lags.length)] = Math.max(0, millis);
+    }
+
+    /** The recent inbound delays (page {@code add} event to message handler), in ms, oldest first. */
+    public synchronized long[] recentInboundLagsMillis() {
+        int n = (int) Math.min(lagCount, lags.length);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = lags[(int) ((lagCount - n + i) % lags.length)];
+        }
+        return out;
+    }
+
     void snapshotSaved(int bytes, long nanos) {
         snapshotsSaved.increment();
         lastSnapshotBytes.set(bytes);

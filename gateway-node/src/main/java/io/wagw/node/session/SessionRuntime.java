@@ -170,6 +170,37 @@ public final class SessionRuntime implements AutoCloseable {
         }
     }
 
+    /** Marks a chat as read (blue ticks for the customer). */
+    public void sendSeen(String name, String chatId) {
+        var worker = working(name, chatId);
+        var page = worker.page();
+        if (!worker.host().call(b -> WhatsAppBridge.sendSeen(page, chatId), Duration.ofSeconds(20))) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "chatId",
+                    "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
+        }
+    }
+
+    /** Shows ({@code on}) or clears the typing indicator in a chat. */
+    public void typing(String name, String chatId, boolean on) {
+        var worker = working(name, chatId);
+        var page = worker.page();
+        worker.host().call(b -> WhatsAppBridge.typing(page, chatId, on), Duration.ofSeconds(20));
+    }
+
+    private SessionWorker working(String name, String chatId) {
+        var worker = running(name);
+        if (worker.status() != SessionStatus.WORKING || worker.page() == null) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+                    "session '%s' is %s, not WORKING".formatted(name, worker.status()));
+        }
+        try {
+            Validation.chatId(chatId);
+        } catch (StoreException.InvalidInput e) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "chatId", e.getMessage());
+        }
+        return worker;
+    }
+
     public RuntimeMetrics metrics() {
         return metrics;
     }
@@ -226,10 +257,13 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     /** Hands an inbound message to the handler on the session's own lane (ordered, may block). */
-    void handle(SessionWorker worker, InboundMessage message) {
+    void handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
         var lane = handlerLanes.computeIfAbsent(worker.name(),
                 n -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("handler-" + n).factory()));
         lane.execute(() -> {
+            if (pageAtMillis > 0) {
+                metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
+            }
             try {
                 handler.onMessage(message, worker.sessionConfig(), (chatId, text) -> worker.outbound.enqueue(chatId, text)
                         .exceptionally(e -> {

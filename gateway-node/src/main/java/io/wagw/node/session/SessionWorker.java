@@ -417,7 +417,7 @@ final class SessionWorker {
         store.usage().add(tenant, YearMonth.now(ZoneOffset.UTC), UsageCounters.Delta.inbound(1));
         runtime.notifyMessage(name, stored.get());
         if ("chat".equals(m.msgType())) {
-            runtime.handle(this, new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at));
+            runtime.handle(this, new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
         }
     }
 

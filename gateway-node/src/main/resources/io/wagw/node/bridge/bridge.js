@@ -69,6 +69,7 @@
     msgType: m.type,
     t: m.t,
     notifyName: m.notifyName || null,
+    at: Date.now(), // when the page saw it: lets the node measure its own delivery lag
   });
 
   const hook = () => {
@@ -170,7 +171,14 @@
     const coll = mod('WAWebCollections');
     const seen = mod('WAWebUpdateUnreadChatAction');
     const wid = mod('WAWebWidFactory').createWid(chatId);
-    const chat = coll.Chat.get(wid) || (await coll.Chat.find(wid));
+    let chat = coll.Chat.get(wid);
+    if (!chat) {
+      try {
+        chat = await coll.Chat.find(wid);
+      } catch (e) {
+        return false; // not a WhatsApp user
+      }
+    }
     if (!seen || !chat) return false;
     await seen.sendSeen({ chat, threadId: undefined });
     return true;

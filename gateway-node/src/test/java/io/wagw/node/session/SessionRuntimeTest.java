@@ -255,6 +255,17 @@ class SessionRuntimeTest {
         assertThat(second.get().status()).isEqualTo(MessageStatus.sent);
         assertThat(sim.client().sent(phone)).extracting(MessageInfo::text).containsExactly("one", "two", "three");
         Await.until("delivered acks stored", T, () -> store.messages().recent(name, chat, 10).stream().allMatch(m -> m.ack() >= 2));
+        var states = sim.client().call("GET", "/sim/customers/" + customer, null).path("chatStates").path(phone);
+        assertThat(states.toString()).as("typing shown before each message, cleared after")
+                .isEqualTo("[\"composing\",\"paused\",\"composing\",\"paused\",\"composing\",\"paused\"]");
+
+        sim.client().customerSends(customer, phone, "thanks");
+        Await.until("inbound", T, () -> store.messages().recent(name, chat, 10).stream().anyMatch(m -> m.direction() == Message.Direction.in));
+        runtime.sendSeen(name, chat);
+        Await.until("read receipt at the simulator", T, () -> sim.client().received(phone).stream()
+                .allMatch(m -> m.ackName().equals("read")));
+        assertThatThrownBy(() -> runtime.sendSeen(name, "12@c.us"))
+                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.field()).isEqualTo("chatId"));
     }
 
     @Test
