@@ -1,0 +1,13 @@
+package io.wagw.router.rebalance;
+
+/** Why a wanted change is not done in this round. */
+public enum DeferReason {
+    /** The owner has not been unhealthy for the grace period yet. */
+    GRACE,
+    /** The source or target already had K moves in the last minute. */
+    RATE_LIMIT,
+    /** The source or target already has the maximum number of moves under way. */
+    IN_FLIGHT,
+    /** The target holds its capacity in the current table (sessions leaving it have not left yet). */
+    TARGET_FULL
+}
