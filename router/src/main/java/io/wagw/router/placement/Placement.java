@@ -59,8 +59,8 @@ public final class Placement {
         return new Run(currentOwners, previousNodes, nodes, sessions, options).run();
     }
 
-    /** Weighted fair shares under hard caps (water-filling); exposed for the simulation and tests. */
-    static double[] fairShares(NodeSpec[] nodes, int sessions) {
+    /** Weighted fair shares under hard caps (water-filling), by node index. */
+    private static double[] fairShares(NodeSpec[] nodes, int sessions) {
         double[] share = new double[nodes.length];
         boolean[] fixed = new boolean[nodes.length];
         long totalCapacity = 0;
