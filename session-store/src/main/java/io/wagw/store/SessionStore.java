@@ -85,6 +85,11 @@ public final class SessionStore implements AutoCloseable {
         return keyring.currentKeyId();
     }
 
+    /** A secret derived from the cluster's master key for {@code label} (same on every node). */
+    public byte[] derivedSecret(String label) {
+        return keyring.derive(label);
+    }
+
     public boolean embedded() {
         return postgres.embedded();
     }

@@ -69,6 +69,11 @@ public final class WhatsAppBridge {
         page.evaluate("(ms) => window.__wagw && window.__wagw.fence(ms)", ms);
     }
 
+    /** Logs the linked device out ({@code WAWebSocketModel.Socket.logout()}). */
+    public static void logout(Page page) {
+        page.evaluate("() => window.require('WAWebSocketModel').Socket.logout()");
+    }
+
     /** Shows or clears the typing indicator in a chat; false when the page lacks the module. */
     public static boolean typing(Page page, String chatId, boolean on) {
         return Boolean.TRUE.equals(page.evaluate("([c, on]) => window.__wagw.typing(c, on)", List.of(chatId, on)));

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Shares browsers between sessions: each {@link BrowserHost} holds up to {@code sessionsPerBrowser}
  * sessions (one {@code BrowserContext} each); a new browser is launched only when every running one is
- * full, and a browser left without sessions is closed.
+ * full, and a browser left without sessions is closed unless it is the last one (kept warm).
  */
 public final class BrowserPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
@@ -56,12 +56,13 @@ public final class BrowserPool implements AutoCloseable {
         return best;
     }
 
-    /** Frees a session's slot; closes its browser when it was the last session there. */
+    /** Frees a session's slot; closes its browser when it was the last session there and others remain. */
     public void release(String session) {
         BrowserHost emptied = null;
         synchronized (this) {
             BrowserHost h = bySession.remove(session);
-            if (h != null && load(h) == 0) {
+            // The last browser stays up even when empty: the next start or restore skips a Chromium launch.
+            if (h != null && load(h) == 0 && hosts.size() > 1) {
                 hosts.remove(h);
                 emptied = h;
             }

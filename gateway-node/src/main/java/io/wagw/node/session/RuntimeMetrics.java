@@ -33,8 +33,11 @@ public final class RuntimeMetrics {
         return out;
     }
 
+    private final LongAdder snapshotNanosTotal = new LongAdder();
+
     void snapshotSaved(int bytes, long nanos) {
         snapshotsSaved.increment();
+        snapshotNanosTotal.add(nanos);
         lastSnapshotBytes.set(bytes);
         lastSnapshotNanos.set(nanos);
     }
@@ -89,6 +92,10 @@ public final class RuntimeMetrics {
 
     public long lastSnapshotBytes() {
         return lastSnapshotBytes.get();
+    }
+
+    public long snapshotNanosTotal() {
+        return snapshotNanosTotal.sum();
     }
 
     public long lastSnapshotNanos() {

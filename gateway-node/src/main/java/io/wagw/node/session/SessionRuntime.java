@@ -112,6 +112,42 @@ public final class SessionRuntime implements AutoCloseable {
         return start(name);
     }
 
+    /** The session's configuration changed in the store: the running worker picks it up. */
+    public void configChanged(String name) {
+        Optional.ofNullable(workers.get(name)).ifPresent(SessionWorker::reloadConfig);
+    }
+
+    /**
+     * Logs the session out of WhatsApp: a working page logs out (the phone loses the linked device and
+     * the session shows a new QR); a stopped session forgets its credentials.
+     */
+    public void logout(String name) {
+        var worker = workers.get(name);
+        if (worker != null) {
+            if (worker.status() == SessionStatus.WORKING && worker.page() != null) {
+                var page = worker.page();
+                worker.host().call(b -> {
+                    WhatsAppBridge.logout(page);
+                    return null;
+                }, Duration.ofSeconds(20));
+            } else {
+                worker.forgetCredentials();
+            }
+            return;
+        }
+        existing(name);
+        var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
+                new SessionRuntimeException(SessionRuntimeException.Code.LEASED_ELSEWHERE, "name",
+                        "session '%s' is running on another node; log it out there".formatted(name)));
+        try {
+            store.snapshots().discard(lease);
+            store.sessions().clearMe(lease);
+            store.sessions().recordStatus(lease, SessionStatus.STOPPED, "logged out");
+        } finally {
+            store.leases().release(lease);
+        }
+    }
+
     /** The live view of a session running here. */
     public Optional<SessionView> view(String name) {
         return Optional.ofNullable(workers.get(name)).map(SessionWorker::view);

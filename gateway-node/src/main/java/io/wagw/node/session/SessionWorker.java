@@ -136,6 +136,21 @@ final class SessionWorker {
         post(this::boot);
     }
 
+    void reloadConfig() {
+        post(() -> sessionConfig = store.sessions().get(name).config());
+    }
+
+    /** Logout of a session that is not logged in: drop whatever credentials are stored. */
+    void forgetCredentials() {
+        post(() -> {
+            store.snapshots().discard(lease);
+            store.sessions().clearMe(lease);
+            lastSnapshotHash = null;
+            me = null;
+            pushName = null;
+        });
+    }
+
     /** Called by the lease keeper from its own thread. */
     void renewLease() {
         if (fenced.get() || finished.get()) {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestEnv {
     private static SessionStore store;
+    private static Path storeDir;
     private static WaSimulator sim;
     private static final AtomicInteger PHONES = new AtomicInteger();
 
@@ -32,6 +33,7 @@ public final class TestEnv {
         if (store == null) {
             try {
                 Path dir = Files.createTempDirectory("wagw-node-test");
+                storeDir = dir;
                 store = SessionStore.open(StoreConfig.embedded(dir).withPoolSize(30));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -39,6 +41,29 @@ public final class TestEnv {
             Runtime.getRuntime().addShutdownHook(new Thread(store::close));
         }
         return store;
+    }
+
+    /** Environment for a whole node sharing the test database and master key, on a free port. */
+    public static java.util.Map<String, String> nodeEnv(String nodeId) {
+        store();
+        try (var socket = new java.net.ServerSocket(0)) {
+            int port = socket.getLocalPort();
+            var env = new java.util.HashMap<String, String>();
+            env.put("GW_NODE_ID", nodeId);
+            env.put("GW_HTTP_HOST", "127.0.0.1");
+            env.put("GW_HTTP_PORT", Integer.toString(port));
+            env.put("GW_DATA_DIR", storeDir.resolve(nodeId).toString());
+            env.put("GW_DB_URL", store.jdbcUrl());
+            env.put("GW_DB_USER", "postgres");
+            env.put("GW_MASTER_KEY_FILE", storeDir.resolve("master.key").toString());
+            env.put("GW_WA_URL", sim().baseUrl() + "/");
+            env.put("GW_ADMIN_API_KEY", "test-admin-key-0123456789abcdef");
+            env.put("GW_CHROMIUM_PATH", chromium().toString());
+            env.put("GW_LEASE_TTL_SECONDS", "6");
+            return env;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static synchronized WaSimulator sim() {

@@ -125,6 +125,20 @@ public final class MasterKeyring {
         return Optional.ofNullable(keys.get(keyId));
     }
 
+    /**
+     * A secret for another purpose (e.g. signing pairing links), derived from the current master key
+     * with HMAC-SHA256 over {@code label}, so every node with the same key file derives the same one.
+     */
+    public byte[] derive(String label) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(current());
+            return mac.doFinal(("wagw/derive/" + label).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Set<String> keyIds() {
         return keys.keySet();
     }

@@ -23,6 +23,18 @@ class MasterKeyringTest {
     }
 
     @Test
+    void derivedSecretsDependOnTheKeyAndTheLabel() {
+        var a = MasterKeyring.of(java.util.List.of(new byte[32]));
+        var b = MasterKeyring.of(java.util.List.of(new byte[32]));
+        byte[] other = new byte[32];
+        other[0] = 1;
+        var c = MasterKeyring.of(java.util.List.of(other));
+        assertThat(a.derive("pair")).isEqualTo(b.derive("pair")).hasSize(32);
+        assertThat(a.derive("pair")).isNotEqualTo(a.derive("other"));
+        assertThat(a.derive("pair")).isNotEqualTo(c.derive("pair"));
+    }
+
+    @Test
     void aMalformedKeyFileIsRefusedNamingTheVariableAndLine() throws Exception {
         Path file = dir.resolve("bad.key");
         Files.writeString(file, "# comment\nnot base64 !!\n");

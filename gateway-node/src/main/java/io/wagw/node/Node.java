@@ -1,0 +1,142 @@
+package io.wagw.node;
+
+import io.vertx.core.Vertx;
+import io.wagw.node.config.NodeConfig;
+import io.wagw.node.http.HttpVerticle;
+import io.wagw.node.http.NodeServices;
+import io.wagw.node.http.PairTokens;
+import io.wagw.node.http.PairingHub;
+import io.wagw.node.message.MessageHandler;
+import io.wagw.node.metrics.NodeMetrics;
+import io.wagw.node.session.RuntimeConfig;
+import io.wagw.node.session.SessionRuntime;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.tenant.TenantStatus;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One gateway node: store, session runtime, metrics and the HTTP API, wired from its configuration. */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    public static final String VERSION = "0.1.0";
+    /** Sessions created without a tenant (as WAHA clients do) belong to this one. */
+    public static final String DEFAULT_TENANT = "default";
+
+    private final NodeConfig config;
+    private final SessionStore store;
+    private final SessionRuntime runtime;
+    private final Vertx vertx;
+    private final HttpVerticle http;
+    private final NodeServices services;
+    private final boolean generatedKey;
+
+    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, Vertx vertx, HttpVerticle http,
+                 NodeServices services, boolean generatedKey) {
+        this.config = config;
+        this.store = store;
+        this.runtime = runtime;
+        this.vertx = vertx;
+        this.http = http;
+        this.services = services;
+        this.generatedKey = generatedKey;
+    }
+
+    public static Node start(NodeConfig config, MessageHandler handler) {
+        SessionStore store = SessionStore.open(config.storeConfig());
+        SessionRuntime runtime = null;
+        Vertx vertx = null;
+        try {
+            ensureDefaultTenant(store);
+            runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler);
+            var metrics = new NodeMetrics(runtime);
+            runtime.addListener(metrics);
+            var pairing = new PairingHub();
+            runtime.addListener(pairing);
+            boolean generated = config.adminApiKey().isEmpty();
+            String adminKey = config.adminApiKey().orElseGet(Node::generateKey);
+            var services = new NodeServices(config, store, runtime, metrics, pairing,
+                    new PairTokens(store.derivedSecret("pair-links")), adminKey, VERSION, Instant.now());
+            vertx = Vertx.vertx();
+            var http = new HttpVerticle(services);
+            vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
+            return new Node(config, store, runtime, vertx, http, services, generated);
+        } catch (Exception e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
+            store.close();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static void ensureDefaultTenant(SessionStore store) {
+        try {
+            store.tenants().get(DEFAULT_TENANT);
+        } catch (StoreException.NotFound e) {
+            try {
+                store.tenants().create(DEFAULT_TENANT, "Default tenant", "free");
+                store.tenants().setStatus(DEFAULT_TENANT, TenantStatus.active);
+            } catch (StoreException.Duplicate raced) {
+                // another node created it meanwhile
+            }
+        }
+    }
+
+    private static String generateKey() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return "admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public String baseUrl() {
+        String host = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();
+        return "http://" + host + ":" + httpPort();
+    }
+
+    public String adminKey() {
+        return services.adminKey();
+    }
+
+    /** True when no {@code GW_ADMIN_API_KEY} was given and a key was generated for this run. */
+    public boolean generatedAdminKey() {
+        return generatedKey;
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    public SessionRuntime runtime() {
+        return runtime;
+    }
+
+    public NodeServices services() {
+        return services;
+    }
+
+    /** Stops sessions gracefully (snapshots, lease release), then HTTP and the store. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
+        }
+        runtime.close();
+        store.close();
+    }
+}

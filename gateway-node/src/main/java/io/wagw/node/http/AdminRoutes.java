@@ -1,0 +1,109 @@
+package io.wagw.node.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wagw.node.http.Blocking.Reply;
+import io.wagw.store.apikey.ApiKey;
+import io.wagw.store.tenant.Tenant;
+import io.wagw.store.tenant.TenantStatus;
+
+/** Admin-only resources: API keys and tenants. */
+final class AdminRoutes {
+    private final NodeServices s;
+
+    AdminRoutes(NodeServices services) {
+        this.s = services;
+    }
+
+    void mount(Router r) {
+        r.post("/api/keys").handler(Blocking.handler(this::createKey));
+        r.get("/api/keys").handler(Blocking.handler(this::listKeys));
+        r.delete("/api/keys/:id").handler(Blocking.handler(this::revokeKey));
+        r.post("/api/tenants").handler(Blocking.handler(this::createTenant));
+        r.get("/api/tenants").handler(Blocking.handler(this::listTenants));
+        r.get("/api/tenants/:slug").handler(Blocking.handler(this::getTenant));
+        r.put("/api/tenants/:slug").handler(Blocking.handler(this::updateTenant));
+    }
+
+    private Reply createKey(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var body = RequestBody.of(ctx, "scope", "session");
+        String scope = body.requiredString("scope");
+        ApiKey.Scope parsed = switch (scope) {
+            case "admin" -> ApiKey.Scope.admin;
+            case "session" -> ApiKey.Scope.session;
+            default -> throw ApiError.badRequest("scope", "scope must be 'admin' or 'session'");
+        };
+        String session = body.optionalString("session");
+        if (parsed == ApiKey.Scope.session && session == null) {
+            throw ApiError.badRequest("session", "a session key needs the session it is limited to");
+        }
+        var created = s.store().apiKeys().create(parsed, session);
+        return Reply.json(201, key(created.key()).put("key", created.plaintext()));
+    }
+
+    private Reply listKeys(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var out = new JsonArray();
+        s.store().apiKeys().list().forEach(k -> out.add(key(k)));
+        return Reply.json(200, out);
+    }
+
+    private Reply revokeKey(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("id", "id must be a key's numeric id");
+        }
+        s.store().apiKeys().revoke(id);
+        return Reply.empty(204);
+    }
+
+    private Reply createTenant(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var body = RequestBody.of(ctx, "slug", "displayName", "plan");
+        var t = s.store().tenants().create(body.requiredString("slug"), body.requiredString("displayName"),
+                java.util.Optional.ofNullable(body.optionalString("plan")).orElse("free"));
+        return Reply.json(201, tenant(t));
+    }
+
+    private Reply listTenants(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var out = new JsonArray();
+        s.store().tenants().list().forEach(t -> out.add(tenant(t)));
+        return Reply.json(200, out);
+    }
+
+    private Reply getTenant(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        return Reply.json(200, tenant(s.store().tenants().get(ctx.pathParam("slug"))));
+    }
+
+    private Reply updateTenant(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var body = RequestBody.of(ctx, "status");
+        String status = body.requiredString("status");
+        TenantStatus parsed;
+        try {
+            parsed = TenantStatus.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("status", "status must be one of onboarding, active, suspended, deleted");
+        }
+        return Reply.json(200, tenant(s.store().tenants().setStatus(ctx.pathParam("slug"), parsed)));
+    }
+
+    private static JsonObject key(ApiKey k) {
+        return new JsonObject().put("id", k.id()).put("prefix", k.prefix()).put("scope", k.scope().name())
+                .put("session", k.session()).put("createdAt", k.createdAt().toString())
+                .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
+    }
+
+    private static JsonObject tenant(Tenant t) {
+        return new JsonObject().put("slug", t.slug()).put("displayName", t.displayName()).put("status", t.status().name())
+                .put("plan", t.plan()).put("createdAt", t.createdAt().toString());
+    }
+}

@@ -1,0 +1,32 @@
+package io.wagw.node.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** Builds the node's HTTP router; tests build it the same way. */
+public final class Api {
+    private Api() {
+    }
+
+    public static Router router(Vertx vertx, NodeServices services) {
+        Router r = Router.router(vertx);
+        r.route().handler(BodyHandler.create().setBodyLimit(RequestBody.MAX_BYTES).setHandleFileUploads(false));
+        new OpsRoutes(services).mount(r);
+        var pairing = new PairingRoutes(services);
+        pairing.mountPage(r);
+        r.route("/api/*").handler(new ApiAuth(services.adminKey(), services.store()));
+        new SessionRoutes(services).mount(r);
+        pairing.mountApi(r);
+        new MessagingRoutes(services).mount(r);
+        new AdminRoutes(services).mount(r);
+        var errors = new ErrorHandler();
+        r.route().failureHandler(errors);
+        // unmatched routes and methods get the same JSON errors
+        r.errorHandler(404, errors);
+        r.errorHandler(405, errors);
+        r.errorHandler(413, errors);
+        r.errorHandler(400, errors);
+        return r;
+    }
+}

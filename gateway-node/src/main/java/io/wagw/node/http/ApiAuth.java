@@ -1,0 +1,58 @@
+package io.wagw.node.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.wagw.store.SessionStore;
+import io.wagw.store.apikey.ApiKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code X-Api-Key} authentication: the node's admin key (compared in constant time) or a key from
+ * the store (admin, or limited to one session). The caller is put into the routing context.
+ */
+final class ApiAuth implements Handler<RoutingContext> {
+    static final String HEADER = "X-Api-Key";
+    private static final String CALLER = "caller";
+
+    private final byte[] adminKey;
+    private final SessionStore store;
+
+    ApiAuth(String adminKey, SessionStore store) {
+        this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+        this.store = store;
+    }
+
+    static Caller caller(RoutingContext ctx) {
+        return ctx.get(CALLER);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String presented = ctx.request().getHeader(HEADER);
+        if (presented == null || presented.isBlank()) {
+            ctx.fail(new ApiError(401, "missing_api_key", "send your API key in the X-Api-Key header", HEADER));
+            return;
+        }
+        if (MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8))) {
+            ctx.put(CALLER, Caller.ADMIN);
+            ctx.next();
+            return;
+        }
+        var context = ctx.vertx().getOrCreateContext();
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> store.apiKeys().verify(presented),
+                        Blocking.executor()), context)
+                .onSuccess((Optional<ApiKey> key) -> {
+                    if (key.isEmpty()) {
+                        ctx.fail(new ApiError(401, "invalid_api_key", "the API key is unknown or revoked", HEADER));
+                        return;
+                    }
+                    ctx.put(CALLER, key.get().scope() == ApiKey.Scope.admin ? Caller.ADMIN : Caller.forSession(key.get().session()));
+                    ctx.next();
+                })
+                .onFailure(ctx::fail);
+    }
+}

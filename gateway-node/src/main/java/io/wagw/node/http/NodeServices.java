@@ -1,0 +1,16 @@
+package io.wagw.node.http;
+
+import io.wagw.node.config.NodeConfig;
+import io.wagw.node.metrics.NodeMetrics;
+import io.wagw.node.session.SessionRuntime;
+import io.wagw.store.SessionStore;
+import java.time.Instant;
+
+/**
+ * What the HTTP API works with; built once by the node's wiring.
+ *
+ * @param adminKey the admin API key of this node ({@code GW_ADMIN_API_KEY}, or generated at start)
+ */
+public record NodeServices(NodeConfig config, SessionStore store, SessionRuntime runtime, NodeMetrics metrics,
+                           PairingHub pairing, PairTokens pairTokens, String adminKey, String version, Instant startedAt) {
+}

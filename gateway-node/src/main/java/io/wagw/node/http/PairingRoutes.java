@@ -1,0 +1,130 @@
+package io.wagw.node.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wagw.node.http.Blocking.Reply;
+import io.wagw.store.StoreException;
+import io.wagw.store.Validation;
+import io.wagw.store.session.SessionStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Linking a number: the QR (PNG rendered from the raw payload, JSON, or raw), pairing codes, and the
+ * tenant's pairing page with a live QR over server-sent events. The page is opened with a signed,
+ * expiring link instead of an API key.
+ */
+final class PairingRoutes {
+    static final Duration LINK_TTL = Duration.ofHours(24);
+
+    private final NodeServices s;
+    private final String page;
+
+    PairingRoutes(NodeServices services) {
+        this.s = services;
+        try (InputStream in = PairingRoutes.class.getResourceAsStream("pair.html")) {
+            this.page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void mountApi(Router r) {
+        r.get("/api/:session/auth/qr").handler(Blocking.handler(this::qr));
+        r.post("/api/:session/auth/request-code").handler(Blocking.handler(this::requestCode));
+        r.get("/api/:session/auth/pair-link").handler(Blocking.handler(this::pairLink));
+    }
+
+    void mountPage(Router r) {
+        r.get("/pair/:session").handler(Blocking.handler(this::pairPage));
+        r.get("/pair/:session/events").handler(Blocking.handler(this::events));
+    }
+
+    private Reply qr(RoutingContext ctx) {
+        String session = session(ctx);
+        String payload = s.runtime().qr(session);
+        String format = ctx.request().getParam("format");
+        if ("raw".equals(format)) {
+            return Reply.json(200, new JsonObject().put("value", payload));
+        }
+        if (format != null && !"image".equals(format)) {
+            throw ApiError.badRequest("format", "format must be 'image' (default) or 'raw'");
+        }
+        byte[] png = QrImages.png(payload);
+        String accept = ctx.request().getHeader("Accept");
+        if (accept != null && accept.contains("application/json")) {
+            return Reply.json(200, new JsonObject().put("mimetype", "image/png").put("data", Base64.getEncoder().encodeToString(png)));
+        }
+        return Reply.bytes(200, "image/png", png);
+    }
+
+    private Reply requestCode(RoutingContext ctx) {
+        String session = session(ctx);
+        var body = RequestBody.of(ctx, "phoneNumber", "method");
+        String code = s.runtime().requestPairingCode(session, body.requiredString("phoneNumber"));
+        return Reply.json(200, new JsonObject().put("code", code.substring(0, 4) + "-" + code.substring(4)));
+    }
+
+    private Reply pairLink(RoutingContext ctx) {
+        String session = session(ctx);
+        s.store().sessions().get(session);
+        Instant expires = Instant.now().plus(LINK_TTL);
+        String token = s.pairTokens().issue(session, expires);
+        return Reply.json(200, new JsonObject()
+                .put("url", s.config().advertisedUrl() + "/pair/" + session + "?t=" + token)
+                .put("expiresAt", expires.toString()));
+    }
+
+    private Reply pairPage(RoutingContext ctx) {
+        String session = pageSession(ctx);
+        return Reply.bytes(200, "text/html; charset=utf-8", page.replace("{{SESSION}}", session).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply events(RoutingContext ctx) {
+        String session = pageSession(ctx);
+        var view = s.runtime().view(session);
+        var row = s.store().sessions().get(session);
+        var status = view.map(v -> v.status()).orElse(row.status());
+        String qr = view.map(v -> v.qr()).orElse(null);
+        String reason = view.map(v -> v.reason()).orElse(row.statusReason());
+        return c -> {
+            var response = c.response();
+            response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Accel-Buffering", "no").setStatusCode(200);
+            var context = c.vertx().getOrCreateContext();
+            s.pairing().open(session, context, response);
+            PairingHub.send(context, response, "status", new JsonObject().put("status", status.name()).put("reason", reason));
+            if (status == SessionStatus.SCAN_QR_CODE && qr != null) {
+                PairingHub.send(context, response, "qr", new JsonObject().put("qr", qr).put("png", QrImages.dataUrl(qr)));
+            }
+        };
+    }
+
+    private String session(RoutingContext ctx) {
+        String session = validated(ctx.pathParam("session"));
+        ApiAuth.caller(ctx).requireSession(session);
+        return session;
+    }
+
+    private String pageSession(RoutingContext ctx) {
+        String session = validated(ctx.pathParam("session"));
+        if (s.pairTokens().verify(session, ctx.request().getParam("t"), Instant.now()).isEmpty()) {
+            throw new ApiError(403, "invalid_pair_link", "this pairing link is invalid or expired; ask for a new one", "t");
+        }
+        return session;
+    }
+
+    private static String validated(String session) {
+        try {
+            return Validation.sessionName(session);
+        } catch (StoreException.InvalidInput e) {
+            throw ApiError.badRequest("session", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.wagw.node.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wagw.node.message.AutoReplyHandler;
+import java.util.Map;
+import java.util.Set;
+
+/** Validates a session's {@code config} (WAHA's shape plus our {@code autoReply}); every error names its path. */
+final class SessionConfigs {
+    private static final Set<String> KEYS = Set.of("webhooks", "metadata", "autoReply", "debug", "proxy");
+
+    private SessionConfigs() {
+    }
+
+    static Map<String, Object> validate(JsonObject config) {
+        if (config == null) {
+            return Map.of();
+        }
+        for (String key : config.fieldNames()) {
+            if (!KEYS.contains(key)) {
+                throw ApiError.badRequest("config." + key, "unknown config field '%s'; accepted: %s".formatted(key, String.join(", ", KEYS.stream().sorted().toList())));
+            }
+        }
+        Object webhooks = config.getValue("webhooks");
+        if (webhooks != null) {
+            if (!(webhooks instanceof JsonArray array)) {
+                throw ApiError.badRequest("config.webhooks", "config.webhooks must be an array");
+            }
+            validateWebhooks(array);
+        }
+        Object metadata = config.getValue("metadata");
+        if (metadata != null) {
+            if (!(metadata instanceof JsonObject m)) {
+                throw ApiError.badRequest("config.metadata", "config.metadata must be an object of strings");
+            }
+            if (m.size() > 50) {
+                throw ApiError.badRequest("config.metadata", "config.metadata holds at most 50 entries");
+            }
+            for (String k : m.fieldNames()) {
+                if (!(m.getValue(k) instanceof String v) || v.length() > 1000 || k.length() > 100) {
+                    throw ApiError.badRequest("config.metadata." + k, "metadata values must be strings of at most 1000 characters");
+                }
+            }
+        }
+        Object reply = config.getValue(AutoReplyHandler.CONFIG_KEY);
+        if (reply != null && (!(reply instanceof String r) || r.isBlank() || r.length() > 4096)) {
+            throw ApiError.badRequest("config.autoReply", "config.autoReply must be a non-empty text of at most 4096 characters");
+        }
+        Object debug = config.getValue("debug");
+        if (debug != null && !(debug instanceof Boolean)) {
+            throw ApiError.badRequest("config.debug", "config.debug must be true or false");
+        }
+        if (config.getValue("proxy") != null) {
+            throw ApiError.badRequest("config.proxy", "per-session proxies are not supported; leave config.proxy null");
+        }
+        return config.getMap();
+    }
+
+    private static void validateWebhooks(JsonArray webhooks) {
+        for (int i = 0; i < webhooks.size(); i++) {
+            String path = "config.webhooks[" + i + "]";
+            if (!(webhooks.getValue(i) instanceof JsonObject w)) {
+                throw ApiError.badRequest(path, path + " must be an object");
+            }
+            if (!(w.getValue("url") instanceof String url) || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw ApiError.badRequest(path + ".url", path + ".url must be an http:// or https:// URL");
+            }
+        }
+    }
+}

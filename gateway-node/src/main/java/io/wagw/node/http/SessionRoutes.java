@@ -1,0 +1,145 @@
+package io.wagw.node.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wagw.node.http.Blocking.Reply;
+import io.wagw.node.session.SessionView;
+import io.wagw.store.Validation;
+import io.wagw.store.session.Session;
+import io.wagw.store.session.SessionStatus;
+import io.wagw.store.StoreException;
+import java.util.Map;
+import java.util.Optional;
+
+/** WAHA's session resource: create, list, read, update, delete, start, stop, restart, logout. */
+final class SessionRoutes {
+    static final String DEFAULT_TENANT = "default";
+
+    private final NodeServices s;
+
+    SessionRoutes(NodeServices services) {
+        this.s = services;
+    }
+
+    void mount(Router r) {
+        r.post("/api/sessions").handler(Blocking.handler(this::create));
+        r.get("/api/sessions").handler(Blocking.handler(this::list));
+        r.get("/api/sessions/:name").handler(Blocking.handler(this::get));
+        r.put("/api/sessions/:name").handler(Blocking.handler(this::update));
+        r.delete("/api/sessions/:name").handler(Blocking.handler(this::delete));
+        r.post("/api/sessions/:name/start").handler(Blocking.handler(this::start));
+        r.post("/api/sessions/:name/stop").handler(Blocking.handler(this::stop));
+        r.post("/api/sessions/:name/restart").handler(Blocking.handler(this::restart));
+        r.post("/api/sessions/:name/logout").handler(Blocking.handler(this::logout));
+    }
+
+    private Reply create(RoutingContext ctx) {
+        ApiAuth.caller(ctx).requireAdmin();
+        var body = RequestBody.of(ctx, "name", "start", "config", "tenant");
+        String name = body.requiredString("name");
+        Validation.sessionName(name);
+        String tenant = Optional.ofNullable(body.optionalString("tenant")).orElse(DEFAULT_TENANT);
+        boolean start = body.optionalBoolean("start", true);
+        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
+        s.store().sessions().create(tenant, name, config);
+        if (start) {
+            s.runtime().start(name);
+        }
+        return Reply.json(201, view(name));
+    }
+
+    private Reply list(RoutingContext ctx) {
+        var caller = ApiAuth.caller(ctx);
+        boolean all = "true".equalsIgnoreCase(ctx.request().getParam("all"));
+        var out = new JsonArray();
+        for (Session session : s.store().sessions().listAll()) {
+            if (!caller.sees(session.name())) {
+                continue;
+            }
+            var json = render(session);
+            if (all || !SessionStatus.STOPPED.name().equals(json.getString("status"))) {
+                out.add(json);
+            }
+        }
+        return Reply.json(200, out);
+    }
+
+    private Reply get(RoutingContext ctx) {
+        String name = name(ctx);
+        return Reply.json(200, view(name));
+    }
+
+    private Reply update(RoutingContext ctx) {
+        String name = name(ctx);
+        ApiAuth.caller(ctx).requireSession(name);
+        var body = RequestBody.of(ctx, "name", "config");
+        String renamed = body.optionalString("name");
+        if (renamed != null && !renamed.equals(name)) {
+            throw ApiError.badRequest("name", "sessions cannot be renamed; 'name' must be '%s' or absent".formatted(name));
+        }
+        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
+        s.store().sessions().updateConfig(name, config);
+        s.runtime().configChanged(name);
+        return Reply.json(200, view(name));
+    }
+
+    private Reply delete(RoutingContext ctx) {
+        String name = name(ctx);
+        ApiAuth.caller(ctx).requireAdmin();
+        s.store().sessions().get(name);
+        if (s.runtime().runs(name)) {
+            s.runtime().stop(name);
+        }
+        s.store().sessions().delete(name);
+        return Reply.empty(204);
+    }
+
+    private Reply start(RoutingContext ctx) {
+        String name = name(ctx);
+        s.runtime().start(name);
+        return Reply.json(201, view(name));
+    }
+
+    private Reply stop(RoutingContext ctx) {
+        String name = name(ctx);
+        s.runtime().stop(name);
+        return Reply.json(200, view(name));
+    }
+
+    private Reply restart(RoutingContext ctx) {
+        String name = name(ctx);
+        s.runtime().restart(name);
+        return Reply.json(200, view(name));
+    }
+
+    private Reply logout(RoutingContext ctx) {
+        String name = name(ctx);
+        s.runtime().logout(name);
+        return Reply.json(200, view(name));
+    }
+
+    /** The path's session, validated and visible to the caller. */
+    private String name(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            Validation.sessionName(name);
+        } catch (StoreException.InvalidInput e) {
+            throw ApiError.badRequest("name", e.getMessage());
+        }
+        ApiAuth.caller(ctx).requireSession(name);
+        return name;
+    }
+
+    JsonObject view(String name) {
+        return render(s.store().sessions().get(name));
+    }
+
+    private JsonObject render(Session session) {
+        Optional<SessionView> live = s.runtime().view(session.name());
+        String owner = live.isPresent() ? s.config().nodeId()
+                : s.store().leases().current(session.name()).map(l -> l.ownerNode()).orElse(null);
+        return Views.session(session, live, owner);
+    }
+}

@@ -1,0 +1,414 @@
+package io.wagw.node.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.node.browser.BrowserSettings;
+import io.wagw.node.browser.ChromiumProcesses;
+import io.wagw.node.message.MessageHandler;
+import io.wagw.node.session.RuntimeConfig;
+import io.wagw.node.session.SessionRuntime;
+import io.wagw.node.session.SessionView;
+import io.wagw.sim.client.SimClient;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreConfig;
+import io.wagw.store.session.SessionStatus;
+import io.wagw.store.tenant.TenantStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark of the session runtime against the simulator with real Chromium. The driver (no mode)
+ * starts a simulator process per page weight and one fresh JVM per measurement, so that every
+ * configuration is measured from the same starting point:
+ * <ul>
+ *   <li>{@code ours}: the node's runtime (shared browsers, one context per session, leases, snapshots);</li>
+ *   <li>{@code floor}: bare Playwright contexts on the same page in one browser (the least it can cost);</li>
+ *   <li>{@code per-browser}: one Chromium per session (the whatsapp-web.js / WAHA model).</li>
+ * </ul>
+ * Memory = PSS of the measuring JVM + every Chromium process + the Playwright driver (PostgreSQL,
+ * which only {@code ours} needs, is left out and reported separately). All sessions are linked and
+ * ready when measured. Also measured: inbound delay (page {@code add} event to handler) with 50
+ * sessions, and restore time from snapshot to WORKING.
+ */
+public final class RuntimeBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READY = Duration.ofMinutes(5);
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
+        switch (a.getOrDefault("mode", "driver")) {
+            case "driver" -> driver(a);
+            case "ours", "floor", "per-browser" -> System.out.println("RESULT " + JSON.writeValueAsString(measure(a)));
+            default -> throw new IllegalArgumentException("unknown mode " + a.get("mode"));
+        }
+    }
+
+    // ---- driver ---------------------------------------------------------------------------------------
+
+    private static void driver(Map<String, String> a) throws Exception {
+        Path out = Path.of(a.getOrDefault("out", "bench-results/runtime.json"));
+        List<Integer> counts = Arrays.stream(a.getOrDefault("sessions", "1,10,50").split(",")).map(Integer::parseInt).toList();
+        List<Integer> weights = Arrays.stream(a.getOrDefault("weights", "0,100").split(",")).map(Integer::parseInt).toList();
+        List<String> modes = List.of(a.getOrDefault("modes", "ours,floor,per-browser").split(","));
+        String simJar = a.getOrDefault("sim-jar", "wa-simulator/target/wa-simulator.jar");
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode runs = result.putArray("memory");
+        for (int weight : weights) {
+            int port = 7400 + weight % 100;
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process sim = new ProcessBuilder(java, "-Xmx2g", "-jar", simJar, "--host", "127.0.0.1", "--port",
+                    Integer.toString(port), "--page-weight-mb", Integer.toString(weight), "--sync-ms", "200",
+                    "--qr-first-ms", "600000").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String simUrl = "http://127.0.0.1:" + port;
+            try {
+                awaitHealthy(simUrl);
+                for (int n : counts) {
+                    for (String mode : modes) {
+                        System.err.printf("measuring %s with %d sessions, page weight %d MB...%n", mode, n, weight);
+                        ObjectNode r = child(List.of("--mode", mode, "--sessions", Integer.toString(n), "--sim", simUrl,
+                                "--weight", Integer.toString(weight),
+                                "--latency", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getLast()),
+                                "--restore", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
+                        runs.add(r);
+                        System.err.printf("  -> %.1f MB per session%n", r.path("per_session_mb").asDouble());
+                    }
+                }
+            } finally {
+                sim.destroy();
+                sim.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        summarize(result);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+        System.out.println("saved to " + out.toAbsolutePath());
+    }
+
+    private static ObjectNode child(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String result = null;
+        try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("RESULT ")) {
+                    result = line.substring(7);
+                }
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("measurement " + args + " failed (exit " + p.exitValue() + ")");
+        }
+        return (ObjectNode) JSON.readTree(result);
+    }
+
+    private static void summarize(ObjectNode result) {
+        ArrayNode table = result.putArray("comparison");
+        System.out.println();
+        System.out.println("memory per WORKING session (MB PSS: JVM + Chromium + Playwright driver)");
+        System.out.printf("%-8s %-9s %10s %10s %12s %12s %12s%n", "weight", "sessions", "ours", "floor", "per-browser",
+                "ours/floor", "ours/per-br");
+        Map<String, Double> byKey = new ConcurrentHashMap<>();
+        result.path("memory").forEach(r -> byKey.put(r.path("mode").asText() + "/" + r.path("weight_mb").asInt() + "/"
+                + r.path("sessions").asInt(), r.path("per_session_mb").asDouble()));
+        result.path("memory").forEach(r -> {
+            if (!r.path("mode").asText().equals("ours")) {
+                return;
+            }
+            String k = "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
+            double ours = byKey.getOrDefault("ours" + k, Double.NaN);
+            double floor = byKey.getOrDefault("floor" + k, Double.NaN);
+            double per = byKey.getOrDefault("per-browser" + k, Double.NaN);
+            ObjectNode row = table.addObject();
+            row.put("weight_mb", r.path("weight_mb").asInt()).put("sessions", r.path("sessions").asInt())
+                    .put("ours_mb", ours).put("floor_mb", floor).put("per_browser_mb", per)
+                    .put("ours_over_floor", round(ours / floor)).put("ours_over_per_browser", round(ours / per));
+            System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.2f %12.2f%n", r.path("weight_mb").asInt(),
+                    r.path("sessions").asInt(), ours, floor, per, ours / floor, ours / per);
+            if (r.has("inbound_lag_ms_p50")) {
+                result.put("inbound_lag_sessions", r.path("sessions").asInt());
+                result.put("inbound_lag_messages", r.path("inbound_lag_messages").asInt());
+                result.put("inbound_lag_ms_p50", r.path("inbound_lag_ms_p50").asLong());
+                result.put("inbound_lag_ms_p99", r.path("inbound_lag_ms_p99").asLong());
+                result.put("customer_send_to_handler_ms_p50", r.path("customer_send_to_handler_ms_p50").asLong());
+                result.put("customer_send_to_handler_ms_p99", r.path("customer_send_to_handler_ms_p99").asLong());
+            }
+            if (r.has("restore_ms_p50")) {
+                result.put("restore_ms_p50", r.path("restore_ms_p50").asLong());
+                result.put("restore_ms_max", r.path("restore_ms_max").asLong());
+                result.put("restore_rounds", r.path("restore_rounds").asInt());
+            }
+        });
+        System.out.println();
+        if (result.has("inbound_lag_ms_p99")) {
+            System.out.printf("inbound delay, page add -> handler, %d sessions, %d messages: p50 %d ms, p99 %d ms%n",
+                    result.path("inbound_lag_sessions").asInt(), result.path("inbound_lag_messages").asInt(),
+                    result.path("inbound_lag_ms_p50").asLong(), result.path("inbound_lag_ms_p99").asLong());
+            System.out.printf("customer send (simulator API) -> handler: p50 %d ms, p99 %d ms%n",
+                    result.path("customer_send_to_handler_ms_p50").asLong(), result.path("customer_send_to_handler_ms_p99").asLong());
+        }
+        if (result.has("restore_ms_p50")) {
+            System.out.printf("restore from snapshot to WORKING: p50 %d ms, max %d ms over %d rounds%n",
+                    result.path("restore_ms_p50").asLong(), result.path("restore_ms_max").asLong(), result.path("restore_rounds").asInt());
+        }
+    }
+
+    // ---- one measurement (child JVM) --------------------------------------------------------------------
+
+    private static ObjectNode measure(Map<String, String> a) throws Exception {
+        String mode = a.get("mode");
+        int n = Integer.parseInt(a.get("sessions"));
+        String simUrl = a.get("sim");
+        SimClient sim = new SimClient(simUrl);
+        String prefix = "77" + String.format("%05d", ProcessHandle.current().pid() % 100_000);
+        List<String> phones = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String phone = prefix + String.format("%04d", i);
+            sim.createAccount(phone, "Bench " + i);
+            phones.add(phone);
+        }
+        Path chromium = Path.of(System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+        ObjectNode r = JSON.createObjectNode();
+        r.put("mode", mode).put("sessions", n).put("weight_mb", Integer.parseInt(a.get("weight")));
+        switch (mode) {
+            case "floor", "per-browser" -> bare(mode.equals("per-browser"), phones, sim, simUrl, chromium, r);
+            default -> ours(phones, sim, simUrl, chromium, r, Boolean.parseBoolean(a.get("latency")),
+                    Boolean.parseBoolean(a.get("restore")));
+        }
+        return r;
+    }
+
+    private static void bare(boolean perBrowser, List<String> phones, SimClient sim, String simUrl, Path chromium,
+                             ObjectNode r) throws Exception {
+        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+            var launch = new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true)
+                    .setArgs(BrowserSettings.BASE_ARGS);
+            List<Browser> browsers = new ArrayList<>();
+            List<Page> pages = new ArrayList<>();
+            for (String phone : phones) {
+                if (browsers.isEmpty() || perBrowser) {
+                    browsers.add(pw.chromium().launch(launch));
+                }
+                Browser b = browsers.getLast();
+                var context = b.newContext(new Browser.NewContextOptions().setUserAgent(WhatsAppBridge.userAgent(b.version())));
+                Page page = context.newPage();
+                page.navigate(simUrl + "/");
+                var holder = page.locator("div[data-ref]");
+                holder.waitFor();
+                sim.linkByQr(phone, holder.getAttribute("data-ref"));
+                page.locator("#pane-side").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(READY.toMillis()));
+                pages.add(page);
+            }
+            pages.getFirst().waitForTimeout(5000); // settle
+            memory(r, phones.size(), browsers.size());
+        }
+    }
+
+    private static void ours(List<String> phones, SimClient sim, String simUrl, Path chromium, ObjectNode r,
+                             boolean latency, boolean restore) throws Exception {
+        Path dir = Files.createTempDirectory("wagw-runtime-bench");
+        try (SessionStore store = SessionStore.open(StoreConfig.embedded(dir).withPoolSize(30))) {
+            var handled = new ConcurrentHashMap<String, Long>();
+            MessageHandler handler = (msg, config, replier) -> handled.put(msg.body(), System.nanoTime());
+            var defaults = new RuntimeConfig("bench-node", URI.create(simUrl + "/"), 1000, 20, Duration.ofSeconds(15),
+                    BrowserSettings.headless(chromium), 5, Duration.ofSeconds(2), Duration.ofMinutes(2),
+                    Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1), false, RuntimeConfig.OutboundPolicy.DEFAULT);
+            SessionRuntime runtime = new SessionRuntime(defaults, store, handler);
+            try {
+                store.tenants().create("bench", "Bench", "business");
+                store.tenants().setStatus("bench", TenantStatus.active);
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < phones.size(); i++) {
+                    String name = "bench-" + i;
+                    store.sessions().create("bench", name, Map.of());
+                    names.add(name);
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    link(runtime, sim, names.get(i), phones.get(i));
+                }
+                Thread.sleep(5000); // settle, snapshots written
+                memory(r, names.size(), runtime.pool().hosts().size());
+                r.put("postgres_pss_mb", mb(ProcessHandle.current().descendants()
+                        .filter(p -> command(p).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
+                if (latency) {
+                    inboundLatency(runtime, sim, phones, handled, r);
+                }
+                if (restore) {
+                    restoreTime(runtime, names.getFirst(), r);
+                }
+            } finally {
+                runtime.close();
+            }
+        }
+    }
+
+    private static void link(SessionRuntime runtime, SimClient sim, String name, String phone) throws InterruptedException {
+        runtime.start(name);
+        long deadline = System.nanoTime() + READY.toNanos();
+        boolean linked = false;
+        while (System.nanoTime() < deadline) {
+            SessionView v = runtime.view(name).orElseThrow();
+            if (v.status() == SessionStatus.WORKING) {
+                return;
+            }
+            if (!linked && v.status() == SessionStatus.SCAN_QR_CODE && v.qr() != null) {
+                sim.linkByQr(phone, v.qr());
+                linked = true;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(name + " did not reach WORKING");
+    }
+
+    private static void inboundLatency(SessionRuntime runtime, SimClient sim, List<String> phones,
+                                       Map<String, Long> handled, ObjectNode r) throws InterruptedException {
+        int rounds = 10;
+        List<Long> sendToHandler = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            var done = new CountDownLatch(phones.size());
+            for (int i = 0; i < phones.size(); i++) {
+                String text = "lag " + round + " " + i;
+                String phone = phones.get(i);
+                String customer = "79" + phone.substring(2);
+                Thread.ofVirtual().start(() -> {
+                    sentAt.put(text, System.nanoTime());
+                    sim.customerSends(customer, phone, text);
+                    done.countDown();
+                });
+            }
+            done.await(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (sentAt.keySet().stream().anyMatch(t -> !handled.containsKey(t)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            sentAt.forEach((t, at) -> {
+                Long h = handled.get(t);
+                if (h != null) {
+                    sendToHandler.add((h - at) / 1_000_000);
+                }
+            });
+            Thread.sleep(500);
+        }
+        long[] lags = runtime.metrics().recentInboundLagsMillis();
+        Arrays.sort(lags);
+        long[] e2e = sendToHandler.stream().mapToLong(Long::longValue).sorted().toArray();
+        r.put("inbound_lag_messages", lags.length);
+        r.put("inbound_lag_ms_p50", pct(lags, 50)).put("inbound_lag_ms_p99", pct(lags, 99));
+        r.put("customer_send_to_handler_ms_p50", pct(e2e, 50)).put("customer_send_to_handler_ms_p99", pct(e2e, 99));
+    }
+
+    private static void restoreTime(SessionRuntime runtime, String name, ObjectNode r) throws InterruptedException {
+        int rounds = 10;
+        long[] ms = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            runtime.stop(name);
+            long t0 = System.nanoTime();
+            runtime.start(name);
+            while (runtime.view(name).map(SessionView::status).orElse(null) != SessionStatus.WORKING) {
+                if (runtime.view(name).map(SessionView::status).orElse(null) == SessionStatus.SCAN_QR_CODE) {
+                    throw new IllegalStateException("restore fell back to a QR");
+                }
+                Thread.sleep(5);
+            }
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        Arrays.sort(ms);
+        r.put("restore_rounds", rounds).put("restore_ms_p50", pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
+    }
+
+    private static void memory(ObjectNode r, int sessions, int browsers) {
+        System.gc();
+        long jvm = ChromiumProcesses.pssBytes(ProcessHandle.current().pid());
+        long chromium = 0;
+        long driver = 0;
+        for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+            String cmd = command(p);
+            if (cmd.contains("postgres")) {
+                continue;
+            }
+            long pss = ChromiumProcesses.pssBytes(p.pid());
+            if (cmd.contains("chrom")) {
+                chromium += pss;
+            } else {
+                driver += pss;
+            }
+        }
+        long total = jvm + chromium + driver;
+        r.put("browsers", browsers);
+        r.put("jvm_pss_mb", mb(jvm)).put("chromium_pss_mb", mb(chromium)).put("driver_pss_mb", mb(driver));
+        r.put("total_mb", mb(total)).put("per_session_mb", mb(total / sessions));
+    }
+
+    private static String command(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return p.info().command().orElse("");
+        }
+    }
+
+    private static void awaitHealthy(String url) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/sim/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("simulator at " + url + " did not come up");
+    }
+
+    private static long pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    private static double mb(long bytes) {
+        return Math.round(bytes / 1024.0 / 1024.0 * 10) / 10.0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return m;
+    }
+}
