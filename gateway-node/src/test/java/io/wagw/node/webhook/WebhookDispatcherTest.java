@@ -1,0 +1,345 @@
+package io.wagw.node.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.wagw.node.testing.Await;
+import io.wagw.node.testing.TestEnv;
+import io.wagw.store.message.Message;
+import io.wagw.store.message.MessageStatus;
+import io.wagw.store.webhook.DeliveryStatus;
+import io.wagw.store.webhook.WebhookDelivery;
+import io.wagw.store.webhook.WebhookOutbox;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher against a real local HTTP receiver and the real outbox. Events are produced by the
+ * real {@link WebhookPublisher}; retries use 50 ms delays capped at 200 ms.
+ */
+class WebhookDispatcherTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String CUSTOMER = "77015550123@c.us";
+    private static final String KEY = "hmac-test-key";
+
+    private final WebhookOutbox outbox = WebhookTestDb.outbox();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final AtomicInteger messageSeq = new AtomicInteger();
+    private String session;
+
+    @BeforeEach
+    void noLeftoverRows() {
+        WebhookTestDb.retireUnfinishedRows();
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    private static WebhookDispatcher.Settings settings(Duration claimLease, Duration requestTimeout, Duration shutdownGrace) {
+        return new WebhookDispatcher.Settings(Duration.ofMillis(50), 20, 4, claimLease, requestTimeout,
+                Duration.ofMillis(200), shutdownGrace, Duration.ofDays(7));
+    }
+
+    private WebhookDispatcher dispatcher(String node, WebhookDispatcher.Settings settings) {
+        var d = new WebhookDispatcher(outbox, node, settings, new WebhookMetrics());
+        toClose.add(d);
+        return d;
+    }
+
+    private WebhookDispatcher startedDispatcher(String node) {
+        return dispatcher(node, settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2))).start();
+    }
+
+    private Receiver receiver(Receiver.Script script) {
+        var r = Receiver.start(script);
+        toClose.add(r);
+        return r;
+    }
+
+    private static Map<String, Object> webhook(String url, int attempts) {
+        Map<String, Object> w = new HashMap<>();
+        w.put("url", url);
+        w.put("events", List.of("*"));
+        w.put("retries", Map.of("attempts", attempts, "delaySeconds", 0.05, "policy", "exponential"));
+        return w;
+    }
+
+    private WebhookPublisher publisherFor(Map<String, Object> config, WebhookDispatcher dispatcher) {
+        session = TestEnv.session(config);
+        return new WebhookPublisher(TestEnv.store().sessions(), outbox, new WebhookMetrics(),
+                dispatcher == null ? null : dispatcher::wake);
+    }
+
+    /** Publishes inbound messages; returns their WhatsApp ids in order. */
+    private List<String> publishMessages(WebhookPublisher publisher, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String waId = "false_" + CUSTOMER + "_MSG" + messageSeq.incrementAndGet();
+            Instant now = Instant.now();
+            publisher.onMessage(session, new Message(i, session, CUSTOMER, Message.Direction.in, waId,
+                    "Customer text number " + i, MessageStatus.received, 0, null, null, now, now, now));
+            ids.add(waId);
+        }
+        return ids;
+    }
+
+    private static List<Object> payloadIds(List<Receiver.Hit> hits) {
+        return hits.stream().map(h -> h.payload().get("id")).toList();
+    }
+
+    private List<WebhookDelivery> rows(DeliveryStatus status) {
+        return outbox.listBySession(session, status, 100);
+    }
+
+    @Test
+    void aSignedWebhookArrivesWithWahaHeadersAndAnHmacOfTheExactBody() {
+        var receiver = receiver((n, hit) -> 200);
+        var dispatcher = startedDispatcher("node-a");
+        Map<String, Object> signed = webhook(receiver.url("/signed"), 3);
+        signed.put("hmac", Map.of("key", KEY));
+        signed.put("customHeaders", List.of(Map.of("name", "X-Api-Key", "value", "crm-key")));
+        var publisher = publisherFor(Map.of("webhooks", List.of(signed, webhook(receiver.url("/plain"), 3))), dispatcher);
+        long before = System.currentTimeMillis();
+
+        publishMessages(publisher, 1);
+
+        Await.until("both webhooks delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+        var signedHit = receiver.hits.stream().filter(h -> h.path().equals("/signed")).findFirst().orElseThrow();
+        var signedRow = rows(null).stream().filter(r -> r.url().endsWith("/signed")).findFirst().orElseThrow();
+        assertThat(signedHit.header("Content-Type")).isEqualTo("application/json");
+        assertThat(signedHit.header("X-Webhook-Request-Id")).isEqualTo(signedRow.requestId());
+        assertThat(Long.parseLong(signedHit.header("X-Webhook-Timestamp"))).isBetween(before, System.currentTimeMillis());
+        assertThat(signedHit.header("X-Webhook-Hmac-Algorithm")).isEqualTo("sha512");
+        assertThat(WebhookSigner.verify(KEY, signedHit.body().getBytes(StandardCharsets.UTF_8), signedHit.header("X-Webhook-Hmac")))
+                .as("HMAC over the raw body").isTrue();
+        assertThat(signedHit.body()).isEqualTo(signedRow.body());
+        assertThat(signedHit.header("X-Api-Key")).isEqualTo("crm-key");
+        assertThat(signedHit.json()).containsEntry("event", "message").containsEntry("session", session);
+
+        var plainHit = receiver.hits.stream().filter(h -> h.path().equals("/plain")).findFirst().orElseThrow();
+        assertThat(plainHit.header("X-Webhook-Hmac")).isNull();
+        assertThat(plainHit.header("X-Webhook-Hmac-Algorithm")).isNull();
+        assertThat(plainHit.header("X-Api-Key")).isNull();
+        assertThat(plainHit.body()).as("one event, one body").isEqualTo(signedHit.body());
+        assertThat(signedRow.lastHttpStatus()).isEqualTo(200);
+        assertThat(dispatcher.metrics().delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void aReceiverAnswering500ForAWhileGetsEveryEventExactlyOnceInOrder() {
+        var healthy = new AtomicBoolean(false);
+        var receiver = receiver((n, hit) -> healthy.get() ? 200 : 500);
+        var dispatcher = startedDispatcher("node-a");
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 30))), dispatcher);
+
+        List<String> sent = publishMessages(publisher, 8);
+        Await.until("a few failed attempts", WAIT, () -> receiver.hits.size() >= 4);
+        healthy.set(true);
+
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 8);
+        assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
+        assertThat(receiver.hits.stream().filter(h -> !h.accepted()).map(h -> h.payload().get("id")).distinct().toList())
+                .as("while failing, only the oldest event is tried; the rest wait behind it").containsExactly(sent.getFirst());
+        assertThat(dispatcher.metrics().delivered()).isEqualTo(8);
+        assertThat(dispatcher.metrics().retried()).isGreaterThanOrEqualTo(4);
+        assertThat(dispatcher.metrics().dead()).isZero();
+    }
+
+    @Test
+    void aReceiverThatIsDownForAWhileGetsEveryEventInOrderOnceItIsBack() {
+        int port = Receiver.freePort();
+        var dispatcher = startedDispatcher("node-a");
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(Receiver.url(port, "/hook"), 30))), dispatcher);
+
+        List<String> sent = publishMessages(publisher, 5);
+        Await.until("connection refused a few times", WAIT,
+                () -> rows(null).stream().anyMatch(r -> r.attempts() >= 3 && r.lastError() != null));
+        assertThat(rows(DeliveryStatus.pending)).hasSize(5);
+        var receiver = Receiver.startOn(port, (n, hit) -> 200);
+        toClose.add(receiver);
+
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 5);
+        assertThat(payloadIds(receiver.hits)).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void aBadRequestIsNotRetriedAndBecomesADeadLetterVisibleForTheSessionThatCanBeRequeued() {
+        var answer = new AtomicInteger(400);
+        var receiver = receiver((n, hit) -> answer.get());
+        var dispatcher = startedDispatcher("node-a");
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 10))), dispatcher);
+        Logger webhookLogs = (Logger) LoggerFactory.getLogger("io.wagw.node.webhook");
+        var logs = new ListAppender<ILoggingEvent>();
+        logs.start();
+        webhookLogs.addAppender(logs);
+        Level level = webhookLogs.getLevel();
+        webhookLogs.setLevel(Level.DEBUG);
+        try {
+            List<String> sent = publishMessages(publisher, 2);
+
+            Await.until("both dead", WAIT, () -> rows(DeliveryStatus.dead).size() == 2);
+            sleep(400); // several backoff periods: nothing more may arrive
+            assertThat(receiver.hits).hasSize(2);
+            assertThat(rows(DeliveryStatus.dead)).allSatisfy(r -> {
+                assertThat(r.attempts()).isEqualTo(1);
+                assertThat(r.lastHttpStatus()).isEqualTo(400);
+                assertThat(r.lastError()).isEqualTo("HTTP 400");
+            });
+            assertThat(dispatcher.metrics().dead()).isEqualTo(2);
+            assertThat(dispatcher.metrics().retried()).isZero();
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(m -> assertThat(m).contains(session).contains("dead"))
+                    .allSatisfy(m -> assertThat(m).doesNotContain("Customer text", "77015550123"));
+
+            answer.set(200);
+            assertThat(outbox.retryAllDead(session)).isEqualTo(2);
+            dispatcher.wake();
+            Await.until("re-queued rows delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+            assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
+        } finally {
+            webhookLogs.detachAppender(logs);
+            webhookLogs.setLevel(level);
+        }
+    }
+
+    @Test
+    void tooManyRequestsAndRequestTimeoutAreRetried() {
+        var receiver = receiver((n, hit) -> switch (n) {
+            case 0 -> 429;
+            case 1 -> 408;
+            default -> 200;
+        });
+        var dispatcher = startedDispatcher("node-a");
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        assertThat(receiver.hits).extracting(Receiver.Hit::status).containsExactly(429, 408, 200);
+        assertThat(receiver.hits).extracting(h -> h.header("X-Webhook-Request-Id")).as("same request id on every attempt")
+                .containsOnly(rows(null).getFirst().requestId());
+        assertThat(rows(null).getFirst().attempts()).isEqualTo(3);
+        assertThat(dispatcher.metrics().retried()).isEqualTo(2);
+        assertThat(dispatcher.metrics().delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverTooSlowToAnswerIsRetried() {
+        var receiver = receiver((n, hit) -> {
+            if (n == 0) {
+                Thread.sleep(1500);
+            }
+            return 200;
+        });
+        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(1))).start();
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        assertThat(rows(null).getFirst().attempts()).isEqualTo(2);
+        assertThat(dispatcher.metrics().retried()).isEqualTo(1);
+    }
+
+    @Test
+    void oneFailingWebhookDoesNotHoldBackAnotherWebhookOfTheSameSession() {
+        var receiver = receiver((n, hit) -> hit.path().equals("/down") ? 503 : 200);
+        var dispatcher = startedDispatcher("node-a");
+        var publisher = publisherFor(Map.of("webhooks",
+                List.of(webhook(receiver.url("/down"), 50), webhook(receiver.url("/up"), 50))), dispatcher);
+
+        List<String> sent = publishMessages(publisher, 3);
+
+        Await.until("the healthy webhook got everything", WAIT, () -> receiver.accepted().size() == 3);
+        assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
+        assertThat(rows(DeliveryStatus.pending)).extracting(WebhookDelivery::url).containsOnly(receiver.url("/down"));
+    }
+
+    @Test
+    void rowsClaimedByANodeThatDiedAreDeliveredByAnotherNodeOnceTheClaimLapses() {
+        var receiver = receiver((n, hit) -> 200);
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), null);
+        List<String> sent = publishMessages(publisher, 3);
+        // The crashed node claimed the head row and never marked it.
+        var crashed = outbox.claimDue("node-crashed", 10, Duration.ofMillis(800)).stream()
+                .filter(r -> r.session().equals(session)).toList();
+        assertThat(crashed).hasSize(1);
+        long claimedAt = System.nanoTime();
+
+        var survivor = startedDispatcher("node-b");
+
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 3);
+        assertThat(System.nanoTime() - claimedAt).as("not before the claim lapsed")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(700));
+        assertThat(payloadIds(receiver.hits)).containsExactlyElementsOf(sent);
+        var head = rows(null).stream().filter(r -> r.id() == crashed.getFirst().id()).findFirst().orElseThrow();
+        assertThat(head.claimedBy()).isEqualTo("node-b");
+        assertThat(head.attempts()).isEqualTo(2);
+        assertThat(survivor.metrics().delivered()).isEqualTo(3);
+    }
+
+    @Test
+    void aDispatcherClosedMidRequestLeavesTheRowToAnotherDispatcherOnceTheClaimLapses() throws Exception {
+        var arrived = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var receiver = receiver((n, hit) -> {
+            if (n == 0) {
+                arrived.countDown();
+                release.await(5, TimeUnit.SECONDS);
+            }
+            return 200;
+        });
+        // No grace: close abandons what is in flight, as a crash would.
+        var first = dispatcher("node-a", settings(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ZERO)).start();
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), first);
+        List<String> sent = publishMessages(publisher, 1);
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+        first.close();
+        release.countDown();
+        assertThat(rows(null)).singleElement().satisfies(r -> {
+            assertThat(r.status()).as("abandoned unmarked").isEqualTo(DeliveryStatus.delivering);
+            assertThat(r.claimedBy()).isEqualTo("node-a");
+        });
+        var second = startedDispatcher("node-b");
+
+        Await.until("delivered by the second dispatcher", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        var row = rows(null).getFirst();
+        assertThat(row.claimedBy()).isEqualTo("node-b");
+        assertThat(row.attempts()).isEqualTo(2);
+        assertThat(first.metrics().delivered() + first.metrics().retried() + first.metrics().dead()).isZero();
+        assertThat(second.metrics().delivered()).isEqualTo(1);
+        // At least once: the receiver saw the abandoned attempt too, with the same request id to dedupe on.
+        assertThat(receiver.hits).hasSize(2).extracting(h -> h.header("X-Webhook-Request-Id")).containsOnly(row.requestId());
+        assertThat(payloadIds(receiver.hits)).containsOnly(sent.getFirst());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

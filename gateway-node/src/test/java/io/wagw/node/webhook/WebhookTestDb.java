@@ -1,0 +1,43 @@
+package io.wagw.node.webhook;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.wagw.node.testing.TestEnv;
+import io.wagw.store.webhook.WebhookOutbox;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/** The outbox on the shared test database (until {@code SessionStore} exposes one). */
+final class WebhookTestDb {
+    private static Jdbi jdbi;
+    private static WebhookOutbox outbox;
+
+    private WebhookTestDb() {
+    }
+
+    static synchronized WebhookOutbox outbox() {
+        if (outbox == null) {
+            HikariConfig hc = new HikariConfig();
+            hc.setJdbcUrl(TestEnv.store().jdbcUrl());
+            hc.setUsername("postgres");
+            hc.setMaximumPoolSize(10);
+            hc.setPoolName("webhook-test");
+            jdbi = Jdbi.create(new HikariDataSource(hc)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+            outbox = new WebhookOutbox(jdbi);
+        }
+        return outbox;
+    }
+
+    /**
+     * Retires rows other tests left unfinished: claims are cluster-wide, so a dispatcher under test
+     * would otherwise send them too.
+     */
+    static void retireUnfinishedRows() {
+        outbox();
+        jdbi.useHandle(h -> h.execute("""
+                UPDATE webhook_deliveries SET status = 'dead', claim_token = NULL, claim_expires_at = NULL
+                 WHERE status IN ('pending', 'delivering')
+                """));
+    }
+}
