@@ -59,7 +59,7 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
     }
 
     public WebhookConfig {
-        events = Collections.unmodifiableSet(EnumSet.copyOf(events));
+        events = Collections.unmodifiableSet(events.isEmpty() ? EnumSet.noneOf(WebhookEvent.class) : EnumSet.copyOf(events));
         customHeaders = List.copyOf(customHeaders);
     }
 

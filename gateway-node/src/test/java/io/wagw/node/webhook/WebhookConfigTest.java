@@ -77,6 +77,22 @@ class WebhookConfigTest {
     }
 
     @Test
+    void readsTheConfigOfADecodedRequestBody() {
+        // What the HTTP layer holds after decoding a request: plain maps and lists under getMap().
+        var config = new io.vertx.core.json.JsonObject("""
+                {"webhooks": [{"url": "https://crm.example/wa", "events": ["message.ack"],
+                               "retries": {"attempts": 3, "delaySeconds": 1.5}}]}
+                """);
+
+        var parsed = WebhookConfig.fromSessionConfig(config.getMap());
+
+        assertThat(parsed).singleElement().satisfies(w -> {
+            assertThat(w.events()).containsExactly(WebhookEvent.MESSAGE_ACK);
+            assertThat(w.retries().plan()).isEqualTo(new RetryPlan(3, "exponential", Duration.ofMillis(1500)));
+        });
+    }
+
+    @Test
     void fractionalDelaysAreAccepted() {
         var parsed = WebhookConfig.parse(List.of(with(webhook("http://h/", List.of("message")), "retries",
                 Map.of("delaySeconds", 0.05)))).getFirst();
