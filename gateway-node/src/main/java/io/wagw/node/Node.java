@@ -10,6 +10,9 @@ import io.wagw.node.message.MessageHandler;
 import io.wagw.node.metrics.NodeMetrics;
 import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionRuntime;
+import io.wagw.node.webhook.WebhookDispatcher;
+import io.wagw.node.webhook.WebhookMetrics;
+import io.wagw.node.webhook.WebhookPublisher;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.tenant.TenantStatus;
@@ -30,16 +33,18 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final SessionStore store;
     private final SessionRuntime runtime;
+    private final WebhookDispatcher dispatcher;
     private final Vertx vertx;
     private final HttpVerticle http;
     private final NodeServices services;
     private final boolean generatedKey;
 
-    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, Vertx vertx, HttpVerticle http,
-                 NodeServices services, boolean generatedKey) {
+    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, WebhookDispatcher dispatcher, Vertx vertx,
+                 HttpVerticle http, NodeServices services, boolean generatedKey) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
+        this.dispatcher = dispatcher;
         this.vertx = vertx;
         this.http = http;
         this.services = services;
@@ -49,29 +54,38 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config, MessageHandler handler) {
         SessionStore store = SessionStore.open(config.storeConfig());
         SessionRuntime runtime = null;
+        WebhookDispatcher dispatcher = null;
         Vertx vertx = null;
         try {
             ensureDefaultTenant(store);
             runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler);
-            var metrics = new NodeMetrics(runtime);
+            var webhookMetrics = new WebhookMetrics();
+            dispatcher = new WebhookDispatcher(store.webhooks(), config.nodeId(), WebhookDispatcher.Settings.defaults(),
+                    webhookMetrics).start();
+            var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
+            runtime.addListener(publisher);
+            var metrics = new NodeMetrics(runtime, webhookMetrics);
             runtime.addListener(metrics);
             var pairing = new PairingHub();
             runtime.addListener(pairing);
             boolean generated = config.adminApiKey().isEmpty();
             String adminKey = config.adminApiKey().orElseGet(Node::generateKey);
             var services = new NodeServices(config, store, runtime, metrics, pairing,
-                    new PairTokens(store.derivedSecret("pair-links")), adminKey, VERSION, Instant.now());
+                    new PairTokens(store.derivedSecret("pair-links")), publisher, adminKey, VERSION, Instant.now());
             vertx = Vertx.vertx();
             var http = new HttpVerticle(services);
             vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
-            return new Node(config, store, runtime, vertx, http, services, generated);
+            return new Node(config, store, runtime, dispatcher, vertx, http, services, generated);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
             }
             if (runtime != null) {
                 runtime.close();
+            }
+            if (dispatcher != null) {
+                dispatcher.close();
             }
             store.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -128,7 +142,7 @@ public final class Node implements AutoCloseable {
         return services;
     }
 
-    /** Stops sessions gracefully (snapshots, lease release), then HTTP and the store. */
+    /** Stops HTTP, then sessions gracefully (snapshots, lease release), webhook delivery and the store. */
     @Override
     public void close() {
         try {
@@ -137,6 +151,9 @@ public final class Node implements AutoCloseable {
             log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
         }
         runtime.close();
+        // after the runtime, so the sessions' final status events are queued first; what is not sent
+        // stays in the outbox for the next node
+        dispatcher.close();
         store.close();
     }
 }

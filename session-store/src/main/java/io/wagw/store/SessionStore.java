@@ -10,6 +10,7 @@ import io.wagw.store.snapshot.MasterKeyring;
 import io.wagw.store.snapshot.SnapshotCipher;
 import io.wagw.store.tenant.Tenants;
 import io.wagw.store.usage.Usage;
+import io.wagw.store.webhook.WebhookOutbox;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -28,6 +29,7 @@ public final class SessionStore implements AutoCloseable {
     private final Messages messages;
     private final Usage usage;
     private final ApiKeys apiKeys;
+    private final WebhookOutbox webhooks;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -42,6 +44,7 @@ public final class SessionStore implements AutoCloseable {
         this.messages = new Messages(jdbi);
         this.usage = new Usage(jdbi);
         this.apiKeys = new ApiKeys(jdbi);
+        this.webhooks = new WebhookOutbox(jdbi);
     }
 
     /** Loads the master key (failing fast on a bad key file), then starts and migrates PostgreSQL. */
@@ -78,6 +81,11 @@ public final class SessionStore implements AutoCloseable {
 
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    /** The durable outbox of webhook deliveries. */
+    public WebhookOutbox webhooks() {
+        return webhooks;
     }
 
     /** Id of the master key new snapshots are encrypted with. */

@@ -20,6 +20,7 @@ public final class Api {
         pairing.mountApi(r);
         new MessagingRoutes(services).mount(r);
         new AdminRoutes(services).mount(r);
+        new WebhookRoutes(services).mount(r);
         var errors = new ErrorHandler();
         r.route().failureHandler(errors);
         // unmatched routes and methods get the same JSON errors

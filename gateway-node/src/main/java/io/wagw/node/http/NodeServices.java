@@ -3,6 +3,7 @@ package io.wagw.node.http;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.metrics.NodeMetrics;
 import io.wagw.node.session.SessionRuntime;
+import io.wagw.node.webhook.WebhookPublisher;
 import io.wagw.store.SessionStore;
 import java.time.Instant;
 
@@ -12,5 +13,6 @@ import java.time.Instant;
  * @param adminKey the admin API key of this node ({@code GW_ADMIN_API_KEY}, or generated at start)
  */
 public record NodeServices(NodeConfig config, SessionStore store, SessionRuntime runtime, NodeMetrics metrics,
-                           PairingHub pairing, PairTokens pairTokens, String adminKey, String version, Instant startedAt) {
+                           PairingHub pairing, PairTokens pairTokens, WebhookPublisher webhooks, String adminKey,
+                           String version, Instant startedAt) {
 }

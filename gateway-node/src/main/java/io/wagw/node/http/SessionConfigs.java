@@ -3,6 +3,8 @@ package io.wagw.node.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wagw.node.message.AutoReplyHandler;
+import io.wagw.node.webhook.WebhookConfig;
+import io.wagw.store.StoreException;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,7 +29,11 @@ final class SessionConfigs {
             if (!(webhooks instanceof JsonArray array)) {
                 throw ApiError.badRequest("config.webhooks", "config.webhooks must be an array");
             }
-            validateWebhooks(array);
+            try {
+                WebhookConfig.parse(config.getMap().get("webhooks"));
+            } catch (StoreException.InvalidInput e) {
+                throw ApiError.badRequest(e.field(), e.getMessage());
+            }
         }
         Object metadata = config.getValue("metadata");
         if (metadata != null) {
@@ -55,17 +61,5 @@ final class SessionConfigs {
             throw ApiError.badRequest("config.proxy", "per-session proxies are not supported; leave config.proxy null");
         }
         return config.getMap();
-    }
-
-    private static void validateWebhooks(JsonArray webhooks) {
-        for (int i = 0; i < webhooks.size(); i++) {
-            String path = "config.webhooks[" + i + "]";
-            if (!(webhooks.getValue(i) instanceof JsonObject w)) {
-                throw ApiError.badRequest(path, path + " must be an object");
-            }
-            if (!(w.getValue("url") instanceof String url) || !(url.startsWith("http://") || url.startsWith("https://"))) {
-                throw ApiError.badRequest(path + ".url", path + ".url must be an http:// or https:// URL");
-            }
-        }
     }
 }

@@ -82,6 +82,7 @@ final class SessionRoutes {
         Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
         s.store().sessions().updateConfig(name, config);
         s.runtime().configChanged(name);
+        s.webhooks().invalidate(name);
         return Reply.json(200, view(name));
     }
 

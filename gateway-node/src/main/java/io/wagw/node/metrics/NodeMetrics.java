@@ -30,9 +30,8 @@ public final class NodeMetrics implements SessionListener {
     private final Timer sendLatency;
     private final Map<String, SessionStatus> lastStatus = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder scans = new java.util.concurrent.atomic.LongAdder();
-    private final Map<String, java.util.concurrent.atomic.LongAdder> webhookResults = new ConcurrentHashMap<>();
 
-    public NodeMetrics(SessionRuntime runtime) {
+    public NodeMetrics(SessionRuntime runtime, io.wagw.node.webhook.WebhookMetrics webhooks) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -63,10 +62,11 @@ public final class NodeMetrics implements SessionListener {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         for (String result : new String[]{"delivered", "retried", "dead"}) {
-            var adder = webhookResults.computeIfAbsent(result, k -> new java.util.concurrent.atomic.LongAdder());
-            FunctionCounter.builder("wagw_webhook_deliveries_total", adder, java.util.concurrent.atomic.LongAdder::sum)
+            FunctionCounter.builder("wagw_webhook_deliveries_total", webhooks, w -> w.deliveriesByResult().getOrDefault(result, 0L))
                     .tag("result", result).description("webhook delivery attempts by result").register(registry);
         }
+        Gauge.builder("wagw_webhook_in_flight", webhooks, io.wagw.node.webhook.WebhookMetrics::inFlight)
+                .description("webhook requests in flight").register(registry);
     }
 
     private <T> void counter(String name, T obj, ToDoubleFunction<T> f, String tagKey, String tagValue, String description) {
@@ -79,11 +79,6 @@ public final class NodeMetrics implements SessionListener {
 
     public void recordSend(Duration latency) {
         sendLatency.record(latency);
-    }
-
-    /** Counts a webhook delivery attempt's result: {@code delivered}, {@code retried} or {@code dead}. */
-    public void webhookDelivery(String result) {
-        webhookResults.computeIfAbsent(result, k -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 
     @Override

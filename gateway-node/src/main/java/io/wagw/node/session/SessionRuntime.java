@@ -169,9 +169,13 @@ public final class SessionRuntime implements AutoCloseable {
     /** The current QR payload; only while the session waits for a scan. */
     public String qr(String name) {
         var view = running(name).view();
-        if (view.status() != SessionStatus.SCAN_QR_CODE || view.qr() == null) {
+        if (view.status() != SessionStatus.SCAN_QR_CODE) {
             throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
                     "session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(name, view.status()));
+        }
+        if (view.qr() == null) {
+            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+                    "session '%s' waits for WhatsApp Web to show a new QR; try again in a moment".formatted(name));
         }
         return view.qr();
     }

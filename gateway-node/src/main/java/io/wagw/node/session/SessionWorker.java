@@ -61,6 +61,8 @@ final class SessionWorker {
     private volatile BrowserHost host;
     private volatile long hostGeneration;
     private volatile SessionStatus status = SessionStatus.STARTING;
+    /** Whether listeners heard of this worker's first status yet (the first STARTING must be announced). */
+    private boolean announced;
     private volatile String reason;
     private volatile String qr;
     private volatile String me;
@@ -598,7 +600,8 @@ final class SessionWorker {
         if (fenced.get()) {
             return;
         }
-        boolean changed = next != status || !java.util.Objects.equals(why, reason);
+        boolean changed = !announced || next != status || !java.util.Objects.equals(why, reason);
+        announced = true;
         store.sessions().recordStatus(lease, next, why);
         if (next != status) {
             since = Instant.now();

@@ -70,6 +70,8 @@ public final class Postgres implements AutoCloseable {
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    // the owner closes it, after its sessions stopped writing (a hook of its own would race them)
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200")
                     .start();
         } catch (IOException e) {
