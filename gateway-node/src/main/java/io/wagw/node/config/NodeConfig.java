@@ -42,6 +42,9 @@ public record NodeConfig(
         Optional<String> adminApiKey,
         Path chromiumPath,
         Duration leaseTtl,
+        int sendPerMinute,
+        int sendBurst,
+        Duration sendPause,
         String logLevel) {
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
@@ -56,7 +59,7 @@ public record NodeConfig(
             "GW_DB_URL", "GW_DB_USER", "GW_DB_PASSWORD", "GW_DB_POOL_SIZE", "GW_MASTER_KEY_FILE",
             "GW_CLUSTER_NAME", "GW_CLUSTER_MEMBERS", "GW_CLUSTER_PORT", "GW_WA_URL",
             "GW_MAX_SESSIONS", "GW_SESSIONS_PER_BROWSER", "GW_ADMIN_API_KEY", "GW_CHROMIUM_PATH",
-            "GW_LEASE_TTL_SECONDS", "GW_LOG_LEVEL");
+            "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
@@ -92,13 +95,16 @@ public record NodeConfig(
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
         int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 15, 3, 15);
+        int sendPerMinute = r.integer("GW_SEND_PER_MINUTE", 20, 1, 6000);
+        int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
+        int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);
         String logLevel = r.oneOf("GW_LOG_LEVEL", "INFO", LOG_LEVELS);
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
         return new NodeConfig(nodeId, httpHost, httpPort, advertised, dataDir, dbUrl, dbUser, dbPassword, poolSize,
                 keyFile, clusterName, members, clusterPort, waUrl, maxSessions, perBrowser, adminKey, chromium,
-                Duration.ofSeconds(leaseTtl), logLevel);
+                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel);
     }
 
     /** What the session store needs of this configuration. */

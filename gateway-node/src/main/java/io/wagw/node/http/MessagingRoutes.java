@@ -86,15 +86,7 @@ final class MessagingRoutes {
     private Reply history(RoutingContext ctx) {
         String session = session(ctx, ctx.pathParam("session"));
         String chatId = chatId(URLDecoder.decode(ctx.pathParam("chatId"), StandardCharsets.UTF_8));
-        int limit = 100;
-        String raw = ctx.request().getParam("limit");
-        if (raw != null) {
-            try {
-                limit = Integer.parseInt(raw);
-            } catch (NumberFormatException e) {
-                throw ApiError.badRequest("limit", "limit must be an integer from 1 to " + io.wagw.store.message.Messages.MAX_HISTORY);
-            }
-        }
+        int limit = Params.limit(ctx, 100, io.wagw.store.message.Messages.MAX_HISTORY);
         String me = s.store().sessions().get(session).meId();
         var out = new JsonArray();
         for (Message m : s.store().messages().recent(session, chatId, limit)) {
@@ -104,13 +96,7 @@ final class MessagingRoutes {
     }
 
     private static String session(RoutingContext ctx, String session) {
-        try {
-            Validation.sessionName(session);
-        } catch (StoreException.InvalidInput e) {
-            throw ApiError.badRequest("session", e.getMessage());
-        }
-        ApiAuth.caller(ctx).requireSession(session);
-        return session;
+        return Params.session(ctx, "session", session);
     }
 
     private static String chatId(String chatId) {

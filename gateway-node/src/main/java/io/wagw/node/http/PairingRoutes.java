@@ -107,9 +107,7 @@ final class PairingRoutes {
     }
 
     private String session(RoutingContext ctx) {
-        String session = validated(ctx.pathParam("session"));
-        ApiAuth.caller(ctx).requireSession(session);
-        return session;
+        return Params.session(ctx, "session", ctx.pathParam("session"));
     }
 
     private String pageSession(RoutingContext ctx) {

@@ -9,7 +9,6 @@ import io.wagw.node.session.SessionView;
 import io.wagw.store.Validation;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
-import io.wagw.store.StoreException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -123,14 +122,7 @@ final class SessionRoutes {
 
     /** The path's session, validated and visible to the caller. */
     private String name(RoutingContext ctx) {
-        String name = ctx.pathParam("name");
-        try {
-            Validation.sessionName(name);
-        } catch (StoreException.InvalidInput e) {
-            throw ApiError.badRequest("name", e.getMessage());
-        }
-        ApiAuth.caller(ctx).requireSession(name);
-        return name;
+        return Params.session(ctx, "name", ctx.pathParam("name"));
     }
 
     JsonObject view(String name) {

@@ -5,8 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.http.Blocking.Reply;
-import io.wagw.store.StoreException;
-import io.wagw.store.Validation;
 import io.wagw.store.webhook.DeliveryStatus;
 import io.wagw.store.webhook.WebhookDelivery;
 
@@ -34,18 +32,7 @@ final class WebhookRoutes {
                 throw ApiError.badRequest("status", "status must be one of pending, delivering, delivered, dead");
             }
         }
-        int limit = 100;
-        String rawLimit = ctx.request().getParam("limit");
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-            } catch (NumberFormatException e) {
-                throw ApiError.badRequest("limit", "limit must be an integer from 1 to 1000");
-            }
-        }
-        if (limit < 1 || limit > 1000) {
-            throw ApiError.badRequest("limit", "limit must be an integer from 1 to 1000");
-        }
+        int limit = Params.limit(ctx, 100, 1000);
         s.store().sessions().get(session);
         var counts = new JsonObject();
         s.store().webhooks().countsBySession(session).forEach((k, v) -> counts.put(k.name(), v));
@@ -77,13 +64,6 @@ final class WebhookRoutes {
     }
 
     private static String session(RoutingContext ctx) {
-        String session = ctx.pathParam("session");
-        try {
-            Validation.sessionName(session);
-        } catch (StoreException.InvalidInput e) {
-            throw ApiError.badRequest("session", e.getMessage());
-        }
-        ApiAuth.caller(ctx).requireSession(session);
-        return session;
+        return Params.session(ctx, "session", ctx.pathParam("session"));
     }
 }

@@ -32,10 +32,18 @@ public record RuntimeConfig(
         OutboundPolicy outbound) {
 
     public static RuntimeConfig from(NodeConfig node) {
+        Duration pause = node.sendPause();
+        boolean paced = !pause.isZero();
+        var outbound = new OutboundPolicy(pause, paced ? OutboundPolicy.DEFAULT.pausePerChar() : Duration.ZERO,
+                paced ? max(pause, OutboundPolicy.DEFAULT.maxPause()) : Duration.ZERO,
+                node.sendPerMinute(), node.sendBurst(), OutboundPolicy.DEFAULT.sendTimeout());
         return new RuntimeConfig(node.nodeId(), node.waUrl(), node.maxSessions(), node.sessionsPerBrowser(),
                 node.leaseTtl(), BrowserSettings.headless(node.chromiumPath()), 5, Duration.ofSeconds(2),
-                Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(1), false,
-                OutboundPolicy.DEFAULT);
+                Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(1), false, outbound);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public RuntimeConfig withLeaseTtl(Duration ttl) {

@@ -22,9 +22,6 @@ import io.wagw.store.tenant.TenantStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,13 +73,10 @@ public final class RuntimeBench {
         ArrayNode runs = result.putArray("memory");
         for (int weight : weights) {
             int port = 7400 + weight % 100;
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process sim = new ProcessBuilder(java, "-Xmx2g", "-jar", simJar, "--host", "127.0.0.1", "--port",
-                    Integer.toString(port), "--page-weight-mb", Integer.toString(weight), "--sync-ms", "200",
-                    "--qr-first-ms", "600000").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process sim = BenchSupport.startSimulator(simJar, port, List.of("--page-weight-mb", Integer.toString(weight),
+                    "--sync-ms", "200", "--qr-first-ms", "600000"));
             String simUrl = "http://127.0.0.1:" + port;
             try {
-                awaitHealthy(simUrl);
                 for (int n : counts) {
                     for (String mode : modes) {
                         System.err.printf("measuring %s with %d sessions, page weight %d MB...%n", mode, n, weight);
@@ -109,7 +103,8 @@ public final class RuntimeBench {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.io.File log = java.io.File.createTempFile("runtime-bench-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectError(log).start();
         String result = null;
         try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -120,7 +115,7 @@ public final class RuntimeBench {
             }
         }
         if (p.waitFor() != 0 || result == null) {
-            throw new IllegalStateException("measurement " + args + " failed (exit " + p.exitValue() + ")");
+            throw new IllegalStateException("measurement " + args + " failed (exit " + p.exitValue() + "); its log: " + log);
         }
         return (ObjectNode) JSON.readTree(result);
     }
@@ -317,8 +312,8 @@ public final class RuntimeBench {
         Arrays.sort(lags);
         long[] e2e = sendToHandler.stream().mapToLong(Long::longValue).sorted().toArray();
         r.put("inbound_lag_messages", lags.length);
-        r.put("inbound_lag_ms_p50", pct(lags, 50)).put("inbound_lag_ms_p99", pct(lags, 99));
-        r.put("customer_send_to_handler_ms_p50", pct(e2e, 50)).put("customer_send_to_handler_ms_p99", pct(e2e, 99));
+        r.put("inbound_lag_ms_p50", BenchSupport.pct(lags, 50)).put("inbound_lag_ms_p99", BenchSupport.pct(lags, 99));
+        r.put("customer_send_to_handler_ms_p50", BenchSupport.pct(e2e, 50)).put("customer_send_to_handler_ms_p99", BenchSupport.pct(e2e, 99));
     }
 
     private static void restoreTime(SessionRuntime runtime, String name, ObjectNode r) throws InterruptedException {
@@ -337,7 +332,7 @@ public final class RuntimeBench {
             ms[i] = (System.nanoTime() - t0) / 1_000_000;
         }
         Arrays.sort(ms);
-        r.put("restore_rounds", rounds).put("restore_ms_p50", pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
+        r.put("restore_rounds", rounds).put("restore_ms_p50", BenchSupport.pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
     }
 
     private static void memory(ObjectNode r, int sessions, int browsers) {
@@ -369,31 +364,6 @@ public final class RuntimeBench {
         } catch (Exception e) {
             return p.info().command().orElse("");
         }
-    }
-
-    private static void awaitHealthy(String url) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/sim/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("simulator at " + url + " did not come up");
-    }
-
-    private static long pct(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
     }
 
     private static double mb(long bytes) {

@@ -1,0 +1,49 @@
+package io.wagw.node.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the benchmarks share: a simulator in its own process, percentiles. */
+final class BenchSupport {
+    private BenchSupport() {
+    }
+
+    /** Starts {@code java -jar wa-simulator.jar} on {@code port} with extra options; returns once it answers. */
+    static Process startSimulator(String jar, int port, List<String> options) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-jar", jar, "--host", "127.0.0.1", "--port",
+                Integer.toString(port)));
+        cmd.addAll(options);
+        Process sim = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sim/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return sim;
+                }
+            } catch (Exception e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        sim.destroy();
+        throw new IllegalStateException("simulator on port " + port + " did not come up");
+    }
+
+    /** The p-th percentile of sorted values (-1 when empty). */
+    static long pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+}
