@@ -47,6 +47,12 @@ public record NodeMetrics(
         requireNonNegative("recentBrowserCrashes", recentBrowserCrashes);
     }
 
+    /** The same metrics as measured at another time. */
+    public NodeMetrics withPublishedAt(Instant at) {
+        return new NodeMetrics(nodeId, at, capacity, sessionsRunning, heapUsedBytes, heapMaxBytes, chromiumMemoryBytes,
+                chromiumBudgetBytes, systemCpuLoad, recentStartFailures, recentBrowserCrashes, draining);
+    }
+
     /** Memory pressure in [0, ∞): the worse of heap used / heap max and Chromium memory / budget. */
     public double memoryPressure() {
         double heap = heapMaxBytes > 0 ? (double) heapUsedBytes / heapMaxBytes : 0.0;
