@@ -410,6 +410,14 @@ public final class SessionRuntime implements AutoCloseable {
             stops.add(w.stop(SessionStatus.STOPPED, "node shut down"));
         }
         stops.forEach(SessionRuntime::join);
+        handlerLanes.values().forEach(ExecutorService::shutdown);
+        for (ExecutorService lane : handlerLanes.values()) {
+            try {
+                lane.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         scheduler.shutdownNow();
         pool.close();
         notifier.shutdown();

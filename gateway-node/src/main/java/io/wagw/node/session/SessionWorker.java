@@ -503,7 +503,8 @@ final class SessionWorker {
                 ThreadLocalRandom.current().nextDouble());
         log.warn("session {}: {}; restarting in {} ms (failure {} of {})", name, why, delay.toMillis(),
                 consecutiveFailures, config.maxConsecutiveFailures());
-        setStatus(SessionStatus.STARTING, "restarting after: " + why);
+        setStatus(SessionStatus.STARTING, "restarting after: %s (failure %d of %d)".formatted(why, consecutiveFailures,
+                config.maxConsecutiveFailures()));
         long myBoot = ++bootId;
         try {
             runtime.scheduler().schedule(() -> post(() -> {

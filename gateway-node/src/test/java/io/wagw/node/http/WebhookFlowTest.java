@@ -98,6 +98,13 @@ class WebhookFlowTest {
             api.post("/api/sessions/" + name + "/start", null);
             Await.until("WORKING after the restart", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
             sim.client().customerSends(customer, phone, "second question");
+            var sent = api.post("/api/sendText", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"See you at 5\"}"
+                    .formatted(name, customer));
+            assertThat(sent.status()).isEqualTo(201);
+            String sentId = sent.json().path("id").asText();
+            Await.until("an ack webhook for the sent message", T, () -> received.stream().anyMatch(r ->
+                    r.json().path("event").asText().equals("message.ack") && r.json().path("payload").path("id").asText().equals(sentId)
+                            && r.json().path("payload").path("ack").asInt() >= 1));
             awaitOrReport(received, api, name, () -> {
                 var events = received.stream().map(r -> r.json().path("event").asText() + ":"
                         + (r.json().path("event").asText().equals("message") ? r.json().path("payload").path("body").asText()

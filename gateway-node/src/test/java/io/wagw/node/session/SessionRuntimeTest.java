@@ -326,6 +326,36 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void aSessionThatKeepsFailingGoesFailedInsteadOfFlapping() {
+        runtime.close();
+        var base = TestEnv.runtimeConfig("node-a");
+        // a page that never shows WhatsApp: every start times out
+        runtime = newRuntime(new RuntimeConfig(base.nodeId(), java.net.URI.create(sim.baseUrl() + "/sim/health"), 10, 5,
+                base.leaseTtl(), base.browser(), 3, Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(2),
+                base.connectionLossGrace(), base.snapshotInterval(), false, base.outbound()));
+        String name = TestEnv.session(Map.of());
+        runtime.start(name);
+        Await.until("FAILED", T, () -> !runtime.runs(name));
+        var row = store.sessions().get(name);
+        assertThat(row.status()).isEqualTo(SessionStatus.FAILED);
+        assertThat(row.statusReason()).contains("did not show a QR or become ready").contains("3 failures in a row");
+        assertThat(recorder.statusesOf(name).stream().filter(v -> v.status() == SessionStatus.STARTING
+                && v.reason() != null && v.reason().startsWith("restarting"))).hasSize(2);
+        assertThat(store.leases().current(name)).as("lease released").isEmpty();
+    }
+
+    @Test
+    void aSuspendedTenantsSessionStops() {
+        String name = TestEnv.session(Map.of());
+        linked(name);
+        store.tenants().setStatus(store.sessions().get(name).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
+        Await.until("stopped", Duration.ofSeconds(30), () -> !runtime.runs(name));
+        assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
+        assertThat(store.sessions().get(name).statusReason()).contains("suspended");
+        assertThat(store.snapshots().list(name)).as("its credentials are kept for when it is reactivated").isNotEmpty();
+    }
+
+    @Test
     void badRequestsGetTypedErrorsAndLeaveNothingStuck() {
         assertThatThrownBy(() -> runtime.start("no-such-session"))
                 .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_FOUND));
