@@ -66,6 +66,15 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    ClusterSettings settings(String nodeId) {
+        return settings.get(nodeId);
+    }
+
+    /** A port no other test cluster of this JVM uses. */
+    static int freePort() {
+        return NEXT_PORT.getAndIncrement();
+    }
+
     ClusterNode node(String nodeId) {
         return nodes.get(nodeId);
     }
