@@ -50,7 +50,8 @@ public final class Main {
         }
         Node node;
         try {
-            node = Node.start(config, new AutoReplyHandler());
+            // a drained node exits; the shutdown hook then finds nothing left to move
+            node = Node.start(config, new AutoReplyHandler(), () -> System.exit(0));
         } catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
@@ -58,6 +59,14 @@ public final class Main {
         }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // SIGTERM in a cluster: move the sessions away one by one first (rolling updates rely on it)
+                if (config.clustered() && !node.drain(java.time.Duration.ofMinutes(5))) {
+                    System.err.println("drain did not finish within 5 minutes; stopping the remaining sessions");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             node.close();
             stopped.countDown();
         }, "shutdown"));

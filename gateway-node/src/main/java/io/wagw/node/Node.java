@@ -1,6 +1,7 @@
 package io.wagw.node;
 
 import io.vertx.core.Vertx;
+import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.http.HttpVerticle;
 import io.wagw.node.http.NodeServices;
@@ -9,6 +10,7 @@ import io.wagw.node.http.PairingHub;
 import io.wagw.node.message.MessageHandler;
 import io.wagw.node.metrics.NodeMetrics;
 import io.wagw.node.session.RuntimeConfig;
+import io.wagw.node.session.SessionControl;
 import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.webhook.WebhookDispatcher;
 import io.wagw.node.webhook.WebhookMetrics;
@@ -34,17 +36,19 @@ public final class Node implements AutoCloseable {
     private final SessionStore store;
     private final SessionRuntime runtime;
     private final WebhookDispatcher dispatcher;
+    private final ClusterAgent agent;
     private final Vertx vertx;
     private final HttpVerticle http;
     private final NodeServices services;
     private final boolean generatedKey;
 
-    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, WebhookDispatcher dispatcher, Vertx vertx,
-                 HttpVerticle http, NodeServices services, boolean generatedKey) {
+    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, WebhookDispatcher dispatcher,
+                 ClusterAgent agent, Vertx vertx, HttpVerticle http, NodeServices services, boolean generatedKey) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
         this.dispatcher = dispatcher;
+        this.agent = agent;
         this.vertx = vertx;
         this.http = http;
         this.services = services;
@@ -52,9 +56,18 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(NodeConfig config, MessageHandler handler) {
+        return start(config, handler, () -> { });
+    }
+
+    /**
+     * Starts a node; in a cluster, {@code onDrained} runs once a requested drain moved every session away
+     * (the process should then exit).
+     */
+    public static Node start(NodeConfig config, MessageHandler handler, Runnable onDrained) {
         SessionStore store = SessionStore.open(config.storeConfig());
         SessionRuntime runtime = null;
         WebhookDispatcher dispatcher = null;
+        ClusterAgent agent = null;
         Vertx vertx = null;
         try {
             ensureDefaultTenant(store);
@@ -70,19 +83,33 @@ public final class Node implements AutoCloseable {
             runtime.addListener(pairing);
             boolean generated = config.adminApiKey().isEmpty();
             String adminKey = config.adminApiKey().orElseGet(Node::generateKey);
+            if (config.clustered()) {
+                agent = ClusterAgent.join(config, runtime, store, onDrained);
+            }
+            SessionControl control = agent != null ? agent : SessionControl.local(runtime, store);
             var services = new NodeServices(config, store, runtime, metrics, pairing,
-                    new PairTokens(store.derivedSecret("pair-links")), publisher, adminKey, VERSION, Instant.now());
+                    new PairTokens(store.derivedSecret("pair-links")), publisher, control, agent, adminKey, VERSION,
+                    Instant.now());
             vertx = Vertx.vertx();
             var http = new HttpVerticle(services);
             vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
-            return new Node(config, store, runtime, dispatcher, vertx, http, services, generated);
+            if (agent == null) {
+                resumeWanted(store, runtime, config.nodeId());
+            }
+            return new Node(config, store, runtime, dispatcher, agent, vertx, http, services, generated);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
             }
+            if (agent != null) {
+                agent.stopFollowing();
+            }
             if (runtime != null) {
                 runtime.close();
+            }
+            if (agent != null) {
+                agent.close();
             }
             if (dispatcher != null) {
                 dispatcher.close();
@@ -90,6 +117,17 @@ public final class Node implements AutoCloseable {
             store.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A standalone node starts again the sessions it was running before it stopped. */
+    private static void resumeWanted(SessionStore store, SessionRuntime runtime, String nodeId) {
+        for (String session : store.sessions().desiredRunningLastOn(nodeId)) {
+            try {
+                runtime.start(session);
+            } catch (RuntimeException e) {
+                log.warn("session {} did not resume: {}", session, e.getMessage());
+            }
         }
     }
 
@@ -143,14 +181,29 @@ public final class Node implements AutoCloseable {
     }
 
     /** Stops HTTP, then sessions gracefully (snapshots, lease release), webhook delivery and the store. */
+    /** In a cluster: moves every session of this node to others, one by one, and waits (bounded). */
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        if (agent == null) {
+            return true;
+        }
+        agent.drainSelf();
+        return agent.awaitDrained(timeout);
+    }
+
     @Override
     public void close() {
+        if (agent != null) {
+            agent.stopFollowing();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
         }
         runtime.close();
+        if (agent != null) {
+            agent.close(); // leave the cluster after the sessions released their leases: others start them at once
+        }
         // after the runtime, so the sessions' final status events are queued first; what is not sent
         // stays in the outbox for the next node
         dispatcher.close();

@@ -23,7 +23,10 @@ public final class BrowserPool implements AutoCloseable {
     private final Map<String, BrowserHost> bySession = new HashMap<>();
     private int nextId = 1;
 
-    public BrowserPool(BrowserSettings settings, int sessionsPerBrowser, Consumer<BrowserHost> crashListener) {
+    private final String namePrefix;
+
+    public BrowserPool(String namePrefix, BrowserSettings settings, int sessionsPerBrowser, Consumer<BrowserHost> crashListener) {
+        this.namePrefix = namePrefix;
         if (sessionsPerBrowser < 1) {
             throw new IllegalArgumentException("sessionsPerBrowser must be at least 1");
         }
@@ -49,7 +52,7 @@ public final class BrowserPool implements AutoCloseable {
             }
         }
         if (best == null) {
-            best = BrowserHost.start("b" + nextId++, settings, crashListener);
+            best = BrowserHost.start(namePrefix + "-b" + nextId++, settings, crashListener);
             hosts.add(best);
         }
         bySession.put(session, best);

@@ -36,6 +36,8 @@ public record NodeConfig(
         String clusterName,
         List<String> clusterMembers,
         int clusterPort,
+        Duration clusterFailureDetection,
+        int clusterMovesPerMinute,
         URI waUrl,
         int maxSessions,
         int sessionsPerBrowser,
@@ -57,7 +59,8 @@ public record NodeConfig(
     public static final Set<String> KNOWN = Set.of(
             "GW_NODE_ID", "GW_HTTP_HOST", "GW_HTTP_PORT", "GW_ADVERTISED_URL", "GW_DATA_DIR",
             "GW_DB_URL", "GW_DB_USER", "GW_DB_PASSWORD", "GW_DB_POOL_SIZE", "GW_MASTER_KEY_FILE",
-            "GW_CLUSTER_NAME", "GW_CLUSTER_MEMBERS", "GW_CLUSTER_PORT", "GW_WA_URL",
+            "GW_CLUSTER_NAME", "GW_CLUSTER_MEMBERS", "GW_CLUSTER_PORT", "GW_CLUSTER_FAILURE_SECONDS", "GW_CLUSTER_MOVES_PER_MINUTE",
+            "GW_WA_URL",
             "GW_MAX_SESSIONS", "GW_SESSIONS_PER_BROWSER", "GW_ADMIN_API_KEY", "GW_CHROMIUM_PATH",
             "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL");
 
@@ -85,6 +88,8 @@ public record NodeConfig(
         String clusterName = r.matching("GW_CLUSTER_NAME", "wagw", ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
         List<String> members = r.list("GW_CLUSTER_MEMBERS", MEMBER, "a comma-separated list of host or host:port");
         int clusterPort = r.integer("GW_CLUSTER_PORT", 5701, 1, 65535);
+        int failureSeconds = r.integer("GW_CLUSTER_FAILURE_SECONDS", 10, 3, 60);
+        int movesPerMinute = r.integer("GW_CLUSTER_MOVES_PER_MINUTE", 6, 1, 600);
         URI waUrl = r.url("GW_WA_URL", DEFAULT_WA_URL);
         int maxSessions = r.integer("GW_MAX_SESSIONS", 50, 1, 1000);
         int perBrowser = r.integer("GW_SESSIONS_PER_BROWSER", 20, 1, 100);
@@ -103,13 +108,18 @@ public record NodeConfig(
             throw new ConfigException(r.problems);
         }
         return new NodeConfig(nodeId, httpHost, httpPort, advertised, dataDir, dbUrl, dbUser, dbPassword, poolSize,
-                keyFile, clusterName, members, clusterPort, waUrl, maxSessions, perBrowser, adminKey, chromium,
+                keyFile, clusterName, members, clusterPort, Duration.ofSeconds(failureSeconds), movesPerMinute, waUrl, maxSessions, perBrowser, adminKey, chromium,
                 Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel);
     }
 
     /** What the session store needs of this configuration. */
     public StoreConfig storeConfig() {
         return new StoreConfig(dataDir, dbUrl, dbUser, dbPassword, masterKeyFile, dbPoolSize);
+    }
+
+    /** True when {@code GW_CLUSTER_MEMBERS} is set: the node joins a cluster that places sessions on nodes. */
+    public boolean clustered() {
+        return !clusterMembers.isEmpty();
     }
 
     /** True when the node targets the real WhatsApp Web rather than a simulator. */

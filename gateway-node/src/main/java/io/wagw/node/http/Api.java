@@ -16,6 +16,14 @@ public final class Api {
         var pairing = new PairingRoutes(services);
         pairing.mountPage(r);
         r.route("/api/*").handler(new ApiAuth(services.adminKey(), services.store()));
+        if (services.cluster() != null) {
+            var forwarder = new Forwarder(services.cluster(), vertx.createHttpClient(
+                    new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
+                    new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
+            r.route("/api/*").handler(forwarder);
+            r.route("/pair/*").order(-1).handler(forwarder);
+        }
+        new ClusterRoutes(services).mount(r);
         new SessionRoutes(services).mount(r);
         pairing.mountApi(r);
         new MessagingRoutes(services).mount(r);

@@ -44,7 +44,7 @@ final class SessionRoutes {
         Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
         s.store().sessions().create(tenant, name, config);
         if (start) {
-            s.runtime().start(name);
+            s.control().start(name);
         }
         return Reply.json(201, view(name));
     }
@@ -89,28 +89,52 @@ final class SessionRoutes {
         String name = name(ctx);
         ApiAuth.caller(ctx).requireAdmin();
         s.store().sessions().get(name);
+        if (s.cluster() != null) {
+            s.control().stop(name);
+        }
         if (s.runtime().runs(name)) {
             s.runtime().stop(name);
         }
+        awaitLeaseFree(name);
         s.store().sessions().delete(name);
         return Reply.empty(204);
     }
 
     private Reply start(RoutingContext ctx) {
         String name = name(ctx);
-        s.runtime().start(name);
+        s.control().start(name);
         return Reply.json(201, view(name));
     }
 
     private Reply stop(RoutingContext ctx) {
         String name = name(ctx);
-        s.runtime().stop(name);
+        s.control().stop(name);
+        if (s.cluster() != null) {
+            awaitLeaseFree(name); // the owner saves the snapshot and releases the lease
+        }
         return Reply.json(200, view(name));
+    }
+
+    /** In a cluster the owner stops the session; wait (bounded) until it let go. */
+    private void awaitLeaseFree(String name) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (s.store().leases().current(name).isPresent() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private Reply restart(RoutingContext ctx) {
         String name = name(ctx);
-        s.runtime().restart(name);
+        if (s.cluster() != null && !s.runtime().runs(name)) {
+            s.control().start(name); // not running anywhere: the cluster places it
+        } else {
+            s.runtime().restart(name);
+        }
         return Reply.json(200, view(name));
     }
 
@@ -132,7 +156,9 @@ final class SessionRoutes {
     private JsonObject render(Session session) {
         Optional<SessionView> live = s.runtime().view(session.name());
         String owner = live.isPresent() ? s.config().nodeId()
-                : s.store().leases().current(session.name()).map(l -> l.ownerNode()).orElse(null);
+                : s.store().leases().current(session.name()).map(l -> l.ownerNode())
+                .orElseGet(() -> s.cluster() == null ? null
+                        : s.cluster().cluster().assignmentOf(session.name()).map(a -> a.nodeId()).orElse(null));
         return Views.session(session, live, owner);
     }
 }

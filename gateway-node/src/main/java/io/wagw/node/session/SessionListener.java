@@ -20,4 +20,13 @@ public interface SessionListener {
     /** An outbound message changed: sent, failed, or a new ack. */
     default void onOutbound(String session, Message message) {
     }
+
+    /**
+     * The session stopped running on this node.
+     *
+     * @param gaveUp true when it ended by itself (QR not scanned, FAILED, tenant inactive, logout): it should not
+     *               be started again on its own; false when it was stopped, the node shut down or the lease was lost
+     */
+    default void onLeft(String session, boolean gaveUp) {
+    }
 }

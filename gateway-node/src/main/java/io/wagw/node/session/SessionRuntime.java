@@ -53,7 +53,7 @@ public final class SessionRuntime implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.handler = handler;
-        this.pool = new BrowserPool(config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
+        this.pool = new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
         long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
@@ -98,7 +98,7 @@ public final class SessionRuntime implements AutoCloseable {
     /** Stops a session gracefully: saves its snapshot, closes its page, releases its lease. */
     public SessionView stop(String name) {
         var worker = running(name);
-        join(worker.stop(SessionStatus.STOPPED, null));
+        join(worker.stop(SessionStatus.STOPPED, null, false));
         return store.sessions().get(name) instanceof Session s
                 ? new SessionView(name, s.status(), s.statusReason(), null, s.meId(), s.mePushName(), config.nodeId(),
                 worker.lease().epoch(), 0, s.updatedAt())
@@ -259,8 +259,9 @@ public final class SessionRuntime implements AutoCloseable {
         return scheduler;
     }
 
-    void forget(SessionWorker worker, String why) {
+    void forget(SessionWorker worker, String why, boolean gaveUp) {
         if (workers.remove(worker.name(), worker)) {
+            fire(l -> l.onLeft(worker.name(), gaveUp));
             pool.release(worker.name());
             Optional.ofNullable(handlerLanes.remove(worker.name())).ifPresent(ExecutorService::shutdown);
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
@@ -354,7 +355,7 @@ public final class SessionRuntime implements AutoCloseable {
                 var tenant = store.tenants().get(w.tenant());
                 if (!tenant.status().mayRunSessions()) {
                     log.info("session {}: tenant {} is {}; stopping", w.name(), tenant.slug(), tenant.status());
-                    w.stop(SessionStatus.STOPPED, "tenant is " + tenant.status());
+                    w.stop(SessionStatus.STOPPED, "tenant is " + tenant.status(), true);
                 }
             } catch (RuntimeException e) {
                 log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
@@ -407,7 +408,7 @@ public final class SessionRuntime implements AutoCloseable {
         closed = true;
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (SessionWorker w : workers.values()) {
-            stops.add(w.stop(SessionStatus.STOPPED, "node shut down"));
+            stops.add(w.stop(SessionStatus.STOPPED, "node shut down", false));
         }
         stops.forEach(SessionRuntime::join);
         handlerLanes.values().forEach(ExecutorService::shutdown);

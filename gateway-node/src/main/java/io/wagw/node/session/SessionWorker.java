@@ -189,15 +189,15 @@ final class SessionWorker {
         log.warn("session {}: lease lost at epoch {} ({}); closing its browser context without writing", name, lease.epoch(), why);
         closeContextNow();
         finish();
-        runtime.forget(this, "lease lost: " + why);
+        runtime.forget(this, "lease lost: " + why, false);
     }
 
     /** Graceful stop: final snapshot (when working), status, lease release. */
-    CompletableFuture<Void> stop(SessionStatus finalStatus, String why) {
+    CompletableFuture<Void> stop(SessionStatus finalStatus, String why, boolean gaveUp) {
         var done = new CompletableFuture<Void>();
         post(() -> {
             try {
-                stopNow(finalStatus, why);
+                stopNow(finalStatus, why, gaveUp);
             } finally {
                 done.complete(null);
             }
@@ -346,7 +346,7 @@ final class SessionWorker {
             case BridgeEvent.Qr q -> onQr(q.ref());
             case BridgeEvent.QrIdle ignored -> {
                 if (status == SessionStatus.SCAN_QR_CODE) {
-                    stopNow(SessionStatus.STOPPED, "the QR code was not scanned in time");
+                    stopNow(SessionStatus.STOPPED, "the QR code was not scanned in time", true);
                 }
             }
             case BridgeEvent.Ready r -> onReady(r);
@@ -478,7 +478,7 @@ final class SessionWorker {
         qr = null;
         restoredThisBoot = false;
         if (config.logoutStops()) {
-            stopNow(SessionStatus.STOPPED, why);
+            stopNow(SessionStatus.STOPPED, why, true);
         } else {
             setStatus(SessionStatus.SCAN_QR_CODE, why);
         }
@@ -496,7 +496,7 @@ final class SessionWorker {
         failPendingSends(why);
         if (consecutiveFailures >= config.maxConsecutiveFailures()) {
             log.warn("session {}: {} consecutive failures, last: {}; giving up", name, consecutiveFailures, why);
-            stopNow(SessionStatus.FAILED, why + " (" + consecutiveFailures + " failures in a row)");
+            stopNow(SessionStatus.FAILED, why + " (" + consecutiveFailures + " failures in a row)", true);
             return;
         }
         Duration delay = Backoff.delay(consecutiveFailures, config.restartBackoffBase(), config.restartBackoffMax(),
@@ -517,7 +517,7 @@ final class SessionWorker {
         }
     }
 
-    private void stopNow(SessionStatus finalStatus, String why) {
+    private void stopNow(SessionStatus finalStatus, String why, boolean gaveUp) {
         if (finished.get()) {
             return;
         }
@@ -539,7 +539,7 @@ final class SessionWorker {
             }
         }
         finish();
-        runtime.forget(this, why);
+        runtime.forget(this, why, gaveUp);
     }
 
     private void finish() {

@@ -20,11 +20,12 @@ interface LeaseDao {
     // the lock wait (clock_timestamp(), not excluded.*), so acquired_at is never before a fenced write
     // that committed first.
     @SqlQuery("""
-            INSERT INTO session_leases AS l (session_id, owner_node, epoch, acquired_at, expires_at)
-            SELECT s.id, :node, 1, clock_timestamp(), clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
+            INSERT INTO session_leases AS l (session_id, owner_node, last_owner, epoch, acquired_at, expires_at)
+            SELECT s.id, :node, :node, 1, clock_timestamp(), clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
             FROM sessions s WHERE s.name = :session
             ON CONFLICT (session_id) DO UPDATE
-               SET owner_node = excluded.owner_node, epoch = l.epoch + 1, acquired_at = clock_timestamp(),
+               SET owner_node = excluded.owner_node, last_owner = excluded.owner_node, epoch = l.epoch + 1,
+                   acquired_at = clock_timestamp(),
                    expires_at = clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
              WHERE l.owner_node IS NULL OR l.expires_at <= clock_timestamp()
             RETURNING :session AS session, owner_node, epoch, acquired_at, expires_at

@@ -51,6 +51,19 @@ interface SessionDao {
             """)
     int updateMe(@Bind("id") long id, @Bind("meId") String meId, @Bind("pushName") String pushName);
 
+    @SqlUpdate("UPDATE sessions SET desired_running = :running, updated_at = clock_timestamp() WHERE name = :name")
+    int setDesired(@Bind("name") String name, @Bind("running") boolean running);
+
+    @SqlQuery("SELECT name FROM sessions WHERE desired_running ORDER BY name")
+    List<String> desiredRunning();
+
+    @SqlQuery("""
+            SELECT s.name FROM sessions s LEFT JOIN session_leases l ON l.session_id = s.id
+             WHERE s.desired_running AND (l.last_owner IS NULL OR l.last_owner = :node)
+             ORDER BY s.name
+            """)
+    List<String> desiredRunningLastOn(@Bind("node") String node);
+
     @SqlUpdate("DELETE FROM sessions WHERE name = :name")
     int delete(@Bind("name") String name);
 }

@@ -63,6 +63,25 @@ public final class Sessions {
         });
     }
 
+    /** Records whether the session should run (a start or stop request); restarts bring wanted sessions back. */
+    public void setDesiredRunning(String name, boolean running) {
+        Validation.sessionName(name);
+        if (jdbi.withExtension(SessionDao.class, dao -> dao.setDesired(name, running)) == 0) {
+            throw unknown(name);
+        }
+    }
+
+    /** The sessions that should run, by name. */
+    public List<String> desiredRunning() {
+        return jdbi.withExtension(SessionDao.class, SessionDao::desiredRunning);
+    }
+
+    /** The sessions that should run and last ran on {@code node} (or never ran anywhere). */
+    public List<String> desiredRunningLastOn(String node) {
+        Validation.nodeId(node);
+        return jdbi.withExtension(SessionDao.class, dao -> dao.desiredRunningLastOn(node));
+    }
+
     /** Records a status transition; only the holder of the current lease may. */
     public Session recordStatus(SessionLease lease, SessionStatus status, String reason) {
         if (status == null) {

@@ -85,6 +85,27 @@ class TenantsAndSessionsTest {
     }
 
     @Test
+    void theDesiredStateIsRecordedPerSession() {
+        String tenant = TestStore.unique("want");
+        String a = TestStore.unique("s");
+        String b = TestStore.unique("s");
+        store.tenants().create(tenant, "Want", "free");
+        store.sessions().create(tenant, a, Map.of());
+        store.sessions().create(tenant, b, Map.of());
+        assertThat(store.sessions().desiredRunning()).doesNotContain(a, b);
+        store.sessions().setDesiredRunning(a, true);
+        assertThat(store.sessions().desiredRunning()).contains(a).doesNotContain(b);
+        assertThat(store.sessions().desiredRunningLastOn("node-x")).as("never ran anywhere").contains(a);
+        var lease = store.leases().acquire(a, "node-y", java.time.Duration.ofSeconds(5)).orElseThrow();
+        store.leases().release(lease);
+        assertThat(store.sessions().desiredRunningLastOn("node-x")).doesNotContain(a);
+        assertThat(store.sessions().desiredRunningLastOn("node-y")).contains(a);
+        store.sessions().setDesiredRunning(a, false);
+        assertThat(store.sessions().desiredRunning()).doesNotContain(a);
+        assertThatThrownBy(() -> store.sessions().setDesiredRunning("no-such-session", true)).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
     void aDeletedTenantGetsNoNewSessions() {
         String tenant = TestStore.unique("gone");
         store.tenants().create(tenant, "Gone", "free");

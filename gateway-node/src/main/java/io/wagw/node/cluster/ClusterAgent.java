@@ -1,0 +1,279 @@
+package io.wagw.node.cluster;
+
+import io.wagw.node.config.NodeConfig;
+import io.wagw.node.session.SessionControl;
+import io.wagw.node.session.SessionListener;
+import io.wagw.node.session.SessionRuntime;
+import io.wagw.node.session.SessionRuntimeException;
+import io.wagw.router.cluster.AssignmentChange;
+import io.wagw.router.cluster.ClusterNode;
+import io.wagw.router.cluster.ClusterSettings;
+import io.wagw.router.rebalance.PolicyOptions;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster: it publishes the node's health, runs exactly the sessions the
+ * coordinator assigns to it (starting a session waits until the previous owner's lease is released or
+ * expired; stopping saves the snapshot and releases it), reports what it runs, and drains on request.
+ * The session store's lease fencing, not this class, guarantees a session never runs twice.
+ */
+public final class ClusterAgent implements SessionControl, SessionListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterAgent.class);
+    private static final Duration RECENT = Duration.ofMinutes(5);
+    /** Memory a node may give Chromium per session slot, for the health weight's memory pressure. */
+    private static final long CHROMIUM_BUDGET_PER_SESSION = 300L * 1024 * 1024;
+
+    private final ClusterNode cluster;
+    private final SessionRuntime runtime;
+    private final SessionStore store;
+    private final String me;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1,
+            Thread.ofPlatform().name("cluster-agent").daemon(true).factory());
+    /** Health goes out on its own thread: if it waited behind session work it could look stale (DOWN). */
+    private final ScheduledExecutorService healthTimer = Executors.newScheduledThreadPool(1,
+            Thread.ofPlatform().name("cluster-health").daemon(true).factory());
+    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    private final Deque<Instant> crashes = new ArrayDeque<>();
+    private final Deque<Instant> startFailures = new ArrayDeque<>();
+    private final Runnable onDrained;
+    private volatile boolean closed;
+    private long lastCrashCount;
+
+    private ClusterAgent(ClusterNode cluster, SessionRuntime runtime, SessionStore store, Runnable onDrained) {
+        this.cluster = cluster;
+        this.runtime = runtime;
+        this.store = store;
+        this.me = cluster.localNodeId();
+        this.onDrained = onDrained;
+    }
+
+    /** Joins the cluster configured by {@code GW_CLUSTER_*} and starts following its assignment table. */
+    public static ClusterAgent join(NodeConfig config, SessionRuntime runtime, SessionStore store, Runnable onDrained) {
+        String bind = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();
+        var settings = ClusterSettings.defaults(config.nodeId(), config.advertisedUrl(), bind, config.clusterMembers())
+                .withClusterName(config.clusterName())
+                .withPort(config.clusterPort())
+                .withTimings(config.clusterFailureDetection(), Duration.ofSeconds(Math.min(2, config.clusterFailureDetection().toSeconds() - 1)),
+                        Duration.ofSeconds(1))
+                .withPolicy(new PolicyOptions(config.clusterMovesPerMinute(), PolicyOptions.defaults().unhealthyGrace(),
+                        PolicyOptions.defaults().maxInFlightPerNode()));
+        ClusterNode cluster = ClusterNode.join(settings);
+        var agent = new ClusterAgent(cluster, runtime, store, onDrained);
+        runtime.addListener(agent);
+        cluster.onAssignmentChange(agent::changed);
+        // the wanted set lives in memory: after a whole-cluster restart it comes back from the store
+        store.sessions().desiredRunning().forEach(session -> cluster.setWanted(session, true));
+        agent.publishHealth();
+        agent.healthTimer.scheduleWithFixedDelay(agent::publishHealth, 1, 1, TimeUnit.SECONDS);
+        agent.timer.scheduleWithFixedDelay(agent::reconcileAll, 3, 3, TimeUnit.SECONDS);
+        agent.reconcileAll();
+        log.info("node {} joined cluster '{}' with {} member(s)", config.nodeId(), config.clusterName(), cluster.members().size());
+        return agent;
+    }
+
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
+    // ---- SessionControl: requests from the API of any node ------------------------------------------
+
+    @Override
+    public void start(String session) {
+        store.sessions().setDesiredRunning(session, true); // unknown sessions get a clear error here
+        cluster.setWanted(session, true);
+    }
+
+    @Override
+    public void stop(String session) {
+        store.sessions().setDesiredRunning(session, false);
+        cluster.setWanted(session, false);
+    }
+
+    /** The advertised URL of the node that runs (or is assigned) a session, when that is another node. */
+    public Optional<String> remoteOwnerUrl(String session) {
+        Optional<String> owner = cluster.runnerOf(session).or(() -> cluster.assignmentOf(session).map(a -> a.nodeId()));
+        return owner.filter(n -> !n.equals(me)).flatMap(cluster::httpUrlOf);
+    }
+
+    /** True while a session is assigned to one node and still runs on another (it is moving). */
+    public boolean moving(String session) {
+        var assigned = cluster.assignmentOf(session).map(a -> a.nodeId());
+        var runner = cluster.runnerOf(session);
+        return assigned.isPresent() && runner.isPresent() && !assigned.equals(runner);
+    }
+
+    public String localNodeId() {
+        return me;
+    }
+
+    /** Asks the cluster to move this node's sessions away, one by one; {@code onDrained} runs when none is left. */
+    public void drainSelf() {
+        cluster.requestDrain(me);
+    }
+
+    /** Waits (bounded) until this node runs no session and has none assigned. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (drained()) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return drained();
+    }
+
+    private boolean drained() {
+        return runtime.sessions().isEmpty()
+                && cluster.assignments().values().stream().noneMatch(a -> a.nodeId().equals(me));
+    }
+
+    // ---- following the assignment table ------------------------------------------------------------
+
+    private void changed(AssignmentChange change) {
+        if (change.gainedBy(me) || change.lostBy(me)) {
+            lane(change.session()).execute(() -> reconcile(change.session()));
+        }
+    }
+
+    private void reconcileAll() {
+        if (closed) {
+            return;
+        }
+        Set<String> sessions = new HashSet<>();
+        cluster.assignments().forEach((s, a) -> {
+            if (a.nodeId().equals(me)) {
+                sessions.add(s);
+            }
+        });
+        runtime.sessions().forEach(v -> sessions.add(v.name()));
+        for (String s : sessions) {
+            lane(s).execute(() -> reconcile(s));
+        }
+        if (cluster.draining().contains(me) && drained() && onDrained != null) {
+            log.info("node {} is drained", me);
+            timer.execute(onDrained);
+        }
+    }
+
+    private void reconcile(String session) {
+        if (closed) {
+            return;
+        }
+        boolean mine = cluster.assignmentOf(session).map(a -> a.nodeId().equals(me)).orElse(false);
+        boolean running = runtime.runs(session);
+        try {
+            if (mine && !running) {
+                runtime.start(session);
+                cluster.reportRunning(session, true);
+            } else if (!mine && running) {
+                log.info("session {} is assigned elsewhere now; stopping it here", session);
+                runtime.stop(session);
+                cluster.reportRunning(session, false);
+            } else if (mine) {
+                cluster.reportRunning(session, true);
+            }
+        } catch (SessionRuntimeException e) {
+            switch (e.code()) {
+                case LEASED_ELSEWHERE, CAPACITY_REACHED -> log.debug("session {}: {}; will retry", session, e.getMessage());
+                case ALREADY_RUNNING -> cluster.reportRunning(session, true);
+                case NOT_FOUND, TENANT_INACTIVE -> {
+                    log.info("session {} cannot run ({}); no longer wanted", session, e.getMessage());
+                    cluster.setWanted(session, false);
+                }
+                default -> {
+                    recordStartFailure();
+                    log.warn("session {}: {}", session, e.getMessage());
+                }
+            }
+        } catch (StoreException e) {
+            recordStartFailure();
+            log.warn("session {}: {}", session, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onLeft(String session, boolean gaveUp) {
+        cluster.reportRunning(session, false);
+        if (gaveUp) {
+            // a QR nobody scanned or a FAILED session is not restarted elsewhere
+            cluster.setWanted(session, false);
+            store.sessions().setDesiredRunning(session, false);
+        }
+    }
+
+    private ExecutorService lane(String session) {
+        return lanes.computeIfAbsent(session, s -> Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("cluster-" + s).factory()));
+    }
+
+    // ---- health ---------------------------------------------------------------------------------------
+
+    private synchronized void recordStartFailure() {
+        startFailures.add(Instant.now());
+    }
+
+    private void publishHealth() {
+        if (closed) {
+            return;
+        }
+        try {
+            var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getCpuLoad() : -1;
+            int capacity = runtime.config().maxSessions();
+            int crashesRecently;
+            int failuresRecently;
+            synchronized (this) {
+                long total = runtime.metrics().browserCrashes();
+                for (long i = lastCrashCount; i < total; i++) {
+                    crashes.add(Instant.now());
+                }
+                lastCrashCount = total;
+                Instant cutoff = Instant.now().minus(RECENT);
+                crashes.removeIf(t -> t.isBefore(cutoff));
+                startFailures.removeIf(t -> t.isBefore(cutoff));
+                crashesRecently = crashes.size();
+                failuresRecently = startFailures.size();
+            }
+            cluster.publishHealth(new io.wagw.router.health.NodeMetrics(me, Instant.now(), capacity, runtime.sessions().size(),
+                    heap.getUsed(), Math.max(0, heap.getMax()), runtime.pool().chromiumPssBytes(),
+                    capacity * CHROMIUM_BUDGET_PER_SESSION, cpu, failuresRecently, crashesRecently,
+                    cluster.draining().contains(me)));
+        } catch (RuntimeException e) {
+            log.warn("publishing health failed: {}", e.getMessage());
+        }
+    }
+
+    /** Stops starting and stopping sessions (before the node stops its sessions for shutdown). */
+    public void stopFollowing() {
+        closed = true;
+    }
+
+    /** Leaves the cluster (its sessions must have been stopped first, or they move after the lease expires). */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        healthTimer.shutdownNow();
+        lanes.values().forEach(ExecutorService::shutdownNow);
+        cluster.close();
+    }
+}

@@ -1,0 +1,108 @@
+package io.wagw.node.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A gateway node in its own JVM ({@code io.wagw.node.Main run}), for multi-process tests. */
+public final class NodeProcess implements AutoCloseable {
+    /** Flags Hazelcast asks for on modern JDKs. */
+    public static final List<String> HAZELCAST_JVM_FLAGS = List.of("--add-modules", "java.se",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+    private final String nodeId;
+    private final Process process;
+    private final Http http;
+    private final File log;
+
+    private NodeProcess(String nodeId, Process process, Http http, File log) {
+        this.nodeId = nodeId;
+        this.process = process;
+        this.http = http;
+        this.log = log;
+    }
+
+    public static NodeProcess start(String nodeId, Map<String, String> env, Path logDir) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx768m");
+        cmd.addAll(HAZELCAST_JVM_FLAGS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.wagw.node.Main", "run"));
+        var pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GW_"));
+        pb.environment().putAll(env);
+        File log = logDir.resolve(nodeId + ".log").toFile();
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        Process p = pb.start();
+        var node = new NodeProcess(nodeId, p, new Http("http://127.0.0.1:" + env.get("GW_HTTP_PORT"), env.get("GW_ADMIN_API_KEY")), log);
+        node.awaitHealthy(Duration.ofSeconds(90));
+        return node;
+    }
+
+    public String id() {
+        return nodeId;
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public File log() {
+        return log;
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        Await.until(nodeId + " healthy (log: " + log + ")", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(nodeId + " exited with " + process.exitValue() + "; log: " + log);
+            }
+            try {
+                return http.withKey(null).get("/health").status() == 200;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Sessions this node reports running (from its /health). */
+    public int sessionsRunning() {
+        JsonNode h = http.withKey(null).get("/health").json();
+        return h.path("sessions").path("used").asInt();
+    }
+
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+}
