@@ -6,6 +6,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.WaitUntilState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,9 +51,12 @@ public final class WhatsAppBridge {
         context.addInitScript(SCRIPT);
     }
 
-    /** Opens WhatsApp Web; returns when the document loaded (the app keeps loading afterwards). */
+    /**
+     * Opens WhatsApp Web; returns once the navigation committed, so that the browser thread, which
+     * serves every session of its browser, is not held while the app loads (its events report progress).
+     */
     public static void open(Page page, URI url) {
-        page.navigate(url.toString());
+        page.navigate(url.toString(), new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
     }
 
     /** Starts sending a text; the outcome arrives as {@link BridgeEvent.Sent} or {@link BridgeEvent.SendFailed}. */

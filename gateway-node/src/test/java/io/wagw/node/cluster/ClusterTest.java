@@ -46,7 +46,8 @@ class ClusterTest {
     static void database() throws Exception {
         dir = Files.createTempDirectory("wagw-cluster-test");
         db = SessionStore.open(StoreConfig.embedded(dir.resolve("db")).withPoolSize(10)); // its own, not the suite's
-        sim = TestEnv.sim();
+        // its own simulator too, with WhatsApp's QR timings: linking 30 sessions takes longer than the fast ones last
+        sim = WaSimulator.start(io.wagw.sim.SimulatorOptions.defaults().withSyncMs(200));
     }
 
     @AfterAll
@@ -56,6 +57,9 @@ class ClusterTest {
         }
         if (db != null) {
             db.close();
+        }
+        if (sim != null) {
+            sim.close();
         }
     }
 
@@ -142,13 +146,25 @@ class ClusterTest {
             assertThat(r.status()).as(r.text()).isEqualTo(201);
         }
         List<String> sessions = new ArrayList<>(phoneOf.keySet());
-        for (String name : sessions) {
-            String qr = Await.value("QR of " + name, T, () -> {
+        // link every session as soon as it shows a QR (a code that expired on the way is fetched again)
+        var linked = new java.util.HashSet<String>();
+        Await.until("all linked", T, () -> {
+            for (String name : sessions) {
+                if (linked.contains(name)) {
+                    continue;
+                }
                 var r = api.get("/api/" + name + "/auth/qr?format=raw");
-                return r.status() == 200 ? r.json().path("value").asText() : null;
-            });
-            sim.client().linkByQr(phoneOf.get(name), qr);
-        }
+                if (r.status() == 200) {
+                    try {
+                        sim.client().linkByQr(phoneOf.get(name), r.json().path("value").asText());
+                        linked.add(name);
+                    } catch (io.wagw.sim.client.SimClient.SimApiException e) {
+                        // expired meanwhile: next round
+                    }
+                }
+            }
+            return linked.size() == sessions.size();
+        });
         Await.until("30 WORKING", T, () -> allWorking(api, sessions));
         Await.until("all running where assigned", T, () -> runningOn(api).size() == SESSIONS);
         Map<String, Long> perNode = countBy(runningOn(api));
