@@ -1,6 +1,5 @@
 package io.wagw.node.browser;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,8 @@ public final class BrowserPool implements AutoCloseable {
     private final BrowserSettings settings;
     private final int sessionsPerBrowser;
     private final Consumer<BrowserHost> crashListener;
-    private final List<BrowserHost> hosts = new ArrayList<>();
+    // read without the lock (health, metrics): they must not wait while a browser is being launched under it
+    private final List<BrowserHost> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, BrowserHost> bySession = new HashMap<>();
     private int nextId = 1;
 
@@ -76,7 +76,7 @@ public final class BrowserPool implements AutoCloseable {
         }
     }
 
-    public synchronized List<BrowserHost> hosts() {
+    public List<BrowserHost> hosts() {
         return List.copyOf(hosts);
     }
 

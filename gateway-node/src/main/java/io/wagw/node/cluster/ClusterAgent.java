@@ -55,6 +55,7 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     private final Runnable onDrained;
     private volatile boolean closed;
     private long lastCrashCount;
+    private double cpuAverage = -1;
 
     private ClusterAgent(ClusterNode cluster, SessionRuntime runtime, SessionStore store, Runnable onDrained) {
         this.cluster = cluster;
@@ -236,8 +237,10 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         }
         try {
             var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            long liveHeap = liveHeapBytes(heap.getUsed());
+            double sample = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                     ? os.getCpuLoad() : -1;
+            double cpu = smoothCpu(sample);
             int capacity = runtime.config().maxSessions();
             int crashesRecently;
             int failuresRecently;
@@ -254,7 +257,7 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                 failuresRecently = startFailures.size();
             }
             cluster.publishHealth(new io.wagw.router.health.NodeMetrics(me, Instant.now(), capacity, runtime.sessions().size(),
-                    heap.getUsed(), Math.max(0, heap.getMax()), runtime.pool().chromiumPssBytes(),
+                    liveHeap, Math.max(0, heap.getMax()), runtime.pool().chromiumPssBytes(),
                     capacity * CHROMIUM_BUDGET_PER_SESSION, cpu, failuresRecently, crashesRecently,
                     cluster.draining().contains(me)));
         } catch (RuntimeException e) {
@@ -265,6 +268,34 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     /** Stops starting and stopping sessions (before the node stops its sessions for shutdown). */
     public void stopFollowing() {
         closed = true;
+    }
+
+    /**
+     * CPU load averaged over about half a minute: a node's share should follow its sustained load, not the
+     * second it was sampled in (instantaneous samples made sessions move back and forth).
+     */
+    private synchronized double smoothCpu(double sample) {
+        if (sample < 0 || Double.isNaN(sample)) {
+            return cpuAverage;
+        }
+        cpuAverage = cpuAverage < 0 ? sample : cpuAverage + (sample - cpuAverage) / 30.0;
+        return cpuAverage;
+    }
+
+    /**
+     * Heap still in use after the last collection: the used heap right now includes garbage a collector
+     * lets pile up, which would make every busy node look short of memory.
+     */
+    private static long liveHeapBytes(long fallback) {
+        long live = 0;
+        boolean known = false;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                live += pool.getCollectionUsage().getUsed();
+                known = true;
+            }
+        }
+        return known && live > 0 ? live : fallback;
     }
 
     /** Leaves the cluster (its sessions must have been stopped first, or they move after the lease expires). */

@@ -85,7 +85,7 @@ class ClusterTest {
         env.put("GW_CLUSTER_NAME", CLUSTER);
         env.put("GW_CLUSTER_PORT", Integer.toString(clusterPorts.get(id)));
         env.put("GW_CLUSTER_MEMBERS", String.join(",", members));
-        env.put("GW_CLUSTER_FAILURE_SECONDS", "5");
+        env.put("GW_CLUSTER_FAILURE_SECONDS", "8");
         env.put("GW_CLUSTER_MOVES_PER_MINUTE", "60");
         env.put("GW_MAX_SESSIONS", "40");
         env.put("GW_SEND_PAUSE_MS", "0");
@@ -167,9 +167,13 @@ class ClusterTest {
         });
         Await.until("30 WORKING", T, () -> allWorking(api, sessions));
         Await.until("all running where assigned", T, () -> runningOn(api).size() == SESSIONS);
+        // placement converges within the bound ceil(1.25 * 10) = 13 per node (health can shift it while nodes warm up)
+        Await.until("every node within the bound", T, () -> {
+            var counts = countBy(runningOn(api));
+            return counts.size() == 3 && counts.values().stream().allMatch(c -> c <= 13) && allWorking(api, sessions);
+        });
         Map<String, Long> perNode = countBy(runningOn(api));
-        assertThat(perNode.keySet()).containsExactlyInAnyOrder("n1", "n2", "n3");
-        assertThat(perNode.values()).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(13)); // ceil(1.25 * 10)
+        System.out.println("sessions per node: " + perNode);
         Await.until("every session has a snapshot", T, () -> sessions.stream().allMatch(s -> !db.snapshots().list(s).isEmpty()));
 
         // kill -9 of a node: its sessions come back on the survivors without a QR; messages sent meanwhile get one reply

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>forget the health, running and drain entries of departed members;</li>
  *   <li>node specs from the members and their health ({@link HealthScore}; capacity from the metrics); a member
- *       without health, or whose health did not change for {@link ClusterSettings#failureDetection()}, is
+ *       without health, or whose health did not change for {@value #STALE_HEALTH_FACTOR} ×
+ *       {@link ClusterSettings#failureDetection()}, is
  *       {@code DOWN}; a member asked to drain is {@code DRAINING};</li>
  *   <li>drop the assignments of sessions no longer wanted;</li>
  *   <li>finish the moves whose target reports the session running (or whose target left, or that took longer
@@ -58,6 +59,8 @@ final class Coordinator implements AutoCloseable {
 
     /** After this long without the target reporting the session running, a move stops counting as in flight. */
     static final Duration MOVE_TIMEOUT = Duration.ofMinutes(2);
+    /** Health older than this many failure-detection windows makes a still-listed member DOWN. */
+    static final int STALE_HEALTH_FACTOR = 3;
     /** A weight below this makes a node {@code DEGRADED}. */
     static final double DEGRADED_BELOW = 0.75;
 
@@ -115,7 +118,9 @@ final class Coordinator implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = new RebalancePolicy(settings.policy());
-        this.score = new HealthScore(settings.failureDetection(), DEGRADED_BELOW);
+        // A member Hazelcast still lists is alive; health that stands still for a while only means it is slow
+        // (a loaded machine). Treating it as DOWN at once evacuated every session of busy nodes back and forth.
+        this.score = new HealthScore(settings.failureDetection().multipliedBy(STALE_HEALTH_FACTOR), DEGRADED_BELOW);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "wagw-coordinator-" + settings.nodeId());
             thread.setDaemon(true);
