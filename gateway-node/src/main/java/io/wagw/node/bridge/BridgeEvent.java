@@ -52,6 +52,10 @@ public sealed interface BridgeEvent {
     record LoggedOut() implements BridgeEvent {
     }
 
+    /** The page's dead man's switch fired: lease renewals stalled, so it left WhatsApp. */
+    record Fenced() implements BridgeEvent {
+    }
+
     /** The page died (renderer crash) or was closed under us. */
     record PageCrashed(String reason) implements BridgeEvent {
     }

@@ -70,7 +70,8 @@ public final class WhatsAppBridge {
      * connected after its lease ran out.
      */
     public static void fence(Page page, long ms) {
-        page.evaluate("(ms) => window.__wagw && window.__wagw.fence(ms)", ms);
+        // Playwright passes int but not long arguments
+        page.evaluate("(ms) => window.__wagw && window.__wagw.fence(ms)", (int) Math.min(Integer.MAX_VALUE, Math.max(0, ms)));
     }
 
     /** Logs the linked device out ({@code WAWebSocketModel.Socket.logout()}). */
@@ -131,6 +132,7 @@ public final class WhatsAppBridge {
                 case "send-failed" -> new BridgeEvent.SendFailed(text(n, "reqId"), text(n, "error"));
                 case "logout" -> new BridgeEvent.Logout();
                 case "logged-out" -> new BridgeEvent.LoggedOut();
+                case "fenced" -> new BridgeEvent.Fenced();
                 default -> null;
             };
             if (e == null) {

@@ -359,6 +359,8 @@ final class SessionWorker {
             case BridgeEvent.Logout ignored -> onLoggedOut();
             case BridgeEvent.LoggedOut ignored -> onLoggedOut();
             case BridgeEvent.PageCrashed c -> failure(c.reason());
+            // the JVM stalled past the page's deadline; if the lease survived, start over from the snapshot
+            case BridgeEvent.Fenced ignored -> failure("the page left WhatsApp because lease renewals stalled");
             case BridgeEvent.PairingCode ignored -> {
                 // the code is read where it was requested
             }

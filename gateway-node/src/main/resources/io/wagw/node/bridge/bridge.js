@@ -209,6 +209,7 @@
         hasSynced: sock ? !!sock.Socket.hasSynced : false,
         me: conn ? serialize(conn.Conn.wid) : null,
         qr: (document.querySelector('div[data-ref]') || { getAttribute: () => null }).getAttribute('data-ref'),
+        fenceRemainingMs: deadline === null ? null : Math.round(deadline - performance.now()),
       };
     },
   };
