@@ -33,6 +33,7 @@ final class OutboundQueue {
     private final RateLimit rateLimit;
     private final Object wakeup = new Object();
     private volatile boolean closed;
+    private volatile boolean sending;
 
     OutboundQueue(SessionWorker worker, SessionStore store, RuntimeConfig.OutboundPolicy policy) {
         this.worker = worker;
@@ -54,6 +55,18 @@ final class OutboundQueue {
         }
         jobs.add(job);
         return job.result();
+    }
+
+    /** Waits (bounded) until every queued message was sent or failed; before a graceful stop. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((!jobs.isEmpty() || sending) && !closed) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     int queued() {
@@ -87,10 +100,13 @@ final class OutboundQueue {
             if (job == null) {
                 continue;
             }
+            sending = true;
             try {
                 job.result().complete(send(job));
             } catch (Throwable t) {
                 job.result().completeExceptionally(t);
+            } finally {
+                sending = false;
             }
         }
     }

@@ -98,6 +98,7 @@ public final class SessionRuntime implements AutoCloseable {
     /** Stops a session gracefully: saves its snapshot, closes its page, releases its lease. */
     public SessionView stop(String name) {
         var worker = running(name);
+        settle(worker);
         join(worker.stop(SessionStatus.STOPPED, null, false));
         return store.sessions().get(name) instanceof Session s
                 ? new SessionView(name, s.status(), s.statusReason(), null, s.meId(), s.mePushName(), config.nodeId(),
@@ -394,6 +395,23 @@ public final class SessionRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Before a graceful stop: let the handler finish the messages it was given and the outbound queue send
+     * the replies, so a session that moves to another node leaves no answered-but-unsent message behind
+     * (bounded: a stuck handler does not hold the stop forever).
+     */
+    private void settle(SessionWorker worker) {
+        try {
+            var lane = handlerLanes.get(worker.name());
+            if (lane != null && !lane.isShutdown()) {
+                lane.submit(() -> { }).get(10, TimeUnit.SECONDS);
+            }
+            worker.outbound.awaitIdle(Duration.ofSeconds(10));
+        } catch (Exception e) {
+            log.debug("session {}: settling before stop: {}", worker.name(), e.getMessage());
+        }
+    }
+
     private static void join(CompletableFuture<?> f) {
         try {
             f.get(60, TimeUnit.SECONDS);
@@ -408,7 +426,8 @@ public final class SessionRuntime implements AutoCloseable {
         closed = true;
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (SessionWorker w : workers.values()) {
-            stops.add(w.stop(SessionStatus.STOPPED, "node shut down", false));
+            stops.add(CompletableFuture.runAsync(() -> settle(w), r -> Thread.ofVirtual().start(r))
+                    .thenCompose(v -> w.stop(SessionStatus.STOPPED, "node shut down", false)));
         }
         stops.forEach(SessionRuntime::join);
         handlerLanes.values().forEach(ExecutorService::shutdown);
