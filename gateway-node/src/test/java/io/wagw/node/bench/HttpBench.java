@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CUSTOMERS = 200;
+
+    private static String customer(int i) {
+        return "7703" + String.format("%07d", i);
+    }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results/http.json");
@@ -48,6 +53,9 @@ public final class HttpBench {
                 String phone = "7702" + String.format("%07d", i);
                 sim.createAccount(phone, "Bench " + i);
                 phones.add(phone);
+            }
+            for (int c = 0; c < CUSTOMERS; c++) {
+                sim.upsertCustomer(customer(c), "Customer " + c, true); // recipients must be WhatsApp users
             }
             result.set("unpaced", run(data, port, sim, phones, clients, seconds, false));
             result.set("paced", run(data, port, sim, phones, clients, seconds, true));
@@ -109,7 +117,7 @@ public final class HttpBench {
                         while (System.nanoTime() < end) {
                             int n = next.getAndIncrement();
                             String session = names.get(n % names.size());
-                            String customer = "7703" + String.format("%07d", n % 997);
+                            String customer = customer(n % CUSTOMERS);
                             long s0 = System.nanoTime();
                             var r = call(http, base, "POST", "/api/sendText", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"order %d is ready\"}"
                                     .formatted(session, customer, n));
