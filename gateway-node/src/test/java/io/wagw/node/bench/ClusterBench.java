@@ -1,0 +1,180 @@
+package io.wagw.node.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wagw.node.testing.Http;
+import io.wagw.node.testing.NodeProcess;
+import io.wagw.sim.SimulatorOptions;
+import io.wagw.sim.WaSimulator;
+import io.wagw.store.SessionStore;
+import io.wagw.store.StoreConfig;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Cluster benchmark with nodes in separate JVMs on loopback: the p50/p99 overhead of a call answered by
+ * forwarding to the owner versus by the owner itself, and the failover time from kill -9 of a node to all
+ * sessions WORKING again. Usage: {@code ClusterBench <out.json> <sessions>}.
+ */
+public final class ClusterBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench-results/cluster.json");
+        int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path dir = Files.createTempDirectory("wagw-cluster-bench");
+        ObjectNode result = JSON.createObjectNode().put("sessions", sessions).put("nodes", 3);
+        List<NodeProcess> nodes = new ArrayList<>();
+        try (SessionStore db = SessionStore.open(StoreConfig.embedded(dir.resolve("db")));
+             WaSimulator sim = WaSimulator.start(SimulatorOptions.defaults().withSyncMs(200))) {
+            List<Integer> ports = List.of(free(), free(), free());
+            List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+            for (int i = 0; i < 3; i++) {
+                Map<String, String> env = new HashMap<>();
+                env.put("GW_NODE_ID", "b" + (i + 1));
+                env.put("GW_HTTP_HOST", "127.0.0.1");
+                env.put("GW_HTTP_PORT", Integer.toString(free()));
+                env.put("GW_DATA_DIR", dir.resolve("b" + (i + 1)).toString());
+                env.put("GW_DB_URL", db.jdbcUrl());
+                env.put("GW_DB_USER", "postgres");
+                env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
+                env.put("GW_WA_URL", sim.baseUrl() + "/");
+                env.put("GW_ADMIN_API_KEY", "cluster-bench-admin-key-0123456789");
+                env.put("GW_CHROMIUM_PATH", System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+                env.put("GW_CLUSTER_NAME", "bench-" + ProcessHandle.current().pid());
+                env.put("GW_CLUSTER_PORT", Integer.toString(ports.get(i)));
+                env.put("GW_CLUSTER_MEMBERS", String.join(",", members));
+                env.put("GW_CLUSTER_MOVES_PER_MINUTE", "60");
+                env.put("GW_MAX_SESSIONS", "60");
+                nodes.add(NodeProcess.start("b" + (i + 1), env, dir));
+            }
+            Http api = nodes.getFirst().http();
+            await(() -> api.get("/api/cluster/nodes").json().size() == 3, Duration.ofMinutes(2));
+            Map<String, String> phone = new HashMap<>();
+            for (int i = 0; i < sessions; i++) {
+                String name = "bench-" + i;
+                String p = "7704" + String.format("%07d", i);
+                sim.client().createAccount(p, "Bench " + i);
+                phone.put(name, p);
+                api.post("/api/sessions", "{\"name\":\"" + name + "\"}");
+            }
+            Set<String> linked = new HashSet<>();
+            await(() -> {
+                for (String s : phone.keySet()) {
+                    if (linked.contains(s)) {
+                        continue;
+                    }
+                    var r = api.get("/api/" + s + "/auth/qr?format=raw");
+                    if (r.status() == 200) {
+                        try {
+                            sim.client().linkByQr(phone.get(s), r.json().path("value").asText());
+                            linked.add(s);
+                        } catch (RuntimeException e) {
+                            // rotated meanwhile
+                        }
+                    }
+                }
+                return linked.size() == sessions;
+            }, Duration.ofMinutes(5));
+            await(() -> allWorking(api, sessions) && runningOn(api).size() == sessions, Duration.ofMinutes(5));
+            Thread.sleep(10_000); // snapshots saved, placement settled
+
+            // forwarding overhead: the same GET answered by the owner and through another node
+            Map<String, String> on = runningOn(api);
+            String target = on.keySet().iterator().next();
+            String owner = on.get(target);
+            Http direct = nodes.stream().filter(n -> n.id().equals(owner)).findFirst().orElseThrow().http();
+            Http other = nodes.stream().filter(n -> !n.id().equals(owner)).findFirst().orElseThrow().http();
+            long[] d = time(direct, "/api/sessions/" + target, 2000);
+            long[] f = time(other, "/api/sessions/" + target, 2000);
+            result.put("direct_us_p50", BenchSupport.pct(d, 50)).put("direct_us_p99", BenchSupport.pct(d, 99));
+            result.put("forwarded_us_p50", BenchSupport.pct(f, 50)).put("forwarded_us_p99", BenchSupport.pct(f, 99));
+            result.put("forwarding_overhead_ms_p99", Math.round((BenchSupport.pct(f, 99) - BenchSupport.pct(d, 99)) / 100.0) / 10.0);
+
+            // failover: kill -9 a node that is not the API entry, time until every session is WORKING elsewhere
+            NodeProcess victim = nodes.get(1);
+            List<String> victims = on.entrySet().stream().filter(e -> e.getValue().equals(victim.id())).map(Map.Entry::getKey).toList();
+            long t0 = System.nanoTime();
+            victim.kill9();
+            await(() -> {
+                var now = runningOn(api);
+                return victims.stream().allMatch(s -> now.containsKey(s) && !now.get(s).equals(victim.id())) && allWorking(api, sessions);
+            }, Duration.ofMinutes(5));
+            result.put("failover_sessions_moved", victims.size());
+            result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            for (NodeProcess n : nodes) {
+                n.close();
+            }
+        }
+        System.out.println();
+        System.out.println("cluster benchmark (3 nodes in separate JVMs on loopback)");
+        result.fields().forEachRemaining(e -> System.out.printf("  %-30s %s%n", e.getKey(), e.getValue()));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+        System.out.println("saved to " + out.toAbsolutePath());
+        System.exit(0);
+    }
+
+    private static long[] time(Http http, String path, int n) {
+        long[] us = new long[n];
+        for (int i = -200; i < n; i++) {
+            long t = System.nanoTime();
+            if (http.get(path).status() != 200) {
+                throw new IllegalStateException("GET " + path + " failed");
+            }
+            if (i >= 0) {
+                us[i] = (System.nanoTime() - t) / 1000;
+            }
+        }
+        Arrays.sort(us);
+        return us;
+    }
+
+    private static Map<String, String> runningOn(Http api) {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode a : api.get("/api/cluster/assignments").json()) {
+            if (!a.path("runningOn").isNull() && a.path("runningOn").asText().equals(a.path("node").asText())) {
+                out.put(a.path("session").asText(), a.path("node").asText());
+            }
+        }
+        return out;
+    }
+
+    private static boolean allWorking(Http api, int sessions) {
+        var list = api.get("/api/sessions?all=true").json();
+        int working = 0;
+        for (JsonNode s : list) {
+            if (s.path("status").asText().equals("WORKING")) {
+                working++;
+            }
+        }
+        return working == sessions;
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static int free() throws Exception {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
