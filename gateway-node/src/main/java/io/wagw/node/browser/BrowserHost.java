@@ -45,6 +45,8 @@ public final class BrowserHost implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long generation;
     private volatile String version = "";
+    /** PID of the current generation's browser process, found once after each launch. */
+    private volatile OptionalLong pid = OptionalLong.empty();
     private Playwright playwright;
     private Browser browser;
 
@@ -139,9 +141,9 @@ public final class BrowserHost implements AutoCloseable {
         page.onClose(pages::remove);
     }
 
-    /** The PID of this browser's main Chromium process, found by the marker flag it was launched with. */
+    /** The PID of this browser's main Chromium process (found by the marker flag it was launched with). */
     public OptionalLong browserPid() {
-        return ChromiumProcesses.findByMarker(marker());
+        return pid;
     }
 
     private String marker() {
@@ -199,6 +201,7 @@ public final class BrowserHost implements AutoCloseable {
                 .setHeadless(settings.headless())
                 .setArgs(args));
         version = browser.version();
+        pid = ChromiumProcesses.findByMarker(marker());
         log.info("browser {} launched (Chromium {}, generation {})", id, version, generation);
     }
 

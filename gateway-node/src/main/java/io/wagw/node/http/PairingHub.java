@@ -37,7 +37,9 @@ public final class PairingHub implements SessionListener {
 
     @Override
     public void onQr(String session, String qr) {
-        broadcast(session, "qr", new JsonObject().put("qr", qr).put("png", QrImages.dataUrl(qr)));
+        if (open(session) > 0) { // rendering a PNG for every rotation of every session would be wasted work
+            broadcast(session, "qr", new JsonObject().put("qr", qr).put("png", QrImages.dataUrl(qr)));
+        }
     }
 
     @Override

@@ -12,8 +12,6 @@ public final class RuntimeMetrics {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder snapshotsSaved = new LongAdder();
     private final AtomicLong lastSnapshotBytes = new AtomicLong();
-    private final AtomicLong lastSnapshotNanos = new AtomicLong();
-    private final LongAdder startFailures = new LongAdder();
 
     /** Recent page-to-handler delays of inbound messages, in ms (a bounded ring; newest overwrite oldest). */
     private final long[] lags = new long[8192];
@@ -39,7 +37,6 @@ public final class RuntimeMetrics {
         snapshotsSaved.increment();
         snapshotNanosTotal.add(nanos);
         lastSnapshotBytes.set(bytes);
-        lastSnapshotNanos.set(nanos);
     }
 
     void countRestart() {
@@ -62,9 +59,6 @@ public final class RuntimeMetrics {
         messagesOut.increment();
     }
 
-    void countStartFailure() {
-        startFailures.increment();
-    }
 
     public long restarts() {
         return restarts.sum();
@@ -98,11 +92,5 @@ public final class RuntimeMetrics {
         return snapshotNanosTotal.sum();
     }
 
-    public long lastSnapshotNanos() {
-        return lastSnapshotNanos.get();
-    }
 
-    public long startFailures() {
-        return startFailures.sum();
-    }
 }

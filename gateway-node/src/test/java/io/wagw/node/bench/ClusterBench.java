@@ -1,8 +1,8 @@
 package io.wagw.node.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.sim.SimulatorOptions;
@@ -69,28 +69,12 @@ public final class ClusterBench {
                 api.post("/api/sessions", "{\"name\":\"" + name + "\"}");
             }
             Set<String> linked = new HashSet<>();
-            await(() -> {
-                for (String s : phone.keySet()) {
-                    if (linked.contains(s)) {
-                        continue;
-                    }
-                    var r = api.get("/api/" + s + "/auth/qr?format=raw");
-                    if (r.status() == 200) {
-                        try {
-                            sim.client().linkByQr(phone.get(s), r.json().path("value").asText());
-                            linked.add(s);
-                        } catch (RuntimeException e) {
-                            // rotated meanwhile
-                        }
-                    }
-                }
-                return linked.size() == sessions;
-            }, Duration.ofMinutes(5));
-            await(() -> allWorking(api, sessions) && runningOn(api).size() == sessions, Duration.ofMinutes(5));
+            await(() -> ClusterApi.linkRound(api, sim.client(), phone, linked), Duration.ofMinutes(5));
+            await(() -> ClusterApi.allWorking(api, phone.keySet()) && ClusterApi.runningOn(api).size() == sessions, Duration.ofMinutes(5));
             Thread.sleep(10_000); // snapshots saved, placement settled
 
             // forwarding overhead: the same GET answered by the owner and through another node
-            Map<String, String> on = runningOn(api);
+            Map<String, String> on = ClusterApi.runningOn(api);
             String target = on.keySet().iterator().next();
             String owner = on.get(target);
             Http direct = nodes.stream().filter(n -> n.id().equals(owner)).findFirst().orElseThrow().http();
@@ -107,8 +91,8 @@ public final class ClusterBench {
             long t0 = System.nanoTime();
             victim.kill9();
             await(() -> {
-                var now = runningOn(api);
-                return victims.stream().allMatch(s -> now.containsKey(s) && !now.get(s).equals(victim.id())) && allWorking(api, sessions);
+                var now = ClusterApi.runningOn(api);
+                return victims.stream().allMatch(s -> now.containsKey(s) && !now.get(s).equals(victim.id())) && ClusterApi.allWorking(api, phone.keySet());
             }, Duration.ofMinutes(5));
             result.put("failover_sessions_moved", victims.size());
             result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
@@ -139,27 +123,6 @@ public final class ClusterBench {
         }
         Arrays.sort(us);
         return us;
-    }
-
-    private static Map<String, String> runningOn(Http api) {
-        Map<String, String> out = new HashMap<>();
-        for (JsonNode a : api.get("/api/cluster/assignments").json()) {
-            if (!a.path("runningOn").isNull() && a.path("runningOn").asText().equals(a.path("node").asText())) {
-                out.put(a.path("session").asText(), a.path("node").asText());
-            }
-        }
-        return out;
-    }
-
-    private static boolean allWorking(Http api, int sessions) {
-        var list = api.get("/api/sessions?all=true").json();
-        int working = 0;
-        for (JsonNode s : list) {
-            if (s.path("status").asText().equals("WORKING")) {
-                working++;
-            }
-        }
-        return working == sessions;
     }
 
     private static void await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {

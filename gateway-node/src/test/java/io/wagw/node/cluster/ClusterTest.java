@@ -2,8 +2,8 @@ package io.wagw.node.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
@@ -105,22 +105,12 @@ class ClusterTest {
         return clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList();
     }
 
-    /** session -> node it runs on, from the cluster's own table. */
     private static Map<String, String> runningOn(Http api) {
-        Map<String, String> out = new HashMap<>();
-        for (JsonNode a : api.get("/api/cluster/assignments").json()) {
-            if (!a.path("runningOn").isNull() && a.path("runningOn").asText().equals(a.path("node").asText())) {
-                out.put(a.path("session").asText(), a.path("node").asText());
-            }
-        }
-        return out;
+        return ClusterApi.runningOn(api);
     }
 
     private static boolean allWorking(Http api, List<String> sessions) {
-        var list = api.get("/api/sessions?all=true").json();
-        Map<String, String> status = new HashMap<>();
-        list.forEach(s -> status.put(s.path("name").asText(), s.path("status").asText()));
-        return sessions.stream().allMatch(s -> "WORKING".equals(status.get(s)));
+        return ClusterApi.allWorking(api, sessions);
     }
 
     private static long replies(String phone, String customer) {
@@ -153,23 +143,7 @@ class ClusterTest {
         List<String> sessions = new ArrayList<>(phoneOf.keySet());
         // link every session as soon as it shows a QR (a code that expired on the way is fetched again)
         var linked = new java.util.HashSet<String>();
-        Await.until("all linked", T, () -> {
-            for (String name : sessions) {
-                if (linked.contains(name)) {
-                    continue;
-                }
-                var r = api.get("/api/" + name + "/auth/qr?format=raw");
-                if (r.status() == 200) {
-                    try {
-                        sim.client().linkByQr(phoneOf.get(name), r.json().path("value").asText());
-                        linked.add(name);
-                    } catch (io.wagw.sim.client.SimClient.SimApiException e) {
-                        // expired meanwhile: next round
-                    }
-                }
-            }
-            return linked.size() == sessions.size();
-        });
+        Await.until("all linked", T, () -> ClusterApi.linkRound(api, sim.client(), phoneOf, linked));
         Await.until(SESSIONS + " WORKING", T, () -> allWorking(api, sessions));
         Await.until("all running where assigned", T, () -> runningOn(api).size() == SESSIONS);
         // placement converges within the bound ceil(1.25 * average) per node (health can shift it while nodes warm up)

@@ -1,0 +1,53 @@
+package io.wagw.node.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wagw.sim.client.SimClient;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** What multi-node tests and benchmarks read from a cluster's API, and how they link its sessions. */
+public final class ClusterApi {
+    private ClusterApi() {
+    }
+
+    /** Session to the node it runs on, for sessions running where they are assigned. */
+    public static Map<String, String> runningOn(Http api) {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode a : api.get("/api/cluster/assignments").json()) {
+            if (!a.path("runningOn").isNull() && a.path("runningOn").asText().equals(a.path("node").asText())) {
+                out.put(a.path("session").asText(), a.path("node").asText());
+            }
+        }
+        return out;
+    }
+
+    public static boolean allWorking(Http api, Collection<String> sessions) {
+        Map<String, String> status = new HashMap<>();
+        api.get("/api/sessions?all=true").json().forEach(s -> status.put(s.path("name").asText(), s.path("status").asText()));
+        return sessions.stream().allMatch(s -> "WORKING".equals(status.get(s)));
+    }
+
+    /**
+     * One round of linking: every session not yet in {@code linked} that shows a QR is scanned by its phone
+     * (a code that rotated on the way waits for the next round). Returns whether all are linked.
+     */
+    public static boolean linkRound(Http api, SimClient sim, Map<String, String> phoneOf, Set<String> linked) {
+        for (var e : phoneOf.entrySet()) {
+            if (linked.contains(e.getKey())) {
+                continue;
+            }
+            var r = api.get("/api/" + e.getKey() + "/auth/qr?format=raw");
+            if (r.status() == 200) {
+                try {
+                    sim.linkByQr(e.getValue(), r.json().path("value").asText());
+                    linked.add(e.getKey());
+                } catch (SimClient.SimApiException expired) {
+                    // rotated meanwhile: next round
+                }
+            }
+        }
+        return linked.size() == phoneOf.size();
+    }
+}
