@@ -623,10 +623,12 @@ final class SessionWorker {
         if (h == null || p == null) {
             return;
         }
-        long remainingMs = (askedAtNanos + config.leaseTtl().toNanos() - System.nanoTime()) / 1_000_000 - 2_000;
         h.submit(b -> {
             try {
                 if (!p.isClosed()) {
+                    // measured when the page is told, not when the task was queued: a busy browser thread
+                    // must not stretch the page's deadline past the lease
+                    long remainingMs = (askedAtNanos + config.leaseTtl().toNanos() - System.nanoTime()) / 1_000_000 - 2_000;
                     WhatsAppBridge.fence(p, Math.max(0, remainingMs));
                 }
             } catch (PlaywrightException ignored) {
