@@ -5,12 +5,14 @@ import io.wagw.node.browser.BrowserHost;
 import io.wagw.node.browser.BrowserPool;
 import io.wagw.node.message.InboundMessage;
 import io.wagw.node.message.MessageHandler;
+import io.wagw.node.usage.UsageMeter;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +39,9 @@ public final class SessionRuntime implements AutoCloseable {
 
     private final RuntimeConfig config;
     private final SessionStore store;
+    /** How often message counts are added to the tenants' usage rows. */
+    static final int USAGE_FLUSH_SECONDS = 2;
+
     private final MessageHandler handler;
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
@@ -47,16 +52,21 @@ public final class SessionRuntime implements AutoCloseable {
             Thread.ofPlatform().name("runtime-events").daemon(true).factory());
     private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
+    private final UsageMeter usage;
+    private final InboundWriter inbound;
     private volatile boolean closed;
 
     public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler) {
         this.config = config;
         this.store = store;
         this.handler = handler;
+        this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
+        this.inbound = new InboundWriter(store.messages());
         this.pool = new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
         long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);
     }
 
     public void addListener(SessionListener listener) {
@@ -256,6 +266,14 @@ public final class SessionRuntime implements AutoCloseable {
 
     // ---- called by workers ------------------------------------------------------------------------
 
+    InboundWriter inbound() {
+        return inbound;
+    }
+
+    UsageMeter usage() {
+        return usage;
+    }
+
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -439,6 +457,8 @@ public final class SessionRuntime implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        inbound.close();
+        usage.flush();
         pool.close();
         notifier.shutdown();
         try {

@@ -11,23 +11,25 @@ import io.wagw.node.message.InboundMessage;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.lease.SessionLease;
+import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
-import io.wagw.store.usage.UsageCounters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class SessionWorker {
     private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
+    private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
+            new BrowserContext.StorageStateOptions().setIndexedDB(true);
 
     private final String name;
     private final SessionRuntime runtime;
@@ -78,8 +82,11 @@ final class SessionWorker {
     private boolean restoredThisBoot;
     private boolean workingThisBoot;
     private int consecutiveFailures;
-    private byte[] lastSnapshotHash;
+    /** Hash of the newest saved state; also written by the background saver, after its save. */
+    private volatile byte[] lastSnapshotHash;
     private long lastSnapshotNanos;
+    /** The periodic snapshot under way, if any (captured by the browser thread, saved off the mailbox). */
+    private CompletableFuture<Void> snapshotInFlight = CompletableFuture.completedFuture(null);
     private long disconnectedSinceNanos;
 
     SessionWorker(String name, SessionLease lease, Session session, SessionRuntime runtime, SessionStore store, RuntimeConfig config) {
@@ -145,6 +152,7 @@ final class SessionWorker {
     /** Logout of a session that is not logged in: drop whatever credentials are stored. */
     void forgetCredentials() {
         post(() -> {
+            awaitSnapshotInFlight();
             store.snapshots().discard(lease);
             store.sessions().clearMe(lease);
             lastSnapshotHash = null;
@@ -221,7 +229,7 @@ final class SessionWorker {
     private void drain() {
         while (!finished.get()) {
             try {
-                Runnable r = mailbox.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                Runnable r = mailbox.poll(1, TimeUnit.SECONDS);
                 if (r == null) {
                     tick();
                     continue;
@@ -271,8 +279,9 @@ final class SessionWorker {
             failure("connection to WhatsApp lost for more than " + config.connectionLossGrace().toSeconds() + " s");
             return;
         }
-        if (status == SessionStatus.WORKING && now - lastSnapshotNanos > config.snapshotInterval().toNanos()) {
-            saveSnapshot();
+        if (status == SessionStatus.WORKING && now - lastSnapshotNanos > config.snapshotInterval().toNanos()
+                && snapshotInFlight.isDone()) {
+            snapshotInBackground();
         }
     }
 
@@ -429,21 +438,21 @@ final class SessionWorker {
         Instant at = m.t() > 0 ? Instant.ofEpochSecond(m.t()) : Instant.now();
         String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
         // Persist first (deduplicated by WhatsApp id); only a new row goes further.
-        Optional<Message> stored = store.messages().recordInbound(name, chatId, m.id(), body == null ? "" : body, at);
+        Optional<Message> stored = runtime.inbound().record(new InboundRecord(name, chatId, m.id(), body, at));
         if (stored.isEmpty()) {
             return;
         }
-        store.usage().add(tenant, YearMonth.now(ZoneOffset.UTC), UsageCounters.Delta.inbound(1));
-        runtime.notifyMessage(name, stored.get());
         if ("chat".equals(m.msgType())) {
             runtime.handle(this, new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
         }
+        runtime.usage().inbound(tenant);
+        runtime.notifyMessage(name, stored.get());
     }
 
     // Recorded here, in the mailbox, so that the message's acks (which follow in the mailbox) find its id.
     private void onSent(PendingSend p, String waId) {
         Message sent = store.messages().markSent(lease, p.messageId(), waId, 0, Instant.now());
-        store.usage().add(tenant, YearMonth.now(ZoneOffset.UTC), UsageCounters.Delta.outbound(1));
+        runtime.usage().outbound(tenant);
         runtime.notifyOutbound(name, sent);
         p.result().complete(sent);
     }
@@ -472,6 +481,7 @@ final class SessionWorker {
                 ? "the stored credentials no longer log in (WhatsApp logged the device out); scan the QR again"
                 : "logged out from the phone; scan the QR to link again";
         log.info("session {}: {}", name, why);
+        awaitSnapshotInFlight();
         store.snapshots().discard(lease);
         store.sessions().clearMe(lease);
         lastSnapshotHash = null;
@@ -513,7 +523,7 @@ final class SessionWorker {
                 if (bootId == myBoot) {
                     boot();
                 }
-            }), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             finish(); // the runtime is shutting down
         }
@@ -580,21 +590,64 @@ final class SessionWorker {
 
     // ---- snapshots, status, page deadline -----------------------------------------------------------
 
-    /** Saves the storage state when it changed since the last save (fenced by the lease). */
+    /** Saves the storage state now, when it changed since the last save (fenced by the lease). */
     private void saveSnapshot() {
+        if (fenced.get() || context == null) {
+            return;
+        }
+        awaitSnapshotInFlight();
+        lastSnapshotNanos = System.nanoTime();
+        BrowserContext ctx = context;
+        saveIfChanged(lease, host.call(b -> ctx.storageState(STATE_WITH_INDEXED_DB), BROWSER_CALL));
+    }
+
+    /**
+     * The periodic snapshot: the mailbox only starts it, so that inbound messages are not held up behind
+     * the capture (browser thread) and the encrypted write (a virtual thread).
+     */
+    private void snapshotInBackground() {
         if (fenced.get() || context == null) {
             return;
         }
         lastSnapshotNanos = System.nanoTime();
         BrowserContext ctx = context;
-        String state = host.call(b -> ctx.storageState(new BrowserContext.StorageStateOptions().setIndexedDB(true)), BROWSER_CALL);
+        SessionLease l = lease;
+        snapshotInFlight = host.submit(b -> ctx.storageState(STATE_WITH_INDEXED_DB))
+                .orTimeout(BROWSER_CALL.toMillis(), TimeUnit.MILLISECONDS)
+                .thenAcceptAsync(state -> saveIfChanged(l, state), r -> Thread.ofVirtual().start(r))
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof StoreException.StaleEpoch stale) {
+                        post(() -> leaseLost(stale.getMessage()));
+                    } else if (!fenced.get()) {
+                        log.warn("session {}: periodic snapshot failed: {}", name, firstLine(cause.getMessage()));
+                    }
+                    return null;
+                });
+    }
+
+    /** Waits for a periodic snapshot under way, so that no older state lands after what comes next. */
+    private void awaitSnapshotInFlight() {
+        try {
+            snapshotInFlight.get(BROWSER_CALL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // reported by the snapshot itself
+        }
+    }
+
+    private void saveIfChanged(SessionLease l, String state) {
+        if (fenced.get()) {
+            return;
+        }
         byte[] bytes = state.getBytes(StandardCharsets.UTF_8);
         byte[] hash = sha256(bytes);
         if (Arrays.equals(hash, lastSnapshotHash)) {
             return;
         }
         long t0 = System.nanoTime();
-        var info = store.snapshots().save(lease, bytes);
+        var info = store.snapshots().save(l, bytes);
         lastSnapshotHash = hash;
         runtime.metrics().snapshotSaved(info.size(), System.nanoTime() - t0);
     }

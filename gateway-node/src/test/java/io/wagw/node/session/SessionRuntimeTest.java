@@ -15,6 +15,8 @@ import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -146,6 +148,13 @@ class SessionRuntimeTest {
         Await.until("second reply sent", T, () -> sim.client().sent(phone).size() == 2);
         assertThat(store.messages().recent(name, chat, 10).stream().filter(m -> m.body().equals("price?"))).hasSize(1);
         assertThat(sim.client().sent(phone)).hasSize(2);
+
+        // usage is counted once per stored message, in and out, and reaches the store within seconds
+        String tenant = store.sessions().get(name).tenant();
+        Await.until("usage counted", T, () -> {
+            var u = store.usage().get(tenant, YearMonth.now(ZoneOffset.UTC));
+            return u.messagesIn() == 2 && u.messagesOut() == 2;
+        });
     }
 
     @Test

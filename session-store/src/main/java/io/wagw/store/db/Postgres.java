@@ -73,6 +73,8 @@ public final class Postgres implements AutoCloseable {
                     // the owner closes it, after its sessions stopped writing (a hook of its own would race them)
                     .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200")
+                    // the library turns this off by default; a message is stored only once it is on disk
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);

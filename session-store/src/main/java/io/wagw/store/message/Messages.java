@@ -5,9 +5,13 @@ import io.wagw.store.Validation;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.lease.SessionLease;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * The message log. Inbound messages are stored once per WhatsApp id (a re-delivered message is
@@ -29,18 +33,82 @@ public final class Messages {
      * @return the stored message, or empty when this WhatsApp id was stored before (a duplicate)
      */
     public Optional<Message> recordInbound(String session, String chatId, String waMessageId, String body, Instant waTimestamp) {
-        Validation.sessionName(session);
-        Validation.chatId(chatId);
-        requireWaId(waMessageId);
-        String text = body == null ? "" : body;
+        var in = validated(new InboundRecord(session, chatId, waMessageId, body, waTimestamp));
+        // One statement in autocommit: this is on the path of every inbound message, before the handler.
+        Optional<Message> inserted = jdbi.withExtension(MessageDao.class,
+                dao -> dao.insertInbound(session, chatId, waMessageId, in.body(), waTimestamp));
+        if (inserted.isEmpty()) {
+            jdbi.useExtension(MessageDao.class, dao -> requireSession(dao, session)); // unknown session, or a duplicate
+        }
+        return inserted;
+    }
+
+    /**
+     * Persists several inbound messages in one statement (one commit), in the given order.
+     *
+     * @return one entry per input, in input order: the stored message, or empty when it was a duplicate
+     *         (stored before, or earlier in the same batch) or its session no longer exists
+     * @throws StoreException.InvalidInput when any input is invalid; then nothing is stored
+     */
+    public List<Optional<Message>> recordInbound(List<InboundRecord> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<InboundRecord> rows = batch.stream().map(Messages::validated).toList();
+        int n = rows.size();
+        String[] sessions = new String[n];
+        String[] chats = new String[n];
+        String[] waIds = new String[n];
+        String[] bodies = new String[n];
+        Long[] waMillis = new Long[n];
+        for (int i = 0; i < n; i++) {
+            InboundRecord r = rows.get(i);
+            sessions[i] = r.session();
+            chats[i] = r.chatId();
+            waIds[i] = r.waMessageId();
+            bodies[i] = r.body();
+            waMillis[i] = r.waTimestamp() == null ? null : r.waTimestamp().toEpochMilli();
+        }
+        List<Message> stored = jdbi.withHandle(h -> h.createQuery(INSERT_INBOUND_BATCH)
+                .bindArray("sessions", String.class, (Object[]) sessions)
+                .bindArray("chats", String.class, (Object[]) chats)
+                .bindArray("waIds", String.class, (Object[]) waIds)
+                .bindArray("bodies", String.class, (Object[]) bodies)
+                .bindArray("waMillis", Long.class, (Object[]) waMillis)
+                .map(ConstructorMapper.of(Message.class))
+                .list());
+        Map<String, Message> byKey = new HashMap<>();
+        stored.forEach(m -> byKey.put(m.session() + "\n" + m.waMessageId(), m));
+        List<Optional<Message>> out = new ArrayList<>(n);
+        for (InboundRecord r : rows) {
+            // remove: a second copy of the same message in this batch is a duplicate
+            out.add(Optional.ofNullable(byKey.remove(r.session() + "\n" + r.waMessageId())));
+        }
+        return out;
+    }
+
+    private static final String INSERT_INBOUND_BATCH = """
+            INSERT INTO messages (session_id, chat_id, direction, wa_message_id, body, status, ack, wa_timestamp)
+            SELECT s.id, x.chat_id, 'in', x.wa_id, x.body, 'received', 0,
+                   CASE WHEN x.wa_ms IS NULL THEN NULL ELSE to_timestamp(x.wa_ms / 1000.0) END
+              FROM unnest(:sessions, :chats, :waIds, :bodies, :waMillis)
+                   WITH ORDINALITY AS x(session, chat_id, wa_id, body, wa_ms, ord)
+              JOIN sessions s ON s.name = x.session
+             ORDER BY x.ord
+            ON CONFLICT (session_id, wa_message_id) DO NOTHING
+            RETURNING id, (SELECT name FROM sessions WHERE id = messages.session_id) AS session, chat_id, direction,
+                      wa_message_id, body, status, ack, epoch, error, wa_timestamp, created_at, updated_at
+            """;
+
+    private static InboundRecord validated(InboundRecord r) {
+        Validation.sessionName(r.session());
+        Validation.chatId(r.chatId());
+        requireWaId(r.waMessageId());
+        String text = r.body() == null ? "" : r.body();
         if (text.length() > Validation.MAX_TEXT_LENGTH) {
             throw new StoreException.InvalidInput("body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
         }
-        return jdbi.inTransaction(h -> {
-            var dao = h.attach(MessageDao.class);
-            requireSession(dao, session);
-            return dao.insertInbound(session, chatId, waMessageId, text, waTimestamp);
-        });
+        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), text, r.waTimestamp());
     }
 
     /** Records an outbound message before it is sent; fenced by the lease. */

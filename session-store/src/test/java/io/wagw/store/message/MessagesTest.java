@@ -64,6 +64,43 @@ class MessagesTest {
     }
 
     @Test
+    void aBatchStoresNewMessagesInOrderAndReportsDuplicatesAndUnknownSessions() {
+        String stored = "false_" + CHAT + "_BATCH0";
+        assertThat(store.messages().recordInbound(session, CHAT, stored, "earlier", null)).isPresent();
+        Instant t = Instant.parse("2026-11-22T10:15:30Z");
+        var results = store.messages().recordInbound(List.of(
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one", t),
+                new InboundRecord(session, CHAT, stored, "earlier again", null),
+                new InboundRecord("no-such-session", CHAT, "false_" + CHAT + "_BATCH2", "lost", null),
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH3", null, null),
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one again", t)));
+        assertThat(results).hasSize(5);
+        assertThat(results.get(0)).hasValueSatisfying(m -> {
+            assertThat(m.session()).isEqualTo(session);
+            assertThat(m.body()).isEqualTo("one");
+            assertThat(m.waTimestamp()).isEqualTo(t);
+            assertThat(m.direction()).isEqualTo(Message.Direction.in);
+        });
+        assertThat(results.get(1)).as("stored before").isEmpty();
+        assertThat(results.get(2)).as("unknown session").isEmpty();
+        assertThat(results.get(3)).hasValueSatisfying(m -> assertThat(m.body()).isEmpty());
+        assertThat(results.get(4)).as("earlier in the same batch").isEmpty();
+        assertThat(results.get(0).get().id()).isLessThan(results.get(3).get().id());
+        assertThat(store.messages().recent(session, CHAT, 10)).extracting(Message::body)
+                .containsExactly("", "one", "earlier");
+    }
+
+    @Test
+    void aBatchWithAnInvalidMessageStoresNothing() {
+        String waId = "false_" + CHAT + "_VALID";
+        assertThatThrownBy(() -> store.messages().recordInbound(List.of(
+                new InboundRecord(session, CHAT, waId, "fine", null),
+                new InboundRecord(session, "not a chat", "false_x_BAD", "bad", null))))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("chatId"));
+        assertThat(store.messages().recent(session, CHAT, 10)).isEmpty();
+    }
+
+    @Test
     void theSameWhatsAppIdInAnotherSessionIsADifferentMessage() {
         String other = TestStore.unique("msg");
         store.sessions().create(store.sessions().get(session).tenant(), other, Map.of());

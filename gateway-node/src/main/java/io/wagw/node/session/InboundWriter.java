@@ -1,0 +1,114 @@
+package io.wagw.node.session;
+
+import io.wagw.store.StoreException;
+import io.wagw.store.message.InboundRecord;
+import io.wagw.store.message.Message;
+import io.wagw.store.message.Messages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores the node's inbound messages through one writer: whatever arrived while the previous write ran
+ * goes into the next one, as a single statement and commit. A burst of messages to many sessions at once
+ * then costs a few commits instead of one each, which kept them queueing for connections and for the
+ * disk while every session waited to hand its message on.
+ */
+final class InboundWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InboundWriter.class);
+    static final int MAX_BATCH = 200;
+
+    private record Pending(InboundRecord record, CompletableFuture<Optional<Message>> result) {
+    }
+
+    private final Messages messages;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    InboundWriter(Messages messages) {
+        this.messages = messages;
+        this.writer = Thread.ofVirtual().name("inbound-writer").start(this::run);
+    }
+
+    /**
+     * Stores one message, waiting for the batch it joins.
+     *
+     * @return the stored message, or empty for a duplicate (or a session that no longer exists)
+     */
+    Optional<Message> record(InboundRecord record) {
+        if (closed) {
+            throw new IllegalStateException("the inbound writer is closed");
+        }
+        var p = new Pending(record, new CompletableFuture<>());
+        queue.add(p);
+        try {
+            return p.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            Pending first;
+            try {
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            write(batch);
+            batch.clear();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new IllegalStateException("the inbound writer is closed"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            var results = messages.recordInbound(batch.stream().map(Pending::record).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
+            }
+        } catch (StoreException.InvalidInput e) {
+            // one bad message must not fail the others: store them one by one, each with its own outcome
+            for (Pending p : batch) {
+                try {
+                    p.result().complete(messages.recordInbound(List.of(p.record())).getFirst());
+                } catch (RuntimeException one) {
+                    p.result().completeExceptionally(one);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("storing {} inbound messages failed: {}", batch.size(), e.getMessage());
+            batch.forEach(p -> p.result().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true; // the writer stores what is queued, then ends
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
