@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterAgent implements SessionControl, SessionListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterAgent.class);
     private static final Duration RECENT = Duration.ofMinutes(5);
+    private static final long LEASE_RETRY_MS = 500;
     /** Memory a node may give Chromium per session slot, for the health weight's memory pressure. */
     private static final long CHROMIUM_BUDGET_PER_SESSION = 300L * 1024 * 1024;
 
@@ -50,6 +51,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     private final ScheduledExecutorService healthTimer = Executors.newScheduledThreadPool(1,
             Thread.ofPlatform().name("cluster-health").daemon(true).factory());
     private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    /** Sessions whose start waits for a previous owner's lease, with a retry scheduled. */
+    private final Set<String> leaseRetries = ConcurrentHashMap.newKeySet();
     private final Deque<Instant> crashes = new ArrayDeque<>();
     private final Deque<Instant> startFailures = new ArrayDeque<>();
     private final Runnable onDrained;
@@ -193,7 +196,17 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
             }
         } catch (SessionRuntimeException e) {
             switch (e.code()) {
-                case LEASED_ELSEWHERE, CAPACITY_REACHED -> log.debug("session {}: {}; will retry", session, e.getMessage());
+                case LEASED_ELSEWHERE -> {
+                    // a failover: the dead owner's lease runs out within the TTL; try again soon, not at the next round
+                    log.debug("session {}: {}; will retry", session, e.getMessage());
+                    if (leaseRetries.add(session)) {
+                        timer.schedule(() -> {
+                            leaseRetries.remove(session);
+                            lane(session).execute(() -> reconcile(session));
+                        }, LEASE_RETRY_MS, TimeUnit.MILLISECONDS);
+                    }
+                }
+                case CAPACITY_REACHED -> log.debug("session {}: {}; will retry", session, e.getMessage());
                 case ALREADY_RUNNING -> cluster.reportRunning(session, true);
                 case NOT_FOUND, TENANT_INACTIVE -> {
                     log.info("session {} cannot run ({}); no longer wanted", session, e.getMessage());

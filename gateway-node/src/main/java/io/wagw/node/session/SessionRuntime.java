@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,13 @@ public final class SessionRuntime implements AutoCloseable {
             Thread.ofPlatform().name("runtime-events").daemon(true).factory());
     private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
+    /**
+     * Pages opening at once: loading WhatsApp Web is CPU-bound, and a node that opens hundreds at once
+     * (a restart, a failover) starves its own browser threads until pages miss their deadlines.
+     */
+    static final int START_SLOTS = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+
+    private final Semaphore startSlots = new Semaphore(START_SLOTS);
     private final UsageMeter usage;
     private final InboundWriter inbound;
     private volatile boolean closed;
@@ -268,6 +276,10 @@ public final class SessionRuntime implements AutoCloseable {
 
     InboundWriter inbound() {
         return inbound;
+    }
+
+    Semaphore startSlots() {
+        return startSlots;
     }
 
     UsageMeter usage() {

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class SessionWorker {
     private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
+    private static final long START_SLOT_RETRY_MS = 250;
     private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
             new BrowserContext.StorageStateOptions().setIndexedDB(true);
 
@@ -79,6 +80,8 @@ final class SessionWorker {
     private volatile BrowserContext context;
     private volatile Page page;
     private long bootId;
+    /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
+    private final AtomicBoolean holdsStartSlot = new AtomicBoolean();
     private boolean restoredThisBoot;
     private boolean workingThisBoot;
     private int consecutiveFailures;
@@ -289,6 +292,23 @@ final class SessionWorker {
         if (finished.get()) {
             return;
         }
+        if (!holdsStartSlot.get()) {
+            if (!runtime.startSlots().tryAcquire()) {
+                // every start slot is busy opening a page: try again shortly, leaving the mailbox free
+                long myBoot = bootId;
+                try {
+                    runtime.scheduler().schedule(() -> post(() -> {
+                        if (bootId == myBoot) {
+                            boot();
+                        }
+                    }), START_SLOT_RETRY_MS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    finish(); // the runtime is shutting down
+                }
+                return;
+            }
+            holdsStartSlot.set(true);
+        }
         bootId++;
         restoredThisBoot = false;
         workingThisBoot = false;
@@ -405,6 +425,8 @@ final class SessionWorker {
             pushName = r.pushName();
         }
         qr = null;
+        log.info("session {}: WORKING {} {} ms after the start", name, restoredThisBoot ? "from its snapshot" : "after linking",
+                Duration.between(since, Instant.now()).toMillis());
         setStatus(SessionStatus.WORKING, null);
         saveSnapshot();
         outbound.wake();
@@ -499,11 +521,12 @@ final class SessionWorker {
     // ---- failures, restarts, stop --------------------------------------------------------------------
 
     private void failure(String why) {
-        if (finished.get()) {
+        if (finished.get() || fenced.get()) {
             return;
         }
         consecutiveFailures++;
         restarts++;
+        releaseStartSlot();
         closeContextNow();
         failPendingSends(why);
         if (consecutiveFailures >= config.maxConsecutiveFailures()) {
@@ -556,8 +579,15 @@ final class SessionWorker {
 
     private void finish() {
         finished.set(true);
+        releaseStartSlot();
         outbound.close();
         failPendingSends("session stopped");
+    }
+
+    private void releaseStartSlot() {
+        if (holdsStartSlot.compareAndSet(true, false)) {
+            runtime.startSlots().release();
+        }
     }
 
     private void failPendingSends(String why) {
@@ -656,6 +686,9 @@ final class SessionWorker {
         if (fenced.get()) {
             return;
         }
+        if (next != SessionStatus.STARTING) {
+            releaseStartSlot(); // the page is open: it shows a QR, works, or the session ended
+        }
         boolean changed = !announced || next != status || !java.util.Objects.equals(why, reason);
         announced = true;
         store.sessions().recordStatus(lease, next, why);
@@ -676,7 +709,7 @@ final class SessionWorker {
         if (h == null || p == null) {
             return;
         }
-        h.submit(b -> {
+        h.submitUrgent(b -> {
             try {
                 if (!p.isClosed()) {
                     // measured when the page is told, not when the task was queued: a busy browser thread

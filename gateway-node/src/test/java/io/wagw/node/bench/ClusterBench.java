@@ -79,8 +79,9 @@ public final class ClusterBench {
             String owner = on.get(target);
             Http direct = nodes.stream().filter(n -> n.id().equals(owner)).findFirst().orElseThrow().http();
             Http other = nodes.stream().filter(n -> !n.id().equals(owner)).findFirst().orElseThrow().http();
-            long[] d = time(direct, "/api/sessions/" + target, 2000);
-            long[] f = time(other, "/api/sessions/" + target, 2000);
+            long[][] df = timeInterleaved(direct, other, "/api/sessions/" + target, 2000);
+            long[] d = df[0];
+            long[] f = df[1];
             result.put("direct_us_p50", BenchSupport.pct(d, 50)).put("direct_us_p99", BenchSupport.pct(d, 99));
             result.put("forwarded_us_p50", BenchSupport.pct(f, 50)).put("forwarded_us_p99", BenchSupport.pct(f, 99));
             result.put("forwarding_overhead_ms_p99", Math.round((BenchSupport.pct(f, 99) - BenchSupport.pct(d, 99)) / 100.0) / 10.0);
@@ -110,19 +111,29 @@ public final class ClusterBench {
         System.exit(0);
     }
 
-    private static long[] time(Http http, String path, int n) {
-        long[] us = new long[n];
+    /** The same GET to the owner and through another node, alternating, so both see the same background load. */
+    private static long[][] timeInterleaved(Http direct, Http forwarded, String path, int n) {
+        long[] d = new long[n];
+        long[] f = new long[n];
         for (int i = -200; i < n; i++) {
-            long t = System.nanoTime();
-            if (http.get(path).status() != 200) {
-                throw new IllegalStateException("GET " + path + " failed");
-            }
+            long a = timeOne(direct, path);
+            long b = timeOne(forwarded, path);
             if (i >= 0) {
-                us[i] = (System.nanoTime() - t) / 1000;
+                d[i] = a;
+                f[i] = b;
             }
         }
-        Arrays.sort(us);
-        return us;
+        Arrays.sort(d);
+        Arrays.sort(f);
+        return new long[][]{d, f};
+    }
+
+    private static long timeOne(Http http, String path) {
+        long t = System.nanoTime();
+        if (http.get(path).status() != 200) {
+            throw new IllegalStateException("GET " + path + " failed");
+        }
+        return (System.nanoTime() - t) / 1000;
     }
 
     private static void await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {

@@ -20,7 +20,7 @@ class NodeConfigTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(c.waUrl().toString()).isEqualTo("https://web.whatsapp.com");
         assertThat(c.realWhatsApp()).isTrue();
-        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.clusterMembers()).isEmpty();
         assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.1:3000");
         assertThat(c.storeConfig().dbUrl()).isEmpty();
@@ -39,7 +39,7 @@ class NodeConfigTest {
                 Map.entry("GW_MAX_SESSIONS", "40"),
                 Map.entry("GW_SESSIONS_PER_BROWSER", "10"),
                 Map.entry("GW_ADMIN_API_KEY", "an-admin-key-of-enough-length"),
-                Map.entry("GW_LEASE_TTL_SECONDS", "10"),
+                Map.entry("GW_LEASE_TTL_SECONDS", "12"),
                 Map.entry("GW_LOG_LEVEL", "debug")));
         assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.2:8080");
         assertThat(c.dbUrl()).contains("jdbc:postgresql://db.internal:5433/gateway?sslmode=require");
@@ -50,7 +50,7 @@ class NodeConfigTest {
         assertThat(c.maxSessions()).isEqualTo(40);
         assertThat(c.sessionsPerBrowser()).isEqualTo(10);
         assertThat(c.adminApiKey()).contains("an-admin-key-of-enough-length");
-        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(12));
         assertThat(c.logLevel()).isEqualTo("DEBUG");
         assertThat(c.storeConfig().dbUser()).isEqualTo(Optional.of("gw"));
     }

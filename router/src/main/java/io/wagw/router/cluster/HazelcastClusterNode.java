@@ -4,8 +4,10 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.Hazelcast;
@@ -161,6 +163,13 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
 
         // Small tables that must outlive two failed members at once.
         config.addMapConfig(new MapConfig(MAPS).setBackupCount(2));
+        // Every API call asks who runs its session: keep both tables readable locally. Changes invalidate
+        // the copies at once (not in batches), so a moved session is routed to its new node right away.
+        config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
+        for (String routing : List.of("wagw.assignments", "wagw.running")) {
+            config.addMapConfig(new MapConfig(routing).setBackupCount(2).setNearCacheConfig(new NearCacheConfig()
+                    .setInvalidateOnChange(true).setCacheLocalEntries(true).setInMemoryFormat(InMemoryFormat.OBJECT)));
+        }
         return config;
     }
 

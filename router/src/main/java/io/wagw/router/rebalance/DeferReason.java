@@ -8,6 +8,11 @@ public enum DeferReason {
     RATE_LIMIT,
     /** The source or target already has the maximum number of moves under way. */
     IN_FLIGHT,
+    /**
+     * A health move whose target is not clearly healthier than its source: when every node is loaded
+     * (a failover, a burst of starts), moving sessions between them only adds re-logins.
+     */
+    TARGET_NOT_HEALTHIER,
     /** The target holds its capacity in the current table (sessions leaving it have not left yet). */
     TARGET_FULL
 }

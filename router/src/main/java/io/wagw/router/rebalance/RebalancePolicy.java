@@ -42,6 +42,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class RebalancePolicy {
+    /** How much higher a health move's target must weigh than its source. */
+    static final double HEALTH_MARGIN = 0.25;
+
     private final PolicyOptions options;
 
     public RebalancePolicy(PolicyOptions options) {
@@ -180,6 +183,11 @@ public final class RebalancePolicy {
             HealthTimeline timeline = timelines.get(move.from());
             if (timeline == null || !timeline.unhealthyFor(options.unhealthyGrace(), now)) {
                 return DeferReason.GRACE;
+            }
+            NodeSpec from = nodes.get(move.from());
+            NodeSpec to = nodes.get(move.to());
+            if (from != null && to.healthWeight() < from.healthWeight() + HEALTH_MARGIN) {
+                return DeferReason.TARGET_NOT_HEALTHIER;
             }
         }
         int limit = options.maxMovesPerNodePerMinute();

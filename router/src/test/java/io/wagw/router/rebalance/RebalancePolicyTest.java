@@ -124,6 +124,23 @@ class RebalancePolicyTest {
     }
 
     @Test
+    void sessionsStayOnAnUnhealthyNodeWhenTheTargetIsNotClearlyHealthier() {
+        NodeSpec sick = new NodeSpec("a", 10, 0.5, NodeState.DEGRADED);
+        NodeSpec alsoLoaded = new NodeSpec("b", 10, 0.6, NodeState.DEGRADED);
+        NodeSpec fine = new NodeSpec("b", 10, 0.5 + RebalancePolicy.HEALTH_MARGIN, NodeState.ACTIVE);
+        Map<String, String> current = table("a", 2, "s");
+        Map<String, HealthTimeline> timelines = RebalancePolicy.observe(Map.of(), List.of(sick, alsoLoaded), clock.now());
+        clock.advance(Duration.ofSeconds(60));
+
+        MovePlan bothLoaded = planAndStart(current, desired(retarget(current, "b"), sick, alsoLoaded), timelines);
+        MovePlan targetRecovered = planAndStart(current, desired(retarget(current, "b"), sick, fine), timelines);
+
+        assertThat(bothLoaded.moves()).isEmpty();
+        assertThat(bothLoaded.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.TARGET_NOT_HEALTHIER);
+        assertThat(targetRecovered.moves()).singleElement().satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.HEALTH));
+    }
+
+    @Test
     void flappingNodeKeepsItsSessionsBecauseEachRecoveryRestartsTheGracePeriod() {
         NodeSpec healthy = NodeSpec.active("a", 10);
         NodeSpec sick = new NodeSpec("a", 10, 0.5, NodeState.DEGRADED);
