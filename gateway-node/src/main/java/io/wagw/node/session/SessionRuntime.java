@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class SessionRuntime implements AutoCloseable {
     private final SessionStore store;
     /** How often message counts are added to the tenants' usage rows. */
     static final int USAGE_FLUSH_SECONDS = 2;
+    /** How long a message's replies may take to go out before the message is left unhandled. */
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
 
     private final MessageHandler handler;
     private final BrowserPool pool;
@@ -328,7 +332,11 @@ public final class SessionRuntime implements AutoCloseable {
         fire(l -> l.onOutbound(session, message));
     }
 
-    /** Hands an inbound message to the handler on the session's own lane (ordered, may block). */
+    /**
+     * Hands an inbound message to the handler on the session's own lane (ordered, may block). Once the
+     * handler returned and its replies went out, the message is marked handled; a message whose replies
+     * could not go out (the session stopped or moved meanwhile) stays unhandled for the next owner.
+     */
     void handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
         var lane = handlerLanes.computeIfAbsent(worker.name(),
                 n -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("handler-" + n).factory()));
@@ -336,15 +344,27 @@ public final class SessionRuntime implements AutoCloseable {
             if (pageAtMillis > 0) {
                 metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
             }
+            List<CompletableFuture<Message>> replies = new ArrayList<>();
             try {
-                handler.onMessage(message, worker.sessionConfig(), (chatId, text) -> worker.outbound.enqueue(chatId, text)
-                        .exceptionally(e -> {
-                            log.warn("session {}: reply failed: {}", message.session(), e.getMessage());
-                            return null;
-                        }));
+                handler.onMessage(message, worker.sessionConfig(), (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
             } catch (RuntimeException e) {
                 log.error("session {}: message handler failed", message.session(), e);
             }
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                    .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenCompleteAsync((v, e) -> {
+                        if (e != null) {
+                            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                            log.warn("session {}: reply not sent, the message stays unhandled: {}", message.session(),
+                                    cause instanceof TimeoutException ? "no answer within " + REPLY_WAIT.toSeconds() + " s" : cause.getMessage());
+                            return;
+                        }
+                        try {
+                            store.messages().markHandled(message.session(), message.waMessageId());
+                        } catch (RuntimeException markFailed) {
+                            log.warn("session {}: could not mark a message handled: {}", message.session(), markFailed.getMessage());
+                        }
+                    }, r -> Thread.ofVirtual().start(r));
         });
     }
 

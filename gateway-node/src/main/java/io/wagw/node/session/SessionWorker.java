@@ -44,6 +44,8 @@ final class SessionWorker {
     private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
     private static final long START_SLOT_RETRY_MS = 250;
+    /** Unhandled inbound messages older than this are not answered any more when a session starts. */
+    private static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
     private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
             new BrowserContext.StorageStateOptions().setIndexedDB(true);
 
@@ -80,6 +82,10 @@ final class SessionWorker {
     private volatile BrowserContext context;
     private volatile Page page;
     private long bootId;
+    /** WhatsApp ids handed to the handler by this worker, so a message is never handed on twice. */
+    private final java.util.Set<String> handedOver = ConcurrentHashMap.newKeySet();
+    /** Set while a graceful stop works through the events that arrived before the page closed. */
+    private volatile boolean stopping;
     /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
     private final AtomicBoolean holdsStartSlot = new AtomicBoolean();
     private boolean restoredThisBoot;
@@ -289,7 +295,7 @@ final class SessionWorker {
     }
 
     private void boot() {
-        if (finished.get()) {
+        if (finished.get() || stopping) {
             return;
         }
         if (!holdsStartSlot.get()) {
@@ -371,6 +377,9 @@ final class SessionWorker {
     // ---- bridge events -------------------------------------------------------------------------------
 
     private void onEvent(BridgeEvent event) {
+        if (stopping && !(event instanceof BridgeEvent.Incoming)) {
+            return;
+        }
         switch (event) {
             case BridgeEvent.Qr q -> onQr(q.ref());
             case BridgeEvent.QrIdle ignored -> {
@@ -429,6 +438,7 @@ final class SessionWorker {
                 Duration.between(since, Instant.now()).toMillis());
         setStatus(SessionStatus.WORKING, null);
         saveSnapshot();
+        resumeUnhandled();
         outbound.wake();
     }
 
@@ -464,11 +474,31 @@ final class SessionWorker {
         if (stored.isEmpty()) {
             return;
         }
-        if ("chat".equals(m.msgType())) {
-            runtime.handle(this, new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
-        }
+        if (!"chat".equals(m.msgType())) {
+            store.messages().markHandled(name, m.id()); // only texts go to the handler
+        } else if (!stopping) {
+            handOver(new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
+        } // else: stored but left unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());
+    }
+
+    private void handOver(InboundMessage message, long pageAtMillis) {
+        if (handedOver.add(message.waMessageId())) {
+            runtime.handle(this, message, pageAtMillis);
+        }
+    }
+
+    /**
+     * Hands on the messages stored but left unanswered, by this node or a previous owner: a session that
+     * moved while a message came in, or a node that died before replying.
+     */
+    private void resumeUnhandled() {
+        for (Message m : store.messages().unhandledInbound(name, UNHANDLED_WINDOW)) {
+            log.info("session {}: answering message {} left unhandled", name, m.waMessageId());
+            Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
+            handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
+        }
     }
 
     // Recorded here, in the mailbox, so that the message's acks (which follow in the mailbox) find its id.
@@ -553,7 +583,7 @@ final class SessionWorker {
     }
 
     private void stopNow(SessionStatus finalStatus, String why, boolean gaveUp) {
-        if (finished.get()) {
+        if (finished.get() || stopping) {
             return;
         }
         if (status == SessionStatus.WORKING && !fenced.get()) {
@@ -564,6 +594,7 @@ final class SessionWorker {
             }
         }
         closeContextNow();
+        storeLeftoverMessages();
         failPendingSends("session stopped");
         if (!fenced.get()) {
             try {
@@ -575,6 +606,26 @@ final class SessionWorker {
         }
         finish();
         runtime.forget(this, why, gaveUp);
+    }
+
+    /**
+     * A message can reach the page while the session stops (WhatsApp counts it delivered to this device);
+     * its event then waits in the mailbox behind the stop. Store those messages, unhandled, for the next
+     * owner, instead of dropping them with the mailbox.
+     */
+    private void storeLeftoverMessages() {
+        if (fenced.get()) {
+            return;
+        }
+        stopping = true;
+        Runnable r;
+        while ((r = mailbox.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("session {}: an event that arrived while stopping failed: {}", name, e.getMessage());
+            }
+        }
     }
 
     private void finish() {

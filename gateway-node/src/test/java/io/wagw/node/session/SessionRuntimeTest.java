@@ -15,6 +15,7 @@ import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -177,6 +178,36 @@ class SessionRuntimeTest {
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "still there?");
         Await.until("inbound after restore", T, () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
+    }
+
+    @Test
+    void aMessageStoredButLeftUnansweredIsAnsweredOnceWhenTheSessionWorksAgain() throws InterruptedException {
+        String name = TestEnv.session(Map.of(AutoReplyHandler.CONFIG_KEY, "Sorry for the wait!"));
+        String phone = linked(name);
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        runtime.stop(name);
+        Await.until("stopped", T, () -> runtime.view(name).isEmpty());
+
+        // a previous owner stored this message and died (or moved the session) before it answered
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Late customer", true);
+        String chat = customer + "@c.us";
+        store.messages().recordInbound(name, chat, "false_" + chat + "_LEFTOVER1", "is anyone there?", Instant.now());
+        runtime.start(name);
+        Await.until("the left-over message answered", T, () -> sim.client().sent(phone).stream()
+                .anyMatch(m -> m.to().startsWith(customer) && m.text().equals("Sorry for the wait!")));
+        Await.until("marked handled", T, () -> store.messages().unhandledInbound(name, Duration.ofMinutes(15)).isEmpty());
+
+        // working again later does not answer it a second time
+        runtime.stop(name);
+        Await.until("stopped again", T, () -> runtime.view(name).isEmpty());
+        runtime.start(name);
+        Await.until("WORKING again", T, () -> status(name) == SessionStatus.WORKING);
+        Thread.sleep(2000); // a second answer would be queued at WORKING and sent by now
+        assertThat(sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer))).hasSize(1);
+        sim.client().customerSends(customer, phone, "hello?");
+        Await.until("the new message answered", T, () -> sim.client().sent(phone).stream()
+                .filter(m -> m.to().startsWith(customer)).count() == 2);
     }
 
     @Test

@@ -85,7 +85,14 @@ public final class NodeProcess implements AutoCloseable {
         return h.path("sessions").path("used").asInt();
     }
 
+    /**
+     * Node loss: SIGKILL to the JVM and, at the same instant, to its Chromium and driver processes, as when
+     * the machine, the container or the systemd unit dies. (Killing the JVM alone leaves its browsers
+     * connected for a moment, and a message WhatsApp hands them then is acknowledged by a page nobody reads.)
+     */
     public void kill9() throws InterruptedException {
+        List<ProcessHandle> tree = process.descendants().toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 @RegisterConstructorMapper(Message.class)
 interface MessageDao {
@@ -72,6 +73,26 @@ interface MessageDao {
              WHERE s.name = :session AND m.wa_message_id = :waId
             """)
     Optional<Message> byWaId(@Bind("session") String session, @Bind("waId") String waMessageId);
+
+    @SqlUpdate("""
+            UPDATE messages m SET handled_at = clock_timestamp()
+              FROM sessions s
+             WHERE s.id = m.session_id AND s.name = :session AND m.wa_message_id = :waId
+               AND m.direction = 'in' AND m.handled_at IS NULL
+            """)
+    int markHandled(@Bind("session") String session, @Bind("waId") String waMessageId);
+
+    @SqlQuery("""
+            SELECT m.id, s.name AS session, m.chat_id, m.direction, m.wa_message_id, m.body, m.status, m.ack, m.epoch,
+                   m.error, m.wa_timestamp, m.created_at, m.updated_at
+              FROM messages m JOIN sessions s ON s.id = m.session_id
+             WHERE s.name = :session AND m.direction = 'in' AND m.handled_at IS NULL
+               AND m.created_at > clock_timestamp() - make_interval(secs => :withinSeconds)
+             ORDER BY m.id
+             LIMIT :limit
+            """)
+    List<Message> unhandledInbound(@Bind("session") String session, @Bind("withinSeconds") long withinSeconds,
+                                   @Bind("limit") int limit);
 
     @SqlQuery("SELECT id FROM sessions WHERE name = :session")
     Optional<Long> sessionId(@Bind("session") String session);

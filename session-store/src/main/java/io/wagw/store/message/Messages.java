@@ -4,6 +4,7 @@ import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.lease.SessionLease;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,6 +110,25 @@ public final class Messages {
             throw new StoreException.InvalidInput("body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
         }
         return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), text, r.waTimestamp());
+    }
+
+    /**
+     * Marks an inbound message handled: the message handler ran and its replies went out. Messages left
+     * unhandled are handed on again by whoever runs the session next ({@link #unhandledInbound}).
+     */
+    public void markHandled(String session, String waMessageId) {
+        Validation.sessionName(session);
+        requireWaId(waMessageId);
+        jdbi.useExtension(MessageDao.class, dao -> dao.markHandled(session, waMessageId));
+    }
+
+    /** Inbound messages of a session stored within {@code within} and not handled yet, oldest first (at most 100). */
+    public List<Message> unhandledInbound(String session, Duration within) {
+        Validation.sessionName(session);
+        if (within == null || within.isNegative() || within.isZero()) {
+            throw new StoreException.InvalidInput("within", "within must be a positive duration");
+        }
+        return jdbi.withExtension(MessageDao.class, dao -> dao.unhandledInbound(session, within.toSeconds(), 100));
     }
 
     /** Records an outbound message before it is sent; fenced by the lease. */

@@ -23,7 +23,7 @@ class PostgresTest {
         String keyId;
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThat(store.embedded()).isTrue();
-            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(3);
+            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(4);
             store.tenants().create("persisted", "Persisted", "free");
             store.sessions().create("persisted", "persisted-1", Map.of());
             SessionLease lease = store.leases().acquire("persisted-1", "node-a", Duration.ofSeconds(1)).orElseThrow();

@@ -91,6 +91,22 @@ class MessagesTest {
     }
 
     @Test
+    void inboundMessagesStayUnhandledUntilMarked() {
+        String first = "false_" + CHAT + "_UNHANDLED1";
+        String second = "false_" + CHAT + "_UNHANDLED2";
+        store.messages().recordInbound(session, CHAT, first, "one", null);
+        store.messages().recordInbound(session, CHAT, second, "two", null);
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+                .containsExactly(first, second);
+
+        store.messages().markHandled(session, first);
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+                .containsExactly(second);
+        assertThatThrownBy(() -> store.messages().unhandledInbound(session, Duration.ZERO))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("within"));
+    }
+
+    @Test
     void aBatchWithAnInvalidMessageStoresNothing() {
         String waId = "false_" + CHAT + "_VALID";
         assertThatThrownBy(() -> store.messages().recordInbound(List.of(
