@@ -88,7 +88,7 @@ public record NodeConfig(
         String clusterName = r.matching("GW_CLUSTER_NAME", "wagw", ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
         List<String> members = r.list("GW_CLUSTER_MEMBERS", MEMBER, "a comma-separated list of host or host:port");
         int clusterPort = r.integer("GW_CLUSTER_PORT", 5701, 1, 65535);
-        int failureSeconds = r.integer("GW_CLUSTER_FAILURE_SECONDS", 8, 3, 60);
+        int failureSeconds = r.integer("GW_CLUSTER_FAILURE_SECONDS", 10, 3, 60);
         int movesPerMinute = r.integer("GW_CLUSTER_MOVES_PER_MINUTE", 6, 1, 600);
         URI waUrl = r.url("GW_WA_URL", DEFAULT_WA_URL);
         int maxSessions = r.integer("GW_MAX_SESSIONS", 50, 1, 1000);
@@ -99,7 +99,7 @@ public record NodeConfig(
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
-        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 10, 3, 15);
+        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 15, 3, 15);
         int sendPerMinute = r.integer("GW_SEND_PER_MINUTE", 20, 1, 6000);
         int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);

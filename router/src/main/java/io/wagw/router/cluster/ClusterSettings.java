@@ -45,7 +45,7 @@ public record ClusterSettings(
 
     public static final int DEFAULT_PORT = 5701;
     public static final String DEFAULT_CLUSTER_NAME = "wagw";
-    public static final Duration DEFAULT_FAILURE_DETECTION = Duration.ofSeconds(8);
+    public static final Duration DEFAULT_FAILURE_DETECTION = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_COORDINATOR_ROUND = Duration.ofSeconds(1);
 

@@ -13,12 +13,12 @@ class ClusterSettingsTest {
     }
 
     @Test
-    void defaultsDetectFailuresWithinEightSecondsOnPort5701() {
+    void defaultsDetectFailuresWithinTenSecondsOnPort5701() {
         ClusterSettings s = settings(List.of());
 
         assertThat(s.port()).isEqualTo(5701);
         assertThat(s.clusterName()).isEqualTo("wagw");
-        assertThat(s.failureDetection()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(s.failureDetection()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.healthInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.coordinatorRound()).isEqualTo(Duration.ofSeconds(1));
     }
