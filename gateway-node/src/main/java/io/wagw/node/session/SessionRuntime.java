@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -336,11 +337,14 @@ public final class SessionRuntime implements AutoCloseable {
      * Hands an inbound message to the handler on the session's own lane (ordered, may block). Once the
      * handler returned and its replies went out, the message is marked handled; a message whose replies
      * could not go out (the session stopped or moved meanwhile) stays unhandled for the next owner.
+     *
+     * @return completes once the message is marked handled or left unhandled
      */
-    void handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
+    CompletableFuture<Void> handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
+        var done = new CompletableFuture<Void>();
         var lane = handlerLanes.computeIfAbsent(worker.name(),
                 n -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("handler-" + n).factory()));
-        lane.execute(() -> {
+        Runnable task = () -> {
             if (pageAtMillis > 0) {
                 metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
             }
@@ -353,19 +357,34 @@ public final class SessionRuntime implements AutoCloseable {
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                     .whenCompleteAsync((v, e) -> {
-                        if (e != null) {
-                            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                            log.warn("session {}: reply not sent, the message stays unhandled: {}", message.session(),
-                                    cause instanceof TimeoutException ? "no answer within " + REPLY_WAIT.toSeconds() + " s" : cause.getMessage());
-                            return;
-                        }
                         try {
-                            store.messages().markHandled(message.session(), message.waMessageId());
-                        } catch (RuntimeException markFailed) {
-                            log.warn("session {}: could not mark a message handled: {}", message.session(), markFailed.getMessage());
+                            settleHandled(message, e);
+                        } finally {
+                            done.complete(null);
                         }
                     }, r -> Thread.ofVirtual().start(r));
-        });
+        };
+        try {
+            lane.execute(task);
+        } catch (RejectedExecutionException e) {
+            done.complete(null); // the session is leaving this node: the message stays unhandled
+        }
+        return done;
+    }
+
+    /** Marks a message handled once its replies went out, or leaves it unhandled for the next start. */
+    private void settleHandled(InboundMessage message, Throwable e) {
+        if (e != null) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            log.warn("session {}: reply not sent, the message stays unhandled: {}", message.session(),
+                    cause instanceof TimeoutException ? "no answer within " + REPLY_WAIT.toSeconds() + " s" : cause.getMessage());
+            return;
+        }
+        try {
+            store.messages().markHandled(message.session(), message.waMessageId());
+        } catch (RuntimeException markFailed) {
+            log.warn("session {}: could not mark a message handled: {}", message.session(), markFailed.getMessage());
+        }
     }
 
     private void fire(java.util.function.Consumer<SessionListener> event) {

@@ -82,7 +82,7 @@ final class SessionWorker {
     private volatile BrowserContext context;
     private volatile Page page;
     private long bootId;
-    /** WhatsApp ids handed to the handler by this worker, so a message is never handed on twice. */
+    /** WhatsApp ids with the handler now (until marked handled or left unhandled): never handed on twice. */
     private final java.util.Set<String> handedOver = ConcurrentHashMap.newKeySet();
     /** Set while a graceful stop works through the events that arrived before the page closed. */
     private volatile boolean stopping;
@@ -485,7 +485,7 @@ final class SessionWorker {
 
     private void handOver(InboundMessage message, long pageAtMillis) {
         if (handedOver.add(message.waMessageId())) {
-            runtime.handle(this, message, pageAtMillis);
+            runtime.handle(this, message, pageAtMillis).whenComplete((v, e) -> handedOver.remove(message.waMessageId()));
         }
     }
 
