@@ -199,7 +199,7 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                 case LEASED_ELSEWHERE -> {
                     // a failover: the dead owner's lease runs out within the TTL; try again soon, not at the next round
                     log.debug("session {}: {}; will retry", session, e.getMessage());
-                    if (leaseRetries.add(session)) {
+                    if (!closed && leaseRetries.add(session)) {
                         timer.schedule(() -> {
                             leaseRetries.remove(session);
                             lane(session).execute(() -> reconcile(session));

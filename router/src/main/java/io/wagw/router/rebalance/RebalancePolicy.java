@@ -26,7 +26,8 @@ import java.util.Set;
  *       still counts toward the target's moves of the minute;</li>
  *   <li>owner {@code DRAINING}: {@link MoveKind#DRAIN}, paced;</li>
  *   <li>owner unhealthy ({@link HealthTimeline}): {@link MoveKind#HEALTH}, only once the owner has been unhealthy
- *       for {@link PolicyOptions#unhealthyGrace()}, then paced;</li>
+ *       for {@link PolicyOptions#unhealthyGrace()} and only to a target whose health weight is at least
+ *       {@value #HEALTH_MARGIN} higher, then paced;</li>
  *   <li>otherwise {@link MoveKind#REBALANCE}, paced.</li>
  * </ul>
  * Paced means: at most {@link PolicyOptions#maxMovesPerNodePerMinute()} moves started within the last minute
