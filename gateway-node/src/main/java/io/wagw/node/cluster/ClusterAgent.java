@@ -110,17 +110,21 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         cluster.setWanted(session, false);
     }
 
-    /** The advertised URL of the node that runs (or is assigned) a session, when that is another node. */
-    public Optional<String> remoteOwnerUrl(String session) {
-        Optional<String> owner = cluster.runnerOf(session).or(() -> cluster.assignmentOf(session).map(a -> a.nodeId()));
-        return owner.filter(n -> !n.equals(me)).flatMap(cluster::httpUrlOf);
+    /**
+     * Where a call for {@code session} goes: the URL of the node running it (or, when none runs it, the
+     * node it is assigned to) unless that is this node, and whether it is moving between nodes (assigned
+     * to one, still running on another). One look at each routing table.
+     */
+    public Route route(String session) {
+        Optional<String> assigned = cluster.assignmentOf(session).map(a -> a.nodeId());
+        Optional<String> runner = cluster.runnerOf(session);
+        Optional<String> owner = runner.or(() -> assigned);
+        boolean moving = assigned.isPresent() && runner.isPresent() && !assigned.equals(runner);
+        return new Route(owner.filter(n -> !n.equals(me)).flatMap(cluster::httpUrlOf), moving);
     }
 
-    /** True while a session is assigned to one node and still runs on another (it is moving). */
-    public boolean moving(String session) {
-        var assigned = cluster.assignmentOf(session).map(a -> a.nodeId());
-        var runner = cluster.runnerOf(session);
-        return assigned.isPresent() && runner.isPresent() && !assigned.equals(runner);
+    /** See {@link #route}. */
+    public record Route(Optional<String> remoteOwnerUrl, boolean moving) {
     }
 
     public String localNodeId() {

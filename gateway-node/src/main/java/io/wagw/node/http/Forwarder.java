@@ -44,12 +44,13 @@ final class Forwarder implements Handler<RoutingContext> {
             return;
         }
         String name = session.get();
-        Optional<String> target = agent.remoteOwnerUrl(name);
+        ClusterAgent.Route route = agent.route(name);
+        Optional<String> target = route.remoteOwnerUrl();
         if (target.isEmpty()) {
             ctx.next();
             return;
         }
-        if (ctx.request().getHeader(HOP) != null || agent.moving(name)) {
+        if (ctx.request().getHeader(HOP) != null || route.moving()) {
             ctx.response().putHeader("Retry-After", "2");
             ctx.fail(new ApiError(503, "session_moving",
                     "session '%s' is moving between nodes; retry in a moment".formatted(name), "session"));

@@ -470,15 +470,14 @@ final class SessionWorker {
         Instant at = m.t() > 0 ? Instant.ofEpochSecond(m.t()) : Instant.now();
         String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
         // Persist first (deduplicated by WhatsApp id); only a new row goes further.
-        Optional<Message> stored = runtime.inbound().record(new InboundRecord(name, chatId, m.id(), body, at));
+        boolean text = "chat".equals(m.msgType()); // only texts go to the handler; the rest is stored handled
+        Optional<Message> stored = runtime.inbound().record(new InboundRecord(name, chatId, m.id(), body, at, text));
         if (stored.isEmpty()) {
             return;
         }
-        if (!"chat".equals(m.msgType())) {
-            store.messages().markHandled(name, m.id()); // only texts go to the handler
-        } else if (!stopping) {
+        if (text && !stopping) {
             handOver(new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
-        } // else: stored but left unhandled, for the session's next owner
+        } // a text arriving while the session stops stays unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());
     }

@@ -16,15 +16,6 @@ interface MessageDao {
             """;
 
     @SqlQuery("""
-            INSERT INTO messages (session_id, chat_id, direction, wa_message_id, body, status, ack, wa_timestamp)
-            SELECT s.id, :chatId, 'in', :waId, :body, 'received', 0, :waTimestamp FROM sessions s WHERE s.name = :session
-            ON CONFLICT (session_id, wa_message_id) DO NOTHING
-            """ + RETURNING)
-    Optional<Message> insertInbound(@Bind("session") String session, @Bind("chatId") String chatId,
-                                    @Bind("waId") String waMessageId, @Bind("body") String body,
-                                    @Bind("waTimestamp") Instant waTimestamp);
-
-    @SqlQuery("""
             INSERT INTO messages (session_id, chat_id, direction, body, status, ack, epoch)
             VALUES (:sessionId, :chatId, 'out', :body, 'pending', 0, :epoch)
             """ + RETURNING)

@@ -29,15 +29,13 @@ public final class Messages {
     }
 
     /**
-     * Persists an inbound message.
+     * Persists an inbound message that awaits the message handler.
      *
      * @return the stored message, or empty when this WhatsApp id was stored before (a duplicate)
      */
     public Optional<Message> recordInbound(String session, String chatId, String waMessageId, String body, Instant waTimestamp) {
-        var in = validated(new InboundRecord(session, chatId, waMessageId, body, waTimestamp));
-        // One statement in autocommit: this is on the path of every inbound message, before the handler.
-        Optional<Message> inserted = jdbi.withExtension(MessageDao.class,
-                dao -> dao.insertInbound(session, chatId, waMessageId, in.body(), waTimestamp));
+        Optional<Message> inserted = recordInbound(List.of(new InboundRecord(session, chatId, waMessageId, body, waTimestamp, true)))
+                .getFirst();
         if (inserted.isEmpty()) {
             jdbi.useExtension(MessageDao.class, dao -> requireSession(dao, session)); // unknown session, or a duplicate
         }
@@ -62,6 +60,7 @@ public final class Messages {
         String[] waIds = new String[n];
         String[] bodies = new String[n];
         Long[] waMillis = new Long[n];
+        Boolean[] awaitHandler = new Boolean[n];
         for (int i = 0; i < n; i++) {
             InboundRecord r = rows.get(i);
             sessions[i] = r.session();
@@ -69,6 +68,7 @@ public final class Messages {
             waIds[i] = r.waMessageId();
             bodies[i] = r.body();
             waMillis[i] = r.waTimestamp() == null ? null : r.waTimestamp().toEpochMilli();
+            awaitHandler[i] = r.awaitsHandler();
         }
         List<Message> stored = jdbi.withHandle(h -> h.createQuery(INSERT_INBOUND_BATCH)
                 .bindArray("sessions", String.class, (Object[]) sessions)
@@ -76,6 +76,7 @@ public final class Messages {
                 .bindArray("waIds", String.class, (Object[]) waIds)
                 .bindArray("bodies", String.class, (Object[]) bodies)
                 .bindArray("waMillis", Long.class, (Object[]) waMillis)
+                .bindArray("awaitHandler", Boolean.class, (Object[]) awaitHandler)
                 .map(ConstructorMapper.of(Message.class))
                 .list());
         Map<String, Message> byKey = new HashMap<>();
@@ -89,11 +90,12 @@ public final class Messages {
     }
 
     private static final String INSERT_INBOUND_BATCH = """
-            INSERT INTO messages (session_id, chat_id, direction, wa_message_id, body, status, ack, wa_timestamp)
+            INSERT INTO messages (session_id, chat_id, direction, wa_message_id, body, status, ack, wa_timestamp, handled_at)
             SELECT s.id, x.chat_id, 'in', x.wa_id, x.body, 'received', 0,
-                   CASE WHEN x.wa_ms IS NULL THEN NULL ELSE to_timestamp(x.wa_ms / 1000.0) END
-              FROM unnest(:sessions, :chats, :waIds, :bodies, :waMillis)
-                   WITH ORDINALITY AS x(session, chat_id, wa_id, body, wa_ms, ord)
+                   CASE WHEN x.wa_ms IS NULL THEN NULL ELSE to_timestamp(x.wa_ms / 1000.0) END,
+                   CASE WHEN x.await_handler THEN NULL ELSE clock_timestamp() END
+              FROM unnest(:sessions, :chats, :waIds, :bodies, :waMillis, :awaitHandler)
+                   WITH ORDINALITY AS x(session, chat_id, wa_id, body, wa_ms, await_handler, ord)
               JOIN sessions s ON s.name = x.session
              ORDER BY x.ord
             ON CONFLICT (session_id, wa_message_id) DO NOTHING
@@ -109,7 +111,7 @@ public final class Messages {
         if (text.length() > Validation.MAX_TEXT_LENGTH) {
             throw new StoreException.InvalidInput("body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
         }
-        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), text, r.waTimestamp());
+        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), text, r.waTimestamp(), r.awaitsHandler());
     }
 
     /**

@@ -69,11 +69,11 @@ class MessagesTest {
         assertThat(store.messages().recordInbound(session, CHAT, stored, "earlier", null)).isPresent();
         Instant t = Instant.parse("2026-11-22T10:15:30Z");
         var results = store.messages().recordInbound(List.of(
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one", t),
-                new InboundRecord(session, CHAT, stored, "earlier again", null),
-                new InboundRecord("no-such-session", CHAT, "false_" + CHAT + "_BATCH2", "lost", null),
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH3", null, null),
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one again", t)));
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one", t, true),
+                new InboundRecord(session, CHAT, stored, "earlier again", null, true),
+                new InboundRecord("no-such-session", CHAT, "false_" + CHAT + "_BATCH2", "lost", null, true),
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH3", null, null, true),
+                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one again", t, true)));
         assertThat(results).hasSize(5);
         assertThat(results.get(0)).hasValueSatisfying(m -> {
             assertThat(m.session()).isEqualTo(session);
@@ -110,8 +110,8 @@ class MessagesTest {
     void aBatchWithAnInvalidMessageStoresNothing() {
         String waId = "false_" + CHAT + "_VALID";
         assertThatThrownBy(() -> store.messages().recordInbound(List.of(
-                new InboundRecord(session, CHAT, waId, "fine", null),
-                new InboundRecord(session, "not a chat", "false_x_BAD", "bad", null))))
+                new InboundRecord(session, CHAT, waId, "fine", null, true),
+                new InboundRecord(session, "not a chat", "false_x_BAD", "bad", null, true))))
                 .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("chatId"));
         assertThat(store.messages().recent(session, CHAT, 10)).isEmpty();
     }
