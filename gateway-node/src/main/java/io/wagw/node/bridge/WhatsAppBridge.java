@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class WhatsAppBridge {
     private static final Logger log = LoggerFactory.getLogger(WhatsAppBridge.class);
     private static final String BINDING = "__wagwEvent";
+    private static final String LEASE_BINDING = "__wagwLease";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = loadScript();
 
@@ -40,14 +42,22 @@ public final class WhatsAppBridge {
                 + ".0.0.0 Safari/537.36";
     }
 
-    /** Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser thread. */
-    public static void install(BrowserContext context, Consumer<BridgeEvent> sink) {
+    /**
+     * Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser
+     * thread. {@code leaseMs} answers the page's dead man's switch: how many milliseconds the page may
+     * stay connected (0 once the lease is gone). The page asks every second, and Playwright answers a
+     * binding while the browser thread waits on any other call, so a thread busy opening other pages
+     * still keeps the switch armed; a frozen JVM does not, and the page leaves WhatsApp on its own.
+     */
+    public static void install(BrowserContext context, Consumer<BridgeEvent> sink, LongSupplier leaseMs) {
         context.exposeBinding(BINDING, (source, args) -> {
             if (args.length == 1 && args[0] instanceof String json) {
                 parse(json).ifPresent(sink);
             }
             return null;
         });
+        // Playwright passes int but not long values
+        context.exposeBinding(LEASE_BINDING, (source, args) -> (int) Math.min(Integer.MAX_VALUE, Math.max(0, leaseMs.getAsLong())));
         context.addInitScript(SCRIPT);
     }
 
@@ -62,16 +72,6 @@ public final class WhatsAppBridge {
     /** Starts sending a text; the outcome arrives as {@link BridgeEvent.Sent} or {@link BridgeEvent.SendFailed}. */
     public static void sendText(Page page, String reqId, String chatId, String text) {
         page.evaluate("([r, c, t]) => window.__wagw.sendText(r, c, t)", List.of(reqId, chatId, text));
-    }
-
-    /**
-     * Arms the page's own dead man's switch: unless called again within {@code ms}, the page leaves
-     * WhatsApp (navigates to about:blank), so a frozen or partitioned node cannot keep a session
-     * connected after its lease ran out.
-     */
-    public static void fence(Page page, long ms) {
-        // Playwright passes int but not long arguments
-        page.evaluate("(ms) => window.__wagw && window.__wagw.fence(ms)", (int) Math.min(Integer.MAX_VALUE, Math.max(0, ms)));
     }
 
     /** Logs the linked device out ({@code WAWebSocketModel.Socket.logout()}). */

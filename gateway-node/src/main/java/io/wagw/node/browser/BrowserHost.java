@@ -39,8 +39,6 @@ public final class BrowserHost implements AutoCloseable {
     private final BrowserSettings settings;
     private final Consumer<BrowserHost> onCrash;
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-    /** Short tasks that must not wait behind slow ones (a page's dead man's switch); run first. */
-    private final LinkedBlockingQueue<Runnable> urgent = new LinkedBlockingQueue<>();
     private final Set<Page> pages = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Thread thread;
@@ -99,24 +97,12 @@ public final class BrowserHost implements AutoCloseable {
 
     /** Runs {@code task} on this browser's thread. */
     public <T> CompletableFuture<T> submit(Function<Browser, T> task) {
-        return enqueue(tasks, task);
-    }
-
-    /**
-     * Runs a short {@code task} on this browser's thread ahead of every task queued by {@link #submit}:
-     * while the thread works through slow starts under load, a page's deadline still gets renewed.
-     */
-    public <T> CompletableFuture<T> submitUrgent(Function<Browser, T> task) {
-        return enqueue(urgent, task);
-    }
-
-    private <T> CompletableFuture<T> enqueue(LinkedBlockingQueue<Runnable> queue, Function<Browser, T> task) {
         var result = new CompletableFuture<T>();
         if (!running) {
             result.completeExceptionally(new IllegalStateException("browser host " + id + " is closed"));
             return result;
         }
-        queue.add(() -> {
+        tasks.add(() -> {
             if (result.isDone()) {
                 return;
             }
@@ -176,10 +162,7 @@ public final class BrowserHost implements AutoCloseable {
         }
         while (running) {
             try {
-                Runnable task = urgent.poll();
-                if (task == null) {
-                    task = tasks.poll();
-                }
+                Runnable task = tasks.poll();
                 if (task != null) {
                     task.run();
                     continue;
@@ -245,7 +228,7 @@ public final class BrowserHost implements AutoCloseable {
 
     private void closePlaywright() {
         Runnable r;
-        while ((r = urgent.poll()) != null || (r = tasks.poll()) != null) {
+        while ((r = tasks.poll()) != null) {
             r.run(); // completes pending futures: browser is null or closing, they fail fast
         }
         try {

@@ -76,7 +76,8 @@ public final class SessionRuntime implements AutoCloseable {
         this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
         this.inbound = new InboundWriter(store.messages());
         this.pool = new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
-        long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 3);
+        // five renewals per TTL: a slow renewal under load still leaves the page most of the TTL
+        long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 5);
         scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);

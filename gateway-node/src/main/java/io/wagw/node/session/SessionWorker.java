@@ -44,6 +44,8 @@ final class SessionWorker {
     private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
     private static final long START_SLOT_RETRY_MS = 250;
+    /** The page leaves WhatsApp this long before the lease could expire (covers the answer's way to the page). */
+    private static final Duration PAGE_MARGIN = Duration.ofSeconds(2);
     /** Unhandled inbound messages older than this are not answered any more when a session starts. */
     private static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
     private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
@@ -179,7 +181,6 @@ final class SessionWorker {
         try {
             lease = store.leases().renew(lease, config.leaseTtl());
             leaseValidUntilNanos = askedAt + config.leaseTtl().toNanos();
-            pushPageDeadline(askedAt);
         } catch (StoreException.StaleEpoch e) {
             leaseLost("lease renewal refused: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -348,7 +349,6 @@ final class SessionWorker {
             openPage(browser, state, myBoot);
             return null;
         }, BROWSER_CALL);
-        pushPageDeadline(System.nanoTime());
     }
 
     private void openPage(Browser browser, String storageState, long myBoot) {
@@ -363,7 +363,7 @@ final class SessionWorker {
             if (bootId == myBoot) {
                 onEvent(event);
             }
-        }));
+        }), this::pageMayStayMs);
         page = context.newPage();
         host.track(page);
         page.onCrash(p -> post(() -> {
@@ -752,26 +752,16 @@ final class SessionWorker {
         }
     }
 
-    /** Tells the page when to disconnect itself if the JVM stops renewing (frozen or cut off). */
-    private void pushPageDeadline(long askedAtNanos) {
-        BrowserHost h = host;
-        Page p = page;
-        if (h == null || p == null) {
-            return;
+    /**
+     * Answers the page's dead man's switch (on the browser thread, without waiting for anything): the
+     * page may stay connected until {@link #PAGE_MARGIN} before the lease could expire, and not at all
+     * once this worker is fenced.
+     */
+    private long pageMayStayMs() {
+        if (fenced.get()) {
+            return 0;
         }
-        h.submitUrgent(b -> {
-            try {
-                if (!p.isClosed()) {
-                    // measured when the page is told, not when the task was queued: a busy browser thread
-                    // must not stretch the page's deadline past the lease
-                    long remainingMs = (askedAtNanos + config.leaseTtl().toNanos() - System.nanoTime()) / 1_000_000 - 2_000;
-                    WhatsAppBridge.fence(p, Math.max(0, remainingMs));
-                }
-            } catch (PlaywrightException ignored) {
-                // the page is navigating; the next renewal pushes again
-            }
-            return null;
-        });
+        return (leaseValidUntilNanos - System.nanoTime()) / 1_000_000 - PAGE_MARGIN.toMillis();
     }
 
     // ---- for the outbound queue and the runtime ------------------------------------------------------

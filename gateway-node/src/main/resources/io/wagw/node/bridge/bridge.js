@@ -5,7 +5,7 @@
 // data-ref, the reload button, the pairing code, readiness). Events go to Java through the
 // __wagwEvent binding as JSON strings; commands come in through window.__wagw.
 (() => {
-  if (window.__wagw) return;
+  if (window.__wagw || location.href === 'about:blank') return; // not WhatsApp (e.g. a fenced page)
 
   const emit = (event) => {
     try {
@@ -184,9 +184,28 @@
     return true;
   };
 
-  // Dead man's switch: Java re-arms it on every lease renewal. If the JVM is frozen or cut off
-  // from the database, the page disconnects itself before another node can take the session over.
-  let deadline = null;
+  // Dead man's switch: the page asks Java every second how long the node's lease still holds
+  // (through the __wagwLease binding, answered without queueing behind other browser work). If the JVM
+  // is frozen or cut off from the database, the answers stop or say 0 and the page disconnects itself
+  // before another node can take the session over. Until the first answer, a short deadline holds.
+  const FIRST_ANSWER_MS = 5000;
+  let deadline = performance.now() + FIRST_ANSWER_MS;
+  let asking = false;
+  const askLease = async () => {
+    if (asking || deadline === null) return;
+    asking = true;
+    const askedAt = performance.now(); // the lease was measured after this, so askedAt + ms is safe
+    try {
+      const ms = Number(await window.__wagwLease());
+      if (deadline !== null && Number.isFinite(ms)) deadline = askedAt + Math.max(0, ms);
+    } catch (e) {
+      // the binding is gone while the page unloads; the deadline stands
+    } finally {
+      asking = false;
+    }
+  };
+  askLease();
+  setInterval(askLease, 1000);
   setInterval(() => {
     if (deadline !== null && performance.now() > deadline) {
       deadline = null;
@@ -196,7 +215,6 @@
   }, 250);
 
   window.__wagw = {
-    fence: (ms) => { deadline = performance.now() + Number(ms); return true; },
     sendText: (reqId, chatId, text) => { sendText(reqId, chatId, text); return true; },
     typing: chatState,
     sendSeen,

@@ -369,6 +369,31 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void aBrowserThreadBusyLongerThanTheLeaseSlackKeepsItsPagesConnected() {
+        runtime.close();
+        runtime = newRuntime(TestEnv.runtimeConfig("node-a").withLeaseTtl(Duration.ofSeconds(6)));
+        String name = TestEnv.session(Map.of(AutoReplyHandler.CONFIG_KEY, "still here"));
+        String phone = linked(name);
+        var worker = runtime.worker(name);
+        recorder.statuses.clear();
+
+        // The browser thread sits in one long Playwright call (as while it opens other pages under load)
+        // for longer than the whole lease; the page's switch must still hear that the lease is renewed.
+        worker.host().call(b -> {
+            worker.page().waitForTimeout(9_000);
+            return null;
+        }, T);
+
+        assertThat(recorder.statusesOf(name)).as("no restart, no fence").isEmpty();
+        assertThat(status(name)).isEqualTo(SessionStatus.WORKING);
+        assertThat(sim.client().devices(phone)).anyMatch(d -> d.liveConnections() == 1);
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phone, "open?");
+        Await.until("answered after the busy spell", T, () -> sim.client().sent(phone).stream()
+                .anyMatch(m -> m.text().equals("still here")));
+    }
+
+    @Test
     void aSessionThatKeepsFailingGoesFailedInsteadOfFlapping() {
         runtime.close();
         var base = TestEnv.runtimeConfig("node-a");
