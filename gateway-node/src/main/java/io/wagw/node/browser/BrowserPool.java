@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrowserPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
+    private static final long PSS_SAMPLE_NANOS = 10_000_000_000L;
 
     private final BrowserSettings settings;
     private final int sessionsPerBrowser;
@@ -22,6 +23,11 @@ public final class BrowserPool implements AutoCloseable {
     private final List<BrowserHost> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, BrowserHost> bySession = new HashMap<>();
     private int nextId = 1;
+    /** Guards the PSS sample (not the pool's lock: a sample must not hold up session starts). */
+    private final Object pssLock = new Object();
+    private long pssSample;
+    private long pssSampledAt;
+    private List<String> pssSampledBrowsers = List.of();
 
     private final String namePrefix;
 
@@ -84,9 +90,24 @@ public final class BrowserPool implements AutoCloseable {
         return bySession.entrySet().stream().filter(e -> e.getValue() == host).map(Map.Entry::getKey).sorted().toList();
     }
 
-    /** Summed PSS of every Chromium process (browsers and their renderers), in bytes. */
+    /**
+     * Summed PSS of every Chromium process (browsers and their renderers), in bytes. Sampled again after
+     * {@link #PSS_SAMPLE_NANOS} or when a browser launched, restarted or closed: a sample walks /proc and
+     * every renderer's page tables (smaps_rollup), which cost a node several CPU seconds a minute while
+     * health was published every second.
+     */
     public long chromiumPssBytes() {
-        return hosts().stream().mapToLong(h -> h.browserPid().stream().map(ChromiumProcesses::pssWithDescendants).sum()).sum();
+        synchronized (pssLock) {
+            long now = System.nanoTime();
+            List<BrowserHost> current = hosts();
+            List<String> browsers = current.stream().map(h -> h.id() + "#" + h.generation()).toList();
+            if (pssSampledAt == 0 || now - pssSampledAt > PSS_SAMPLE_NANOS || !browsers.equals(pssSampledBrowsers)) {
+                pssSample = current.stream().mapToLong(h -> h.browserPid().stream().map(ChromiumProcesses::pssWithDescendants).sum()).sum();
+                pssSampledAt = now;
+                pssSampledBrowsers = browsers;
+            }
+            return pssSample;
+        }
     }
 
     private int load(BrowserHost h) {
