@@ -82,11 +82,9 @@ class ClusterTest {
         env.put("GW_WA_URL", sim.baseUrl() + "/");
         env.put("GW_ADMIN_API_KEY", "cluster-test-admin-key-0123456789");
         env.put("GW_CHROMIUM_PATH", TestEnv.chromium().toString());
-        env.put("GW_LEASE_TTL_SECONDS", "10");
         env.put("GW_CLUSTER_NAME", CLUSTER);
         env.put("GW_CLUSTER_PORT", Integer.toString(clusterPorts.get(id)));
         env.put("GW_CLUSTER_MEMBERS", String.join(",", members));
-        env.put("GW_CLUSTER_FAILURE_SECONDS", "8");
         env.put("GW_CLUSTER_MOVES_PER_MINUTE", "60");
         env.put("GW_MAX_SESSIONS", "40");
         env.put("GW_SEND_PAUSE_MS", "0");
