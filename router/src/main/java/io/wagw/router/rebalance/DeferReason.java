@@ -13,6 +13,11 @@ public enum DeferReason {
      * (a failover, a burst of starts), moving sessions between them only adds re-logins.
      */
     TARGET_NOT_HEALTHIER,
+    /**
+     * A rebalancing move within {@link PolicyOptions#WINDOW} of a failover: the survivors are restoring the
+     * lost node's sessions, and a move for a better spread would take CPU from them and add a re-login.
+     */
+    SETTLING,
     /** The target holds its capacity in the current table (sessions leaving it have not left yet). */
     TARGET_FULL
 }

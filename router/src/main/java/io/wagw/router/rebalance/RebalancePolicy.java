@@ -28,7 +28,8 @@ import java.util.Set;
  *   <li>owner unhealthy ({@link HealthTimeline}): {@link MoveKind#HEALTH}, only once the owner has been unhealthy
  *       for {@link PolicyOptions#unhealthyGrace()} and only to a target whose health weight is at least
  *       {@value #HEALTH_MARGIN} higher, then paced;</li>
- *   <li>otherwise {@link MoveKind#REBALANCE}, paced.</li>
+ *   <li>otherwise {@link MoveKind#REBALANCE}, paced, and not within {@link PolicyOptions#WINDOW} of a failover
+ *       ({@link DeferReason#SETTLING}): restoring a dead node's sessions comes before a better spread.</li>
  * </ul>
  * Paced means: at most {@link PolicyOptions#maxMovesPerNodePerMinute()} moves started within the last minute
  * touching the source or the target (moves off and onto a node both count), and at most
@@ -128,11 +129,16 @@ public final class RebalancePolicy {
         }
         // Failovers first, then drains, health and rebalancing; by session id within a kind (stable iteration).
         wanted.sort(Comparator.comparing(PlannedMove::kind));
+        // a failover now, or a recorded move off a node that is gone or down, marks the window after a failure
+        boolean settling = wanted.stream().anyMatch(m -> m.kind() == MoveKind.FAILOVER)
+                || moveRecords.stream().anyMatch(r -> r.startedAt().isAfter(windowStart)
+                        && kindOf(nodes.get(r.from()), null) == MoveKind.FAILOVER);
 
         List<PlannedMove> moves = new ArrayList<>();
         List<Deferral> deferred = new ArrayList<>();
         for (PlannedMove move : wanted) {
-            DeferReason reason = reasonToWait(move, nodes, load, recent, inFlight, timelines, now);
+            DeferReason reason = settling && move.kind() == MoveKind.REBALANCE ? DeferReason.SETTLING
+                    : reasonToWait(move, nodes, load, recent, inFlight, timelines, now);
             if (reason != null) {
                 deferred.add(new Deferral(move.session(), move.from(), move.to(), move.kind(), reason));
                 continue;

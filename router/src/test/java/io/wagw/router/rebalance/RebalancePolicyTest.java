@@ -68,6 +68,31 @@ class RebalancePolicyTest {
     }
 
     @Test
+    void rebalancingWaitsAMinuteAfterAFailoverWhileFailoversProceed() {
+        NodeSpec down = NodeSpec.active("a", 40).withState(NodeState.DOWN);
+        NodeSpec b = NodeSpec.active("b", 40);
+        NodeSpec c = NodeSpec.active("c", 40);
+        Map<String, String> current = table("a", 2, "f");
+        current.putAll(table("b", 2, "r"));
+        Map<String, String> owners = retarget(table("a", 2, "f"), "c");
+        owners.putAll(retarget(table("b", 2, "r"), "c")); // the desired spread also wants b's sessions on c
+
+        MovePlan atFailure = planAndStart(current, desired(owners, down, b, c), Map.of());
+        finishAll();
+        clock.advance(Duration.ofSeconds(30));
+        // the dead node is forgotten by now; only the records remember the failover
+        MovePlan halfAMinuteLater = planAndStart(current, desired(owners, b, c), Map.of());
+        clock.advance(Duration.ofSeconds(31));
+        MovePlan aMinuteLater = planAndStart(current, desired(owners, b, c), Map.of());
+
+        assertThat(atFailure.moves()).hasSize(2).allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.FAILOVER));
+        assertThat(atFailure.deferred()).hasSize(2).extracting(Deferral::reason).containsOnly(DeferReason.SETTLING);
+        assertThat(halfAMinuteLater.moves()).isEmpty();
+        assertThat(halfAMinuteLater.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.SETTLING);
+        assertThat(aMinuteLater.moves()).isNotEmpty().allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.REBALANCE));
+    }
+
+    @Test
     void drainingNodeHandsItsSessionsOverOneByOneWithinTheRateLimit() {
         NodeSpec draining = NodeSpec.active("a", 10).withState(NodeState.DRAINING);
         NodeSpec b = NodeSpec.active("b", 10);
@@ -196,7 +221,8 @@ class RebalancePolicyTest {
     void failoversCountTowardTheTargetsMinute() {
         NodeSpec down = NodeSpec.active("a", 10).withState(NodeState.DOWN);
         NodeSpec b = NodeSpec.active("b", 10);
-        NodeSpec c = NodeSpec.active("c", 10);
+        // a drain, not a rebalance: rebalancing waits out the minute after a failover anyway (SETTLING)
+        NodeSpec c = NodeSpec.active("c", 10).withState(NodeState.DRAINING);
         Map<String, String> current = table("a", 3, "f");
         current.put("r0", "c");
         Map<String, String> wanted = retarget(current, "b");
