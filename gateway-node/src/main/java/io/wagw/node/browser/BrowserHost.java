@@ -34,6 +34,13 @@ public final class BrowserHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserHost.class);
     /** How long one pump slice waits for driver events before looking at the task queue again. */
     private static final double PUMP_MS = 10;
+    /**
+     * The Playwright driver is a Node.js process per browser. V8's default young generation (semi-spaces of
+     * up to 16 MB) keeps about 50 MB more resident in it than 1 MB semi-spaces do, measured with 10 contexts;
+     * the driver's garbage is short protocol messages, which small scavenges handle well.
+     */
+    private static final Map<String, String> DRIVER_ENV = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
+            "NODE_OPTIONS", "--max-semi-space-size=1");
 
     private final String id;
     private final BrowserSettings settings;
@@ -152,7 +159,7 @@ public final class BrowserHost implements AutoCloseable {
 
     private void loop() {
         try {
-            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(DRIVER_ENV));
             launch();
             started.complete(null);
         } catch (Throwable t) {

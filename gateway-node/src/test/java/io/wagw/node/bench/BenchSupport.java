@@ -39,6 +39,21 @@ final class BenchSupport {
     }
 
     /** The p-th percentile of sorted values (-1 when empty). */
+    /** The machine's busy and total CPU ticks so far, from the first line of /proc/stat. */
+    static long[] cpuTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+            return new long[]{total - idle, total};
+        } catch (java.io.IOException e) {
+            return new long[]{0, 0};
+        }
+    }
+
     static long pct(long[] sorted, int p) {
         if (sorted.length == 0) {
             return -1;
