@@ -14,6 +14,7 @@ import io.wagw.node.message.MessageHandler;
 import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.session.SessionView;
+import io.wagw.node.testing.NodeProcess;
 import io.wagw.sim.client.SimClient;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
@@ -100,11 +101,14 @@ public final class RuntimeBench {
     }
 
     private static ObjectNode child(List<String> args) throws Exception {
+        // every mode's JVM with the node's options, so that the JVMs differ only in what they run
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
+                NodeProcess.jvmOptionsArg(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
         cmd.addAll(args);
         java.io.File log = java.io.File.createTempFile("runtime-bench-", ".log");
-        Process p = new ProcessBuilder(cmd).redirectError(log).start();
+        var pb = new ProcessBuilder(cmd).redirectError(log);
+        pb.environment().putAll(NodeProcess.NODE_ENV);
+        Process p = pb.start();
         String result = null;
         try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;

@@ -3,6 +3,7 @@ package io.wagw.node.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +13,21 @@ import java.util.Map;
 /** A gateway node in its own JVM ({@code io.wagw.node.Main run}), for multi-process tests. */
 public final class NodeProcess implements AutoCloseable {
     /** Flags Hazelcast asks for on modern JDKs. */
-    public static final List<String> HAZELCAST_JVM_FLAGS = List.of("--add-modules", "java.se",
-            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    /**
+     * The node's JVM options file ({@code gateway-node/jvm.options}), found from the module folder (tests) or
+     * the repository root (benchmarks); every node JVM a test or benchmark starts uses it, as the scripts do.
+     */
+    public static String jvmOptionsArg() {
+        for (Path p : List.of(Path.of("jvm.options"), Path.of("gateway-node", "jvm.options"))) {
+            if (Files.isRegularFile(p)) {
+                return "@" + p.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("gateway-node/jvm.options not found from " + Path.of("").toAbsolutePath());
+    }
+
+    /** What the scripts set for a node besides its options file. */
+    public static final Map<String, String> NODE_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     private final String nodeId;
     private final Process process;
@@ -32,11 +44,12 @@ public final class NodeProcess implements AutoCloseable {
     public static NodeProcess start(String nodeId, Map<String, String> env, Path logDir) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(jvmOptionsArg());
         cmd.add("-Xmx768m");
-        cmd.addAll(HAZELCAST_JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.wagw.node.Main", "run"));
         var pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GW_"));
+        pb.environment().putAll(NODE_ENV);
         pb.environment().putAll(env);
         File log = logDir.resolve(nodeId + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
