@@ -34,7 +34,14 @@ public final class ClusterBench {
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path dir = Files.createTempDirectory("wagw-cluster-bench");
         ObjectNode result = JSON.createObjectNode().put("sessions", sessions).put("nodes", 3);
-        List<NodeProcess> nodes = new ArrayList<>();
+        List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(n -> {
+            try {
+                n.close(); // also when the benchmark is interrupted: no node JVM or browser left behind
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        })));
         try (SessionStore db = SessionStore.open(StoreConfig.embedded(dir.resolve("db")));
              WaSimulator sim = WaSimulator.start(SimulatorOptions.defaults().withSyncMs(200))) {
             List<Integer> ports = List.of(free(), free(), free());
@@ -104,12 +111,14 @@ public final class ClusterBench {
     }
 
     private static void link(Http api, WaSimulator sim, Map<String, String> phone) throws InterruptedException {
+        Set<String> linked = new HashSet<>(); // sessions linked in an earlier call run already
         for (String name : phone.keySet()) {
-            if (!ClusterApi.runningOn(api).containsKey(name)) {
+            if (ClusterApi.runningOn(api).containsKey(name)) {
+                linked.add(name);
+            } else {
                 api.post("/api/sessions", "{\"name\":\"" + name + "\"}");
             }
         }
-        Set<String> linked = new HashSet<>();
         await(() -> ClusterApi.linkRound(api, sim.client(), phone, linked), Duration.ofMinutes(5));
         await(() -> ClusterApi.allWorking(api, phone.keySet()) && phone.keySet().stream()
                 .allMatch(ClusterApi.runningOn(api)::containsKey), Duration.ofMinutes(5));

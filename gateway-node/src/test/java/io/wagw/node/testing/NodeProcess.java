@@ -119,10 +119,10 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     @Override
+    /** Kills the node and its browsers (its whole process tree), so nothing outlives a test or benchmark. */
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor();
+            kill9();
         }
     }
 }
