@@ -129,7 +129,8 @@ public final class RebalancePolicy {
         }
         // Failovers first, then drains, health and rebalancing; by session id within a kind (stable iteration).
         wanted.sort(Comparator.comparing(PlannedMove::kind));
-        // a failover now, or a recorded move off a node that is gone or down, marks the window after a failure
+        // a failover now, or a recorded move off a node that is gone or down since (a failover, or a drained
+        // node that exited), marks the window in which nodes restore sessions
         boolean settling = wanted.stream().anyMatch(m -> m.kind() == MoveKind.FAILOVER)
                 || moveRecords.stream().anyMatch(r -> r.startedAt().isAfter(windowStart)
                         && kindOf(nodes.get(r.from()), null) == MoveKind.FAILOVER);
