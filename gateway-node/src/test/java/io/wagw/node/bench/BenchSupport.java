@@ -54,6 +54,40 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * CPU ticks used so far by every process on the machine, summed per kind: Chromium renderers, the
+     * Chromium browser process, other Chromium processes, the Playwright driver, this JVM, other JVMs (the
+     * simulator), PostgreSQL, anything else. Processes that ended meanwhile are not counted.
+     */
+    static java.util.Map<String, Long> cpuTicksByKind() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        long self = ProcessHandle.current().pid();
+        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+                    String cmd = new String(java.nio.file.Files.readAllBytes(dir.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    long pid = Long.parseLong(dir.getFileName().toString());
+                    String kind = pid == self ? "this-jvm"
+                            : cmd.contains("--type=renderer") ? "chromium-renderer"
+                            : cmd.contains("chrom") && cmd.contains("--type=") ? "chromium-other"
+                            : cmd.contains("chrom") ? "chromium-browser"
+                            : cmd.contains("playwright") ? "playwright-driver"
+                            : cmd.contains("java") ? "other-jvm"
+                            : cmd.startsWith("postgres") || cmd.contains("/postgres") ? "postgres" : "other";
+                    out.merge(kind, ticks, Long::sum);
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the process ended while being read
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
+    }
+
     static long pct(long[] sorted, int p) {
         if (sorted.length == 0) {
             return -1;

@@ -159,6 +159,7 @@ public final class RuntimeBench {
                 result.put("restore_ms_p50", r.path("restore_ms_p50").asLong());
                 result.put("restore_ms_max", r.path("restore_ms_max").asLong());
                 result.put("restore_rounds", r.path("restore_rounds").asInt());
+                result.put("restore_machine_cpu_ms_avg", r.path("restore_machine_cpu_ms_avg").asLong());
             }
         });
         System.out.println();
@@ -170,8 +171,9 @@ public final class RuntimeBench {
                     result.path("customer_send_to_handler_ms_p50").asLong(), result.path("customer_send_to_handler_ms_p99").asLong());
         }
         if (result.has("restore_ms_p50")) {
-            System.out.printf("restore from snapshot to WORKING: p50 %d ms, max %d ms over %d rounds%n",
-                    result.path("restore_ms_p50").asLong(), result.path("restore_ms_max").asLong(), result.path("restore_rounds").asInt());
+            System.out.printf("restore from snapshot to WORKING: p50 %d ms, max %d ms over %d rounds; machine CPU %d ms per restore%n",
+                    result.path("restore_ms_p50").asLong(), result.path("restore_ms_max").asLong(), result.path("restore_rounds").asInt(),
+                    result.path("restore_machine_cpu_ms_avg").asLong());
         }
     }
 
@@ -323,20 +325,31 @@ public final class RuntimeBench {
     private static void restoreTime(SessionRuntime runtime, String name, ObjectNode r) throws InterruptedException {
         int rounds = 10;
         long[] ms = new long[rounds];
+        long busyTicks = 0;
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
         for (int i = 0; i < rounds; i++) {
             runtime.stop(name);
             long t0 = System.nanoTime();
+            long[] cpu0 = BenchSupport.cpuTicks();
+            var byKind0 = BenchSupport.cpuTicksByKind();
             runtime.start(name);
             while (runtime.view(name).map(SessionView::status).orElse(null) != SessionStatus.WORKING) {
-                if (runtime.view(name).map(SessionView::status).orElse(null) == SessionStatus.SCAN_QR_CODE) {
-                    throw new IllegalStateException("restore fell back to a QR");
+                var view = runtime.view(name).orElse(null);
+                if (view != null && view.status() == SessionStatus.SCAN_QR_CODE) {
+                    throw new IllegalStateException("restore " + (i + 1) + " fell back to a QR: " + view.reason());
                 }
                 Thread.sleep(5);
             }
             ms[i] = (System.nanoTime() - t0) / 1_000_000;
+            busyTicks += BenchSupport.cpuTicks()[0] - cpu0[0];
+            BenchSupport.cpuTicksByKind().forEach((k, v) -> byKind.merge(k, v - byKind0.getOrDefault(k, 0L), Long::sum));
         }
         Arrays.sort(ms);
         r.put("restore_rounds", rounds).put("restore_ms_p50", BenchSupport.pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
+        // the machine's CPU time (all processes, USER_HZ = 100) per restore: what a wave of restores competes for
+        r.put("restore_machine_cpu_ms_avg", busyTicks * 10 / rounds);
+        var perKind = r.putObject("restore_cpu_ms_avg_by_process");
+        byKind.forEach((k, v) -> perKind.put(k, v * 10 / rounds));
     }
 
     private static void memory(ObjectNode r, int sessions, int browsers) {
