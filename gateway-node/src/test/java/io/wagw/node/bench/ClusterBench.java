@@ -57,7 +57,7 @@ public final class ClusterBench {
                 env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
                 env.put("GW_WA_URL", sim.baseUrl() + "/");
                 env.put("GW_ADMIN_API_KEY", "cluster-bench-admin-key-0123456789");
-                env.put("GW_CHROMIUM_PATH", System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+                env.put("GW_CHROMIUM_PATH", io.wagw.node.testing.TestEnv.chromium().toString());
                 env.put("GW_CLUSTER_NAME", "bench-" + ProcessHandle.current().pid());
                 env.put("GW_CLUSTER_PORT", Integer.toString(ports.get(i)));
                 env.put("GW_CLUSTER_MEMBERS", String.join(",", members));

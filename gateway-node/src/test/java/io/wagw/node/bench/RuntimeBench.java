@@ -191,7 +191,7 @@ public final class RuntimeBench {
             sim.createAccount(phone, "Bench " + i);
             phones.add(phone);
         }
-        Path chromium = Path.of(System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+        Path chromium = io.wagw.node.testing.TestEnv.chromium();
         ObjectNode r = JSON.createObjectNode();
         r.put("mode", mode).put("sessions", n).put("weight_mb", Integer.parseInt(a.get("weight")));
         switch (mode) {

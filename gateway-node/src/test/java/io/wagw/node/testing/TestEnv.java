@@ -75,7 +75,8 @@ public final class TestEnv {
     }
 
     public static Path chromium() {
-        return Path.of(System.getenv().getOrDefault("GW_CHROMIUM_PATH", "/usr/bin/chromium"));
+        String set = System.getenv("GW_CHROMIUM_PATH");
+        return set != null ? Path.of(set) : io.wagw.node.browser.BrowserSettings.defaultExecutable();
     }
 
     /** A runtime configuration against the simulator with fast, test-friendly pacing. */
