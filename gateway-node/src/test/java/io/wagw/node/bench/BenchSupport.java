@@ -1,15 +1,20 @@
 package io.wagw.node.bench;
 
+import IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** What the benchmarks share: a simulator in its own process, percentiles. */
+/** What the benchmarks share: a simulator in its own process, percentiles, CPU use from /proc. */
 final class BenchSupport {
     private BenchSupport() {
     }
@@ -42,14 +47,14 @@ final class BenchSupport {
     /** The machine's busy and total CPU ticks so far, from the first line of /proc/stat. */
     static long[] cpuTicks() {
         try {
-            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < f.length; i++) {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
             return new long[]{total - idle, total};
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new long[]{0, 0};
         }
     }
@@ -57,18 +62,19 @@ final class BenchSupport {
     /**
      * CPU ticks used so far by every process on the machine, summed per kind: Chromium renderers, the
      * Chromium browser process, other Chromium processes, the Playwright driver, this JVM, other JVMs (the
-     * simulator), PostgreSQL, anything else. Processes that ended meanwhile are not counted.
+     * simulator), PostgreSQL, anything else. A process that ends between two readings takes its ticks with it,
+     * so the difference for its kind comes out low (even negative) by what it had used before.
      */
-    static java.util.Map<String, Long> cpuTicksByKind() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    static Map<String, Long> cpuTicksByKind() {
+        Map<String, Long> out = new TreeMap<>();
         long self = ProcessHandle.current().pid();
-        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+        try (var procs = Files.list(Path.of("/proc"))) {
             for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
-                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String stat = Files.readString(dir.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-                    String cmd = new String(java.nio.file.Files.readAllBytes(dir.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    String cmd = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
                     long pid = Long.parseLong(dir.getFileName().toString());
                     String kind = pid == self ? "this-jvm"
                             : cmd.contains("--type=renderer") ? "chromium-renderer"
@@ -78,11 +84,11 @@ final class BenchSupport {
                             : cmd.contains("java") ? "other-jvm"
                             : cmd.startsWith("postgres") || cmd.contains("/postgres") ? "postgres" : "other";
                     out.merge(kind, ticks, Long::sum);
-                } catch (java.io.IOException | RuntimeException ended) {
+                } catch (IOException | RuntimeException ended) {
                     // the process ended while being read
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return out;
         }
         return out;

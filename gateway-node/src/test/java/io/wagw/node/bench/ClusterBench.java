@@ -13,13 +13,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Cluster benchmark with nodes in separate JVMs on loopback: the p50/p99 overhead of a call answered by
@@ -34,7 +34,7 @@ public final class ClusterBench {
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path dir = Files.createTempDirectory("wagw-cluster-bench");
         ObjectNode result = JSON.createObjectNode().put("sessions", sessions).put("nodes", 3);
-        List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<NodeProcess> nodes = new CopyOnWriteArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(n -> {
             try {
                 n.close(); // also when the benchmark is interrupted: no node JVM or browser left behind

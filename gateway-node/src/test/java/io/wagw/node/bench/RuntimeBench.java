@@ -15,6 +15,7 @@ import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.session.SessionView;
 import io.wagw.node.testing.NodeProcess;
+import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.client.SimClient;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
@@ -191,7 +192,7 @@ public final class RuntimeBench {
             sim.createAccount(phone, "Bench " + i);
             phones.add(phone);
         }
-        Path chromium = io.wagw.node.testing.TestEnv.chromium();
+        Path chromium = TestEnv.chromium();
         ObjectNode r = JSON.createObjectNode();
         r.put("mode", mode).put("sessions", n).put("weight_mb", Integer.parseInt(a.get("weight")));
         switch (mode) {
@@ -326,7 +327,7 @@ public final class RuntimeBench {
         int rounds = 10;
         long[] ms = new long[rounds];
         long busyTicks = 0;
-        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new java.util.TreeMap<>();
         for (int i = 0; i < rounds; i++) {
             runtime.stop(name);
             long t0 = System.nanoTime();

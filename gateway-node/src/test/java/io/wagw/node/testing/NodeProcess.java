@@ -12,7 +12,6 @@ import java.util.Map;
 
 /** A gateway node in its own JVM ({@code io.wagw.node.Main run}), for multi-process tests. */
 public final class NodeProcess implements AutoCloseable {
-    /** Flags Hazelcast asks for on modern JDKs. */
     /**
      * The node's JVM options file ({@code gateway-node/jvm.options}), found from the module folder (tests) or
      * the repository root (benchmarks); every node JVM a test or benchmark starts uses it, as the scripts do.
@@ -118,8 +117,8 @@ public final class NodeProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    @Override
     /** Kills the node and its browsers (its whole process tree), so nothing outlives a test or benchmark. */
+    @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill9();
