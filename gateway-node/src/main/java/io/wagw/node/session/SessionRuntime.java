@@ -373,10 +373,15 @@ public final class SessionRuntime implements AutoCloseable {
         return done;
     }
 
+    /** What failed inside a future: the cause a {@link CompletionException} wraps, else the error itself. */
+    static Throwable causeOf(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     /** Marks a message handled once its replies went out, or leaves it unhandled for the next start. */
     private void settleHandled(InboundMessage message, Throwable e) {
         if (e != null) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = causeOf(e);
             log.warn("session {}: reply not sent, the message stays unhandled: {}", message.session(),
                     cause instanceof TimeoutException ? "no answer within " + REPLY_WAIT.toSeconds() + " s" : cause.getMessage());
             return;

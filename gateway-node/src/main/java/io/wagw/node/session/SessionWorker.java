@@ -22,8 +22,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,7 +85,7 @@ final class SessionWorker {
     private volatile Page page;
     private long bootId;
     /** WhatsApp ids with the handler now (until marked handled or left unhandled): never handed on twice. */
-    private final java.util.Set<String> handedOver = ConcurrentHashMap.newKeySet();
+    private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
     /** Set while a graceful stop works through the events that arrived before the page closed. */
     private volatile boolean stopping;
     /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
@@ -696,7 +696,7 @@ final class SessionWorker {
                 .orTimeout(BROWSER_CALL.toMillis(), TimeUnit.MILLISECONDS)
                 .thenAcceptAsync(state -> saveIfChanged(l, state), r -> Thread.ofVirtual().start(r))
                 .exceptionally(e -> {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    Throwable cause = SessionRuntime.causeOf(e);
                     if (cause instanceof StoreException.StaleEpoch stale) {
                         post(() -> leaseLost(stale.getMessage()));
                     } else if (!fenced.get()) {
