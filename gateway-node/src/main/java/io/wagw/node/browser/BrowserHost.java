@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrowserHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserHost.class);
-    /** How long one pump slice waits for driver events before looking at the task queue again. */
-    private static final double PUMP_MS = 10;
+    /**
+     * The longest one pump slice lasts when no task comes; the thread then checks that the browser is still
+     * connected. A task ends the slice within Playwright's own poll interval (10 ms).
+     */
+    private static final long PUMP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** A safety timeout on a pump slice, far above the slice itself (which ends by its predicate). */
+    private static final Page.WaitForConditionOptions PUMP_TIMEOUT = new Page.WaitForConditionOptions().setTimeout(60_000);
     /**
      * The Playwright driver is a Node.js process per browser. V8's default young generation (semi-spaces of
      * up to 16 MB) keeps about 50 MB more resident in it than 1 MB semi-spaces do, measured with 10 contexts;
@@ -181,7 +186,11 @@ public final class BrowserHost implements AutoCloseable {
                         task.run();
                     }
                 } else {
-                    pump.waitForTimeout(PUMP_MS);
+                    // Pumps the driver's events (binding calls run here) on this thread, client-side: the wait
+                    // checks the condition between polls of the driver's pipe and sends nothing to the driver
+                    // (Page.waitForTimeout would ask the driver to time each slice).
+                    long sliceEnd = System.nanoTime() + PUMP_SLICE_NANOS;
+                    pump.waitForCondition(() -> !running || !tasks.isEmpty() || System.nanoTime() - sliceEnd >= 0, PUMP_TIMEOUT);
                 }
             } catch (PlaywrightException e) {
                 // a page closed under the pump, or the browser went away; the disconnect handler decides

@@ -43,7 +43,6 @@ final class BenchSupport {
         throw new IllegalStateException("simulator on port " + port + " did not come up");
     }
 
-    /** The p-th percentile of sorted values (-1 when empty). */
     /** The machine's busy and total CPU ticks so far, from the first line of /proc/stat. */
     static long[] cpuTicks() {
         try {
@@ -94,6 +93,22 @@ final class BenchSupport {
         return out;
     }
 
+    /**
+     * What every kind of process (see {@link #cpuTicksByKind}) used of the CPU while {@code idle} ran, in percent
+     * of one core (USER_HZ = 100 ticks a second).
+     */
+    static Map<String, Double> cpuPercentByKindDuring(Runnable idle) {
+        Map<String, Long> before = cpuTicksByKind();
+        long t0 = System.nanoTime();
+        idle.run();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> out = new TreeMap<>();
+        cpuTicksByKind().forEach((kind, ticks) ->
+                out.put(kind, Math.round((ticks - before.getOrDefault(kind, 0L)) / seconds * 10) / 10.0));
+        return out;
+    }
+
+    /** The p-th percentile of sorted values (-1 when empty). */
     static long pct(long[] sorted, int p) {
         if (sorted.length == 0) {
             return -1;

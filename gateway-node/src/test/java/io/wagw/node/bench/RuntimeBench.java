@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 public final class RuntimeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READY = Duration.ofMinutes(5);
+    /** How long idle CPU is measured (system property bench.idleSeconds). */
+    private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idleSeconds", 5));
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
@@ -87,7 +89,8 @@ public final class RuntimeBench {
                                 "--latency", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getLast()),
                                 "--restore", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
                         runs.add(r);
-                        System.err.printf("  -> %.1f MB per session%n", r.path("per_session_mb").asDouble());
+                        System.err.printf("  -> %.1f MB per session; idle CPU %.1f %% of a core%n",
+                                r.path("per_session_mb").asDouble(), r.path("idle_cpu_pct").asDouble());
                     }
                 }
             } finally {
@@ -132,8 +135,12 @@ public final class RuntimeBench {
         System.out.printf("%-8s %-9s %10s %10s %12s %12s %12s%n", "weight", "sessions", "ours", "floor", "per-browser",
                 "ours/floor", "ours/per-br");
         Map<String, Double> byKey = new ConcurrentHashMap<>();
-        result.path("memory").forEach(r -> byKey.put(r.path("mode").asText() + "/" + r.path("weight_mb").asInt() + "/"
-                + r.path("sessions").asInt(), r.path("per_session_mb").asDouble()));
+        Map<String, Double> idleByKey = new ConcurrentHashMap<>();
+        result.path("memory").forEach(r -> {
+            String key = r.path("mode").asText() + "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
+            byKey.put(key, r.path("per_session_mb").asDouble());
+            idleByKey.put(key, r.path("idle_cpu_pct").asDouble(Double.NaN));
+        });
         result.path("memory").forEach(r -> {
             if (!r.path("mode").asText().equals("ours")) {
                 return;
@@ -145,7 +152,10 @@ public final class RuntimeBench {
             ObjectNode row = table.addObject();
             row.put("weight_mb", r.path("weight_mb").asInt()).put("sessions", r.path("sessions").asInt())
                     .put("ours_mb", ours).put("floor_mb", floor).put("per_browser_mb", per)
-                    .put("ours_over_floor", round(ours / floor)).put("ours_over_per_browser", round(ours / per));
+                    .put("ours_over_floor", round(ours / floor)).put("ours_over_per_browser", round(ours / per))
+                    .put("ours_idle_cpu_pct", idleByKey.getOrDefault("ours" + k, Double.NaN))
+                    .put("floor_idle_cpu_pct", idleByKey.getOrDefault("floor" + k, Double.NaN))
+                    .put("per_browser_idle_cpu_pct", idleByKey.getOrDefault("per-browser" + k, Double.NaN));
             System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.2f %12.2f%n", r.path("weight_mb").asInt(),
                     r.path("sessions").asInt(), ours, floor, per, ours / floor, ours / per);
             if (r.has("inbound_lag_ms_p50")) {
@@ -163,6 +173,12 @@ public final class RuntimeBench {
                 result.put("restore_machine_cpu_ms_avg", r.path("restore_machine_cpu_ms_avg").asLong());
             }
         });
+        System.out.println();
+        System.out.println("CPU while all sessions are WORKING and idle (% of one core: JVM + Chromium + Playwright driver)");
+        System.out.printf("%-8s %-9s %10s %10s %12s%n", "weight", "sessions", "ours", "floor", "per-browser");
+        table.forEach(row -> System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f%n", row.path("weight_mb").asInt(),
+                row.path("sessions").asInt(), row.path("ours_idle_cpu_pct").asDouble(), row.path("floor_idle_cpu_pct").asDouble(),
+                row.path("per_browser_idle_cpu_pct").asDouble()));
         System.out.println();
         if (result.has("inbound_lag_ms_p99")) {
             System.out.printf("inbound delay, page add -> handler, %d sessions, %d messages: p50 %d ms, p99 %d ms%n",
@@ -226,6 +242,7 @@ public final class RuntimeBench {
             }
             pages.getFirst().waitForTimeout(5000); // settle
             memory(r, phones.size(), browsers.size());
+            idleCpu(r, () -> pages.getFirst().waitForTimeout(IDLE.toMillis()));
         }
     }
 
@@ -253,6 +270,7 @@ public final class RuntimeBench {
                 }
                 Thread.sleep(5000); // settle, snapshots written
                 memory(r, names.size(), runtime.pool().hosts().size());
+                idleCpu(r, () -> sleep(IDLE));
                 r.put("postgres_pss_mb", mb(ProcessHandle.current().descendants()
                         .filter(p -> command(p).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
                 if (latency) {
@@ -289,6 +307,7 @@ public final class RuntimeBench {
                                        Map<String, Long> handled, ObjectNode r) throws InterruptedException {
         int rounds = 10;
         List<Long> sendToHandler = new ArrayList<>();
+        var cpu0 = BenchSupport.cpuTicksByKind();
         for (int round = 0; round < rounds; round++) {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             var done = new CountDownLatch(phones.size());
@@ -315,6 +334,10 @@ public final class RuntimeBench {
             });
             Thread.sleep(500);
         }
+        // the machine's CPU per message (USER_HZ = 100), by process kind, the 500 ms pauses between rounds included
+        var perKind = r.putObject("inbound_cpu_ms_per_message_by_process");
+        int messages = rounds * phones.size();
+        BenchSupport.cpuTicksByKind().forEach((k, v) -> perKind.put(k, Math.round((v - cpu0.getOrDefault(k, 0L)) * 10.0 / messages * 10) / 10.0));
         long[] lags = runtime.metrics().recentInboundLagsMillis();
         Arrays.sort(lags);
         long[] e2e = sendToHandler.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -351,6 +374,27 @@ public final class RuntimeBench {
         r.put("restore_machine_cpu_ms_avg", busyTicks * 10 / rounds);
         var perKind = r.putObject("restore_cpu_ms_avg_by_process");
         byKind.forEach((k, v) -> perKind.put(k, v * 10 / rounds));
+    }
+
+    /**
+     * CPU use while every session is WORKING and no message comes or goes: what merely keeping them costs. The
+     * total counts what the memory counts: this JVM, Chromium and the Playwright driver.
+     */
+    private static void idleCpu(ObjectNode r, Runnable idle) {
+        var pct = BenchSupport.cpuPercentByKindDuring(idle);
+        r.put("idle_cpu_pct", round(pct.entrySet().stream()
+                .filter(e -> e.getKey().equals("this-jvm") || e.getKey().startsWith("chromium") || e.getKey().equals("playwright-driver"))
+                .mapToDouble(Map.Entry::getValue).sum()));
+        var byKind = r.putObject("idle_cpu_pct_by_process");
+        pct.forEach(byKind::put);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void memory(ObjectNode r, int sessions, int browsers) {
