@@ -15,26 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores the node's inbound messages through one writer: whatever arrived while the previous write ran
- * goes into the next one, as a single statement and commit. A burst of messages to many sessions at once
- * then costs a few commits instead of one each, which kept them queueing for connections and for the
- * disk while every session waited to hand its message on.
+ * Stores the node's inbound messages in batches: whatever arrived while a write ran goes into the next one,
+ * as a single statement and commit. A burst of messages to many sessions at once then costs a few commits
+ * instead of one each. A few writers take batches in turn, so that a message arriving during a write does
+ * not wait for that write's commit before its own can start. Order within a session still holds: its
+ * worker hands on its next message only once the previous one is stored.
  */
 final class InboundWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboundWriter.class);
     static final int MAX_BATCH = 200;
+    /** Writers, each with its own connection while it writes. */
+    static final int WRITERS = 3;
 
     private record Pending(InboundRecord record, CompletableFuture<Optional<Message>> result) {
     }
 
     private final Messages messages;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
     InboundWriter(Messages messages) {
         this.messages = messages;
-        this.writer = Thread.ofVirtual().name("inbound-writer").start(this::run);
+        // platform threads: a JDBC round trip then wakes the writer directly, not through the virtual-thread
+        // poller and a carrier, two more threads to schedule while a burst keeps every core busy
+        for (int i = 0; i < WRITERS; i++) {
+            writers.add(Thread.ofPlatform().daemon(true).name("inbound-writer-" + i).start(this::run));
+        }
     }
 
     /**
@@ -104,9 +111,12 @@ final class InboundWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true; // the writer stores what is queued, then ends
+        closed = true; // the writers store what is queued, then end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            writer.join(5_000);
+            for (Thread w : writers) {
+                w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,6 +9,7 @@ import io.wagw.node.usage.UsageMeter;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -410,10 +412,36 @@ public final class SessionRuntime implements AutoCloseable {
 
     // ---- background ----------------------------------------------------------------------------------
 
+    /**
+     * Renews the leases of every session on this node in one statement (a statement per session made 25 a
+     * second at 50 sessions, all at once every round). A lease the statement did not renew is renewed on its
+     * own, which says why it was refused and fences that worker.
+     */
     private void renewLeases() {
+        Map<SessionWorker, SessionLease> held = new HashMap<>();
         for (SessionWorker w : workers.values()) {
-            Thread.ofVirtual().start(w::renewLease);
+            w.leaseToRenew().ifPresent(l -> held.put(w, l));
         }
+        if (held.isEmpty()) {
+            return;
+        }
+        long askedAt = System.nanoTime();
+        Map<String, SessionLease> renewed;
+        try {
+            renewed = store.leases().renewAll(config.nodeId(), List.copyOf(held.values()), config.leaseTtl());
+        } catch (RuntimeException e) {
+            log.warn("renewing {} leases failed ({}); will retry", held.size(), e.getMessage());
+            held.keySet().forEach(SessionWorker::checkLeaseDeadline);
+            return;
+        }
+        held.forEach((w, lease) -> {
+            SessionLease now = renewed.get(lease.session());
+            if (now != null) {
+                w.leaseRenewed(lease, now, askedAt);
+            } else {
+                Thread.ofVirtual().start(w::renewLease);
+            }
+        });
     }
 
     private void browserCrashed(BrowserHost host) {

@@ -172,7 +172,20 @@ final class SessionWorker {
         });
     }
 
-    /** Called by the lease keeper from its own thread. */
+    /** The lease to renew in the next round; empty once fenced or finished. */
+    Optional<SessionLease> leaseToRenew() {
+        return fenced.get() || finished.get() ? Optional.empty() : Optional.of(lease);
+    }
+
+    /** The round renewed {@code asked} (taken when the round started at {@code askedAtNanos}). */
+    void leaseRenewed(SessionLease asked, SessionLease renewed, long askedAtNanos) {
+        if (lease == asked && !fenced.get()) {
+            lease = renewed;
+            leaseValidUntilNanos = askedAtNanos + config.leaseTtl().toNanos();
+        }
+    }
+
+    /** Renews this worker's lease alone, from the caller's thread; fences the worker when it was refused. */
     void renewLease() {
         if (fenced.get() || finished.get()) {
             return;

@@ -45,6 +45,17 @@ interface LeaseDao {
 
     @SqlQuery("""
             UPDATE session_leases l
+               SET expires_at = clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
+              FROM sessions s, unnest(:sessions, :epochs) AS held(session, epoch)
+             WHERE l.session_id = s.id AND s.name = held.session AND l.epoch = held.epoch AND l.owner_node = :node
+               AND l.expires_at > clock_timestamp()
+            RETURNING s.name AS session, l.owner_node, l.epoch, l.acquired_at, l.expires_at
+            """)
+    List<SessionLease> renewAll(@Bind("node") String node, @Bind("sessions") String[] sessions, @Bind("epochs") Long[] epochs,
+                                @Bind("ttlMs") long ttlMs);
+
+    @SqlQuery("""
+            UPDATE session_leases l
                SET owner_node = NULL, expires_at = clock_timestamp()
               FROM sessions s
              WHERE l.session_id = s.id AND s.name = :session AND l.owner_node = :node AND l.epoch = :epoch

@@ -5,7 +5,9 @@ import io.wagw.store.Validation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -45,6 +47,29 @@ public final class Leases {
             return dao.renew(lease.session(), lease.ownerNode(), lease.epoch(), ttlMs)
                     .orElseThrow(() -> stale(dao, lease));
         });
+    }
+
+    /**
+     * Extends many leases of one node in one statement: what a node does every renewal round for all of its
+     * sessions, instead of a statement per session.
+     *
+     * @return the renewed leases by session; a lease missing from the result expired, was released or was
+     *         taken over ({@link #renew} says which)
+     * @throws StoreException.InvalidInput when the leases are not all held by {@code node}
+     */
+    public Map<String, SessionLease> renewAll(String node, List<SessionLease> leases, Duration ttl) {
+        Validation.nodeId(node);
+        long ttlMs = ttlMillis(ttl);
+        if (leases.stream().anyMatch(l -> !node.equals(l.ownerNode()))) {
+            throw new StoreException.InvalidInput("leases", "every lease must be held by node '%s'".formatted(node));
+        }
+        if (leases.isEmpty()) {
+            return Map.of();
+        }
+        String[] sessions = leases.stream().map(SessionLease::session).toArray(String[]::new);
+        Long[] epochs = leases.stream().map(SessionLease::epoch).toArray(Long[]::new);
+        return jdbi.withExtension(LeaseDao.class, dao -> dao.renewAll(node, sessions, epochs, ttlMs)).stream()
+                .collect(Collectors.toMap(SessionLease::session, l -> l));
     }
 
     /** Gives the lease up; returns when it ended, or empty when the caller no longer held it. */

@@ -7,6 +7,7 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.TestStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,34 @@ class LeaseProtocolTest {
                     assertThat(e.currentEpoch()).isEqualTo(taken.epoch());
                     assertThat(e.getMessage()).contains("current epoch is 2");
                 });
+    }
+
+    @Test
+    void renewingANodesLeasesTogetherExtendsOnlyThoseItStillHolds() throws Exception {
+        String tenant = TestStore.unique("lease");
+        store.tenants().create(tenant, "Lease tenant", "free");
+        String expiring = TestStore.unique("lease");
+        String takenOver = TestStore.unique("lease");
+        store.sessions().create(tenant, expiring, Map.of());
+        store.sessions().create(tenant, takenOver, Map.of());
+        var held = store.leases().acquire(session, "node-batch", Duration.ofMillis(400)).orElseThrow();
+        var expired = store.leases().acquire(expiring, "node-batch", Duration.ofMillis(150)).orElseThrow();
+        var lost = store.leases().acquire(takenOver, "node-batch", Duration.ofMillis(150)).orElseThrow();
+        Thread.sleep(250);
+        store.leases().acquire(takenOver, "node-other", TTL).orElseThrow();
+
+        var renewed = store.leases().renewAll("node-batch", List.of(held, expired, lost), TTL);
+
+        assertThat(renewed).containsOnlyKeys(session);
+        assertThat(renewed.get(session).epoch()).isEqualTo(held.epoch());
+        assertThat(renewed.get(session).expiresAt()).isAfter(held.expiresAt());
+        assertThat(store.leases().current(session)).contains(renewed.get(session));
+        assertThat(store.leases().current(expiring)).as("an expired lease stays expired").isEmpty();
+        assertThat(store.leases().current(takenOver).orElseThrow().ownerNode()).isEqualTo("node-other");
+        assertThat(store.leases().renewAll("node-batch", List.of(), TTL)).isEmpty();
+        assertThatThrownBy(() -> store.leases().renewAll("node-other", List.of(held), TTL))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("leases"));
+        assertThat(store.leases().current(session)).as("a refused call changes nothing").contains(renewed.get(session));
     }
 
     @Test
