@@ -45,9 +45,10 @@ public final class WhatsAppBridge {
     /**
      * Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser
      * thread. {@code leaseMs} answers the page's dead man's switch: how many milliseconds the page may
-     * stay connected (0 once the lease is gone). The page asks every second, and Playwright answers a
-     * binding while the browser thread waits on any other call, so a thread busy opening other pages
-     * still keeps the switch armed; a frozen JVM does not, and the page leaves WhatsApp on its own.
+     * stay connected (0 once the lease is gone). The page asks again after a third of that time, at least
+     * every 2 s, and Playwright answers a binding while the browser thread waits on any other call, so a
+     * thread busy opening other pages still keeps the switch armed; a frozen JVM does not, and the page
+     * leaves WhatsApp on its own.
      */
     public static void install(BrowserContext context, Consumer<BridgeEvent> sink, LongSupplier leaseMs) {
         context.exposeBinding(BINDING, (source, args) -> {

@@ -9,14 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one class that knows how PostgreSQL is reached: an embedded server in the data folder (the
  * default, keeping its data across restarts) or an external server by URL. Migrates the schema with
- * Flyway before anyone uses it.
+ * Flyway ({@link Migrations}) before anyone uses it.
  */
 public final class Postgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Postgres.class);
@@ -52,7 +51,7 @@ public final class Postgres implements AutoCloseable {
         HikariDataSource ds = null;
         try {
             ds = pool(url, user, password, config.poolSize());
-            int version = migrate(ds);
+            int version = Migrations.apply(ds);
             log.info("PostgreSQL ready ({}), schema version {}", embedded != null ? "embedded" : "external", version);
             return new Postgres(embedded, ds, url, version);
         } catch (RuntimeException e) {
@@ -95,16 +94,6 @@ public final class Postgres implements AutoCloseable {
         hc.setPoolName("gw-store");
         hc.setConnectionTimeout(10_000);
         return new HikariDataSource(hc);
-    }
-
-    private static int migrate(DataSource ds) {
-        var flyway = Flyway.configure()
-                .dataSource(ds)
-                .locations("classpath:db/migration")
-                .load();
-        flyway.migrate();
-        var current = flyway.info().current();
-        return current == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
     }
 
     public DataSource dataSource() {

@@ -54,4 +54,25 @@ class PostgresTest {
         }
         assertThat(Files.exists(dataDir.resolve("postgres"))).as("no embedded server started").isFalse();
     }
+
+    @Test
+    void flywaysClassesAreUnloadedOnceTheSchemaIsMigrated() throws Exception {
+        var shared = TestStore.get();
+        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", null)
+                .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
+        try (var store = SessionStore.open(config)) {
+            assertThat(store.schemaVersion()).isEqualTo(4);
+            ClassLoader migrationLoader = Migrations.lastLoader.get();
+            assertThat(migrationLoader).as("the migration ran in a loader of its own").isNotNull();
+            assertThat(Class.forName("org.flywaydb.core.Flyway", false, migrationLoader).getClassLoader())
+                    .isSameAs(migrationLoader);
+            migrationLoader = null;
+            for (int i = 0; i < 20 && Migrations.lastLoader.get() != null; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            assertThat(Migrations.lastLoader.get()).as("nothing keeps Flyway's loader, so its classes can go").isNull();
+            assertThat(store.reachable()).isTrue();
+        }
+    }
 }
