@@ -46,9 +46,13 @@
     if (state === 'CONNECTED' && synced && !readySent) {
       const conn = mod('WAWebConnModel').Conn;
       readySent = true;
+      unwatchDom();
       emit({ type: 'ready', me: serialize(conn.wid), pushName: conn.pushname || null });
     }
-    if (state !== 'CONNECTED') readySent = false;
+    if (state !== 'CONNECTED') {
+      readySent = false;
+      watchDom();
+    }
   };
 
   const reportQr = (ref) => {
@@ -121,8 +125,12 @@
     }
   };
 
+  // Watches the DOM for the QR and the pairing code while the page is not connected. A connected page
+  // re-renders on every message; it shows no QR, so the observer is off then.
+  let observer = null;
   const watchDom = () => {
-    const observer = new MutationObserver(() => {
+    if (observer) return;
+    observer = new MutationObserver(() => {
       reportQrFromDom();
       reportCodeFromDom();
       if (!hooked) hook();
@@ -130,6 +138,10 @@
     observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true,
       attributeFilter: ['data-ref', 'data-link-code'] });
     reportQrFromDom();
+  };
+  const unwatchDom = () => {
+    if (observer) observer.disconnect();
+    observer = null;
   };
 
   const sendText = async (reqId, chatId, text) => {
