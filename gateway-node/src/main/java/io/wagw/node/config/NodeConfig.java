@@ -1,5 +1,6 @@
 package io.wagw.node.config;
 
+import io.wagw.node.browser.BrowserSettings;
 import io.wagw.store.StoreConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -95,7 +96,7 @@ public record NodeConfig(
         int perBrowser = r.integer("GW_SESSIONS_PER_BROWSER", 20, 1, 100);
         Optional<String> adminKey = r.optional("GW_ADMIN_API_KEY").filter(k -> r.check(k.length() >= 24 && k.length() <= 200
                 && k.chars().allMatch(c -> c > 32 && c < 127), "GW_ADMIN_API_KEY must be 24-200 printable ASCII characters without spaces"));
-        Path chromium = Path.of(r.string("GW_CHROMIUM_PATH", io.wagw.node.browser.BrowserSettings.defaultExecutable().toString()));
+        Path chromium = Path.of(r.string("GW_CHROMIUM_PATH", BrowserSettings.defaultExecutable().toString()));
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }

@@ -191,9 +191,9 @@ final class SessionWorker {
             return;
         }
         long askedAt = System.nanoTime();
+        SessionLease asked = lease;
         try {
-            lease = store.leases().renew(lease, config.leaseTtl());
-            leaseValidUntilNanos = askedAt + config.leaseTtl().toNanos();
+            leaseRenewed(asked, store.leases().renew(asked, config.leaseTtl()), askedAt);
         } catch (StoreException.StaleEpoch e) {
             leaseLost("lease renewal refused: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -81,8 +81,8 @@ final class BenchSupport {
                     String stat = Files.readString(dir.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-                    String cmd = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
                     long pid = Long.parseLong(dir.getFileName().toString());
+                    String cmd = command(pid);
                     String kind = pid == self ? "this-jvm"
                             : cmd.contains("--type=renderer") ? "chromium-renderer"
                             : cmd.contains("chrom") && cmd.contains("--type=") ? "chromium-other"
@@ -111,9 +111,24 @@ final class BenchSupport {
         idle.run();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> out = new TreeMap<>();
-        cpuTicksByKind().forEach((kind, ticks) ->
-                out.put(kind, Math.round((ticks - before.getOrDefault(kind, 0L)) / seconds * 10) / 10.0));
+        cpuTicksSince(before).forEach((kind, ticks) -> out.put(kind, Math.round(ticks / seconds * 10) / 10.0));
         return out;
+    }
+
+    /** CPU ticks used per kind since {@code before} (an earlier {@link #cpuTicksByKind} reading). */
+    static Map<String, Long> cpuTicksSince(Map<String, Long> before) {
+        Map<String, Long> out = new TreeMap<>();
+        cpuTicksByKind().forEach((kind, ticks) -> out.put(kind, ticks - before.getOrDefault(kind, 0L)));
+        return out;
+    }
+
+    /** A process's command line from {@code /proc}, arguments separated by NUL ("" once it ended). */
+    static String command(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The p-th percentile of sorted values (-1 when empty). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
+import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.SimulatorOptions;
 import io.wagw.sim.WaSimulator;
 import io.wagw.store.SessionStore;
@@ -57,7 +58,7 @@ public final class ClusterBench {
                 env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
                 env.put("GW_WA_URL", sim.baseUrl() + "/");
                 env.put("GW_ADMIN_API_KEY", "cluster-bench-admin-key-0123456789");
-                env.put("GW_CHROMIUM_PATH", io.wagw.node.testing.TestEnv.chromium().toString());
+                env.put("GW_CHROMIUM_PATH", TestEnv.chromium().toString());
                 env.put("GW_CLUSTER_NAME", "bench-" + ProcessHandle.current().pid());
                 env.put("GW_CLUSTER_PORT", Integer.toString(ports.get(i)));
                 env.put("GW_CLUSTER_MEMBERS", String.join(",", members));

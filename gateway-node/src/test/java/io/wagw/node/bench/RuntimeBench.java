@@ -22,6 +22,7 @@ import io.wagw.store.StoreConfig;
 import io.wagw.store.session.SessionStatus;
 import io.wagw.store.tenant.TenantStatus;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +111,7 @@ public final class RuntimeBench {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 NodeProcess.jvmOptionsArg(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
         cmd.addAll(args);
-        java.io.File log = java.io.File.createTempFile("runtime-bench-", ".log");
+        File log = File.createTempFile("runtime-bench-", ".log");
         var pb = new ProcessBuilder(cmd).redirectError(log);
         pb.environment().putAll(NodeProcess.NODE_ENV);
         Process p = pb.start();
@@ -272,7 +274,7 @@ public final class RuntimeBench {
                 memory(r, names.size(), runtime.pool().hosts().size());
                 idleCpu(r, () -> sleep(IDLE));
                 r.put("postgres_pss_mb", mb(ProcessHandle.current().descendants()
-                        .filter(p -> command(p).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
+                        .filter(p -> BenchSupport.command(p.pid()).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
                 if (latency) {
                     inboundLatency(runtime, sim, phones, handled, r);
                 }
@@ -337,7 +339,7 @@ public final class RuntimeBench {
         // the machine's CPU per message (USER_HZ = 100), by process kind, the 500 ms pauses between rounds included
         var perKind = r.putObject("inbound_cpu_ms_per_message_by_process");
         int messages = rounds * phones.size();
-        BenchSupport.cpuTicksByKind().forEach((k, v) -> perKind.put(k, Math.round((v - cpu0.getOrDefault(k, 0L)) * 10.0 / messages * 10) / 10.0));
+        BenchSupport.cpuTicksSince(cpu0).forEach((k, v) -> perKind.put(k, Math.round(v * 10.0 / messages * 10) / 10.0));
         long[] lags = runtime.metrics().recentInboundLagsMillis();
         Arrays.sort(lags);
         long[] e2e = sendToHandler.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -350,7 +352,7 @@ public final class RuntimeBench {
         int rounds = 10;
         long[] ms = new long[rounds];
         long busyTicks = 0;
-        Map<String, Long> byKind = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new TreeMap<>();
         for (int i = 0; i < rounds; i++) {
             runtime.stop(name);
             long t0 = System.nanoTime();
@@ -366,7 +368,7 @@ public final class RuntimeBench {
             }
             ms[i] = (System.nanoTime() - t0) / 1_000_000;
             busyTicks += BenchSupport.cpuTicks()[0] - cpu0[0];
-            BenchSupport.cpuTicksByKind().forEach((k, v) -> byKind.merge(k, v - byKind0.getOrDefault(k, 0L), Long::sum));
+            BenchSupport.cpuTicksSince(byKind0).forEach((k, v) -> byKind.merge(k, v, Long::sum));
         }
         Arrays.sort(ms);
         r.put("restore_rounds", rounds).put("restore_ms_p50", BenchSupport.pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
@@ -403,7 +405,7 @@ public final class RuntimeBench {
         long chromium = 0;
         long driver = 0;
         for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
-            String cmd = command(p);
+            String cmd = BenchSupport.command(p.pid());
             if (cmd.contains("postgres")) {
                 continue;
             }
@@ -418,14 +420,6 @@ public final class RuntimeBench {
         r.put("browsers", browsers);
         r.put("jvm_pss_mb", mb(jvm)).put("chromium_pss_mb", mb(chromium)).put("driver_pss_mb", mb(driver));
         r.put("total_mb", mb(total)).put("per_session_mb", mb(total / sessions));
-    }
-
-    private static String command(ProcessHandle p) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            return p.info().command().orElse("");
-        }
     }
 
     private static double mb(long bytes) {

@@ -76,7 +76,7 @@ public final class TestEnv {
 
     public static Path chromium() {
         String set = System.getenv("GW_CHROMIUM_PATH");
-        return set != null ? Path.of(set) : io.wagw.node.browser.BrowserSettings.defaultExecutable();
+        return set != null ? Path.of(set) : BrowserSettings.defaultExecutable();
     }
 
     /** A runtime configuration against the simulator with fast, test-friendly pacing. */

@@ -35,17 +35,6 @@ interface LeaseDao {
     @SqlQuery("""
             UPDATE session_leases l
                SET expires_at = clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
-              FROM sessions s
-             WHERE l.session_id = s.id AND s.name = :session AND l.owner_node = :node AND l.epoch = :epoch
-               AND l.expires_at > clock_timestamp()
-            RETURNING s.name AS session, l.owner_node, l.epoch, l.acquired_at, l.expires_at
-            """)
-    Optional<SessionLease> renew(@Bind("session") String session, @Bind("node") String node,
-                                 @Bind("epoch") long epoch, @Bind("ttlMs") long ttlMs);
-
-    @SqlQuery("""
-            UPDATE session_leases l
-               SET expires_at = clock_timestamp() + CAST(:ttlMs AS double precision) * interval '1 millisecond'
               FROM sessions s, unnest(:sessions, :epochs) AS held(session, epoch)
              WHERE l.session_id = s.id AND s.name = held.session AND l.epoch = held.epoch AND l.owner_node = :node
                AND l.expires_at > clock_timestamp()

@@ -44,8 +44,8 @@ public final class Leases {
         long ttlMs = ttlMillis(ttl);
         return jdbi.inTransaction(h -> {
             var dao = h.attach(LeaseDao.class);
-            return dao.renew(lease.session(), lease.ownerNode(), lease.epoch(), ttlMs)
-                    .orElseThrow(() -> stale(dao, lease));
+            return dao.renewAll(lease.ownerNode(), new String[]{lease.session()}, new Long[]{lease.epoch()}, ttlMs).stream()
+                    .findFirst().orElseThrow(() -> stale(dao, lease));
         });
     }
 
