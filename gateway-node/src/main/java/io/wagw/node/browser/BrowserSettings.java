@@ -19,6 +19,16 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
             "--disable-backgrounding-occluded-windows");
 
     /**
+     * Flags for a browser that hosts many sessions, as a node's browsers do: the network service runs inside
+     * the browser process instead of a utility process of its own (as Chrome does on low-memory Android),
+     * about 10 MB less per browser. A network-service crash then takes the browser with it, which the host
+     * already handles by relaunching the browser and restarting its sessions. Chromium keeps only the last
+     * {@code --enable-features}, so this repeats the one Playwright passes ({@code CDPScreenshotNewSurface}).
+     */
+    public static final List<String> SHARED_BROWSER_ARGS = List.of(
+            "--enable-features=CDPScreenshotNewSurface,NetworkServiceInProcess2");
+
+    /**
      * The browser a node uses when {@code GW_CHROMIUM_PATH} is not set: Debian's Chromium headless shell
      * (package {@code chromium-headless-shell}; the binary itself, not the {@code /usr/bin} wrapper script,
      * which does not exec and would hide the browser behind a shell process), else the full Chromium. The
