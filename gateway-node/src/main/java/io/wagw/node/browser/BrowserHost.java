@@ -8,7 +8,6 @@ import com.microsoft.playwright.PlaywrightException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,20 +38,6 @@ public final class BrowserHost implements AutoCloseable {
     private static final long PUMP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** A safety timeout on a pump slice, far above the slice itself (which ends by its predicate). */
     private static final Page.WaitForConditionOptions PUMP_TIMEOUT = new Page.WaitForConditionOptions().setTimeout(60_000);
-    /**
-     * The Playwright driver is a Node.js process per browser. V8's default young generation (semi-spaces of
-     * up to 16 MB) keeps about 50 MB more resident in it than 1 MB semi-spaces do, measured with 10 contexts;
-     * the driver's garbage is short protocol messages, which small scavenges handle well.
-     * <p>
-     * glibc's malloc settings: one arena, and blocks from 32 KB up mapped on their own and given back when
-     * freed (the driver reads its 7 MB of bundled JavaScript through such buffers at start-up; by default
-     * glibc raises its thresholds and keeps them). An idle driver measured 53 MB anonymous memory with these
-     * against 62 MB with two arenas and the defaults; a node pays that once per browser. Chromium, which the
-     * driver starts, inherits them; it allocates through PartitionAlloc and measured the same either way.
-     */
-    private static final Map<String, String> DRIVER_ENV = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
-            "NODE_OPTIONS", "--max-semi-space-size=1",
-            "MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_THRESHOLD_", "32768", "MALLOC_TRIM_THRESHOLD_", "32768");
 
     private final String id;
     private final BrowserSettings settings;
@@ -171,7 +156,7 @@ public final class BrowserHost implements AutoCloseable {
 
     private void loop() {
         try {
-            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(DRIVER_ENV));
+            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.DRIVER_ENV));
             launch();
             started.complete(null);
         } catch (Throwable t) {

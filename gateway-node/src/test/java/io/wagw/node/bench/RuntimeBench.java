@@ -44,8 +44,13 @@ import java.util.concurrent.TimeUnit;
  * configuration is measured from the same starting point:
  * <ul>
  *   <li>{@code ours}: the node's runtime (shared browsers, one context per session, leases, snapshots);</li>
- *   <li>{@code floor}: bare Playwright contexts on the same page in one browser (the least it can cost);</li>
- *   <li>{@code per-browser}: one Chromium per session (the whatsapp-web.js / WAHA model).</li>
+ *   <li>{@code floor}: bare Playwright contexts on the same page in one browser (the least it can cost),
+ *   with Playwright's own driver settings;</li>
+ *   <li>{@code floor-tuned}: the same, launched as a node launches its browsers and drivers
+ *   ({@link BrowserSettings#SHARED_BROWSER_ARGS}, {@link BrowserSettings#DRIVER_ENV}), so that what ours costs
+ *   above it is the runtime's structure alone (more browsers and drivers, the JVM's code, the bridge);</li>
+ *   <li>{@code per-browser}: one Chromium per session (the whatsapp-web.js / WAHA model), with Playwright's
+ *   defaults.</li>
  * </ul>
  * Memory = PSS of the measuring JVM + every Chromium process + the Playwright driver (PostgreSQL,
  * which only {@code ours} needs, is left out and reported separately). All sessions are linked and
@@ -62,7 +67,7 @@ public final class RuntimeBench {
         Map<String, String> a = parse(args);
         switch (a.getOrDefault("mode", "driver")) {
             case "driver" -> driver(a);
-            case "ours", "floor", "per-browser" -> System.out.println("RESULT " + JSON.writeValueAsString(measure(a)));
+            case "ours", "floor", "floor-tuned", "per-browser" -> System.out.println("RESULT " + JSON.writeValueAsString(measure(a)));
             default -> throw new IllegalArgumentException("unknown mode " + a.get("mode"));
         }
     }
@@ -73,7 +78,7 @@ public final class RuntimeBench {
         Path out = Path.of(a.getOrDefault("out", "bench-results/runtime.json"));
         List<Integer> counts = Arrays.stream(a.getOrDefault("sessions", "1,10,50").split(",")).map(Integer::parseInt).toList();
         List<Integer> weights = Arrays.stream(a.getOrDefault("weights", "0,100").split(",")).map(Integer::parseInt).toList();
-        List<String> modes = List.of(a.getOrDefault("modes", "ours,floor,per-browser").split(","));
+        List<String> modes = List.of(a.getOrDefault("modes", "ours,floor,floor-tuned,per-browser").split(","));
         String simJar = a.getOrDefault("sim-jar", "wa-simulator/target/wa-simulator.jar");
         ObjectNode result = JSON.createObjectNode();
         ArrayNode runs = result.putArray("memory");
@@ -134,8 +139,8 @@ public final class RuntimeBench {
         ArrayNode table = result.putArray("comparison");
         System.out.println();
         System.out.println("memory per WORKING session (MB PSS: JVM + Chromium + Playwright driver)");
-        System.out.printf("%-8s %-9s %10s %10s %12s %12s %12s%n", "weight", "sessions", "ours", "floor", "per-browser",
-                "ours/floor", "ours/per-br");
+        System.out.printf("%-8s %-9s %10s %10s %12s %12s %12s %14s %12s%n", "weight", "sessions", "ours", "floor",
+                "floor-tuned", "per-browser", "ours/floor", "ours/fl-tuned", "ours/per-br");
         Map<String, Double> byKey = new ConcurrentHashMap<>();
         Map<String, Double> idleByKey = new ConcurrentHashMap<>();
         result.path("memory").forEach(r -> {
@@ -150,16 +155,19 @@ public final class RuntimeBench {
             String k = "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
             double ours = byKey.getOrDefault("ours" + k, Double.NaN);
             double floor = byKey.getOrDefault("floor" + k, Double.NaN);
+            double tuned = byKey.getOrDefault("floor-tuned" + k, Double.NaN);
             double per = byKey.getOrDefault("per-browser" + k, Double.NaN);
             ObjectNode row = table.addObject();
             row.put("weight_mb", r.path("weight_mb").asInt()).put("sessions", r.path("sessions").asInt())
-                    .put("ours_mb", ours).put("floor_mb", floor).put("per_browser_mb", per)
-                    .put("ours_over_floor", round(ours / floor)).put("ours_over_per_browser", round(ours / per))
+                    .put("ours_mb", ours).put("floor_mb", floor).put("floor_tuned_mb", tuned).put("per_browser_mb", per)
+                    .put("ours_over_floor", round(ours / floor)).put("ours_over_floor_tuned", round(ours / tuned))
+                    .put("ours_over_per_browser", round(ours / per))
                     .put("ours_idle_cpu_pct", idleByKey.getOrDefault("ours" + k, Double.NaN))
                     .put("floor_idle_cpu_pct", idleByKey.getOrDefault("floor" + k, Double.NaN))
+                    .put("floor_tuned_idle_cpu_pct", idleByKey.getOrDefault("floor-tuned" + k, Double.NaN))
                     .put("per_browser_idle_cpu_pct", idleByKey.getOrDefault("per-browser" + k, Double.NaN));
-            System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.2f %12.2f%n", r.path("weight_mb").asInt(),
-                    r.path("sessions").asInt(), ours, floor, per, ours / floor, ours / per);
+            System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.1f %12.2f %14.2f %12.2f%n", r.path("weight_mb").asInt(),
+                    r.path("sessions").asInt(), ours, floor, tuned, per, ours / floor, ours / tuned, ours / per);
             if (r.has("inbound_lag_ms_p50")) {
                 result.put("inbound_lag_sessions", r.path("sessions").asInt());
                 result.put("inbound_lag_messages", r.path("inbound_lag_messages").asInt());
@@ -177,10 +185,10 @@ public final class RuntimeBench {
         });
         System.out.println();
         System.out.println("CPU while all sessions are WORKING and idle (% of one core: JVM + Chromium + Playwright driver)");
-        System.out.printf("%-8s %-9s %10s %10s %12s%n", "weight", "sessions", "ours", "floor", "per-browser");
-        table.forEach(row -> System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f%n", row.path("weight_mb").asInt(),
+        System.out.printf("%-8s %-9s %10s %10s %12s %12s%n", "weight", "sessions", "ours", "floor", "floor-tuned", "per-browser");
+        table.forEach(row -> System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.1f%n", row.path("weight_mb").asInt(),
                 row.path("sessions").asInt(), row.path("ours_idle_cpu_pct").asDouble(), row.path("floor_idle_cpu_pct").asDouble(),
-                row.path("per_browser_idle_cpu_pct").asDouble()));
+                row.path("floor_tuned_idle_cpu_pct").asDouble(), row.path("per_browser_idle_cpu_pct").asDouble()));
         System.out.println();
         if (result.has("inbound_lag_ms_p99")) {
             System.out.printf("inbound delay, page add -> handler, %d sessions, %d messages: p50 %d ms, p99 %d ms%n",
@@ -214,18 +222,24 @@ public final class RuntimeBench {
         ObjectNode r = JSON.createObjectNode();
         r.put("mode", mode).put("sessions", n).put("weight_mb", Integer.parseInt(a.get("weight")));
         switch (mode) {
-            case "floor", "per-browser" -> bare(mode.equals("per-browser"), phones, sim, simUrl, chromium, r);
+            case "floor", "floor-tuned", "per-browser" -> bare(mode, phones, sim, simUrl, chromium, r);
             default -> ours(phones, sim, simUrl, chromium, r, Boolean.parseBoolean(a.get("latency")),
                     Boolean.parseBoolean(a.get("restore")));
         }
         return r;
     }
 
-    private static void bare(boolean perBrowser, List<String> phones, SimClient sim, String simUrl, Path chromium,
+    private static void bare(String mode, List<String> phones, SimClient sim, String simUrl, Path chromium,
                              ObjectNode r) throws Exception {
-        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
-            var launch = new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true)
-                    .setArgs(BrowserSettings.BASE_ARGS);
+        boolean perBrowser = mode.equals("per-browser");
+        boolean tuned = mode.equals("floor-tuned");
+        List<String> args = new ArrayList<>(BrowserSettings.BASE_ARGS);
+        if (tuned) {
+            args.addAll(BrowserSettings.SHARED_BROWSER_ARGS);
+        }
+        Map<String, String> driverEnv = tuned ? BrowserSettings.DRIVER_ENV : Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(driverEnv))) {
+            var launch = new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true).setArgs(args);
             List<Browser> browsers = new ArrayList<>();
             List<Page> pages = new ArrayList<>();
             for (String phone : phones) {
