@@ -9,20 +9,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small blocking HTTP client for tests against a running node. */
+/**
+ * A small blocking HTTP client for tests against a running node. It speaks HTTP/1.1: the JDK client's
+ * default (an h2c upgrade on a cleartext connection, which Vert.x accepts) once left a CI run waiting on a
+ * request that never completed, its 150 s timeout included. Copies made by {@link #withKey} share the
+ * connection pool.
+ */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
     private final String key;
 
     public Http(String base, String key) {
+        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(), base, key);
+    }
+
+    private Http(HttpClient client, String base, String key) {
+        this.client = client;
         this.base = base;
         this.key = key;
     }
 
     public Http withKey(String otherKey) {
-        return new Http(base, otherKey);
+        return new Http(client, base, otherKey);
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
