@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
-/** Reads Chromium processes and their memory from {@code /proc} (Linux). */
+/** Reads Chromium processes (and the driver that starts them): command lines, environment, memory, from {@code /proc} (Linux). */
 public final class ChromiumProcesses {
     private ChromiumProcesses() {
     }
@@ -16,9 +16,10 @@ public final class ChromiumProcesses {
     /** The process whose command line contains {@code marker} as one argument. */
     public static OptionalLong findByMarker(String marker) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> cmdline(p).contains(" " + marker + " "))
-                    .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
+            return procs.map(p -> p.getFileName().toString())
+                    .filter(name -> name.chars().allMatch(Character::isDigit))
+                    .mapToLong(Long::parseLong)
+                    .filter(pid -> (" " + commandLine(pid) + " ").contains(" " + marker + " "))
                     .min();
         } catch (IOException e) {
             return OptionalLong.empty();
@@ -47,9 +48,20 @@ public final class ChromiumProcesses {
         return 0;
     }
 
-    private static String cmdline(Path proc) {
+    /** A process's command line, its arguments separated by spaces ("" once it ended). */
+    public static String commandLine(long pid) {
+        return procText(pid, "cmdline");
+    }
+
+    /** A process's environment, its {@code NAME=value} entries separated by spaces ("" once it ended). */
+    public static String environment(long pid) {
+        return procText(pid, "environ");
+    }
+
+    private static String procText(long pid, String file) {
         try {
-            return " " + new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ') + " ";
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)), StandardCharsets.UTF_8)
+                    .replace('\0', ' ').strip();
         } catch (IOException e) {
             return "";
         }

@@ -1,11 +1,11 @@
 package io.wagw.node.bench;
 
+import io.wagw.node.browser.ChromiumProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +82,7 @@ final class BenchSupport {
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
                     long pid = Long.parseLong(dir.getFileName().toString());
-                    String cmd = command(pid);
+                    String cmd = ChromiumProcesses.commandLine(pid);
                     String kind = pid == self ? "this-jvm"
                             : cmd.contains("--type=renderer") ? "chromium-renderer"
                             : cmd.contains("chrom") && cmd.contains("--type=") ? "chromium-other"
@@ -120,15 +120,6 @@ final class BenchSupport {
         Map<String, Long> out = new TreeMap<>();
         cpuTicksByKind().forEach((kind, ticks) -> out.put(kind, ticks - before.getOrDefault(kind, 0L)));
         return out;
-    }
-
-    /** A process's command line from {@code /proc}, arguments separated by NUL ("" once it ended). */
-    static String command(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /** The p-th percentile of sorted values (-1 when empty). */

@@ -288,7 +288,7 @@ public final class RuntimeBench {
                 memory(r, names.size(), runtime.pool().hosts().size());
                 idleCpu(r, () -> sleep(IDLE));
                 r.put("postgres_pss_mb", mb(ProcessHandle.current().descendants()
-                        .filter(p -> BenchSupport.command(p.pid()).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
+                        .filter(p -> ChromiumProcesses.commandLine(p.pid()).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
                 if (latency) {
                     inboundLatency(runtime, sim, phones, handled, r);
                 }
@@ -419,7 +419,7 @@ public final class RuntimeBench {
         long chromium = 0;
         long driver = 0;
         for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
-            String cmd = BenchSupport.command(p.pid());
+            String cmd = ChromiumProcesses.commandLine(p.pid());
             if (cmd.contains("postgres")) {
                 continue;
             }

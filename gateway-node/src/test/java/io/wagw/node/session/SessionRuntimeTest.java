@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wagw.node.bridge.WhatsAppBridge;
+import io.wagw.node.browser.ChromiumProcesses;
 import io.wagw.node.message.AutoReplyHandler;
 import io.wagw.node.testing.Await;
 import io.wagw.node.testing.Recorder;
@@ -14,10 +15,6 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.SessionStatus;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -321,22 +318,13 @@ class SessionRuntimeTest {
         linked(name);
         long pid = runtime.worker(name).host().browserPid().orElseThrow();
         ProcessHandle browser = ProcessHandle.of(pid).orElseThrow();
-        var children = browser.descendants().map(p -> proc(p.pid(), "cmdline")).toList();
+        var children = browser.descendants().map(p -> ChromiumProcesses.commandLine(p.pid())).toList();
         assertThat(children).as("the browser's renderers").anyMatch(c -> c.contains("--type=renderer"));
         assertThat(children).as("no network service process of its own")
                 .noneMatch(c -> c.contains("--utility-sub-type=network.mojom.NetworkService"));
-        String driverEnv = proc(browser.parent().orElseThrow().pid(), "environ");
+        String driverEnv = ChromiumProcesses.environment(browser.parent().orElseThrow().pid());
         assertThat(driverEnv.split(" ")).as("the Playwright driver's environment")
                 .contains("MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=32768", "NODE_OPTIONS=--max-semi-space-size=1");
-    }
-
-    /** A {@code /proc/<pid>/} file with its NUL separators as spaces ("" when the process is gone). */
-    private static String proc(long pid, String file) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     @Test
