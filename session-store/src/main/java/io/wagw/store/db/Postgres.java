@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +21,19 @@ import org.slf4j.LoggerFactory;
 public final class Postgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Postgres.class);
 
-    private final EmbeddedPostgres embedded;
+    /** How long an orphaned embedded server gets for a fast shutdown before an immediate one. */
+    private static final Duration ORPHAN_STOP = Duration.ofSeconds(30);
+
+    private final Embedded embedded;
     private final HikariDataSource dataSource;
     private final String jdbcUrl;
     private final int schemaVersion;
 
-    private Postgres(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, int schemaVersion) {
+    /** The embedded server with what ties it to this process: the folder's lock and the watchdog. */
+    private record Embedded(EmbeddedPostgres server, DataFolderLock lock, Postmaster.Watchdog watchdog) {
+    }
+
+    private Postgres(Embedded embedded, HikariDataSource dataSource, String jdbcUrl, int schemaVersion) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
@@ -34,7 +42,7 @@ public final class Postgres implements AutoCloseable {
 
     /** Starts (or connects to) PostgreSQL and applies pending migrations. */
     public static Postgres start(StoreConfig config) {
-        EmbeddedPostgres embedded = null;
+        Embedded embedded = null;
         String url;
         String user;
         String password;
@@ -43,8 +51,8 @@ public final class Postgres implements AutoCloseable {
             user = config.dbUser().orElse(null);
             password = config.dbPassword().orElse(null);
         } else {
-            embedded = startEmbedded(config.dataDir().resolve("postgres"));
-            url = embedded.getJdbcUrl("postgres", "postgres");
+            embedded = startEmbedded(config.dataDir());
+            url = embedded.server().getJdbcUrl("postgres", "postgres");
             user = "postgres";
             password = null;
         }
@@ -63,10 +71,18 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dir) {
+    /**
+     * Starts the embedded server in {@code dataDir/postgres}: refuses a folder a live node holds, stops a
+     * server an earlier (crashed) node process left running, and ties the new server to this process.
+     */
+    private static Embedded startEmbedded(Path dataDir) {
+        Path dir = dataDir.resolve("postgres").toAbsolutePath();
+        DataFolderLock lock = DataFolderLock.acquire(dataDir);
+        EmbeddedPostgres server = null;
         try {
             Files.createDirectories(dir);
-            return EmbeddedPostgres.builder()
+            Postmaster.stopOrphan(dir, ORPHAN_STOP);
+            server = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     // the owner closes it, after its sessions stopped writing (a hook of its own would race them)
@@ -75,8 +91,13 @@ public final class Postgres implements AutoCloseable {
                     // the library turns this off by default; a message is stored only once it is on disk
                     .setServerConfig("synchronous_commit", "on")
                     .start();
+            return new Embedded(server, lock, Postmaster.watch(dir));
         } catch (IOException e) {
+            closeQuietly(new Embedded(server, lock, null));
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(new Embedded(server, lock, null));
+            throw e;
         }
     }
 
@@ -119,14 +140,22 @@ public final class Postgres implements AutoCloseable {
         closeQuietly(embedded);
     }
 
-    private static void closeQuietly(EmbeddedPostgres pg) {
+    /** Stops the server, then lets its watchdog go (it finds the server gone) and the folder. */
+    private static void closeQuietly(Embedded pg) {
         if (pg == null) {
             return;
         }
         try {
-            pg.close();
+            if (pg.server() != null) {
+                pg.server().close();
+            }
         } catch (IOException e) {
-            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            log.warn("embedded PostgreSQL did not stop cleanly", e);
+        } finally {
+            if (pg.watchdog() != null) {
+                pg.watchdog().close();
+            }
+            pg.lock().close();
         }
     }
 }
