@@ -1,6 +1,7 @@
 package io.wagw.node.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wagw.store.db.Postmaster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,13 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public static NodeProcess start(String nodeId, Map<String, String> env, Path logDir) throws IOException {
+        NodeProcess node = launch(nodeId, env, logDir);
+        node.awaitHealthy(Duration.ofSeconds(90));
+        return node;
+    }
+
+    /** Starts a node process without waiting for it to serve (for starts that are meant to fail). */
+    public static NodeProcess launch(String nodeId, Map<String, String> env, Path logDir) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(jvmOptionsArg());
@@ -53,9 +61,7 @@ public final class NodeProcess implements AutoCloseable {
         File log = logDir.resolve(nodeId + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         Process p = pb.start();
-        var node = new NodeProcess(nodeId, p, new Http("http://127.0.0.1:" + env.get("GW_HTTP_PORT"), env.get("GW_ADMIN_API_KEY")), log);
-        node.awaitHealthy(Duration.ofSeconds(90));
-        return node;
+        return new NodeProcess(nodeId, p, new Http("http://127.0.0.1:" + env.get("GW_HTTP_PORT"), env.get("GW_ADMIN_API_KEY")), log);
     }
 
     public String id() {
@@ -103,10 +109,35 @@ public final class NodeProcess implements AutoCloseable {
      * connected for a moment, and a message WhatsApp hands them then is acknowledged by a page nobody reads.)
      */
     public void kill9() throws InterruptedException {
-        List<ProcessHandle> tree = process.descendants().toList();
+        // all but the embedded PostgreSQL's watchdog, which then stops that server as it would after a crash
+        List<ProcessHandle> tree = process.descendants().filter(p -> !isWatchdog(p)).toList();
         tree.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /**
+     * A crash: SIGKILL to the JVM alone, as the kernel's OOM killer or {@code kill -9 <pid>} does; what the node
+     * started (browsers, drivers, its embedded PostgreSQL) is left to notice by itself.
+     */
+    public void killJvmOnly() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** The node's descendant processes whose executable's name contains {@code fragment}. */
+    public List<ProcessHandle> descendantsNamed(String fragment) {
+        return process.descendants()
+                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().contains(fragment)).orElse(false))
+                .toList();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    private static boolean isWatchdog(ProcessHandle p) {
+        return p.info().arguments().map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME)).orElse(false);
     }
 
     public void signal(String signal) throws IOException, InterruptedException {

@@ -60,7 +60,7 @@ final class Migrations {
         }
         return switch (result.get()) {
             case Integer version -> version;
-            case RuntimeException e -> throw e; // Flyway's own, with its message
+            case RuntimeException e -> throw e;
             case Throwable t -> throw new IllegalStateException("schema migration failed: " + t, t);
             default -> throw new IllegalStateException("schema migration returned nothing");
         };
@@ -68,13 +68,29 @@ final class Migrations {
 
     /** Runs inside the throwaway loader. */
     static int migrate(DataSource ds) {
-        var flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
-                .dataSource(ds)
-                .locations("classpath:db/migration")
-                .load();
-        flyway.migrate();
-        var current = flyway.info().current();
-        return current == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+        try {
+            var flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load();
+            flyway.migrate();
+            var current = flyway.info().current();
+            return current == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+        } catch (RuntimeException e) {
+            // Flyway's exception classes go with this loader: printing one later (its stack trace needs
+            // more of Flyway's classes) would fail. Its messages, and the first cause of a class that
+            // stays (the driver's SQLException), travel on in a JDK exception instead.
+            StringBuilder message = new StringBuilder("schema migration failed");
+            Throwable kept = null;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getClass().getClassLoader() != Migrations.class.getClassLoader()) {
+                    kept = t;
+                    break;
+                }
+                message.append(": ").append(t.getMessage());
+            }
+            throw new IllegalStateException(message.toString(), kept);
+        }
     }
 
     /** The jars (or class folders) the isolated classes come from: Flyway's, its plugins', Jackson's, ours. */
