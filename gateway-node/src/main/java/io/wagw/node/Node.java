@@ -12,7 +12,7 @@ import io.wagw.node.metrics.NodeMetrics;
 import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionControl;
 import io.wagw.node.session.SessionRuntime;
-import io.wagw.node.session.SessionRuntimeException;
+import io.wagw.node.session.StandaloneKeeper;
 import io.wagw.node.webhook.WebhookDispatcher;
 import io.wagw.node.webhook.WebhookMetrics;
 import io.wagw.node.webhook.WebhookPublisher;
@@ -20,11 +20,8 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.tenant.TenantStatus;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +72,7 @@ public final class Node implements AutoCloseable {
         Vertx vertx = null;
         try {
             ensureDefaultTenant(store);
-            runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler);
+            runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler, config.dataDir().resolve("spool"));
             var webhookMetrics = new WebhookMetrics();
             dispatcher = new WebhookDispatcher(store.webhooks(), config.nodeId(), WebhookDispatcher.Settings.defaults(),
                     webhookMetrics).start();
@@ -87,8 +84,12 @@ public final class Node implements AutoCloseable {
             runtime.addListener(pairing);
             boolean generated = config.adminApiKey().isEmpty();
             String adminKey = config.adminApiKey().orElseGet(Node::generateKey);
+            StandaloneKeeper keeper = null;
             if (config.clustered()) {
                 agent = ClusterAgent.join(config, runtime, store, onDrained);
+            } else {
+                keeper = new StandaloneKeeper(runtime, store, config.nodeId());
+                runtime.addListener(keeper);
             }
             SessionControl control = agent != null ? agent : SessionControl.local(runtime, store);
             var services = new NodeServices(config, store, runtime, metrics, pairing,
@@ -98,8 +99,8 @@ public final class Node implements AutoCloseable {
             var http = new HttpVerticle(services);
             vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
-            if (agent == null) {
-                resumeWanted(store, runtime, config.nodeId(), config.leaseTtl());
+            if (keeper != null) {
+                keeper.resumeWanted();
             }
             return new Node(config, store, runtime, dispatcher, agent, vertx, http, services, generated);
         } catch (Exception e) {
@@ -122,65 +123,6 @@ public final class Node implements AutoCloseable {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
         }
-    }
-
-    /**
-     * A standalone node starts again the sessions it was running before it stopped. After a crash the
-     * leases of its previous process are still live for up to a lease TTL (its pages may still be
-     * connected until then): those sessions start as soon as their leases expire, in the background.
-     */
-    private static void resumeWanted(SessionStore store, SessionRuntime runtime, String nodeId, Duration leaseTtl) {
-        List<String> leasedToPrevious = new ArrayList<>();
-        for (String session : store.sessions().desiredRunningLastOn(nodeId)) {
-            try {
-                runtime.start(session);
-            } catch (SessionRuntimeException e) {
-                boolean ownOldLease = e.code() == SessionRuntimeException.Code.LEASED_ELSEWHERE
-                        && store.leases().current(session).map(l -> l.ownerNode().equals(nodeId)).orElse(true);
-                if (ownOldLease) {
-                    leasedToPrevious.add(session);
-                } else {
-                    log.warn("session {} did not resume: {}", session, e.getMessage());
-                }
-            } catch (RuntimeException e) {
-                log.warn("session {} did not resume", session, e);
-            }
-        }
-        if (!leasedToPrevious.isEmpty()) {
-            log.info("{} sessions are still leased to this node's previous process (it did not stop cleanly); "
-                    + "they resume once those leases expire, within {} s", leasedToPrevious.size(), leaseTtl.toSeconds());
-            Thread.ofVirtual().name("resume-after-crash").start(
-                    () -> resumeOnExpiry(store, runtime, leasedToPrevious, leaseTtl.multipliedBy(2).plusSeconds(5)));
-        }
-    }
-
-    private static void resumeOnExpiry(SessionStore store, SessionRuntime runtime, List<String> sessions, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        List<String> left = new ArrayList<>(sessions);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                return;
-            }
-            for (var it = left.iterator(); it.hasNext(); ) {
-                String session = it.next();
-                try {
-                    if (store.leases().current(session).isPresent()) {
-                        continue;
-                    }
-                    it.remove();
-                    runtime.start(session);
-                } catch (SessionRuntimeException e) {
-                    log.warn("session {} did not resume: {}", session, e.getMessage());
-                } catch (IllegalStateException e) {
-                    return; // the runtime closed meanwhile
-                } catch (RuntimeException e) {
-                    log.warn("session {} did not resume", session, e);
-                }
-            }
-        }
-        left.forEach(s -> log.warn("session {} did not resume: its lease stayed held for {} s", s, patience.toSeconds()));
     }
 
     private static void ensureDefaultTenant(SessionStore store) {

@@ -11,6 +11,7 @@ import io.wagw.router.cluster.ClusterSettings;
 import io.wagw.router.rebalance.PolicyOptions;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,6 +225,12 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         } catch (StoreException e) {
             recordStartFailure();
             log.warn("session {}: {}", session, e.getMessage());
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                throw e;
+            }
+            // the database is away: not this node's failure; the next round tries again
+            log.debug("session {}: the database is not reachable; will retry", session);
         }
     }
 

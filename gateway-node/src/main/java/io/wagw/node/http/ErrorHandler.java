@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.session.SessionRuntimeException;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,14 @@ public final class ErrorHandler implements Handler<RoutingContext> {
                     default -> "request failed";
                 };
             }
+            case Throwable t when StoreOutage.is(t) -> {
+                // nothing was half-written: the caller may simply try again
+                status = 503;
+                code = "store_unavailable";
+                message = "the database is not reachable at the moment; try again shortly";
+                log.warn("{} {} failed: the database is not reachable ({})", ctx.request().method(), ctx.request().path(),
+                        t.getMessage());
+            }
             default -> {
                 status = 500;
                 code = "internal_error";
@@ -77,6 +86,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         }
         if (status == 503 && f instanceof SessionRuntimeException) {
             ctx.response().putHeader("Retry-After", "30");
+        } else if ("store_unavailable".equals(code)) {
+            ctx.response().putHeader("Retry-After", "5");
         }
         if (ctx.response().ended()) {
             return;

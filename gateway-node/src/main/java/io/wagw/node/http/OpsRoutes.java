@@ -48,10 +48,11 @@ final class OpsRoutes {
         }
         int used = runtime.sessions().size();
         int capacity = runtime.config().maxSessions();
-        boolean db = s.store().reachable();
+        boolean db = runtime.storeReachable();
+        long spooled = runtime.spoolPending();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long chromium = runtime.pool().chromiumPssBytes();
-        String status = !db ? "DOWN" : (used >= capacity || byStatus.get(SessionStatus.FAILED) > 0
+        String status = !db ? "DOWN" : (used >= capacity || byStatus.get(SessionStatus.FAILED) > 0 || spooled > 0
                 || heap.getUsed() > 0.9 * heap.getMax()) ? "DEGRADED" : "UP";
         var sessions = new JsonObject();
         byStatus.forEach((k, v) -> sessions.put(k.name(), v));
@@ -65,7 +66,8 @@ final class OpsRoutes {
                 .put("memory", new JsonObject().put("jvmHeapUsedBytes", heap.getUsed()).put("jvmHeapMaxBytes", heap.getMax())
                         .put("chromiumPssBytes", chromium))
                 .put("browsers", runtime.pool().hosts().size())
-                .put("database", new JsonObject().put("reachable", db).put("embedded", s.store().embedded()));
+                .put("database", new JsonObject().put("reachable", db).put("embedded", s.store().embedded()))
+                .put("spool", new JsonObject().put("pending", spooled));
         return Reply.json("DOWN".equals(status) ? 503 : 200, body);
     }
 }

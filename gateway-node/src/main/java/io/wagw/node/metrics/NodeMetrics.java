@@ -67,6 +67,14 @@ public final class NodeMetrics implements SessionListener {
         }
         Gauge.builder("wagw_webhook_in_flight", webhooks, io.wagw.node.webhook.WebhookMetrics::inFlight)
                 .description("webhook requests in flight").register(registry);
+        Gauge.builder("wagw_database_up", runtime, r -> r.storeReachable() ? 1 : 0)
+                .description("1 when the database answered the node's last probe (every 2 s)").register(registry);
+        Gauge.builder("wagw_inbound_spool_pending", runtime, SessionRuntime::spoolPending)
+                .description("inbound messages and answered-marks waiting on disk for the database").register(registry);
+        counter("wagw_inbound_spooled_total", runtime, SessionRuntime::spooledTotal, null, null,
+                "inbound messages and answered-marks spooled while the database was away");
+        counter("wagw_inbound_spool_refused_total", runtime, SessionRuntime::spoolRefusedTotal, null, null,
+                "entries the full spool refused (inbound messages lost)");
     }
 
     private <T> void counter(String name, T obj, ToDoubleFunction<T> f, String tagKey, String tagValue, String description) {

@@ -135,7 +135,7 @@ final class OutboundQueue {
         Thread.sleep(pauseMs);
 
         String reqId = UUID.randomUUID().toString();
-        var pendingSend = new SessionWorker.PendingSend(pending.id(), new CompletableFuture<>());
+        var pendingSend = new SessionWorker.PendingSend(pending, new CompletableFuture<>());
         worker.pendingSends.put(reqId, pendingSend);
         try {
             host.call(b -> {

@@ -8,12 +8,15 @@ import io.wagw.node.message.MessageHandler;
 import io.wagw.node.usage.UsageMeter;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
 import io.wagw.store.lease.SessionLease;
+import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,6 +52,13 @@ public final class SessionRuntime implements AutoCloseable {
     static final int USAGE_FLUSH_SECONDS = 2;
     /** How long a message's replies may take to go out before the message is left unhandled. */
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
+    /** How often the spool is offered to the database while it holds something. */
+    private static final long SPOOL_DRAIN_MS = 1000;
+    /** How often the node looks for messages of its sessions left unhandled, and for how long they count as such. */
+    private static final int SWEEP_SECONDS = 5;
+    static final Duration UNHANDLED_SETTLED = Duration.ofSeconds(10);
+    /** Unhandled inbound messages written longer ago than this are not answered any more. */
+    static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
 
     private final MessageHandler handler;
     private final BrowserPool pool;
@@ -56,6 +66,8 @@ public final class SessionRuntime implements AutoCloseable {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
+    private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("runtime-events").daemon(true).factory());
     private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
@@ -69,20 +81,33 @@ public final class SessionRuntime implements AutoCloseable {
     private final Semaphore startSlots = new Semaphore(START_SLOTS);
     private final UsageMeter usage;
     private final InboundWriter inbound;
+    private final InboundSpool spool;
+    /** Whether the database answered the last probe (every 2 s), for health and metrics without waiting. */
+    private volatile boolean storeReachable = true;
     private volatile boolean closed;
 
-    public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler) {
+    /**
+     * @param spoolDir where inbound messages (and answered-marks) wait while the database is away: a folder of
+     *                 the node's own ({@code GW_DATA_DIR/spool}), kept across restarts
+     */
+    public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler, Path spoolDir) {
         this.config = config;
         this.store = store;
         this.handler = handler;
         this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
         this.inbound = new InboundWriter(store.messages());
+        this.spool = InboundSpool.open(spoolDir);
         this.pool = new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
         // five renewals per TTL: a slow renewal under load still leaves the page most of the TTL
         long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 5);
         scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);
+        // on a thread of their own: while the database is away each of these waits for a connection, and
+        // lease renewals must not wait behind them
+        storeChecks.scheduleWithFixedDelay(() -> storeReachable = store.reachable(), 0, 2, TimeUnit.SECONDS);
+        storeChecks.scheduleWithFixedDelay(this::drainSpoolQuietly, 0, SPOOL_DRAIN_MS, TimeUnit.MILLISECONDS);
+        storeChecks.scheduleWithFixedDelay(this::sweepUnhandled, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
     public void addListener(SessionListener listener) {
@@ -380,7 +405,10 @@ public final class SessionRuntime implements AutoCloseable {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /** Marks a message handled once its replies went out, or leaves it unhandled for the next start. */
+    /**
+     * Marks a message handled once its replies went out, or leaves it unhandled to be answered again. A mark
+     * the database cannot take now is spooled: the replies went out, and must not go out twice.
+     */
     private void settleHandled(InboundMessage message, Throwable e) {
         if (e != null) {
             Throwable cause = causeOf(e);
@@ -391,7 +419,134 @@ public final class SessionRuntime implements AutoCloseable {
         try {
             store.messages().markHandled(message.session(), message.waMessageId());
         } catch (RuntimeException markFailed) {
-            log.warn("session {}: could not mark a message handled: {}", message.session(), markFailed.getMessage());
+            if (!StoreOutage.is(markFailed)) {
+                log.warn("session {}: could not mark a message handled", message.session(), markFailed);
+                return;
+            }
+            try {
+                spool.append(new InboundSpool.Handled(message.session(), message.waMessageId()));
+                log.info("session {}: the database is away; the answered message is marked in the spool", message.session());
+            } catch (RuntimeException spoolFailed) {
+                log.error("session {}: an answered message could be answered again: neither the database nor the spool "
+                        + "took its mark", message.session(), spoolFailed);
+            }
+        }
+    }
+
+    /** Keeps an inbound message the database could not take; false when the spool refused it too (it is lost). */
+    boolean spoolInbound(String tenant, InboundRecord record) {
+        try {
+            spool.append(new InboundSpool.Inbound(tenant, record));
+            return true;
+        } catch (RuntimeException e) {
+            log.error("session {}: an inbound message is lost: the database is away and the spool refused it",
+                    record.session(), e);
+            return false;
+        }
+    }
+
+    InboundSpool spool() {
+        return spool;
+    }
+
+    /** Whether the database answered the last probe (taken every 2 s). */
+    public boolean storeReachable() {
+        return storeReachable;
+    }
+
+    /** Entries (inbound messages, answered-marks) waiting in the spool for the database. */
+    public long spoolPending() {
+        return spool.pending();
+    }
+
+    /** Inbound messages and marks spooled since the node started. */
+    public long spooledTotal() {
+        return spool.spooledTotal();
+    }
+
+    /** Spool entries refused because it was full (messages lost) since the node started. */
+    public long spoolRefusedTotal() {
+        return spool.refusedTotal();
+    }
+
+    void drainSpoolQuietly() {
+        try {
+            drainSpool();
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                log.warn("storing the spooled messages failed; will retry", e);
+            }
+        }
+    }
+
+    /**
+     * Stores what the spool holds (when the database answers again): answered-marks first, then the messages,
+     * deduplicated. Each message that is new is counted, announced, and handed to its session's handler when
+     * the session runs here; otherwise whoever runs it answers it (it is stored unhandled).
+     */
+    void drainSpool() {
+        int stored = spool.drain(entries -> {
+            for (var e : entries) {
+                if (e instanceof InboundSpool.Handled h) {
+                    store.messages().markHandled(h.session(), h.waMessageId());
+                }
+            }
+            List<InboundSpool.Inbound> messages = entries.stream()
+                    .filter(InboundSpool.Inbound.class::isInstance).map(InboundSpool.Inbound.class::cast).toList();
+            for (int from = 0; from < messages.size(); from += InboundWriter.MAX_BATCH) {
+                var chunk = messages.subList(from, Math.min(messages.size(), from + InboundWriter.MAX_BATCH));
+                var results = storeSpooled(chunk);
+                for (int i = 0; i < chunk.size(); i++) {
+                    var in = chunk.get(i);
+                    results.get(i).ifPresent(m -> {
+                        usage.inbound(in.tenant());
+                        notifyMessage(in.session(), m);
+                        if (in.record().awaitsHandler()) {
+                            Optional.ofNullable(workers.get(in.session())).ifPresent(w -> w.handOverStored(m));
+                        }
+                    });
+                }
+            }
+        });
+        if (stored > 0) {
+            log.info("stored {} spooled entries now that the database answers", stored);
+        }
+    }
+
+    /** One bad message must not hold the others in the spool forever: a refused batch is stored one by one. */
+    private List<Optional<Message>> storeSpooled(List<InboundSpool.Inbound> chunk) {
+        try {
+            return store.messages().recordInbound(chunk.stream().map(InboundSpool.Inbound::record).toList());
+        } catch (StoreException.InvalidInput e) {
+            List<Optional<Message>> out = new ArrayList<>();
+            for (var in : chunk) {
+                try {
+                    out.add(store.messages().recordInbound(List.of(in.record())).getFirst());
+                } catch (StoreException.InvalidInput bad) {
+                    log.warn("session {}: a spooled message was refused by the store ({}); dropped", in.session(), bad.getMessage());
+                    out.add(Optional.empty());
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Every few seconds, one statement finds the sessions of this node with messages left unhandled (stored
+     * late from a spool, by a node that lost the session, or whose reply failed); their workers hand them on.
+     */
+    private void sweepUnhandled() {
+        if (workers.isEmpty()) {
+            return;
+        }
+        try {
+            for (String session : store.messages().sessionsWithUnhandled(config.nodeId(), UNHANDLED_SETTLED, UNHANDLED_WINDOW)) {
+                Optional.ofNullable(workers.get(session)).ifPresent(SessionWorker::answerLeftBehind);
+            }
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                log.warn("looking for unhandled messages failed", e);
+            }
         }
     }
 
@@ -492,6 +647,10 @@ public final class SessionRuntime implements AutoCloseable {
         }
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the session runtime is closed");
@@ -542,7 +701,9 @@ public final class SessionRuntime implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        storeChecks.shutdownNow();
         inbound.close();
+        drainSpoolQuietly(); // what waits there is stored now if the database answers, else at the next start
         usage.flush();
         pool.close();
         notifier.shutdown();

@@ -10,9 +10,11 @@ import io.wagw.node.browser.BrowserHost;
 import io.wagw.node.message.InboundMessage;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
+import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +48,8 @@ final class SessionWorker {
     private static final long START_SLOT_RETRY_MS = 250;
     /** The page leaves WhatsApp this long before the lease could expire (covers the answer's way to the page). */
     private static final Duration PAGE_MARGIN = Duration.ofSeconds(2);
-    /** Unhandled inbound messages older than this are not answered any more when a session starts. */
-    private static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
+    /** How often a message left unhandled is handed on again before the session gives up on it. */
+    private static final int MAX_ANSWER_ATTEMPTS = 3;
     private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
             new BrowserContext.StorageStateOptions().setIndexedDB(true);
 
@@ -60,7 +62,10 @@ final class SessionWorker {
     private final AtomicBoolean finished = new AtomicBoolean();
     final OutboundQueue outbound;
     /** Send requests handed to the page, by request id: the pending message row and who waits for it. */
-    record PendingSend(long messageId, CompletableFuture<Message> result) {
+    record PendingSend(Message pending, CompletableFuture<Message> result) {
+        long messageId() {
+            return pending.id();
+        }
     }
 
     final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
@@ -86,6 +91,8 @@ final class SessionWorker {
     private long bootId;
     /** WhatsApp ids with the handler now (until marked handled or left unhandled): never handed on twice. */
     private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
+    /** How often each message left unhandled was handed on again by this worker (bounded by MAX_ANSWER_ATTEMPTS). */
+    private final Map<String, Integer> answerAttempts = new ConcurrentHashMap<>();
     /** Set while a graceful stop works through the events that arrived before the page closed. */
     private volatile boolean stopping;
     /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
@@ -219,8 +226,39 @@ final class SessionWorker {
         }
         log.warn("session {}: lease lost at epoch {} ({}); closing its browser context without writing", name, lease.epoch(), why);
         closeContextNow();
+        storeMessagesReceivedMeanwhile();
         finish();
         runtime.forget(this, "lease lost: " + why, false);
+    }
+
+    /**
+     * A fenced worker writes nothing of the session's state, but the messages its page received before it
+     * closed were delivered to this device only: they are stored (deduplicated) for the session's owner.
+     */
+    private void storeMessagesReceivedMeanwhile() {
+        for (Runnable r : mailbox.toArray(Runnable[]::new)) {
+            if (r instanceof IncomingTask task && mailbox.remove(task)) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.warn("session {}: a message received before the lease was lost could not be stored", name, e);
+                }
+            }
+        }
+    }
+
+    /** An inbound message event: runs even when the worker is fenced (it then only stores the message). */
+    private final class IncomingTask implements Runnable {
+        private final BridgeEvent.Incoming message;
+
+        IncomingTask(BridgeEvent.Incoming message) {
+            this.message = message;
+        }
+
+        @Override
+        public void run() {
+            onIncoming(message);
+        }
     }
 
     /** Graceful stop: final snapshot (when working), status, lease release. */
@@ -257,7 +295,7 @@ final class SessionWorker {
                     tick();
                     continue;
                 }
-                if (!fenced.get()) {
+                if (!fenced.get() || r instanceof IncomingTask) {
                     r.run();
                 }
             } catch (InterruptedException e) {
@@ -272,15 +310,28 @@ final class SessionWorker {
                 if (!fenced.get() && !finished.get()) {
                     failure(browserGone ? "browser crashed" : "page closed unexpectedly: " + firstLine(e.getMessage()));
                 }
-            } catch (Throwable t) {
-                log.error("session {}: unexpected error", name, t);
-                if (!fenced.get() && !finished.get()) {
-                    try {
-                        failure("internal error: " + firstLine(String.valueOf(t.getMessage())));
-                    } catch (RuntimeException again) {
-                        log.error("session {}: could not handle the failure", name, again);
-                    }
+            } catch (RuntimeException e) {
+                if (StoreOutage.is(e)) {
+                    // the database is away: the session goes on (its lease deadline still holds); what it
+                    // could not write is spooled where it matters (messages) or written again later
+                    log.warn("session {}: the database is not reachable ({}); going on without that write", name,
+                            firstLine(e.getMessage()));
+                } else {
+                    unexpected(e);
                 }
+            } catch (Throwable t) {
+                unexpected(t);
+            }
+        }
+    }
+
+    private void unexpected(Throwable t) {
+        log.error("session {}: unexpected error", name, t);
+        if (!fenced.get() && !finished.get()) {
+            try {
+                failure("internal error: " + firstLine(String.valueOf(t.getMessage())));
+            } catch (RuntimeException again) {
+                log.error("session {}: could not handle the failure", name, again);
             }
         }
     }
@@ -372,11 +423,17 @@ final class SessionWorker {
             options.setStorageState(storageState);
         }
         context = browser.newContext(options);
-        WhatsAppBridge.install(context, event -> post(() -> {
-            if (bootId == myBoot) {
-                onEvent(event);
+        WhatsAppBridge.install(context, event -> {
+            if (event instanceof BridgeEvent.Incoming m) {
+                post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
+            } else {
+                post(() -> {
+                    if (bootId == myBoot) {
+                        onEvent(event);
+                    }
+                });
             }
-        }), this::pageMayStayMs);
+        }, this::pageMayStayMs);
         page = context.newPage();
         host.track(page);
         page.onCrash(p -> post(() -> {
@@ -451,8 +508,8 @@ final class SessionWorker {
                 Duration.between(since, Instant.now()).toMillis());
         setStatus(SessionStatus.WORKING, null);
         saveSnapshot();
-        resumeUnhandled();
         outbound.wake();
+        resumeUnhandled();
     }
 
     private void onState(BridgeEvent.StateChanged s) {
@@ -484,15 +541,47 @@ final class SessionWorker {
         String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
         // Persist first (deduplicated by WhatsApp id); only a new row goes further.
         boolean text = "chat".equals(m.msgType()); // only texts go to the handler; the rest is stored handled
-        Optional<Message> stored = runtime.inbound().record(new InboundRecord(name, chatId, m.id(), body, at, text));
-        if (stored.isEmpty()) {
+        var record = new InboundRecord(name, chatId, m.id(), body, at, text);
+        Optional<Message> stored;
+        try {
+            stored = runtime.inbound().record(record);
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                throw e;
+            }
+            // WhatsApp counts it delivered to this device: nothing brings it back, so it waits on disk
+            if (runtime.spoolInbound(tenant, record)) {
+                log.warn("session {}: the database is away; an inbound message waits in the spool", name);
+            }
             return;
+        }
+        if (stored.isEmpty() || fenced.get()) {
+            return; // a duplicate; or stored by a worker that lost the lease, for the owner to answer
         }
         if (text && !stopping) {
             handOver(new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
         } // a text arriving while the session stops stays unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());
+    }
+
+    /** A message stored late (from the spool): the handler gets it if this session works; else its next start does. */
+    void handOverStored(Message m) {
+        post(() -> {
+            if (status == SessionStatus.WORKING && !stopping) {
+                Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
+                handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
+            }
+        });
+    }
+
+    /** The node found messages of this session left unhandled: hand them on (bounded retries per message). */
+    void answerLeftBehind() {
+        post(() -> {
+            if (status == SessionStatus.WORKING && !stopping) {
+                resumeUnhandled();
+            }
+        });
     }
 
     private void handOver(InboundMessage message, long pageAtMillis) {
@@ -506,7 +595,27 @@ final class SessionWorker {
      * moved while a message came in, or a node that died before replying.
      */
     private void resumeUnhandled() {
-        for (Message m : store.messages().unhandledInbound(name, UNHANDLED_WINDOW)) {
+        // answered-marks still in the spool first, so that nothing answered is answered again; while the
+        // spool cannot be stored, answer nothing (the node's sweep tries again)
+        runtime.drainSpoolQuietly();
+        if (runtime.spool().pending() > 0) {
+            return;
+        }
+        // Taken before the query: a message handled meanwhile was marked in the store before it left this
+        // set, so one the query still returns unhandled and that is not in the copy was never handed on.
+        Set<String> withHandler = Set.copyOf(handedOver);
+        for (Message m : store.messages().unhandledInbound(name, SessionRuntime.UNHANDLED_WINDOW)) {
+            if (withHandler.contains(m.waMessageId())) {
+                continue;
+            }
+            int attempt = answerAttempts.merge(m.waMessageId(), 1, Integer::sum);
+            if (attempt > MAX_ANSWER_ATTEMPTS) {
+                if (attempt == MAX_ANSWER_ATTEMPTS + 1) {
+                    log.warn("session {}: message {} is still unanswered after {} attempts; leaving it", name,
+                            m.waMessageId(), MAX_ANSWER_ATTEMPTS);
+                }
+                continue;
+            }
             log.info("session {}: answering message {} left unhandled", name, m.waMessageId());
             Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
             handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
@@ -515,7 +624,22 @@ final class SessionWorker {
 
     // Recorded here, in the mailbox, so that the message's acks (which follow in the mailbox) find its id.
     private void onSent(PendingSend p, String waId) {
-        Message sent = store.messages().markSent(lease, p.messageId(), waId, 0, Instant.now());
+        Message sent;
+        try {
+            sent = store.messages().markSent(lease, p.messageId(), waId, 0, Instant.now());
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                throw e;
+            }
+            // it went out: say so to whoever waits (a reply must not be sent again); its row stays pending
+            log.warn("session {}: message {} was sent but the database is away; its record stays pending", name, waId);
+            Message row = p.pending();
+            Instant now = Instant.now();
+            sent = new Message(row.id(), name, row.chatId(), Message.Direction.out, waId, row.body(), MessageStatus.sent, 0,
+                    row.epoch(), null, now, row.createdAt(), now);
+            p.result().complete(sent);
+            return;
+        }
         runtime.usage().outbound(tenant);
         runtime.notifyOutbound(name, sent);
         p.result().complete(sent);

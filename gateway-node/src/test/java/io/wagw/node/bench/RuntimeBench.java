@@ -271,7 +271,7 @@ public final class RuntimeBench {
             var defaults = new RuntimeConfig("bench-node", URI.create(simUrl + "/"), 1000, 20, Duration.ofSeconds(15),
                     BrowserSettings.headless(chromium), 5, Duration.ofSeconds(2), Duration.ofMinutes(2),
                     Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1), false, RuntimeConfig.OutboundPolicy.DEFAULT);
-            SessionRuntime runtime = new SessionRuntime(defaults, store, handler);
+            SessionRuntime runtime = new SessionRuntime(defaults, store, handler, dir.resolve("spool"));
             try {
                 store.tenants().create("bench", "Bench", "business");
                 store.tenants().setStatus("bench", TenantStatus.active);

@@ -55,9 +55,17 @@ class SessionRuntimeTest {
     }
 
     private SessionRuntime newRuntime(RuntimeConfig config) {
-        var r = new SessionRuntime(config, store, new AutoReplyHandler());
+        var r = new SessionRuntime(config, store, new AutoReplyHandler(), spoolDir());
         r.addListener(recorder);
         return r;
+    }
+
+    private static java.nio.file.Path spoolDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("wagw-spool");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private SessionStatus status(String name) {

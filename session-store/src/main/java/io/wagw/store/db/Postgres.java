@@ -29,55 +29,64 @@ public final class Postgres implements AutoCloseable {
     private final String jdbcUrl;
     private final int schemaVersion;
 
-    /** The embedded server with what ties it to this process: the folder's lock and the watchdog. */
-    private record Embedded(EmbeddedPostgres server, DataFolderLock lock, Postmaster.Watchdog watchdog) {
+    private final DataFolderLock folderLock;
+
+    /** The embedded server with what ties it to this process: the watchdog. */
+    private record Embedded(EmbeddedPostgres server, Postmaster.Watchdog watchdog) {
     }
 
-    private Postgres(Embedded embedded, HikariDataSource dataSource, String jdbcUrl, int schemaVersion) {
+    private Postgres(DataFolderLock folderLock, Embedded embedded, HikariDataSource dataSource, String jdbcUrl,
+                     int schemaVersion) {
+        this.folderLock = folderLock;
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
         this.schemaVersion = schemaVersion;
     }
 
-    /** Starts (or connects to) PostgreSQL and applies pending migrations. */
+    /**
+     * Starts (or connects to) PostgreSQL and applies pending migrations. The data folder is this process's
+     * while the store is open (the embedded server, the master key and the node's inbound spool live there):
+     * a folder another live process holds is refused with {@link DataFolderLock.FolderInUse}.
+     */
     public static Postgres start(StoreConfig config) {
+        DataFolderLock lock = DataFolderLock.acquire(config.dataDir());
         Embedded embedded = null;
-        String url;
-        String user;
-        String password;
-        if (config.dbUrl().isPresent()) {
-            url = config.dbUrl().get();
-            user = config.dbUser().orElse(null);
-            password = config.dbPassword().orElse(null);
-        } else {
-            embedded = startEmbedded(config.dataDir());
-            url = embedded.server().getJdbcUrl("postgres", "postgres");
-            user = "postgres";
-            password = null;
-        }
         HikariDataSource ds = null;
         try {
+            String url;
+            String user;
+            String password;
+            if (config.dbUrl().isPresent()) {
+                url = config.dbUrl().get();
+                user = config.dbUser().orElse(null);
+                password = config.dbPassword().orElse(null);
+            } else {
+                embedded = startEmbedded(config.dataDir());
+                url = embedded.server().getJdbcUrl("postgres", "postgres");
+                user = "postgres";
+                password = null;
+            }
             ds = pool(url, user, password, config.poolSize());
             int version = Migrations.apply(ds);
             log.info("PostgreSQL ready ({}), schema version {}", embedded != null ? "embedded" : "external", version);
-            return new Postgres(embedded, ds, url, version);
+            return new Postgres(lock, embedded, ds, url, version);
         } catch (RuntimeException e) {
             if (ds != null) {
                 ds.close();
             }
             closeQuietly(embedded);
+            lock.close();
             throw e;
         }
     }
 
     /**
-     * Starts the embedded server in {@code dataDir/postgres}: refuses a folder a live node holds, stops a
-     * server an earlier (crashed) node process left running, and ties the new server to this process.
+     * Starts the embedded server in {@code dataDir/postgres} (with the folder's lock held): stops a server an
+     * earlier (crashed) node process left running, and ties the new server to this process.
      */
     private static Embedded startEmbedded(Path dataDir) {
         Path dir = dataDir.resolve("postgres").toAbsolutePath();
-        DataFolderLock lock = DataFolderLock.acquire(dataDir);
         EmbeddedPostgres server = null;
         try {
             Files.createDirectories(dir);
@@ -90,13 +99,15 @@ public final class Postgres implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     // the library turns this off by default; a message is stored only once it is on disk
                     .setServerConfig("synchronous_commit", "on")
+                    // the library starts the server with -F (fsync off): a commit would then reach the OS, not the disk
+                    .setServerConfig("fsync", "on")
                     .start();
-            return new Embedded(server, lock, Postmaster.watch(dir));
+            return new Embedded(server, Postmaster.watch(dir));
         } catch (IOException e) {
-            closeQuietly(new Embedded(server, lock, null));
+            closeQuietly(new Embedded(server, null));
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(new Embedded(server, lock, null));
+            closeQuietly(new Embedded(server, null));
             throw e;
         }
     }
@@ -113,7 +124,8 @@ public final class Postgres implements AutoCloseable {
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(Math.min(2, poolSize));
         hc.setPoolName("gw-store");
-        hc.setConnectionTimeout(10_000);
+        // while the database is away, callers learn it within 5 s (inbound messages then go to the spool)
+        hc.setConnectionTimeout(5_000);
         return new HikariDataSource(hc);
     }
 
@@ -138,9 +150,10 @@ public final class Postgres implements AutoCloseable {
     public void close() {
         dataSource.close();
         closeQuietly(embedded);
+        folderLock.close();
     }
 
-    /** Stops the server, then lets its watchdog go (it finds the server gone) and the folder. */
+    /** Stops the server, then lets its watchdog go (it finds the server gone). */
     private static void closeQuietly(Embedded pg) {
         if (pg == null) {
             return;
@@ -155,7 +168,6 @@ public final class Postgres implements AutoCloseable {
             if (pg.watchdog() != null) {
                 pg.watchdog().close();
             }
-            pg.lock().close();
         }
     }
 }

@@ -78,12 +78,25 @@ interface MessageDao {
                    m.error, m.wa_timestamp, m.created_at, m.updated_at
               FROM messages m JOIN sessions s ON s.id = m.session_id
              WHERE s.name = :session AND m.direction = 'in' AND m.handled_at IS NULL
-               AND m.created_at > clock_timestamp() - make_interval(secs => :withinSeconds)
+               AND coalesce(m.wa_timestamp, m.created_at) > clock_timestamp() - make_interval(secs => :withinSeconds)
              ORDER BY m.id
              LIMIT :limit
             """)
     List<Message> unhandledInbound(@Bind("session") String session, @Bind("withinSeconds") long withinSeconds,
                                    @Bind("limit") int limit);
+
+    // the partial index messages_unhandled_idx holds only unhandled inbound rows: the join stays small
+    @SqlQuery("""
+            SELECT DISTINCT s.name
+              FROM session_leases l
+              JOIN sessions s ON s.id = l.session_id
+              JOIN messages m ON m.session_id = l.session_id AND m.direction = 'in' AND m.handled_at IS NULL
+             WHERE l.owner_node = :node AND l.expires_at > clock_timestamp()
+               AND m.created_at < clock_timestamp() - make_interval(secs => :settledSeconds)
+               AND coalesce(m.wa_timestamp, m.created_at) > clock_timestamp() - make_interval(secs => :withinSeconds)
+            """)
+    List<String> sessionsWithUnhandled(@Bind("node") String node, @Bind("settledSeconds") double settledSeconds,
+                                       @Bind("withinSeconds") long withinSeconds);
 
     @SqlQuery("SELECT id FROM sessions WHERE name = :session")
     Optional<Long> sessionId(@Bind("session") String session);

@@ -124,13 +124,27 @@ public final class Messages {
         jdbi.useExtension(MessageDao.class, dao -> dao.markHandled(session, waMessageId));
     }
 
-    /** Inbound messages of a session stored within {@code within} and not handled yet, oldest first (at most 100). */
+    /**
+     * Inbound messages of a session not handled yet that were written (by WhatsApp's timestamp, else when
+     * stored) within {@code within}, oldest first (at most 100).
+     */
     public List<Message> unhandledInbound(String session, Duration within) {
         Validation.sessionName(session);
         if (within == null || within.isNegative() || within.isZero()) {
             throw new StoreException.InvalidInput("within", "within must be a positive duration");
         }
         return jdbi.withExtension(MessageDao.class, dao -> dao.unhandledInbound(session, within.toSeconds(), 100));
+    }
+
+    /**
+     * The sessions whose live leases {@code node} holds that have inbound messages unhandled for at least
+     * {@code settled}, written within {@code within}: one statement for the whole node, so that a node can
+     * look for messages left behind (stored late, or whose reply failed) every few seconds.
+     */
+    public List<String> sessionsWithUnhandled(String node, Duration settled, Duration within) {
+        Validation.nodeId(node);
+        return jdbi.withExtension(MessageDao.class,
+                dao -> dao.sessionsWithUnhandled(node, settled.toMillis() / 1000.0, within.toSeconds()));
     }
 
     /** Records an outbound message before it is sent; fenced by the lease. */

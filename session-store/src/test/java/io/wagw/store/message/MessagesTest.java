@@ -107,6 +107,32 @@ class MessagesTest {
     }
 
     @Test
+    void aMessageWrittenLongAgoIsNotAnsweredEvenWhenStoredLate() {
+        String old = "false_" + CHAT + "_WRITTENLONGAGO";
+        String recent = "false_" + CHAT + "_WRITTENJUSTNOW";
+        store.messages().recordInbound(session, CHAT, old, "an hour ago", Instant.now().minus(Duration.ofHours(1)));
+        store.messages().recordInbound(session, CHAT, recent, "just now", Instant.now().minusSeconds(20));
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+                .containsExactly(recent);
+    }
+
+    @Test
+    void aNodeFindsItsSessionsWithMessagesLeftUnhandled() throws Exception {
+        String waId = "false_" + CHAT + "_LEFTBEHIND";
+        store.messages().recordInbound(session, CHAT, waId, "left behind", Instant.now());
+        Thread.sleep(300);
+        assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMillis(100), Duration.ofMinutes(15)))
+                .contains(session);
+        assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMinutes(1), Duration.ofMinutes(15)))
+                .as("not yet settled").doesNotContain(session);
+        assertThat(store.messages().sessionsWithUnhandled("node-b", Duration.ofMillis(100), Duration.ofMinutes(15)))
+                .as("another node's lease").doesNotContain(session);
+        store.messages().markHandled(session, waId);
+        assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMillis(100), Duration.ofMinutes(15)))
+                .doesNotContain(session);
+    }
+
+    @Test
     void aBatchWithAnInvalidMessageStoresNothing() {
         String waId = "false_" + CHAT + "_VALID";
         assertThatThrownBy(() -> store.messages().recordInbound(List.of(
