@@ -40,7 +40,7 @@ final class SimulatorVerticle extends VerticleBase {
   /** The routes of one simulator: page, page socket, control API. */
   static Router router(Vertx vertx, SimulatorOptions options, World world, PageHub hub) {
     Router router = Router.router(vertx);
-    PageAssets assets = new PageAssets(options);
+    PageAssets assets = new PageAssets(options, hub::faults);
     ControlRoutes control = new ControlRoutes(world, hub, new ObjectMapper());
     router.get("/").handler(assets::page);
     router.get("/send").handler(assets::page);

@@ -27,9 +27,13 @@ public sealed interface BridgeEvent {
     record Ready(String me, String pushName) implements BridgeEvent {
     }
 
-    /** A live incoming message (not from us); {@code pageAtMillis} is when the page saw it (epoch ms). */
+    /**
+     * An incoming message (not from us); {@code pageAtMillis} is when the page saw it (epoch ms);
+     * {@code history} when the page did not receive it live (synced at connect, or held before the bridge
+     * listened), so it may be old or already stored.
+     */
     record Incoming(String id, String from, String to, String author, String body, String msgType, long t,
-                    String notifyName, long pageAtMillis) implements BridgeEvent {
+                    String notifyName, long pageAtMillis, boolean history) implements BridgeEvent {
     }
 
     /** An outbound message's ack changed (-1 error … 4 played). */

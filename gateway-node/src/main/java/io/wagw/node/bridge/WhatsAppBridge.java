@@ -127,7 +127,8 @@ public final class WhatsAppBridge {
                 case "pairing-code" -> new BridgeEvent.PairingCode(text(n, "code"));
                 case "ready" -> new BridgeEvent.Ready(text(n, "me"), text(n, "pushName"));
                 case "message" -> new BridgeEvent.Incoming(text(n, "id"), text(n, "from"), text(n, "to"), text(n, "author"),
-                        text(n, "body"), text(n, "msgType"), n.path("t").asLong(), text(n, "notifyName"), n.path("at").asLong());
+                        text(n, "body"), text(n, "msgType"), n.path("t").asLong(), text(n, "notifyName"), n.path("at").asLong(),
+                        n.path("history").asBoolean());
                 case "ack" -> new BridgeEvent.Ack(text(n, "id"), n.path("ack").asInt(), text(n, "error"));
                 case "sent" -> new BridgeEvent.Sent(text(n, "reqId"), text(n, "id"));
                 case "send-failed" -> new BridgeEvent.SendFailed(text(n, "reqId"), text(n, "error"));

@@ -98,6 +98,8 @@ final class SessionWorker {
     /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
     private final AtomicBoolean holdsStartSlot = new AtomicBoolean();
     private boolean restoredThisBoot;
+    /** Messages the page did not receive live are stored only from here on (the link); null: none yet. */
+    private volatile Instant historyFloor;
     private boolean workingThisBoot;
     private int consecutiveFailures;
     /** Hash of the newest saved state; also written by the background saver, after its save. */
@@ -401,6 +403,8 @@ final class SessionWorker {
             snapshotProblem = "the stored auth snapshot could not be used (" + e.getMessage() + "); scan the QR again";
         }
         restoredThisBoot = storageState != null;
+        // history the page holds is stored only from the link on (a fresh link: from when it works)
+        historyFloor = restoredThisBoot ? store.sessions().linkedAt(name).orElse(null) : null;
         if (snapshotProblem != null) {
             reason = snapshotProblem;
         }
@@ -503,6 +507,9 @@ final class SessionWorker {
             me = r.me();
             pushName = r.pushName();
         }
+        if (historyFloor == null) {
+            historyFloor = store.sessions().linkedAt(name).orElse(Instant.now());
+        }
         qr = null;
         log.info("session {}: WORKING {} {} ms after the start", name, restoredThisBoot ? "from its snapshot" : "after linking",
                 Duration.between(since, Instant.now()).toMillis());
@@ -538,6 +545,9 @@ final class SessionWorker {
             return; // status broadcasts and other non-chat senders
         }
         Instant at = m.t() > 0 ? Instant.ofEpochSecond(m.t()) : Instant.now();
+        if (m.history() && !recentSinceLink(at)) {
+            return; // synced history from before the link, or too old to answer
+        }
         String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
         // Persist first (deduplicated by WhatsApp id); only a new row goes further.
         boolean text = "chat".equals(m.msgType()); // only texts go to the handler; the rest is stored handled
@@ -563,6 +573,16 @@ final class SessionWorker {
         } // a text arriving while the session stops stays unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());
+    }
+
+    /**
+     * Whether a message the page did not receive live belongs to the assistant: written after the number was
+     * linked (WhatsApp's timestamps have whole seconds) and within the window in which messages are answered.
+     */
+    private boolean recentSinceLink(Instant at) {
+        Instant floor = historyFloor;
+        return floor != null && !at.isBefore(floor.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                && at.isAfter(Instant.now().minus(SessionRuntime.UNHANDLED_WINDOW));
     }
 
     /** A message stored late (from the spool): the handler gets it if this session works; else its next start does. */

@@ -48,6 +48,7 @@
       readySent = true;
       unwatchDom();
       emit({ type: 'ready', me: serialize(conn.wid), pushName: conn.pushname || null });
+      reconcile();
     }
     if (state !== 'CONNECTED') {
       readySent = false;
@@ -63,8 +64,12 @@
     }
   };
 
-  const messageEvent = (m) => ({
+  // history: a message the page did not receive live (WhatsApp's sync at connect, the offline queue,
+  // or one the page held before this script could listen). The node stores it if it is recent and
+  // newer than the link, and answers it only if it was never stored.
+  const messageEvent = (m, history) => ({
     type: 'message',
+    history,
     id: serialize(m.id),
     from: serialize(m.from),
     to: serialize(m.to),
@@ -75,6 +80,19 @@
     notifyName: m.notifyName || null,
     at: Date.now(), // when the page saw it: lets the node measure its own delivery lag
   });
+
+  // Whenever the page is ready (link, restore, reconnect): every recent incoming message it holds goes
+  // to the node, which stores the ones it never saw. Bounded: the node's window is 15 minutes.
+  const RECONCILE_WINDOW_S = 15 * 60;
+  const RECONCILE_MAX = 500;
+  const reconcile = () => {
+    const coll = mod('WAWebCollections');
+    if (!coll || !coll.Msg) return;
+    const all = typeof coll.Msg.getModelsArray === 'function' ? coll.Msg.getModelsArray() : (coll.Msg.models || []);
+    const since = Date.now() / 1000 - RECONCILE_WINDOW_S;
+    const recent = all.filter((m) => m && m.id && !m.id.fromMe && m.t >= since);
+    recent.slice(-RECONCILE_MAX).forEach((m) => emit(messageEvent(m, true)));
+  };
 
   const hook = () => {
     const sock = mod('WAWebSocketModel');
@@ -88,7 +106,7 @@
     // the page renders right after the ref changes.
     conn.Conn.on('change:ref', () => setTimeout(reportQrFromDom, 0));
     coll.Msg.on('add', (m) => {
-      if (m && m.isNewMsg && m.id && !m.id.fromMe) emit(messageEvent(m));
+      if (m && m.id && !m.id.fromMe) emit(messageEvent(m, !m.isNewMsg));
     });
     coll.Msg.on('change:ack', (m) => {
       if (m && m.id && m.id.fromMe) emit({ type: 'ack', id: serialize(m.id), ack: m.ack });

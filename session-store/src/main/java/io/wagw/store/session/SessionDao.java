@@ -46,10 +46,17 @@ interface SessionDao {
     int updateStatus(@Bind("id") long id, @Bind("status") SessionStatus status, @Bind("reason") String reason);
 
     @SqlUpdate("""
-            UPDATE sessions SET me_id = :meId, me_push_name = :pushName, updated_at = clock_timestamp()
-            WHERE id = :id
+            UPDATE sessions
+               SET linked_at = CASE WHEN CAST(:meId AS text) IS NULL THEN NULL
+                                    WHEN me_id IS DISTINCT FROM CAST(:meId AS text) OR linked_at IS NULL THEN clock_timestamp()
+                                    ELSE linked_at END,
+                   me_id = :meId, me_push_name = :pushName, updated_at = clock_timestamp()
+             WHERE id = :id
             """)
     int updateMe(@Bind("id") long id, @Bind("meId") String meId, @Bind("pushName") String pushName);
+
+    @SqlQuery("SELECT linked_at FROM sessions WHERE name = :name AND linked_at IS NOT NULL")
+    Optional<java.time.OffsetDateTime> linkedAt(@Bind("name") String name);
 
     @SqlUpdate("UPDATE sessions SET desired_running = :running, updated_at = clock_timestamp() WHERE name = :name")
     int setDesired(@Bind("name") String name, @Bind("running") boolean running);

@@ -5,8 +5,10 @@ import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.lease.SessionLease;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -106,6 +108,12 @@ public final class Sessions {
             dao.updateMe(id, meId, pushName);
             return dao.find(lease.session()).orElseThrow(() -> unknown(lease.session()));
         });
+    }
+
+    /** When the session's number was linked (set by {@link #recordMe} when the number changes); empty when not linked. */
+    public Optional<Instant> linkedAt(String name) {
+        Validation.sessionName(name);
+        return jdbi.withExtension(SessionDao.class, dao -> dao.linkedAt(name)).map(java.time.OffsetDateTime::toInstant);
     }
 
     /** Forgets the own WhatsApp id after a logout; fenced by the lease. */

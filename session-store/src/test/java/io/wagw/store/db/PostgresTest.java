@@ -23,7 +23,7 @@ class PostgresTest {
         String keyId;
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThat(store.embedded()).isTrue();
-            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(4);
+            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(5);
             store.tenants().create("persisted", "Persisted", "free");
             store.sessions().create("persisted", "persisted-1", Map.of());
             SessionLease lease = store.leases().acquire("persisted-1", "node-a", Duration.ofSeconds(1)).orElseThrow();
@@ -61,7 +61,7 @@ class PostgresTest {
         var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", null)
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var store = SessionStore.open(config)) {
-            assertThat(store.schemaVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(5);
             ClassLoader migrationLoader = Migrations.lastLoader.get();
             assertThat(migrationLoader).as("the migration ran in a loader of its own").isNotNull();
             assertThat(Class.forName("org.flywaydb.core.Flyway", false, migrationLoader).getClassLoader())

@@ -53,6 +53,25 @@ class TenantsAndSessionsTest {
     }
 
     @Test
+    void theLinkTimeIsKeptWhileTheSameNumberStaysLinked() throws Exception {
+        String tenant = TestStore.unique("t");
+        String name = TestStore.unique("s");
+        store.tenants().create(tenant, "T", "free");
+        store.sessions().create(tenant, name, Map.of());
+        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        assertThat(store.sessions().linkedAt(name)).as("never linked").isEmpty();
+        store.sessions().recordMe(lease, "77011234567@c.us", "Aida");
+        var linked = store.sessions().linkedAt(name).orElseThrow();
+        Thread.sleep(20);
+        store.sessions().recordMe(lease, "77011234567@c.us", "Aida B.");
+        assertThat(store.sessions().linkedAt(name)).as("same number, new push name").contains(linked);
+        store.sessions().recordMe(lease, "77019999999@c.us", "Other");
+        assertThat(store.sessions().linkedAt(name).orElseThrow()).as("another number linked").isAfter(linked);
+        store.sessions().clearMe(lease);
+        assertThat(store.sessions().linkedAt(name)).as("logged out").isEmpty();
+    }
+
+    @Test
     void duplicatesAndInvalidNamesAreRefusedWithoutPartialRows() {
         String tenant = TestStore.unique("dup");
         store.tenants().create(tenant, "Dup", "free");

@@ -130,7 +130,8 @@ public final class SimClient {
   }
 
   public Faults faults(Faults faults) {
-    return as(call("PUT", "/sim/faults", Map.of("latencyMs", faults.latencyMs(), "failSends", faults.failSends())),
+    return as(call("PUT", "/sim/faults", Map.of("latencyMs", faults.latencyMs(), "failSends", faults.failSends(),
+        "queuedAsHistory", faults.queuedAsHistory())),
         Faults.class);
   }
 

@@ -220,7 +220,9 @@ public final class ControlRoutes {
     Faults now = hub.faults();
     Long latency = b.optLong("latencyMs", 0, 60_000);
     Boolean fail = b.optBoolean("failSends");
-    Faults next = new Faults(latency == null ? now.latencyMs() : latency, fail == null ? now.failSends() : fail);
+    Boolean asHistory = b.optBoolean("queuedAsHistory");
+    Faults next = new Faults(latency == null ? now.latencyMs() : latency, fail == null ? now.failSends() : fail,
+        asHistory == null ? now.queuedAsHistory() : asHistory);
     hub.faults(next);
     json(ctx, 200, next);
   }

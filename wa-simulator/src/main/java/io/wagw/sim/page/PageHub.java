@@ -314,6 +314,11 @@ public final class PageHub {
     Account a = p.device.account();
     Map<String, List<JsonObject>> byChat = new LinkedHashMap<>();
     TreeMap<Long, Object> ordered = new TreeMap<>();
+    if (faults.queuedAsHistory()) {
+      // what waited for this device arrives with the history, and counts as delivered to it
+      for (InboundMessage m : world.undelivered(p.device, p.pushedSeq)) p.pushedSeq = Math.max(p.pushedSeq, m.seq());
+      world.confirm(p.device, p.pushedSeq);
+    }
     for (InboundMessage m : a.received()) if (m.seq() <= p.pushedSeq) ordered.put(m.seq(), m);
     for (SentMessage m : a.sent()) ordered.put(m.seq(), m);
     Map<String, Integer> unread = new HashMap<>();

@@ -277,8 +277,11 @@
     transmit({ type: 'chatstate', chat: createWid(wid).user, state: state });
     return Promise.resolve();
   }
+  // Faults.queuedAsHistory: the real page loads its modules lazily, so a page that starts linked may apply
+  // its first history sync (with what waited for it offline) before any script can require them.
+  var modulesLocked = !!CONFIG.modulesAfterSync;
   window.require = function (name) {
-    if (!Object.prototype.hasOwnProperty.call(modules, name)) throw new Error("Cannot find module '" + name + "'");
+    if (modulesLocked || !Object.prototype.hasOwnProperty.call(modules, name)) throw new Error("Cannot find module '" + name + "'");
     return modules[name];
   };
 
@@ -552,6 +555,7 @@
   function loggedOut(reason) {
     if (loggingOut) return;
     loggingOut = true;
+    modulesLocked = false;
     credentials = null;
     Socket.set('state', 'UNPAIRED');
     Cmd.trigger('logout', reason);
@@ -595,6 +599,7 @@
     stopProgress();
     view.screen = 'main';
     Socket.set('hasSynced', true);
+    modulesLocked = false;
     render();
     openDeepLink();
   }
@@ -1014,7 +1019,7 @@
       return loadOrCreateKeys();
     }).then(function (k) {
       keys = k;
-      if (!credentials) { view.screen = 'landing'; render(); }
+      if (!credentials) { modulesLocked = false; view.screen = 'landing'; render(); }
       connect();
     }, function (e) {
       if (window.console) console.error('storage unavailable', e);
