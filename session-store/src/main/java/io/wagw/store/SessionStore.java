@@ -110,6 +110,14 @@ public final class SessionStore implements AutoCloseable {
         return postgres.schemaVersion();
     }
 
+    /**
+     * The embedded server's superuser password, for tools and tests on this machine (it is also in
+     * {@code dataDir/postgres.password}); empty with an external server.
+     */
+    public java.util.Optional<String> embeddedPassword() {
+        return postgres.embeddedPassword();
+    }
+
     /** Whether the database answers right now. */
     public boolean reachable() {
         try (var c = postgres.dataSource().getConnection()) {

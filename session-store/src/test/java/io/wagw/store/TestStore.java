@@ -38,7 +38,7 @@ public final class TestStore {
 
     /** Direct SQL access for assertions about rows (and for tampering). */
     public static Jdbi jdbi() {
-        return Jdbi.create(get().jdbcUrl(), "postgres", "");
+        return Jdbi.create(get().jdbcUrl(), "postgres", get().embeddedPassword().orElseThrow());
     }
 
     public static String unique(String prefix) {

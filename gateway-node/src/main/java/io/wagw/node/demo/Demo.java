@@ -52,7 +52,8 @@ public final class Demo {
         }
         SessionStatus first = await(node, Duration.ofSeconds(90), s -> s == SessionStatus.SCAN_QR_CODE || s == SessionStatus.WORKING);
         String pairUrl = node.baseUrl() + "/pair/" + SESSION + "?t="
-                + node.services().pairTokens().issue(SESSION, Instant.now().plus(Duration.ofHours(24)));
+                + node.services().pairTokens().issue(SESSION, node.store().sessions().pairIncarnation(SESSION),
+                        Instant.now().plus(Duration.ofHours(24)));
         Path env = config.dataDir().resolve("demo.env");
         Files.createDirectories(config.dataDir());
         Files.writeString(env, "NODE_URL=%s%nADMIN_KEY=%s%nSIM_URL=%s%nSESSION=%s%nPHONE=%s%n".formatted(

@@ -47,6 +47,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
                     case INVALID_INPUT -> 400;
                     case ALREADY_RUNNING, NOT_RUNNING, NOT_WORKING, NOT_SCANNING, LEASED_ELSEWHERE, TENANT_INACTIVE -> 409;
                     case CAPACITY_REACHED -> 503;
+                    case QUEUE_FULL -> 429;
                     case SEND_FAILED -> 502;
                 };
                 code = e.code().name().toLowerCase();
@@ -84,7 +85,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
                 log.error("{} {} failed", ctx.request().method(), ctx.request().path(), f);
             }
         }
-        if (status == 503 && f instanceof SessionRuntimeException) {
+        if ((status == 503 || status == 429) && f instanceof SessionRuntimeException) {
             ctx.response().putHeader("Retry-After", "30");
         } else if ("store_unavailable".equals(code)) {
             ctx.response().putHeader("Retry-After", "5");

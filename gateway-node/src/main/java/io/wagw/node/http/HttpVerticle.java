@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /** Serves the API on the node's HTTP port. */
 public final class HttpVerticle extends VerticleBase {
+    static final int IDLE_TIMEOUT_SECONDS = 60;
     private final NodeServices services;
     private HttpServer server;
 
@@ -16,8 +18,12 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // a connection that sends nothing and is sent nothing for a minute is closed: half-sent requests and
+        // silent keep-alive connections must not hold file descriptors for ever (pairing streams send a
+        // keep-alive comment more often than that)
         server = vertx.createHttpServer(new HttpServerOptions().setHost(services.config().httpHost())
-                .setPort(services.config().httpPort()).setCompressionSupported(true));
+                .setPort(services.config().httpPort()).setCompressionSupported(true)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
         return server.requestHandler(Api.router(vertx, services)).listen();
     }
 

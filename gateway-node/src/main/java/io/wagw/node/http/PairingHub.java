@@ -14,13 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * arrive on the runtime's event thread; each write hops to the connection's own Vert.x context.
  */
 public final class PairingHub implements SessionListener {
-    private record Stream(Context context, HttpServerResponse response) {
+    /** Open pairing pages per session (an owner's phone and laptop, a few tabs) and per node. */
+    static final int MAX_PER_SESSION = 5;
+    static final int MAX_PER_NODE = 500;
+    /** A comment line this often keeps a quiet stream from the HTTP server's idle timeout (and proxies'). */
+    static final long HEARTBEAT_MS = 20_000;
+
+    private record Stream(Context context, HttpServerResponse response, long heartbeat) {
     }
 
     private final Map<String, Set<Stream>> streams = new ConcurrentHashMap<>();
 
+    /** Whether one more stream may open for the session; every open stream holds a connection. */
+    boolean hasRoom(String session) {
+        return open(session) < MAX_PER_SESSION && streams.values().stream().mapToInt(Set::size).sum() < MAX_PER_NODE;
+    }
+
     void open(String session, Context context, HttpServerResponse response) {
-        var stream = new Stream(context, response);
+        long heartbeat = context.owner().setPeriodic(HEARTBEAT_MS, id -> {
+            if (!response.closed() && !response.ended()) {
+                response.write(": keep-alive\n\n");
+            }
+        });
+        var stream = new Stream(context, response, heartbeat);
         streams.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(stream);
         response.closeHandler(v -> remove(session, stream));
         response.exceptionHandler(e -> remove(session, stream));
@@ -59,6 +75,7 @@ public final class PairingHub implements SessionListener {
     }
 
     private void remove(String session, Stream stream) {
+        stream.context().owner().cancelTimer(stream.heartbeat());
         var set = streams.get(session);
         if (set != null) {
             set.remove(stream);

@@ -6,14 +6,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import io.wagw.store.session.PairIncarnation;
 import io.wagw.store.session.SessionStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Linking a number: the QR (PNG rendered from the raw payload, JSON, or raw), pairing codes, and the
@@ -21,7 +24,8 @@ import java.util.Base64;
  * expiring link instead of an API key.
  */
 final class PairingRoutes {
-    static final Duration LINK_TTL = Duration.ofHours(24);
+    static final Duration LINK_TTL = PairTokens.MAX_LIFETIME;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final NodeServices s;
     private final String page;
@@ -39,6 +43,7 @@ final class PairingRoutes {
         r.get("/api/:session/auth/qr").handler(Blocking.handler(this::qr));
         r.post("/api/:session/auth/request-code").handler(Blocking.handler(this::requestCode));
         r.get("/api/:session/auth/pair-link").handler(Blocking.handler(this::pairLink));
+        r.post("/api/:session/auth/pair-link/revoke").handler(Blocking.handler(this::revokeLinks));
     }
 
     void mountPage(Router r) {
@@ -73,21 +78,48 @@ final class PairingRoutes {
 
     private Reply pairLink(RoutingContext ctx) {
         String session = session(ctx);
-        s.store().sessions().get(session);
+        var incarnation = s.store().sessions().pairIncarnation(session);
         Instant expires = Instant.now().plus(LINK_TTL);
-        String token = s.pairTokens().issue(session, expires);
+        String token = s.pairTokens().issue(session, incarnation, expires);
         return Reply.json(200, new JsonObject()
                 .put("url", s.config().advertisedUrl() + "/pair/" + session + "?t=" + token)
                 .put("expiresAt", expires.toString()));
     }
 
+    /** Every pairing link issued for the session so far stops working (admin keys only). */
+    private Reply revokeLinks(RoutingContext ctx) {
+        String session = session(ctx);
+        ApiAuth.caller(ctx).requireAdmin();
+        s.store().sessions().revokePairLinks(session);
+        return Reply.json(200, new JsonObject().put("session", session).put("revoked", true));
+    }
+
     private Reply pairPage(RoutingContext ctx) {
         String session = pageSession(ctx);
-        return Reply.bytes(200, "text/html; charset=utf-8", page.replace("{{SESSION}}", session).getBytes(StandardCharsets.UTF_8));
+        // the link's token is in the URL: no cache keeps the page, no Referer carries the link on, no other
+        // site frames the page; the one inline script and style run by nonce
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
+        ctx.response().putHeader("Cache-Control", "no-store").putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("X-Frame-Options", "DENY").putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-"
+                        + nonce + "'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        String html = page.replace("{{SESSION}}", session).replace("<script>", "<script nonce=\"" + nonce + "\">")
+                .replace("<style>", "<style nonce=\"" + nonce + "\">");
+        return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     private Reply events(RoutingContext ctx) {
         String session = pageSession(ctx);
+        if (!s.pairing().hasRoom(session)) {
+            throw new ApiError(429, "too_many_streams", "too many pairing pages are open for this session or node; "
+                    + "close one and reload", null);
+        }
         var view = s.runtime().view(session);
         var row = s.store().sessions().get(session);
         var status = view.map(v -> v.status()).orElse(row.status());
@@ -112,8 +144,14 @@ final class PairingRoutes {
 
     private String pageSession(RoutingContext ctx) {
         String session = validated(ctx.pathParam("session"));
-        if (s.pairTokens().verify(session, ctx.request().getParam("t"), Instant.now()).isEmpty()) {
-            throw new ApiError(403, "invalid_pair_link", "this pairing link is invalid or expired; ask for a new one", "t");
+        Optional<PairIncarnation> current;
+        try {
+            current = Optional.of(s.store().sessions().pairIncarnation(session));
+        } catch (StoreException.NotFound e) {
+            current = Optional.empty(); // the same answer as a bad link: the page tells nothing about names
+        }
+        if (current.flatMap(c -> s.pairTokens().verify(session, c, ctx.request().getParam("t"), Instant.now())).isEmpty()) {
+            throw new ApiError(403, "invalid_pair_link", "this pairing link is invalid, revoked or expired; ask for a new one", "t");
         }
         return session;
     }

@@ -26,6 +26,13 @@ final class OutboundQueue {
     record Job(String chatId, String text, CompletableFuture<Message> result) {
     }
 
+    /**
+     * Messages a session may have waiting: at the default pace (20 a minute) this is two and a half minutes
+     * of sending. A caller whose send timed out leaves its message queued, so without a bound a client that
+     * retries could queue without end.
+     */
+    static final int MAX_QUEUED = 50;
+
     private final SessionWorker worker;
     private final SessionStore store;
     private final RuntimeConfig.OutboundPolicy policy;
@@ -53,7 +60,17 @@ final class OutboundQueue {
                     "session", "session '%s' is not running".formatted(worker.name())));
             return job.result();
         }
-        jobs.add(job);
+        synchronized (jobs) {
+            if (jobs.size() >= MAX_QUEUED) {
+                // a failed future, not a throw: an assistant's reply that does not fit leaves its message
+                // unhandled, to be answered again later
+                job.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.QUEUE_FULL,
+                        "session", "session '%s' has %d messages waiting to be sent; try again later"
+                                .formatted(worker.name(), MAX_QUEUED)));
+                return job.result();
+            }
+            jobs.add(job);
+        }
         return job.result();
     }
 

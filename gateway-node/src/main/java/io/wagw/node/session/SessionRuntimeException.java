@@ -5,7 +5,7 @@ public final class SessionRuntimeException extends RuntimeException {
     /** Why a request was refused; the HTTP layer maps these to status codes. */
     public enum Code {
         NOT_FOUND, ALREADY_RUNNING, NOT_RUNNING, CAPACITY_REACHED, LEASED_ELSEWHERE, TENANT_INACTIVE, NOT_WORKING,
-        NOT_SCANNING, INVALID_INPUT, SEND_FAILED
+        NOT_SCANNING, INVALID_INPUT, SEND_FAILED, QUEUE_FULL
     }
 
     private final Code code;

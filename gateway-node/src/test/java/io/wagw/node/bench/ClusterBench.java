@@ -55,6 +55,7 @@ public final class ClusterBench {
                 env.put("GW_DATA_DIR", dir.resolve("b" + (i + 1)).toString());
                 env.put("GW_DB_URL", db.jdbcUrl());
                 env.put("GW_DB_USER", "postgres");
+                env.put("GW_DB_PASSWORD", db.embeddedPassword().orElseThrow());
                 env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
                 env.put("GW_WA_URL", sim.baseUrl() + "/");
                 env.put("GW_ADMIN_API_KEY", "cluster-bench-admin-key-0123456789");

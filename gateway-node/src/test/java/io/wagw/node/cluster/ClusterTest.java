@@ -78,6 +78,7 @@ class ClusterTest {
         env.put("GW_DATA_DIR", dir.resolve(id).toString());
         env.put("GW_DB_URL", db.jdbcUrl());
         env.put("GW_DB_USER", "postgres");
+        env.put("GW_DB_PASSWORD", db.embeddedPassword().orElseThrow());
         env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
         env.put("GW_WA_URL", sim.baseUrl() + "/");
         env.put("GW_ADMIN_API_KEY", "cluster-test-admin-key-0123456789");

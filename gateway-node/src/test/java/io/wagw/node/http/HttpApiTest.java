@@ -152,6 +152,41 @@ class HttpApiTest {
     }
 
     @Test
+    void pairingLinksAreBoundToTheSessionsIncarnationAndAnAdminCanRevokeThem() throws Exception {
+        String name = TestEnv.unique("links");
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
+        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> open = url -> {
+            try {
+                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String first = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        var page = open.apply(first);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'");
+
+        String sessionKey = admin.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(name))
+                .json().path("key").asText();
+        assertThat(admin.withKey(sessionKey).post("/api/" + name + "/auth/pair-link/revoke", null).status())
+                .as("a session key cannot revoke").isEqualTo(403);
+        assertThat(admin.post("/api/" + name + "/auth/pair-link/revoke", null).status()).isEqualTo(200);
+        assertThat(open.apply(first).statusCode()).as("a revoked link").isEqualTo(403);
+        String second = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        assertThat(open.apply(second).statusCode()).as("a link issued after the revocation").isEqualTo(200);
+
+        assertThat(admin.delete("/api/sessions/" + name).status()).isEqualTo(204);
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
+        assertThat(open.apply(second).statusCode()).as("a link of the deleted session, for its successor of the same name")
+                .isEqualTo(403);
+    }
+
+    @Test
     void sendTextReachesThePhoneAndInboundMessagesGetTheAutoReply() {
         String name = TestEnv.unique("send");
         String phone = linkedSession(name, "{\"autoReply\":\"We are open 9-18.\"}");

@@ -47,7 +47,8 @@ class CrashRestartTest {
             linkAndAwaitWorking(api, sim, name, phone);
             // the first snapshot is taken once WORKING: read the node's own database to see it there
             try (var store = SessionStore.open(StoreConfig.embedded(work.resolve("reader"))
-                    .withDbUrl("jdbc:postgresql://127.0.0.1:" + portOf(pgDir) + "/postgres", "postgres", null)
+                    .withDbUrl("jdbc:postgresql://127.0.0.1:" + portOf(pgDir) + "/postgres", "postgres",
+                            Files.readString(work.resolve("data").resolve("postgres.password")).trim())
                     .withMasterKeyFile(work.resolve("data").resolve("master.key")).withPoolSize(2))) {
                 Await.until("first snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
             }

@@ -226,7 +226,7 @@ class SessionRuntimeTest {
         Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
         runtime.stop(name);
         TestEnv.store(); // tamper with the newest ciphertext directly in PostgreSQL
-        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", "").useHandle(h -> h.execute("""
+        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow()).useHandle(h -> h.execute("""
                 UPDATE auth_snapshots SET ciphertext = set_byte(ciphertext, 10, (get_byte(ciphertext, 10) + 1) % 256)
                  WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
         runtime.start(name);
@@ -321,6 +321,27 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void aSessionQueuesAtMostFiftyMessagesAndRefusesTheRestAtOnce() throws Exception {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Aida", true);
+        var sends = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Message>>();
+        for (int i = 0; i < 80; i++) {
+            sends.add(runtime.sendText(name, customer + "@c.us", "burst " + i));
+        }
+        var refused = sends.stream().filter(java.util.concurrent.CompletableFuture::isCompletedExceptionally).toList();
+        assertThat(refused).as("refused at once, not queued").hasSizeGreaterThanOrEqualTo(80 - OutboundQueue.MAX_QUEUED - 1);
+        assertThatThrownBy(() -> refused.getFirst().join()).hasCauseInstanceOf(SessionRuntimeException.class)
+                .cause().satisfies(e -> assertThat(((SessionRuntimeException) e).code()).isEqualTo(SessionRuntimeException.Code.QUEUE_FULL));
+        var accepted = sends.stream().filter(f -> !f.isCompletedExceptionally()).toList();
+        for (var f : accepted) {
+            assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(MessageStatus.sent);
+        }
+        assertThat(sim.client().sent(phone)).hasSize(accepted.size());
+    }
+
+    @Test
     void aNodesBrowserRunsItsNetworkServiceInProcessAndItsDriverWithTheFootprintSettings() throws Exception {
         String name = TestEnv.session(Map.of());
         linked(name);
@@ -373,7 +394,7 @@ class SessionRuntimeTest {
         long epoch = runtime.view(name).orElseThrow().epoch();
 
         // Another node takes the session over (the lease is forced to expire first).
-        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", "").useHandle(h -> h.execute("""
+        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow()).useHandle(h -> h.execute("""
                 UPDATE session_leases SET expires_at = clock_timestamp() - interval '1 second'
                  WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
         var thief = store.leases().acquire(name, "node-thief", Duration.ofSeconds(60)).orElseThrow();

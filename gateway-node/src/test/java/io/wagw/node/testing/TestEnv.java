@@ -55,6 +55,7 @@ public final class TestEnv {
             env.put("GW_DATA_DIR", storeDir.resolve(nodeId).toString());
             env.put("GW_DB_URL", store.jdbcUrl());
             env.put("GW_DB_USER", "postgres");
+            env.put("GW_DB_PASSWORD", store.embeddedPassword().orElseThrow());
             env.put("GW_MASTER_KEY_FILE", storeDir.resolve("master.key").toString());
             env.put("GW_WA_URL", sim().baseUrl() + "/");
             env.put("GW_ADMIN_API_KEY", "test-admin-key-0123456789abcdef");

@@ -20,6 +20,7 @@ final class WebhookTestDb {
         if (outbox == null) {
             HikariConfig hc = new HikariConfig();
             hc.setJdbcUrl(TestEnv.store().jdbcUrl());
+            hc.setPassword(TestEnv.store().embeddedPassword().orElseThrow());
             hc.setUsername("postgres");
             hc.setMaximumPoolSize(10);
             hc.setPoolName("webhook-test");

@@ -31,8 +31,8 @@ public final class Postgres implements AutoCloseable {
 
     private final DataFolderLock folderLock;
 
-    /** The embedded server with what ties it to this process: the watchdog. */
-    private record Embedded(EmbeddedPostgres server, Postmaster.Watchdog watchdog) {
+    /** The embedded server with what ties it to this process (the watchdog) and its superuser's password. */
+    private record Embedded(EmbeddedPostgres server, Postmaster.Watchdog watchdog, String password) {
     }
 
     private Postgres(DataFolderLock folderLock, Embedded embedded, HikariDataSource dataSource, String jdbcUrl,
@@ -65,7 +65,7 @@ public final class Postgres implements AutoCloseable {
                 embedded = startEmbedded(config.dataDir());
                 url = embedded.server().getJdbcUrl("postgres", "postgres");
                 user = "postgres";
-                password = null;
+                password = embedded.password();
             }
             ds = pool(url, user, password, config.poolSize());
             int version = Migrations.apply(ds);
@@ -90,6 +90,7 @@ public final class Postgres implements AutoCloseable {
         EmbeddedPostgres server = null;
         try {
             Files.createDirectories(dir);
+            String password = EmbeddedAuth.password(dataDir);
             Postmaster.stopOrphan(dir, ORPHAN_STOP);
             server = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
@@ -101,13 +102,19 @@ public final class Postgres implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     // the library starts the server with -F (fsync off): a commit would then reach the OS, not the disk
                     .setServerConfig("fsync", "on")
+                    // loopback TCP only (the library's own readiness check connects there), no Unix socket
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("unix_socket_directories", "''")
+                    .setConnectConfig("password", password)
                     .start();
-            return new Embedded(server, Postmaster.watch(dir));
+            var watchdog = Postmaster.watch(dir);
+            EmbeddedAuth.requirePassword(server, dir, password);
+            return new Embedded(server, watchdog, password);
         } catch (IOException e) {
-            closeQuietly(new Embedded(server, null));
+            closeQuietly(new Embedded(server, null, null));
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(new Embedded(server, null));
+            closeQuietly(new Embedded(server, null, null));
             throw e;
         }
     }
@@ -140,6 +147,11 @@ public final class Postgres implements AutoCloseable {
 
     public boolean embedded() {
         return embedded != null;
+    }
+
+    /** The embedded server's superuser password (also in {@code dataDir/postgres.password}); empty for an external one. */
+    public java.util.Optional<String> embeddedPassword() {
+        return java.util.Optional.ofNullable(embedded).map(Embedded::password);
     }
 
     public int schemaVersion() {

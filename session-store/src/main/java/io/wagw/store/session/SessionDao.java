@@ -2,6 +2,7 @@ package io.wagw.store.session;
 
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -54,6 +55,17 @@ interface SessionDao {
              WHERE id = :id
             """)
     int updateMe(@Bind("id") long id, @Bind("meId") String meId, @Bind("pushName") String pushName);
+
+    @SqlQuery("SELECT id AS session_id, pair_generation AS generation FROM sessions WHERE name = :name")
+    @RegisterConstructorMapper(PairIncarnation.class)
+    Optional<PairIncarnation> pairIncarnation(@Bind("name") String name);
+
+    @SqlQuery("""
+            UPDATE sessions SET pair_generation = pair_generation + 1 WHERE name = :name
+            RETURNING id AS session_id, pair_generation AS generation
+            """)
+    @RegisterConstructorMapper(PairIncarnation.class)
+    Optional<PairIncarnation> nextPairGeneration(@Bind("name") String name);
 
     @SqlQuery("SELECT linked_at FROM sessions WHERE name = :name AND linked_at IS NOT NULL")
     Optional<java.time.OffsetDateTime> linkedAt(@Bind("name") String name);

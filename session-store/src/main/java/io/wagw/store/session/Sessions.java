@@ -116,6 +116,18 @@ public final class Sessions {
         return jdbi.withExtension(SessionDao.class, dao -> dao.linkedAt(name)).map(java.time.OffsetDateTime::toInstant);
     }
 
+    /** What pairing links of the session are signed over: its row id and its link generation. */
+    public PairIncarnation pairIncarnation(String name) {
+        Validation.sessionName(name);
+        return jdbi.withExtension(SessionDao.class, dao -> dao.pairIncarnation(name)).orElseThrow(() -> unknown(name));
+    }
+
+    /** Revokes every pairing link issued for the session so far. */
+    public PairIncarnation revokePairLinks(String name) {
+        Validation.sessionName(name);
+        return jdbi.withExtension(SessionDao.class, dao -> dao.nextPairGeneration(name)).orElseThrow(() -> unknown(name));
+    }
+
     /** Forgets the own WhatsApp id after a logout; fenced by the lease. */
     public Session clearMe(SessionLease lease) {
         return jdbi.inTransaction(h -> {

@@ -1,6 +1,7 @@
 package io.wagw.store.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
@@ -23,7 +24,7 @@ class PostgresTest {
         String keyId;
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThat(store.embedded()).isTrue();
-            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(5);
+            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(6);
             store.tenants().create("persisted", "Persisted", "free");
             store.sessions().create("persisted", "persisted-1", Map.of());
             SessionLease lease = store.leases().acquire("persisted-1", "node-a", Duration.ofSeconds(1)).orElseThrow();
@@ -40,9 +41,33 @@ class PostgresTest {
     }
 
     @Test
+    void theEmbeddedServerRequiresItsGeneratedPassword() throws Exception {
+        try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
+            Path file = dataDir.resolve("postgres.password");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            String password = java.nio.file.Files.readString(file).trim();
+            assertThat(store.embeddedPassword()).contains(password);
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", "").close())
+                    .as("no password").isInstanceOf(java.sql.SQLException.class);
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", "wrong-password-123").close())
+                    .as("a wrong one").isInstanceOf(java.sql.SQLException.class);
+            try (var c = java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", password);
+                 var rs = c.createStatement().executeQuery("SHOW unix_socket_directories")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("no Unix socket").isEmpty();
+            }
+        }
+        try (var again = SessionStore.open(StoreConfig.embedded(dataDir))) {
+            assertThat(again.reachable()).as("the next start uses the same password").isTrue();
+        }
+    }
+
+    @Test
     void aServerGivenByUrlIsUsedInsteadOfTheEmbeddedOne() {
         var shared = TestStore.get();
-        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", null)
+        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var viaUrl = SessionStore.open(config)) {
             assertThat(viaUrl.embedded()).isFalse();
@@ -58,10 +83,10 @@ class PostgresTest {
     @Test
     void flywaysClassesAreUnloadedOnceTheSchemaIsMigrated() throws Exception {
         var shared = TestStore.get();
-        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", null)
+        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var store = SessionStore.open(config)) {
-            assertThat(store.schemaVersion()).isEqualTo(5);
+            assertThat(store.schemaVersion()).isEqualTo(6);
             ClassLoader migrationLoader = Migrations.lastLoader.get();
             assertThat(migrationLoader).as("the migration ran in a loader of its own").isNotNull();
             assertThat(Class.forName("org.flywaydb.core.Flyway", false, migrationLoader).getClassLoader())

@@ -39,6 +39,7 @@ class WebhookOutboxTest {
         if (jdbi == null) {
             HikariConfig hc = new HikariConfig();
             hc.setJdbcUrl(TestStore.get().jdbcUrl());
+            hc.setPassword(TestStore.get().embeddedPassword().orElseThrow());
             hc.setUsername("postgres");
             hc.setMaximumPoolSize(12);
             hc.setPoolName("outbox-test");
