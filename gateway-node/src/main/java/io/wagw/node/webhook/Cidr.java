@@ -38,7 +38,7 @@ public record Cidr(InetAddress network, int prefixLength) {
         int slash = t.indexOf('/');
         String addressText = slash < 0 ? t : t.substring(0, slash);
         InetAddress address = IpLiteral.parse(addressText).orElseThrow(() -> new IllegalArgumentException(
-                "'%s' is not an IP address (expected e.g. 10.0.0.0/8 or fd00::/8)".formatted(addressText)));
+                "'%s' is not an IP address".formatted(addressText)));
         boolean writtenAsIpv6 = addressText.contains(":");
         int bits = writtenAsIpv6 ? 128 : 32;
         int prefix = bits;
