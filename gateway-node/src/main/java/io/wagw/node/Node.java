@@ -13,9 +13,11 @@ import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionControl;
 import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.session.StandaloneKeeper;
+import io.wagw.node.webhook.WebhookDestinations;
 import io.wagw.node.webhook.WebhookDispatcher;
 import io.wagw.node.webhook.WebhookMetrics;
 import io.wagw.node.webhook.WebhookPublisher;
+import io.wagw.node.webhook.WebhookSender;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.tenant.TenantStatus;
@@ -40,11 +42,13 @@ public final class Node implements AutoCloseable {
     private final ClusterAgent agent;
     private final Vertx vertx;
     private final HttpVerticle http;
+    private final String httpDeployment;
     private final NodeServices services;
     private final boolean generatedKey;
 
     private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, WebhookDispatcher dispatcher,
-                 ClusterAgent agent, Vertx vertx, HttpVerticle http, NodeServices services, boolean generatedKey) {
+                 ClusterAgent agent, Vertx vertx, HttpVerticle http, String httpDeployment, NodeServices services,
+                 boolean generatedKey) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
@@ -52,6 +56,7 @@ public final class Node implements AutoCloseable {
         this.agent = agent;
         this.vertx = vertx;
         this.http = http;
+        this.httpDeployment = httpDeployment;
         this.services = services;
         this.generatedKey = generatedKey;
     }
@@ -73,9 +78,12 @@ public final class Node implements AutoCloseable {
         try {
             ensureDefaultTenant(store);
             runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler, config.dataDir().resolve("spool"));
+            vertx = Vertx.vertx();
             var webhookMetrics = new WebhookMetrics();
-            dispatcher = new WebhookDispatcher(store.webhooks(), config.nodeId(), WebhookDispatcher.Settings.defaults(),
-                    webhookMetrics).start();
+            var webhookSettings = WebhookDispatcher.Settings.defaults();
+            var sender = new WebhookSender(vertx, WebhookDestinations.system(config.webhookDestinations()),
+                    webhookSettings.requestTimeout());
+            dispatcher = new WebhookDispatcher(store.webhooks(), config.nodeId(), webhookSettings, webhookMetrics, sender).start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             runtime.addListener(publisher);
             var metrics = new NodeMetrics(runtime, webhookMetrics);
@@ -95,18 +103,14 @@ public final class Node implements AutoCloseable {
             var services = new NodeServices(config, store, runtime, metrics, pairing,
                     new PairTokens(store.derivedSecret("pair-links")), publisher, control, agent, adminKey, VERSION,
                     Instant.now());
-            vertx = Vertx.vertx();
             var http = new HttpVerticle(services);
-            vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            String httpDeployment = vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
             if (keeper != null) {
                 keeper.resumeWanted();
             }
-            return new Node(config, store, runtime, dispatcher, agent, vertx, http, services, generated);
+            return new Node(config, store, runtime, dispatcher, agent, vertx, http, httpDeployment, services, generated);
         } catch (Exception e) {
-            if (vertx != null) {
-                vertx.close();
-            }
             if (agent != null) {
                 agent.stopFollowing();
             }
@@ -118,6 +122,9 @@ public final class Node implements AutoCloseable {
             }
             if (dispatcher != null) {
                 dispatcher.close();
+            }
+            if (vertx != null) {
+                vertx.close();
             }
             store.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -190,7 +197,7 @@ public final class Node implements AutoCloseable {
             agent.stopFollowing();
         }
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            vertx.undeploy(httpDeployment).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
         }
@@ -201,6 +208,11 @@ public final class Node implements AutoCloseable {
         // after the runtime, so the sessions' final status events are queued first; what is not sent
         // stays in the outbox for the next node
         dispatcher.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Vert.x did not stop cleanly: {}", e.getMessage());
+        }
         store.close();
     }
 }

@@ -1,6 +1,8 @@
 package io.wagw.node.config;
 
 import io.wagw.node.browser.BrowserSettings;
+import io.wagw.node.webhook.Cidr;
+import io.wagw.node.webhook.DestinationPolicy;
 import io.wagw.store.StoreConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +25,9 @@ import java.util.regex.Pattern;
  * Everything a node is configured with, read once from {@code GW_*} environment variables and
  * validated at start. Every problem is reported at once, each naming its variable and what it accepts;
  * an unknown {@code GW_*} variable is an error too, so that a typo never silently falls back to a default.
+ *
+ * @param webhookAllowNetworks networks of on-premise webhook receivers ({@code GW_WEBHOOK_ALLOW_NETWORKS});
+ *                             webhooks go to public addresses only when empty
  */
 public record NodeConfig(
         String nodeId,
@@ -48,7 +54,8 @@ public record NodeConfig(
         int sendPerMinute,
         int sendBurst,
         Duration sendPause,
-        String logLevel) {
+        String logLevel,
+        List<Cidr> webhookAllowNetworks) {
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -63,7 +70,8 @@ public record NodeConfig(
             "GW_CLUSTER_NAME", "GW_CLUSTER_MEMBERS", "GW_CLUSTER_PORT", "GW_CLUSTER_FAILURE_SECONDS", "GW_CLUSTER_MOVES_PER_MINUTE",
             "GW_WA_URL",
             "GW_MAX_SESSIONS", "GW_SESSIONS_PER_BROWSER", "GW_ADMIN_API_KEY", "GW_CHROMIUM_PATH",
-            "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL");
+            "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL",
+            "GW_WEBHOOK_ALLOW_NETWORKS");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
@@ -105,17 +113,23 @@ public record NodeConfig(
         int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);
         String logLevel = r.oneOf("GW_LOG_LEVEL", "INFO", LOG_LEVELS);
+        List<Cidr> webhookAllow = r.networks("GW_WEBHOOK_ALLOW_NETWORKS");
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
         return new NodeConfig(nodeId, httpHost, httpPort, advertised, dataDir, dbUrl, dbUser, dbPassword, poolSize,
                 keyFile, clusterName, members, clusterPort, Duration.ofSeconds(failureSeconds), movesPerMinute, waUrl, maxSessions, perBrowser, adminKey, chromium,
-                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel);
+                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel, webhookAllow);
     }
 
     /** What the session store needs of this configuration. */
     public StoreConfig storeConfig() {
         return new StoreConfig(dataDir, dbUrl, dbUser, dbPassword, masterKeyFile, dbPoolSize);
+    }
+
+    /** Where this node may send webhooks: public addresses and {@link #webhookAllowNetworks}. */
+    public DestinationPolicy webhookDestinations() {
+        return new DestinationPolicy(webhookAllowNetworks);
     }
 
     /** True when {@code GW_CLUSTER_MEMBERS} is set: the node joins a cluster that places sessions on nodes. */
@@ -233,21 +247,27 @@ public record NodeConfig(
         }
 
         List<String> list(String name, Pattern item, String accepted) {
-            Optional<String> raw = optional(name);
-            if (raw.isEmpty()) {
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (String part : raw.get().split(",")) {
-                String p = part.strip();
-                if (p.isEmpty()) {
-                    continue;
-                }
-                if (check(item.matcher(p).matches(), "%s contains '%s': expected %s".formatted(name, p, accepted))) {
-                    out.add(p);
+            return items(name).stream().filter(p -> check(item.matcher(p).matches(),
+                    "%s contains '%s': expected %s".formatted(name, p, accepted))).toList();
+        }
+
+        List<Cidr> networks(String name) {
+            List<Cidr> out = new ArrayList<>();
+            for (String p : items(name)) {
+                try {
+                    out.add(Cidr.parse(p));
+                } catch (IllegalArgumentException e) {
+                    problems.add("%s contains '%s': %s; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7"
+                            .formatted(name, p, e.getMessage()));
                 }
             }
             return List.copyOf(out);
+        }
+
+        /** The non-empty parts of a comma-separated variable. */
+        private List<String> items(String name) {
+            return optional(name).stream().flatMap(v -> Arrays.stream(v.split(",")))
+                    .map(String::strip).filter(p -> !p.isEmpty()).toList();
         }
     }
 }

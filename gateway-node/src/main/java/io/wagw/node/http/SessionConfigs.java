@@ -3,8 +3,10 @@ package io.wagw.node.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wagw.node.message.AutoReplyHandler;
+import io.wagw.node.webhook.DestinationPolicy;
 import io.wagw.node.webhook.WebhookConfig;
 import io.wagw.store.StoreException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,7 +17,11 @@ final class SessionConfigs {
     private SessionConfigs() {
     }
 
-    static Map<String, Object> validate(JsonObject config) {
+    /**
+     * @param destinations where this node sends webhooks; a webhook URL with an IP address it refuses is
+     *                     refused here already
+     */
+    static Map<String, Object> validate(JsonObject config, DestinationPolicy destinations) {
         if (config == null) {
             return Map.of();
         }
@@ -30,7 +36,10 @@ final class SessionConfigs {
                 throw ApiError.badRequest("config.webhooks", "config.webhooks must be an array");
             }
             try {
-                WebhookConfig.parse(config.getMap().get("webhooks"));
+                List<WebhookConfig> parsed = WebhookConfig.parse(config.getMap().get("webhooks"), destinations);
+                for (int i = 0; i < parsed.size(); i++) {
+                    array.getJsonObject(i).put("url", parsed.get(i).url()); // normalised: scheme and host in lower case
+                }
             } catch (StoreException.InvalidInput e) {
                 throw ApiError.badRequest(e.field(), e.getMessage());
             }

@@ -41,7 +41,7 @@ final class SessionRoutes {
         Validation.sessionName(name);
         String tenant = Optional.ofNullable(body.optionalString("tenant")).orElse(DEFAULT_TENANT);
         boolean start = body.optionalBoolean("start", true);
-        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
+        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"), s.config().webhookDestinations());
         s.store().sessions().create(tenant, name, config);
         if (start) {
             s.control().start(name);
@@ -78,7 +78,7 @@ final class SessionRoutes {
         if (renamed != null && !renamed.equals(name)) {
             throw ApiError.badRequest("name", "sessions cannot be renamed; 'name' must be '%s' or absent".formatted(name));
         }
-        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"));
+        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"), s.config().webhookDestinations());
         s.store().sessions().updateConfig(name, config);
         s.runtime().configChanged(name);
         s.webhooks().invalidate(name);

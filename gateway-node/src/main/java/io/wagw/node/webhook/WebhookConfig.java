@@ -4,6 +4,7 @@ import io.wagw.store.StoreException;
 import io.wagw.store.webhook.RetryPlan;
 import io.wagw.store.webhook.WebhookHeader;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -67,14 +70,59 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
         return events.contains(event);
     }
 
-    /** The webhooks of a session's configuration ({@code config.webhooks}); none when absent. */
-    public static List<WebhookConfig> fromSessionConfig(Map<String, ?> config) {
-        return config == null ? List.of() : parse(config.get("webhooks"));
+    /**
+     * The usable webhooks of a stored session configuration ({@code config.webhooks}); none when absent.
+     * Each webhook is read on its own: one that is invalid (stored before a rule existed, or written
+     * around the API) is handed to {@code skipped} and the others still work.
+     */
+    public static List<WebhookConfig> fromSessionConfig(Map<String, ?> config, Consumer<StoreException.InvalidInput> skipped) {
+        Object value = config == null ? null : config.get("webhooks");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            skipped.accept(invalid(FIELD, "must be a list of webhooks"));
+            return List.of();
+        }
+        if (list.size() > MAX_WEBHOOKS) {
+            skipped.accept(invalid(FIELD, "holds more than %d webhooks; the first %d are used".formatted(MAX_WEBHOOKS, MAX_WEBHOOKS)));
+        }
+        List<WebhookConfig> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(list.size(), MAX_WEBHOOKS); i++) {
+            try {
+                out.add(parseOne(FIELD + "[" + i + "]", list.get(i)));
+            } catch (StoreException.InvalidInput e) {
+                skipped.accept(e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Validates {@code config.webhooks} as a caller sends it: {@link #parse(Object)}, and a URL whose host
+     * is an IP address must be one that {@code destinations} allows. Host names are checked when a
+     * webhook is sent, since what they resolve to can change.
+     *
+     * @throws StoreException.InvalidInput naming the offending field, e.g. {@code config.webhooks[0].url}
+     */
+    public static List<WebhookConfig> parse(Object webhooksValue, DestinationPolicy destinations) {
+        List<WebhookConfig> webhooks = parse(webhooksValue);
+        for (int i = 0; i < webhooks.size(); i++) {
+            String host = URI.create(webhooks.get(i).url()).getHost();
+            Optional<InetAddress> literal = IpLiteral.parse(host);
+            Optional<AddressClass> refusal = literal.flatMap(destinations::refusal);
+            if (refusal.isPresent()) {
+                throw invalid(FIELD + "[" + i + "].url", ("points at %s (%s); this node sends webhooks to public "
+                        + "addresses, and to others only inside GW_WEBHOOK_ALLOW_NETWORKS")
+                        .formatted(literal.get().getHostAddress(), refusal.get().description()));
+            }
+        }
+        return webhooks;
     }
 
     /**
      * Parses and validates the value of {@code config.webhooks} (plain maps and lists, as decoded from
-     * JSON). {@code null} means no webhooks.
+     * JSON). {@code null} means no webhooks. URLs come back with their scheme and host in lower case.
      *
      * @throws StoreException.InvalidInput naming the offending field, e.g. {@code config.webhooks[0].url}
      */
@@ -122,7 +170,15 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
         if (uri.getRawUserInfo() != null) {
             throw invalid(field, "must not carry credentials; send them in customHeaders (e.g. Authorization)");
         }
-        return url;
+        if (IpLiteral.isAmbiguousNumber(uri.getHost())) {
+            throw invalid(field, "has a numeric host that is not an IPv4 address in the form a.b.c.d");
+        }
+        // The outbox only takes lower-case schemes, and one spelling per URL keeps a webhook's deliveries in one queue.
+        String prefix = uri.getScheme() + "://" + uri.getRawAuthority();
+        if (!url.startsWith(prefix)) {
+            throw invalid(field, "is not a valid URL");
+        }
+        return scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT) + url.substring(prefix.length());
     }
 
     private static Set<WebhookEvent> events(String field, Object value) {

@@ -2,47 +2,41 @@ package io.wagw.node.webhook;
 
 import io.wagw.store.webhook.DeliveryStatus;
 import io.wagw.store.webhook.WebhookDelivery;
-import io.wagw.store.webhook.WebhookHeader;
 import io.wagw.store.webhook.WebhookOutbox;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends this node's share of the webhook outbox. A loop on a virtual thread claims due rows for the
- * node, POSTs each on its own virtual thread (at most {@code concurrency} at once) and records the
- * outcome: delivered on 2xx; retried later on 408, 429, 5xx, timeouts and connection errors, following
- * the row's retry plan; dead on any other answer or after the last attempt.
+ * node, POSTs each on its own virtual thread (at most {@code concurrency} at once) through a
+ * {@link WebhookSender} and records the outcome: delivered on 2xx; retried later on 408, 429, 5xx,
+ * timeouts and connection errors, following the row's retry plan; dead on any other answer, on a
+ * destination the node refuses, or after the last attempt.
  *
- * <p>Each request carries {@code Content-Type: application/json}, {@code X-Webhook-Request-Id} (the
- * same on every attempt of a row), {@code X-Webhook-Timestamp} (ms, per attempt), the webhook's custom
- * headers and, for a signed webhook, {@code X-Webhook-Hmac} (hex HMAC-SHA512 of the exact body) with
- * {@code X-Webhook-Hmac-Algorithm: sha512}.
+ * <p>What a row shows its session's callers is an HTTP status, {@value #REFUSED} or
+ * {@value #CONNECTION_FAILED}: the same text whether a port is closed, filtered or speaks something
+ * else than HTTP, so that deliveries cannot map a network. The details go to this node's log.
  *
  * <p>Delivery is at least once: if this node dies mid-request, its claims lapse after
  * {@code claimLease} and another node (or this one after a restart) sends the rows again.
  */
 public final class WebhookDispatcher implements AutoCloseable {
+    /** The error of a delivery whose destination this node refuses (see {@link DestinationPolicy}); not retried. */
+    public static final String REFUSED = "refused: destination not allowed";
+    /** The error of an attempt without an HTTP answer: no such host, no connection, TLS failed, time ran out. */
+    public static final String CONNECTION_FAILED = "connection failed";
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(10);
 
     /**
@@ -90,7 +84,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final String nodeId;
     private final Settings settings;
     private final WebhookMetrics metrics;
-    private final HttpClient http;
+    private final WebhookSender sender;
     private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-delivery-", 0).factory());
     private final Semaphore slots;
@@ -101,17 +95,18 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile Thread loop;
     private long lastPurgeNanos;
 
-    public WebhookDispatcher(WebhookOutbox outbox, String nodeId, Settings settings, WebhookMetrics metrics) {
+    /**
+     * @param sender sends the requests, with the same timeout as {@code settings.requestTimeout()}; closed
+     *               with this dispatcher
+     */
+    public WebhookDispatcher(WebhookOutbox outbox, String nodeId, Settings settings, WebhookMetrics metrics,
+                             WebhookSender sender) {
         this.outbox = outbox;
         this.nodeId = nodeId;
         this.settings = settings;
         this.metrics = metrics;
+        this.sender = sender;
         this.slots = new Semaphore(settings.concurrency());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** Starts the loop; returns this. */
@@ -143,7 +138,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     public void close() {
         if (!running.getAndSet(false)) {
             requests.shutdownNow();
-            http.shutdownNow();
+            sender.close();
             return;
         }
         wake();
@@ -164,7 +159,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             abandoning = true;
             requests.shutdownNow();
         } finally {
-            http.shutdownNow();
+            sender.close();
         }
     }
 
@@ -236,50 +231,22 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private void deliver(WebhookDelivery row) {
-        HttpRequest request;
+        WebhookSender.Outcome outcome;
         try {
-            request = request(row);
-        } catch (IllegalArgumentException e) {
-            record(row, null, "request cannot be built: " + e.getClass().getSimpleName(), false, null);
+            outcome = sender.send(row);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
-        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        try {
-            // The request timeout covers the wait for the status line; this bound also covers a slow body.
-            HttpResponse<Void> response = call.get(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            int status = response.statusCode();
-            if (status >= 200 && status <= 299) {
-                recordDelivered(row, status);
-            } else {
-                record(row, status, "HTTP " + status, RetryPolicy.shouldRetry(status), retryAfter(response.headers()));
-            }
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            record(row, null, "no answer within " + settings.requestTimeout().toMillis() + " ms", true, null);
-        } catch (ExecutionException e) {
-            record(row, null, failure(e.getCause(), row.url()), true, null);
+        switch (outcome) {
+            case WebhookSender.Outcome.Answered a when a.status() >= 200 && a.status() <= 299 -> recordDelivered(row, a.status());
+            case WebhookSender.Outcome.Answered a -> record(row, a.status(), "HTTP " + a.status(), "HTTP " + a.status(),
+                    RetryPolicy.shouldRetry(a.status()), a.retryAfter());
+            case WebhookSender.Outcome.Refused r -> record(row, null, REFUSED, r.detail(), false, null);
+            case WebhookSender.Outcome.NoAnswer n -> record(row, null, CONNECTION_FAILED, n.detail(), true, null);
+            case WebhookSender.Outcome.Unsendable u -> record(row, null, "request cannot be built",
+                    "request cannot be built: " + u.detail(), false, null);
         }
-    }
-
-    private HttpRequest request(WebhookDelivery row) {
-        byte[] body = row.body().getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(row.url()))
-                .timeout(settings.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("X-Webhook-Request-Id", row.requestId())
-                .header("X-Webhook-Timestamp", Long.toString(System.currentTimeMillis()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (row.hmacKey() != null) {
-            b.header("X-Webhook-Hmac", WebhookSigner.sign(row.hmacKey(), body))
-                    .header("X-Webhook-Hmac-Algorithm", WebhookSigner.ALGORITHM_NAME);
-        }
-        for (WebhookHeader h : row.headers()) {
-            b.header(h.name(), h.value());
-        }
-        return b.build();
     }
 
     private void recordDelivered(WebhookDelivery row, int status) {
@@ -300,7 +267,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void record(WebhookDelivery row, Integer status, String error, boolean retry, Duration retryAfter) {
+    /**
+     * @param error  what the row shows the session's callers
+     * @param detail what this node's log shows
+     */
+    private void record(WebhookDelivery row, Integer status, String error, String detail, boolean retry, Duration retryAfter) {
         if (abandoning) {
             return;
         }
@@ -319,39 +290,16 @@ public final class WebhookDispatcher implements AutoCloseable {
             } else if (after.get().status() == DeliveryStatus.dead) {
                 metrics.countDead();
                 log.warn("session {}: webhook {} #{} to {} is dead after {} attempt(s): {}", row.session(), row.event(),
-                        row.id(), host(row.url()), row.attempts(), error);
+                        row.id(), host(row.url()), row.attempts(), detail);
             } else {
                 metrics.countRetried();
                 log.debug("session {}: webhook {} #{} to {} failed ({}), retry in {} ms", row.session(), row.event(),
-                        row.id(), host(row.url()), error, wait.toMillis());
+                        row.id(), host(row.url()), detail, wait.toMillis());
             }
         } catch (RuntimeException e) {
             log.warn("session {}: webhook {} #{} outcome not recorded ({}); it will be retried when its claim lapses",
                     row.session(), row.event(), row.id(), WebhookPublisher.describe(e));
         }
-    }
-
-    private static Duration retryAfter(HttpHeaders headers) {
-        return headers.firstValue("Retry-After").flatMap(v -> {
-            try {
-                long seconds = Long.parseLong(v.strip());
-                return seconds < 0 ? java.util.Optional.empty()
-                        : java.util.Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())));
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
-            }
-        }).orElse(null);
-    }
-
-    private static String failure(Throwable cause, String url) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        String text = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        // The URL may carry a token in its path or query; keep only the host.
-        return text.replace(url, host(url));
     }
 
     static String host(String url) {

@@ -56,7 +56,10 @@ public final class WebhookMetrics {
         return enqueued.sum();
     }
 
-    /** Events that could not be written to the outbox (database unavailable); they are not delivered. */
+    /**
+     * Events that could not be written to the outbox (database unavailable), or one webhook's copy of an
+     * event the outbox refused; they are not delivered.
+     */
     public long enqueueFailures() {
         return enqueueFailures.sum();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wagw.node.session.SessionListener;
 import io.wagw.node.session.SessionView;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.Sessions;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * couple of seconds ({@link #invalidate} drops the cache at once, e.g. after a config update).
  *
  * <p>Runs on the runtime's listener thread: one small read (when the cache is cold) and one insert per
- * event. If the database is unavailable the event is counted in {@link WebhookMetrics#enqueueFailures}
- * and dropped; it is logged by session and event name only, never with content.
+ * subscribed webhook. If the database is unavailable the event is counted in
+ * {@link WebhookMetrics#enqueueFailures} and dropped; it is logged by session and event name only, never
+ * with content. Webhooks are isolated from each other: an invalid one in the stored configuration, or a
+ * row the outbox refuses, is logged and skipped while the session's other webhooks get the event.
  */
 public final class WebhookPublisher implements SessionListener {
     static final Duration CONFIG_TTL = Duration.ofSeconds(2);
@@ -103,21 +106,30 @@ public final class WebhookPublisher implements SessionListener {
         Object metadata = s.config().get("metadata");
         String body = json(WahaPayloads.envelope(EventIds.next("evt_"), System.currentTimeMillis(), event, session,
                 metadata instanceof Map<?, ?> m ? castMap(m) : Map.of(), meId, pushName, payloadForMe.apply(meId)));
-        List<NewDelivery> rows = subscribed.stream()
-                .map(w -> new NewDelivery(w.url(), event.wireName(), EventIds.next("req_"), body, w.hmacKey(),
-                        w.customHeaders(), w.retries().plan()))
-                .toList();
-        try {
-            outbox.enqueue(session, rows);
-            metrics.countEnqueued(rows.size());
-        } catch (StoreException.NotFound e) {
-            return;
-        } catch (RuntimeException e) {
-            metrics.countEnqueueFailure();
-            log.warn("session {}: {} webhook dropped, outbox not writable: {}", session, event.wireName(), describe(e));
-            return;
+        int enqueued = 0;
+        // One row per webhook and statement: a row the outbox refuses costs its own webhook the event, not the others.
+        for (WebhookConfig w : subscribed) {
+            var row = new NewDelivery(w.url(), event.wireName(), EventIds.next("req_"), body, w.hmacKey(),
+                    w.customHeaders(), w.retries().plan());
+            try {
+                outbox.enqueue(session, List.of(row));
+                enqueued++;
+            } catch (StoreException.NotFound e) {
+                break;
+            } catch (RuntimeException e) {
+                metrics.countEnqueueFailure();
+                if (StoreOutage.is(e)) {
+                    log.warn("session {}: {} webhook dropped, outbox not writable: {}", session, event.wireName(), describe(e));
+                    break;
+                }
+                log.warn("session {}: {} webhook to {} dropped, the outbox refused it: {}", session, event.wireName(),
+                        WebhookDispatcher.host(w.url()), describe(e));
+            }
         }
-        afterEnqueue.run();
+        if (enqueued > 0) {
+            metrics.countEnqueued(enqueued);
+            afterEnqueue.run();
+        }
     }
 
     private Target target(String session) {
@@ -126,14 +138,8 @@ public final class WebhookPublisher implements SessionListener {
             return cached;
         }
         Session s = sessions.get(session);
-        List<WebhookConfig> webhooks;
-        try {
-            webhooks = WebhookConfig.fromSessionConfig(s.config());
-        } catch (StoreException.InvalidInput e) {
-            // Stored before validation existed, or written around the API: deliver nothing rather than guess.
-            log.warn("session {}: webhooks ignored, {} is invalid", session, e.field());
-            webhooks = List.of();
-        }
+        List<WebhookConfig> webhooks = WebhookConfig.fromSessionConfig(s.config(),
+                invalid -> log.warn("session {}: webhook ignored, {} is invalid", session, invalid.field()));
         Target fresh = new Target(s, webhooks, System.nanoTime());
         cache.put(session, fresh);
         return fresh;

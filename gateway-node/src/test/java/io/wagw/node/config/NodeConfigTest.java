@@ -3,6 +3,10 @@ package io.wagw.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wagw.node.webhook.AddressClass;
+import io.wagw.node.webhook.Cidr;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -10,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NodeConfigTest {
+    private static final String EXPECTED_NETWORKS = "; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7";
 
     @Test
     void defaultsGiveAWorkingSingleNodeWithTheEmbeddedDatabase() {
@@ -24,6 +29,35 @@ class NodeConfigTest {
         assertThat(c.clusterMembers()).isEmpty();
         assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.1:3000");
         assertThat(c.storeConfig().dbUrl()).isEmpty();
+        assertThat(c.webhookAllowNetworks()).isEmpty();
+        assertThat(c.webhookDestinations().refusal(ip("127.0.0.1"))).contains(AddressClass.LOOPBACK);
+    }
+
+    @Test
+    void webhookReceiversOnAllowedNetworksAreReachable() {
+        var c = NodeConfig.fromEnv(Map.of("GW_WEBHOOK_ALLOW_NETWORKS", " 10.20.0.0/16, fd12::/16,,192.168.5.7 "));
+        assertThat(c.webhookAllowNetworks()).extracting(Cidr::toString)
+                .containsExactly("10.20.0.0/16", "fd12:0:0:0:0:0:0:0/16", "192.168.5.7/32");
+        assertThat(c.webhookDestinations().refusal(ip("10.20.9.9"))).isEmpty();
+        assertThat(c.webhookDestinations().refusal(ip("192.168.5.8"))).contains(AddressClass.PRIVATE);
+    }
+
+    @Test
+    void aNetworkThatIsNotOneIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_WEBHOOK_ALLOW_NETWORKS", "10.0.0.1/8,intranet.example,10.0.0.0/40")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.1/8': 10.0.0.1/8 has bits set past the prefix; the network is "
+                                + "10.0.0.0/8" + EXPECTED_NETWORKS,
+                        "GW_WEBHOOK_ALLOW_NETWORKS contains 'intranet.example': 'intranet.example' is not an IP address" + EXPECTED_NETWORKS,
+                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.0/40': '40' is not a prefix length from 0 to 32" + EXPECTED_NETWORKS));
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -240,6 +240,32 @@ class HttpApiTest {
     }
 
     @Test
+    void aWebhookAtAnAddressTheNodeRefusesIsRefusedNamingTheFieldAndItsUrlIsStoredInLowerCase() {
+        String name = TestEnv.unique("hook");
+        String metadata = "{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":[{\"url\":\"https://crm.example/wa\",\"events\":[\"message\"]},"
+                + "{\"url\":\"http://169.254.169.254/latest/meta-data/\",\"events\":[\"message\"]}]}}";
+        var refused = admin.post("/api/sessions", metadata.formatted(name));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("field").asText()).isEqualTo("config.webhooks[1].url");
+        assertThat(refused.json().path("message").asText()).contains("169.254.169.254 (cloud metadata)", "GW_WEBHOOK_ALLOW_NETWORKS");
+        assertThat(admin.get("/api/sessions/" + name).status()).isEqualTo(404);
+
+        var created = admin.post("/api/sessions", ("{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":["
+                + "{\"url\":\"HTTPS://CRM.Example/Wa?Key=AbC\",\"events\":[\"message\"]}]}}").formatted(name));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().path("config").path("webhooks").path(0).path("url").asText()).isEqualTo("https://crm.example/Wa?Key=AbC");
+
+        var key = admin.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(name));
+        Http scoped = admin.withKey(key.json().path("key").asText());
+        var loopback = scoped.put("/api/sessions/" + name, "{\"config\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:5701/\",\"events\":[\"*\"]}]}}");
+        assertThat(loopback.status()).isEqualTo(400);
+        assertThat(loopback.json().path("field").asText()).isEqualTo("config.webhooks[0].url");
+        assertThat(loopback.json().path("message").asText()).contains("127.0.0.1 (loopback)");
+        assertThat(admin.get("/api/sessions/" + name).json().path("config").path("webhooks").path(0).path("url").asText())
+                .as("unchanged").isEqualTo("https://crm.example/Wa?Key=AbC");
+    }
+
+    @Test
     void healthAndMetricsScrapeCleanlyWithoutTextOrNumbers() {
         String name = TestEnv.unique("obs");
         String phone = linkedSession(name, "{}");

@@ -90,7 +90,11 @@ final class Receiver implements AutoCloseable {
     }
 
     String url(String path) {
-        return url(server.getAddress().getPort(), path);
+        return url(port(), path);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     List<Hit> accepted() {

@@ -73,7 +73,7 @@ class WebhookConfigTest {
         assertThat(parsed.retries().plan()).isEqualTo(new RetryPlan(10, "exponential", Duration.ofSeconds(5)));
         assertThat(parsed.customHeaders()).isEmpty();
         assertThat(WebhookConfig.parse(null)).isEmpty();
-        assertThat(WebhookConfig.fromSessionConfig(Map.of("metadata", Map.of()))).isEmpty();
+        assertThat(WebhookConfig.fromSessionConfig(Map.of("metadata", Map.of()), skipped -> { throw skipped; })).isEmpty();
     }
 
     @Test
@@ -84,7 +84,7 @@ class WebhookConfigTest {
                                "retries": {"attempts": 3, "delaySeconds": 1.5}}]}
                 """);
 
-        var parsed = WebhookConfig.fromSessionConfig(config.getMap());
+        var parsed = WebhookConfig.fromSessionConfig(config.getMap(), skipped -> { throw skipped; });
 
         assertThat(parsed).singleElement().satisfies(w -> {
             assertThat(w.events()).containsExactly(WebhookEvent.MESSAGE_ACK);
@@ -142,6 +142,67 @@ class WebhookConfigTest {
         List<Object> missingValue = new ArrayList<>();
         missingValue.add(Map.of("name", "X-A"));
         assertRefused(List.of(with(ok, "customHeaders", missingValue)), "config.webhooks[0].customHeaders[0].value");
+    }
+
+    @Test
+    void schemeAndHostAreKeptInLowerCaseAndTheRestAsGiven() {
+        var parsed = WebhookConfig.parse(List.of(webhook("HTTPS://CRM.Example:8443/Wa/Hook?Token=AbC", List.of("message")),
+                webhook("Http://[FD00::1]/x", List.of("message"))));
+        assertThat(parsed).extracting(WebhookConfig::url).containsExactly("https://crm.example:8443/Wa/Hook?Token=AbC", "http://[fd00::1]/x");
+    }
+
+    @Test
+    void aNumericHostThatIsNotADottedAddressIsRefused() {
+        // Resolvers disagree on what 127.1, 2130706433 or 0177.0.0.1 mean.
+        for (String host : List.of("127.1", "2130706433", "0177.0.0.1")) {
+            assertRefused(List.of(webhook("http://" + host + "/hook", List.of("message"))), "config.webhooks[0].url");
+        }
+    }
+
+    @Test
+    void anIpAddressTheNodeRefusesIsRefusedNamingTheFieldAndTheKindOfAddress() {
+        var ok = webhook("https://crm.example/wa", List.of("message"));
+        Map<String, String> refused = Map.of(
+                "http://127.0.0.1:5701/", "127.0.0.1 (loopback)",
+                "http://10.1.2.3/hook", "10.1.2.3 (private)",
+                "http://169.254.169.254/latest/meta-data/", "169.254.169.254 (cloud metadata)",
+                "http://[::ffff:169.254.169.254]/", "169.254.169.254 (cloud metadata)",
+                "http://[fd00:ec2::254]/", "(cloud metadata)",
+                "http://[::1]:8080/", "(loopback)",
+                "http://0.0.0.0:3000/", "0.0.0.0 (unspecified)",
+                "http://100.64.1.1/", "100.64.1.1 (carrier-grade NAT)");
+        refused.forEach((url, why) -> assertThatThrownBy(() -> WebhookConfig.parse(List.of(ok, webhook(url, List.of("message"))),
+                DestinationPolicy.PUBLIC_ONLY)).as(url).isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> {
+                    assertThat(e.field()).isEqualTo("config.webhooks[1].url");
+                    assertThat(e.getMessage()).contains(why).contains("GW_WEBHOOK_ALLOW_NETWORKS");
+                }));
+        assertThat(WebhookConfig.parse(List.of(webhook("http://93.184.216.34/hook", List.of("message"))), DestinationPolicy.PUBLIC_ONLY))
+                .hasSize(1);
+        assertThat(WebhookConfig.parse(List.of(webhook("http://localhost:8080/hook", List.of("message"))), DestinationPolicy.PUBLIC_ONLY))
+                .as("a name is checked when a webhook is sent, against what it resolves to then").hasSize(1);
+    }
+
+    @Test
+    void anAllowedNetworkAdmitsItsAddresses() {
+        var onPremise = new DestinationPolicy(List.of(Cidr.parse("10.20.0.0/16"), Cidr.parse("127.0.0.0/8")));
+        assertThat(WebhookConfig.parse(List.of(webhook("http://10.20.0.5:8080/hook", List.of("message")),
+                webhook("http://127.0.0.1:9000/hook", List.of("message"))), onPremise)).hasSize(2);
+        assertThatThrownBy(() -> WebhookConfig.parse(List.of(webhook("http://10.21.0.5/hook", List.of("message"))), onPremise))
+                .isInstanceOf(StoreException.InvalidInput.class);
+    }
+
+    @Test
+    void oneInvalidWebhookOfAStoredConfigIsSkippedAndTheOthersAreUsable() {
+        var skipped = new ArrayList<String>();
+        var usable = WebhookConfig.fromSessionConfig(Map.of("webhooks", List.of(
+                webhook("https://a.example/hook", List.of("message")),
+                webhook("https://b.example/hook", List.of("presence.update")),
+                webhook("HTTP://C.example/hook", List.of("message")))), e -> skipped.add(e.field()));
+
+        assertThat(usable).extracting(WebhookConfig::url).containsExactly("https://a.example/hook", "http://c.example/hook");
+        assertThat(skipped).containsExactly("config.webhooks[1].events[0]");
+        assertThat(WebhookConfig.fromSessionConfig(Map.of("webhooks", "https://a.example"), e -> skipped.add(e.field()))).isEmpty();
+        assertThat(skipped).last().isEqualTo("config.webhooks");
     }
 
     @Test

@@ -1,11 +1,19 @@
 package io.wagw.node.webhook;
 
+import static io.wagw.node.webhook.WebhookDispatcher.CONNECTION_FAILED;
+import static io.wagw.node.webhook.WebhookDispatcher.REFUSED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import io.wagw.node.testing.Await;
 import io.wagw.node.testing.TestEnv;
 import io.wagw.store.message.Message;
@@ -13,35 +21,58 @@ import io.wagw.store.message.MessageStatus;
 import io.wagw.store.webhook.DeliveryStatus;
 import io.wagw.store.webhook.WebhookDelivery;
 import io.wagw.store.webhook.WebhookOutbox;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher against a real local HTTP receiver and the real outbox. Events are produced by the
- * real {@link WebhookPublisher}; retries use 50 ms delays capped at 200 ms.
+ * real {@link WebhookPublisher}; retries use 50 ms delays capped at 200 ms. The receivers listen on
+ * 127.0.0.1, which a node refuses unless its allow-list says otherwise, so most tests allow 127.0.0.0/8.
  */
 class WebhookDispatcherTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String CUSTOMER = "77015550123@c.us";
     private static final String KEY = "hmac-test-key";
+    private static final DestinationPolicy LOOPBACK_ALLOWED = new DestinationPolicy(List.of(Cidr.parse("127.0.0.0/8")));
+    private static Vertx vertx;
 
     private final WebhookOutbox outbox = WebhookTestDb.outbox();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final AtomicInteger messageSeq = new AtomicInteger();
     private String session;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close().await();
+    }
 
     @BeforeEach
     void noLeftoverRows() {
@@ -61,7 +92,13 @@ class WebhookDispatcherTest {
     }
 
     private WebhookDispatcher dispatcher(String node, WebhookDispatcher.Settings settings) {
-        var d = new WebhookDispatcher(outbox, node, settings, new WebhookMetrics());
+        return dispatcher(node, settings, WebhookDestinations.system(LOOPBACK_ALLOWED), null);
+    }
+
+    private WebhookDispatcher dispatcher(String node, WebhookDispatcher.Settings settings, WebhookDestinations destinations,
+                                         TrustOptions trust) {
+        var sender = new WebhookSender(vertx, destinations, settings.requestTimeout(), trust);
+        var d = new WebhookDispatcher(outbox, node, settings, new WebhookMetrics(), sender);
         toClose.add(d);
         return d;
     }
@@ -109,6 +146,37 @@ class WebhookDispatcherTest {
 
     private List<WebhookDelivery> rows(DeliveryStatus status) {
         return outbox.listBySession(session, status, 100);
+    }
+
+    /** Records the webhook package's log, DEBUG and up, until the test ends. */
+    private ListAppender<ILoggingEvent> webhookLogs() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.wagw.node.webhook");
+        var logs = new ListAppender<ILoggingEvent>();
+        logs.start();
+        logger.addAppender(logs);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        toClose.add(() -> {
+            logger.detachAppender(logs);
+            logger.setLevel(level);
+        });
+        return logs;
+    }
+
+    /** A DNS that knows only {@code names}; every other name does not resolve. */
+    private static WebhookDestinations.Resolver dns(Map<String, List<String>> names, AtomicInteger lookups) {
+        return host -> {
+            lookups.incrementAndGet();
+            List<String> addresses = names.get(host);
+            if (addresses == null) {
+                throw new UnknownHostException(host);
+            }
+            return addresses.stream().map(CidrTest::ip).toList();
+        };
+    }
+
+    private static List<Map<String, Object>> webhooks(List<String> urls, int attempts) {
+        return urls.stream().map(u -> webhook(u, attempts)).toList();
     }
 
     @Test
@@ -173,7 +241,7 @@ class WebhookDispatcherTest {
 
         List<String> sent = publishMessages(publisher, 5);
         Await.until("connection refused a few times", WAIT,
-                () -> rows(null).stream().anyMatch(r -> r.attempts() >= 3 && r.lastError() != null));
+                () -> rows(null).stream().anyMatch(r -> r.attempts() >= 3 && CONNECTION_FAILED.equals(r.lastError())));
         assertThat(rows(DeliveryStatus.pending)).hasSize(5);
         var receiver = Receiver.startOn(port, (n, hit) -> 200);
         toClose.add(receiver);
@@ -188,38 +256,28 @@ class WebhookDispatcherTest {
         var receiver = receiver((n, hit) -> answer.get());
         var dispatcher = startedDispatcher("node-a");
         var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 10))), dispatcher);
-        Logger webhookLogs = (Logger) LoggerFactory.getLogger("io.wagw.node.webhook");
-        var logs = new ListAppender<ILoggingEvent>();
-        logs.start();
-        webhookLogs.addAppender(logs);
-        Level level = webhookLogs.getLevel();
-        webhookLogs.setLevel(Level.DEBUG);
-        try {
-            List<String> sent = publishMessages(publisher, 2);
+        var logs = webhookLogs();
+        List<String> sent = publishMessages(publisher, 2);
 
-            Await.until("both dead", WAIT, () -> rows(DeliveryStatus.dead).size() == 2);
-            sleep(400); // several backoff periods: nothing more may arrive
-            assertThat(receiver.hits).hasSize(2);
-            assertThat(rows(DeliveryStatus.dead)).allSatisfy(r -> {
-                assertThat(r.attempts()).isEqualTo(1);
-                assertThat(r.lastHttpStatus()).isEqualTo(400);
-                assertThat(r.lastError()).isEqualTo("HTTP 400");
-            });
-            assertThat(dispatcher.metrics().dead()).isEqualTo(2);
-            assertThat(dispatcher.metrics().retried()).isZero();
-            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-                    .anySatisfy(m -> assertThat(m).contains(session).contains("dead"))
-                    .allSatisfy(m -> assertThat(m).doesNotContain("Customer text", "77015550123"));
+        Await.until("both dead", WAIT, () -> rows(DeliveryStatus.dead).size() == 2);
+        sleep(400); // several backoff periods: nothing more may arrive
+        assertThat(receiver.hits).hasSize(2);
+        assertThat(rows(DeliveryStatus.dead)).allSatisfy(r -> {
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.lastHttpStatus()).isEqualTo(400);
+            assertThat(r.lastError()).isEqualTo("HTTP 400");
+        });
+        assertThat(dispatcher.metrics().dead()).isEqualTo(2);
+        assertThat(dispatcher.metrics().retried()).isZero();
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains(session).contains("dead"))
+                .allSatisfy(m -> assertThat(m).doesNotContain("Customer text", "77015550123"));
 
-            answer.set(200);
-            assertThat(outbox.retryAllDead(session)).isEqualTo(2);
-            dispatcher.wake();
-            Await.until("re-queued rows delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
-            assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
-        } finally {
-            webhookLogs.detachAppender(logs);
-            webhookLogs.setLevel(level);
-        }
+        answer.set(200);
+        assertThat(outbox.retryAllDead(session)).isEqualTo(2);
+        dispatcher.wake();
+        Await.until("re-queued rows delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+        assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
     }
 
     @Test
@@ -332,6 +390,171 @@ class WebhookDispatcherTest {
         // At least once: the receiver saw the abandoned attempt too, with the same request id to dedupe on.
         assertThat(receiver.hits).hasSize(2).extracting(h -> h.header("X-Webhook-Request-Id")).containsOnly(row.requestId());
         assertThat(payloadIds(receiver.hits)).containsOnly(sent.getFirst());
+    }
+
+    @Test
+    void withoutAnAllowListLoopbackPrivateAndMetadataDestinationsAreRefusedAndNothingIsSent() {
+        var receiver = receiver((n, hit) -> 200);
+        int port = receiver.port();
+        var lookups = new AtomicInteger();
+        // Names are resolved when a webhook is sent: each of these could have resolved to a public address when configured.
+        var names = dns(Map.of("rebound.test", List.of("127.0.0.1"), "mixed.test", List.of("93.184.216.34", "127.0.0.1"),
+                "metadata.test", List.of("169.254.169.254"), "intranet.test", List.of("10.0.0.7")), lookups);
+        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                new WebhookDestinations(DestinationPolicy.PUBLIC_ONLY, names), null).start();
+        var logs = webhookLogs();
+        List<String> urls = List.of(receiver.url("/literal"), "http://[::ffff:127.0.0.1]:" + port + "/mapped",
+                "http://rebound.test:" + port + "/rebound", "http://mixed.test:" + port + "/mixed",
+                "http://metadata.test/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/", "http://intranet.test:5701/");
+        var publisher = publisherFor(Map.of("webhooks", webhooks(urls, 5)), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("every delivery refused", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+        assertThat(rows(null)).allSatisfy(r -> {
+            assertThat(r.lastError()).isEqualTo(REFUSED);
+            assertThat(r.lastHttpStatus()).isNull();
+            assertThat(r.attempts()).as("a refusal is not retried").isEqualTo(1);
+        });
+        assertThat(receiver.hits).isEmpty();
+        assertThat(lookups).hasValue(4);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains(session, "rebound.test resolved to 127.0.0.1 (loopback)"))
+                .anySatisfy(m -> assertThat(m).contains("mixed.test resolved to 127.0.0.1 (loopback)"))
+                .anySatisfy(m -> assertThat(m).contains("metadata.test resolved to 169.254.169.254 (cloud metadata)"))
+                .anySatisfy(m -> assertThat(m).contains("intranet.test resolved to 10.0.0.7 (private)"))
+                .anySatisfy(m -> assertThat(m).contains("[::ffff:127.0.0.1] (loopback)"));
+        assertThat(dispatcher.metrics().dead()).isEqualTo(urls.size());
+    }
+
+    @Test
+    void aNameIsResolvedOnceAndTheRequestGoesToTheAddressThatWasChecked() {
+        var receiver = receiver((n, hit) -> 200);
+        var lookups = new AtomicInteger();
+        // .test names never resolve (RFC 6761): the request can only arrive through the checked address.
+        var names = dns(Map.of("receiver.test", List.of("127.0.0.1")), lookups);
+        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                new WebhookDestinations(LOOPBACK_ALLOWED, names), null).start();
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook("http://Receiver.TEST:" + receiver.port() + "/Hook?Token=AbC", 3))),
+                dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        assertThat(receiver.hits).singleElement().satisfies(h -> {
+            assertThat(h.header("Host")).isEqualTo("receiver.test:" + receiver.port());
+            assertThat(h.path()).isEqualTo("/Hook");
+        });
+        assertThat(lookups).hasValue(1);
+        assertThat(rows(null).getFirst().url()).as("scheme and host in lower case, the rest as given")
+                .isEqualTo("http://receiver.test:" + receiver.port() + "/Hook?Token=AbC");
+    }
+
+    @Test
+    void everyFailureWithoutAnHttpAnswerLooksTheSameToTheCallerWhileTheLogTellsThemApart() throws Exception {
+        int closedPort = Receiver.freePort();
+        var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // connects, never answers
+        toClose.add(silent);
+        var notHttp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        toClose.add(notHttp);
+        Thread.ofVirtual().start(() -> {
+            while (!notHttp.isClosed()) {
+                try (Socket s = notHttp.accept()) {
+                    s.getOutputStream().write("SSH-2.0-OpenSSH_9.6\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                new WebhookDestinations(LOOPBACK_ALLOWED, dns(Map.of(), new AtomicInteger())), null).start();
+        var logs = webhookLogs();
+        List<String> urls = List.of(Receiver.url(closedPort, "/closed"), Receiver.url(silent.getLocalPort(), "/silent"),
+                Receiver.url(notHttp.getLocalPort(), "/ssh"), "http://nowhere.test/hook");
+        var publisher = publisherFor(Map.of("webhooks", webhooks(urls, 1)), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("every delivery failed", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+        assertThat(rows(null)).allSatisfy(r -> {
+            assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
+            assertThat(r.lastHttpStatus()).isNull();
+        });
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains(":" + closedPort, "Connection refused"))
+                .anySatisfy(m -> assertThat(m).contains(":" + silent.getLocalPort(), "no answer within 1000 ms"))
+                .anySatisfy(m -> assertThat(m).contains(":" + notHttp.getLocalPort(), "invalid version format"))
+                .anySatisfy(m -> assertThat(m).contains("cannot resolve nowhere.test"));
+    }
+
+    @Test
+    void anHttpsReceiverIsVerifiedAsTheUrlsHostWhileTheConnectionGoesToTheCheckedAddress() throws Exception {
+        Path dir = Files.createTempDirectory("webhook-tls");
+        keytool("-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=receiver.test", "-ext", "SAN=dns:receiver.test", "-storetype", "PKCS12",
+                "-keystore", dir.resolve("receiver.p12").toString(), "-storepass", "changeit", "-keypass", "changeit");
+        keytool("-exportcert", "-rfc", "-alias", "receiver", "-keystore", dir.resolve("receiver.p12").toString(),
+                "-storepass", "changeit", "-file", dir.resolve("receiver.pem").toString());
+        List<String> serverNames = new CopyOnWriteArrayList<>();
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
+                        .setKeyCertOptions(new PfxOptions().setPath(dir.resolve("receiver.p12").toString()).setPassword("changeit")))
+                .requestHandler(request -> {
+                    serverNames.add(request.connection().indicatedServerName());
+                    request.response().setStatusCode(204).end();
+                })
+                .listen(0, "127.0.0.1").await();
+        toClose.add(() -> server.close().await());
+        int port = server.actualPort();
+        var names = dns(Map.of("receiver.test", List.of("127.0.0.1"), "impostor.test", List.of("127.0.0.1")), new AtomicInteger());
+        // Generous timeouts: the JVM's first TLS handshake is slow on a busy machine.
+        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(2)),
+                new WebhookDestinations(LOOPBACK_ALLOWED, names), new PemTrustOptions().addCertPath(dir.resolve("receiver.pem").toString()))
+                .start();
+        var logs = webhookLogs();
+        var publisher = publisherFor(Map.of("webhooks", webhooks(List.of("https://receiver.test:" + port + "/tls",
+                "https://impostor.test:" + port + "/tls"), 1)), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("both done", WAIT, () -> rows(DeliveryStatus.delivered).size() + rows(DeliveryStatus.dead).size() == 2);
+        assertThat(rows(DeliveryStatus.delivered)).singleElement().satisfies(r -> {
+            assertThat(r.url()).contains("receiver.test");
+            assertThat(r.lastHttpStatus()).isEqualTo(204);
+        });
+        assertThat(rows(DeliveryStatus.dead)).singleElement().satisfies(r -> {
+            assertThat(r.url()).as("its certificate does not name this host").contains("impostor.test");
+            assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
+        });
+        assertThat(serverNames).containsExactly("receiver.test");
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains("impostor.test", "No subject alternative DNS name matching impostor.test"));
+    }
+
+    @Test
+    void oneBadWebhookInAStoredConfigNeverStopsTheOthers() {
+        var receiver = receiver((n, hit) -> 200);
+        var dispatcher = startedDispatcher("node-a");
+        Map<String, Object> invalid = webhook(receiver.url("/invalid"), 3);
+        invalid.put("events", List.of("presence.update"));
+        // Stored around the API, as configurations written before validation existed are.
+        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/first"), 3), invalid,
+                webhook("HTTP://127.0.0.1:" + receiver.port() + "/upper", 3))), dispatcher);
+
+        publishMessages(publisher, 1);
+
+        Await.until("both valid webhooks delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+        assertThat(receiver.hits).extracting(Receiver.Hit::path).containsExactlyInAnyOrder("/first", "/upper");
+        assertThat(rows(null)).extracting(WebhookDelivery::url)
+                .containsExactlyInAnyOrder(receiver.url("/first"), receiver.url("/upper"));
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("keytool: " + output).isZero();
     }
 
     private static void sleep(long millis) {

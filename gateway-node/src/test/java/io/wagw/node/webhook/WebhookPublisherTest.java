@@ -202,6 +202,19 @@ class WebhookPublisherTest {
         assertThat(outbox.listBySession(broken, null, 10)).isEmpty();
     }
 
+    @Test
+    void aRowTheOutboxRefusesCostsOnlyItsOwnWebhookTheEvent() throws Exception {
+        // As the table's check once refused upper-case schemes and with them the whole event.
+        try (var refusal = WebhookTestDb.refuseUrlsContaining("ops.example")) {
+            publisher.onStatus(status(SessionStatus.WORKING, null, ME));
+        }
+
+        assertThat(rows()).extracting(WebhookDelivery::url).containsExactly("https://all.example/hook");
+        assertThat(metrics.enqueued()).isEqualTo(1);
+        assertThat(metrics.enqueueFailures()).isEqualTo(1);
+        assertThat(wakes.get()).isEqualTo(1);
+    }
+
     /** Records the session's own WhatsApp id in the store, as the runtime does once linked. */
     private void linkSession() {
         SessionLease lease = store.leases().acquire(session, "node-a", Duration.ofSeconds(30)).orElseThrow();

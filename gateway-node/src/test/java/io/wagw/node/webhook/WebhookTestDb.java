@@ -30,6 +30,14 @@ final class WebhookTestDb {
         return outbox;
     }
 
+    /** Makes the table refuse rows whose URL contains {@code marker}, until closed. */
+    static AutoCloseable refuseUrlsContaining(String marker) {
+        outbox();
+        jdbi.useHandle(h -> h.createUpdate("ALTER TABLE webhook_deliveries ADD CONSTRAINT test_refused_urls CHECK (url NOT LIKE '%"
+                + marker.replace("'", "''") + "%') NOT VALID").execute());
+        return () -> jdbi.useHandle(h -> h.execute("ALTER TABLE webhook_deliveries DROP CONSTRAINT test_refused_urls"));
+    }
+
     /**
      * Retires rows other tests left unfinished: claims are cluster-wide, so a dispatcher under test
      * would otherwise send them too.

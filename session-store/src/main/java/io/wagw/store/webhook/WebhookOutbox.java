@@ -252,9 +252,9 @@ public final class WebhookOutbox {
         requireLength(field, url, 2048);
         try {
             URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new StoreException.InvalidInput(field, field + " must be an absolute http or https URL");
+            // As the table's check has it (url ~ '^https?://'): a row refused there would fail its whole event.
+            if (!(url.startsWith("http://") || url.startsWith("https://")) || uri.getHost() == null) {
+                throw new StoreException.InvalidInput(field, field + " must be an absolute http:// or https:// URL (scheme in lower case)");
             }
         } catch (URISyntaxException e) {
             throw new StoreException.InvalidInput(field, field + " is not a valid URL");

@@ -380,6 +380,10 @@ class WebhookOutboxTest {
         var ftp = new NewDelivery("ftp://a.test/hook", "message", "req_1", "{}", null, List.of(), good.retry());
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(good, ftp)))
                 .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[1].url"));
+        var upperCase = new NewDelivery("HTTP://a.test/hook", "message", "req_4", "{}", null, List.of(), good.retry());
+        assertThatThrownBy(() -> outbox.enqueue(session, List.of(upperCase)))
+                .as("refused before the table's check would fail the whole transaction")
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[0].url"));
         var noBody = new NewDelivery("http://a.test/hook", "message", "req_2", "", null, List.of(), good.retry());
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(noBody)))
                 .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[0].body"));
