@@ -18,7 +18,7 @@ public final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         server = vertx.createHttpServer(new HttpServerOptions().setHost(services.config().httpHost())
                 .setPort(services.config().httpPort()).setCompressionSupported(true));
-        return server.requestHandler(Api.router(vertx, services)).listen();
+        return server.requestHandler(Api.router(vertx, services)).invalidRequestHandler(ErrorHandler::invalidRequest).listen();
     }
 
     public int actualPort() {
