@@ -12,6 +12,7 @@ import io.wagw.store.tenant.Tenants;
 import io.wagw.store.usage.Usage;
 import io.wagw.store.webhook.WebhookOutbox;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
@@ -34,9 +35,7 @@ public final class SessionStore implements AutoCloseable {
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
         this.keyring = keyring;
-        Jdbi jdbi = Jdbi.create(postgres.dataSource())
-                .installPlugin(new SqlObjectPlugin())
-                .installPlugin(new PostgresPlugin());
+        Jdbi jdbi = configure(Jdbi.create(postgres.dataSource()));
         this.tenants = new Tenants(jdbi);
         this.sessions = new Sessions(jdbi);
         this.leases = new Leases(jdbi);
@@ -45,6 +44,16 @@ public final class SessionStore implements AutoCloseable {
         this.usage = new Usage(jdbi);
         this.apiKeys = new ApiKeys(jdbi);
         this.webhooks = new WebhookOutbox(jdbi);
+    }
+
+    /**
+     * The store's Jdbi settings. Its exceptions name neither the statement nor its bound values (by default
+     * a failure's message carries both: message text, phone numbers, webhook keys), so that a failure can
+     * be logged as it is.
+     */
+    static Jdbi configure(Jdbi jdbi) {
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
     }
 
     /** Loads the master key (failing fast on a bad key file), then starts and migrates PostgreSQL. */

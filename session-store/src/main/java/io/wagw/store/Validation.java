@@ -46,9 +46,10 @@ public final class Validation {
         if (value.length() > 200) {
             throw new StoreException.InvalidInput("displayName", "displayName must be at most 200 characters");
         }
-        return value.strip();
+        return singleLine("displayName", value).strip();
     }
 
+    /** A text to send: not empty, at most {@link #MAX_TEXT_LENGTH}, no control characters but tab and line breaks. */
     public static String text(String field, String value) {
         if (value == null || value.isEmpty()) {
             throw new StoreException.InvalidInput(field, field + " must not be empty");
@@ -56,6 +57,51 @@ public final class Validation {
         if (value.length() > MAX_TEXT_LENGTH) {
             throw new StoreException.InvalidInput(field,
                     "%s must be at most %d characters (got %d)".formatted(field, MAX_TEXT_LENGTH, value.length()));
+        }
+        return multiLine(field, value);
+    }
+
+    /**
+     * Refuses a value with a control character other than tab, line feed and carriage return: U+0000-U+001F
+     * and U+007F. PostgreSQL cannot store U+0000 at all, and the others forge lines and terminal escapes
+     * wherever the value is shown.
+     */
+    public static String multiLine(String field, String value) {
+        return withoutControls(field, value, true);
+    }
+
+    /** Like {@link #multiLine}, and refuses tab and line breaks too: for names, keys and secrets. */
+    public static String singleLine(String field, String value) {
+        return withoutControls(field, value, false);
+    }
+
+    /**
+     * The index of the first character {@link #multiLine} (or, with {@code lineBreaks} false,
+     * {@link #singleLine}) refuses, or -1.
+     */
+    public static int firstControl(String value, boolean lineBreaks) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && !(lineBreaks && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A text from outside (a WhatsApp message, a push name, an error) made storable: PostgreSQL refuses
+     * U+0000 in text, so it becomes U+FFFD; everything else is kept as received.
+     */
+    public static String storable(String value) {
+        return value == null || value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\uFFFD');
+    }
+
+    private static String withoutControls(String field, String value, boolean lineBreaks) {
+        int at = value == null ? -1 : firstControl(value, lineBreaks);
+        if (at >= 0) {
+            throw new StoreException.InvalidInput(field, "%s must not contain control characters (U+%04X at index %d)%s"
+                    .formatted(field, (int) value.charAt(at), at, lineBreaks ? "; only tab and line breaks are allowed" : ""));
         }
         return value;
     }

@@ -11,6 +11,7 @@ public final class Api {
 
     public static Router router(Vertx vertx, NodeServices services) {
         Router r = Router.router(vertx);
+        r.route().handler(Params::decodable);
         r.route().handler(BodyHandler.create().setBodyLimit(RequestBody.MAX_BYTES).setHandleFileUploads(false));
         new OpsRoutes(services).mount(r);
         var pairing = new PairingRoutes(services);
@@ -31,11 +32,10 @@ public final class Api {
         new WebhookRoutes(services).mount(r);
         var errors = new ErrorHandler();
         r.route().failureHandler(errors);
-        // unmatched routes and methods get the same JSON errors
-        r.errorHandler(404, errors);
-        r.errorHandler(405, errors);
-        r.errorHandler(413, errors);
-        r.errorHandler(400, errors);
+        // unmatched routes and methods, and whatever else the router answers itself, get the same JSON errors
+        for (int status : ErrorHandler.ROUTER_STATUSES) {
+            r.errorHandler(status, errors.forStatus(status));
+        }
         return r;
     }
 }

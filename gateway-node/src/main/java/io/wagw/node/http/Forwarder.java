@@ -12,8 +12,11 @@ import io.wagw.node.cluster.ClusterAgent;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * In a cluster any node accepts any call: a call for a session that runs (or is assigned) elsewhere is
@@ -28,11 +31,20 @@ final class Forwarder implements Handler<RoutingContext> {
     private static final Pattern PAIR = Pattern.compile("^/pair/([^/]+)(/events)?$");
     private static final Set<String> BODY_ROUTES = Set.of("/api/sendText", "/api/sendSeen", "/api/startTyping", "/api/stopTyping");
 
-    private final ClusterAgent agent;
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+    private final Function<String, ClusterAgent.Route> routes;
+    private final String localNodeId;
     private final HttpClient client;
 
     Forwarder(ClusterAgent agent, HttpClient client) {
-        this.agent = agent;
+        this(agent::route, agent.localNodeId(), client);
+    }
+
+    /** @param routes where a session runs ({@link ClusterAgent#route}) */
+    Forwarder(Function<String, ClusterAgent.Route> routes, String localNodeId, HttpClient client) {
+        this.routes = routes;
+        this.localNodeId = localNodeId;
         this.client = client;
     }
 
@@ -44,7 +56,7 @@ final class Forwarder implements Handler<RoutingContext> {
             return;
         }
         String name = session.get();
-        ClusterAgent.Route route = agent.route(name);
+        ClusterAgent.Route route = routes.apply(name);
         Optional<String> target = route.remoteOwnerUrl();
         if (target.isEmpty()) {
             ctx.next();
@@ -95,16 +107,18 @@ final class Forwarder implements Handler<RoutingContext> {
                 headers.set(h, request.getHeader(h));
             }
         }
-        headers.set(HOP, agent.localNodeId());
+        headers.set(HOP, localNodeId);
         options.setHeaders(headers);
         Buffer body = ctx.body().buffer();
         client.request(options)
                 .compose(r -> body == null ? r.send() : r.send(body))
                 .onSuccess(response -> relay(ctx, response))
                 .onFailure(e -> {
+                    // the caller learns that the owner is away; where it is and why stays in the log
+                    log.warn("{} {}: forwarding to {} failed: {}", request.method(), request.path(), target, e.toString());
                     ctx.response().putHeader("Retry-After", "2");
                     ctx.fail(new ApiError(503, "owner_unreachable",
-                            "the node running this session did not answer (" + e.getMessage() + "); retry in a moment", null));
+                            "the node running this session did not answer; retry in a moment", null));
                 });
     }
 

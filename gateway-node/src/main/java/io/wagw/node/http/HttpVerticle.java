@@ -24,7 +24,7 @@ public final class HttpVerticle extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions().setHost(services.config().httpHost())
                 .setPort(services.config().httpPort()).setCompressionSupported(true)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
-        return server.requestHandler(Api.router(vertx, services)).listen();
+        return server.requestHandler(Api.router(vertx, services)).invalidRequestHandler(ErrorHandler::invalidRequest).listen();
     }
 
     public int actualPort() {

@@ -8,8 +8,6 @@ import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.message.Message;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +83,7 @@ final class MessagingRoutes {
 
     private Reply history(RoutingContext ctx) {
         String session = session(ctx, ctx.pathParam("session"));
-        String chatId = chatId(URLDecoder.decode(ctx.pathParam("chatId"), StandardCharsets.UTF_8));
+        String chatId = chatId(ctx.pathParam("chatId")); // decoded once, by the router: "%2540" stays "%40"
         int limit = Params.limit(ctx, 100, io.wagw.store.message.Messages.MAX_HISTORY);
         String me = s.store().sessions().get(session).meId();
         var out = new JsonArray();

@@ -1,20 +1,45 @@
 package io.wagw.node.http;
 
-import io.vertx.core.json.DecodeException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.wagw.store.StoreException;
+import io.wagw.store.Validation;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A JSON request body read strictly: the content type must be JSON, the body an object, unknown
- * fields are refused, and every accessor names the field it complains about.
+ * A JSON request body read strictly: the content type must be JSON, the body an object without a key
+ * twice in one object, nested at most {@value #MAX_DEPTH} deep, with no control characters in keys or
+ * values but tab and line breaks in values; unknown fields are refused, and every accessor names the field
+ * it complains about.
  */
 public final class RequestBody {
     /** Largest request body accepted (a text is at most 64 Ki characters). */
     public static final long MAX_BYTES = 512 * 1024;
+    /** Deepest nesting accepted; a session's configuration needs 5 levels. */
+    static final int MAX_DEPTH = 32;
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final JsonObject json;
 
@@ -24,23 +49,21 @@ public final class RequestBody {
 
     /** Parses the body, allowing only {@code allowed} top-level fields. */
     public static RequestBody of(RoutingContext ctx, String... allowed) {
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
-            throw new ApiError(415, "unsupported_media_type", "the request body must be JSON (Content-Type: application/json)", null);
+        if (!isJson(ctx.request().getHeader("Content-Type"))) {
+            throw new ApiError(415, "unsupported_media_type",
+                    "the request body must be UTF-8 JSON (Content-Type: application/json)", null);
         }
         var buffer = ctx.body().buffer();
         if (buffer == null || buffer.length() == 0) {
             throw ApiError.badRequest(null, "the request body is empty; expected a JSON object");
         }
-        Object parsed;
-        try {
-            parsed = io.vertx.core.json.Json.decodeValue(buffer);
-        } catch (DecodeException e) {
-            throw new ApiError(400, "malformed_json", "the request body is not valid JSON: " + shorten(e.getMessage()), null);
-        }
-        if (!(parsed instanceof JsonObject obj)) {
+        Object parsed = parse(buffer.getBytes());
+        if (!(parsed instanceof Map<?, ?> map)) {
             throw ApiError.badRequest(null, "the request body must be a JSON object");
         }
+        requirePlainText("", parsed);
+        @SuppressWarnings("unchecked")
+        var obj = new JsonObject((Map<String, Object>) map);
         Set<String> unknown = new TreeSet<>(obj.fieldNames());
         unknown.removeAll(Set.of(allowed));
         if (!unknown.isEmpty()) {
@@ -48,6 +71,88 @@ public final class RequestBody {
             throw new ApiError(400, "unknown_field", "unknown field '%s'; accepted fields: %s".formatted(first, String.join(", ", allowed)), first);
         }
         return new RequestBody(obj);
+    }
+
+    /**
+     * Whether a {@code Content-Type} names JSON: exactly {@code application/json}, in any case, with optional
+     * parameters; a charset, if given, must be UTF-8.
+     */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] param = parts[i].split("=", 2);
+            if (param[0].strip().equalsIgnoreCase("charset")
+                    && (param.length < 2 || !param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT).equals("utf-8"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object parse(byte[] body) {
+        try {
+            return JSON.readValue(body, Object.class);
+        } catch (JsonParseException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field") && e.getProcessor() instanceof JsonParser p) {
+                String field = path(p.getParsingContext());
+                throw new ApiError(400, "duplicate_key",
+                        "the request body holds the key '%s' twice; each key may appear once".formatted(field), field);
+            }
+            throw malformed(e);
+        } catch (StreamConstraintsException e) {
+            throw new ApiError(400, "malformed_json", "the request body is nested deeper than %d levels".formatted(MAX_DEPTH), null);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a request body from memory failed", e);
+        }
+    }
+
+    private static ApiError malformed(JsonProcessingException e) {
+        return new ApiError(400, "malformed_json", "the request body is not valid JSON: " + shorten(e.getOriginalMessage()), null);
+    }
+
+    /** A parser position as a field path, e.g. {@code config.webhooks[0].url}. */
+    private static String path(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "";
+        }
+        String parent = path(context.getParent());
+        if (context.inArray()) {
+            return parent + "[" + context.getCurrentIndex() + "]";
+        }
+        String name = String.valueOf(context.getCurrentName());
+        return parent.isEmpty() ? name : parent + "." + name;
+    }
+
+    /** Refuses control characters anywhere in the body: in keys all of them, in values all but tab and line breaks. */
+    private static void requirePlainText(String at, Object value) {
+        try {
+            switch (value) {
+                case Map<?, ?> map -> map.forEach((k, v) -> {
+                    String key = (String) k;
+                    String field = at.isEmpty() ? key : at + "." + key;
+                    Validation.singleLine(field, key);
+                    requirePlainText(field, v);
+                });
+                case List<?> list -> {
+                    for (int i = 0; i < list.size(); i++) {
+                        requirePlainText(at + "[" + i + "]", list.get(i));
+                    }
+                }
+                case String s -> Validation.multiLine(at, s);
+                case null, default -> {
+                }
+            }
+        } catch (StoreException.InvalidInput e) {
+            throw ApiError.badRequest(e.field(), e.getMessage());
+        }
     }
 
     public boolean has(String field) {

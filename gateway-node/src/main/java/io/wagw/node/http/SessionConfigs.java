@@ -6,8 +6,10 @@ import io.wagw.node.message.AutoReplyHandler;
 import io.wagw.node.webhook.DestinationPolicy;
 import io.wagw.node.webhook.WebhookConfig;
 import io.wagw.store.StoreException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Validates a session's {@code config} (WAHA's shape plus our {@code autoReply}); every error names its path. */
@@ -69,6 +71,9 @@ final class SessionConfigs {
         if (config.getValue("proxy") != null) {
             throw ApiError.badRequest("config.proxy", "per-session proxies are not supported; leave config.proxy null");
         }
-        return config.getMap();
+        // a field set to null is absent (WAHA clients send "proxy": null), and is not stored
+        Map<String, Object> stored = new LinkedHashMap<>(config.getMap());
+        stored.values().removeIf(Objects::isNull);
+        return stored;
     }
 }

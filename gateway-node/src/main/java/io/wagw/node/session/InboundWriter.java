@@ -1,6 +1,7 @@
 package io.wagw.node.session;
 
-import io.wagw.store.StoreException;
+import io.wagw.store.StoreFailures;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.Messages;
@@ -94,8 +95,14 @@ final class InboundWriter implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(results.get(i));
             }
-        } catch (StoreException.InvalidInput e) {
-            // one bad message must not fail the others: store them one by one, each with its own outcome
+        } catch (RuntimeException e) {
+            if (StoreOutage.is(e)) {
+                log.warn("storing {} inbound messages failed: {}", batch.size(), StoreFailures.summary(e));
+                batch.forEach(p -> p.result().completeExceptionally(e));
+                return;
+            }
+            // the database refused the batch, not the connection: one bad message must not fail the others,
+            // so they are stored one by one, each with its own outcome
             for (Pending p : batch) {
                 try {
                     p.result().complete(messages.recordInbound(List.of(p.record())).getFirst());
@@ -103,9 +110,6 @@ final class InboundWriter implements AutoCloseable {
                     p.result().completeExceptionally(one);
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("storing {} inbound messages failed: {}", batch.size(), e.getMessage());
-            batch.forEach(p -> p.result().completeExceptionally(e));
         }
     }
 

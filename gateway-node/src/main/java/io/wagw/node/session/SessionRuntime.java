@@ -8,6 +8,7 @@ import io.wagw.node.message.MessageHandler;
 import io.wagw.node.usage.UsageMeter;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
 import io.wagw.store.lease.SessionLease;
@@ -513,17 +514,27 @@ public final class SessionRuntime implements AutoCloseable {
         }
     }
 
-    /** One bad message must not hold the others in the spool forever: a refused batch is stored one by one. */
+    /**
+     * One bad message must not hold the others in the spool forever: a batch the database refused (rather
+     * than could not take) is stored one by one, and a message refused alone is dropped.
+     */
     private List<Optional<Message>> storeSpooled(List<InboundSpool.Inbound> chunk) {
         try {
             return store.messages().recordInbound(chunk.stream().map(InboundSpool.Inbound::record).toList());
-        } catch (StoreException.InvalidInput e) {
+        } catch (RuntimeException e) {
+            if (StoreOutage.is(e)) {
+                throw e;
+            }
             List<Optional<Message>> out = new ArrayList<>();
             for (var in : chunk) {
                 try {
                     out.add(store.messages().recordInbound(List.of(in.record())).getFirst());
-                } catch (StoreException.InvalidInput bad) {
-                    log.warn("session {}: a spooled message was refused by the store ({}); dropped", in.session(), bad.getMessage());
+                } catch (RuntimeException bad) {
+                    if (StoreOutage.is(bad)) {
+                        throw bad;
+                    }
+                    log.warn("session {}: a spooled message was refused by the store ({}); dropped", in.session(),
+                            StoreFailures.summary(bad));
                     out.add(Optional.empty());
                 }
             }

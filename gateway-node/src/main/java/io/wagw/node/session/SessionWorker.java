@@ -10,6 +10,7 @@ import io.wagw.node.browser.BrowserHost;
 import io.wagw.node.message.InboundMessage;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
@@ -557,7 +558,10 @@ final class SessionWorker {
             stored = runtime.inbound().record(record);
         } catch (RuntimeException e) {
             if (!StoreOutage.is(e)) {
-                throw e;
+                // the store refused this one message: failing the session would not bring it back
+                log.warn("session {}: an inbound message was refused by the store and dropped: {}", name,
+                        StoreFailures.summary(e));
+                return;
             }
             // WhatsApp counts it delivered to this device: nothing brings it back, so it waits on disk
             if (runtime.spoolInbound(tenant, record)) {
@@ -569,7 +573,7 @@ final class SessionWorker {
             return; // a duplicate; or stored by a worker that lost the lease, for the owner to answer
         }
         if (text && !stopping) {
-            handOver(new InboundMessage(name, tenant, chatId, m.id(), body, m.notifyName(), at), m.pageAtMillis());
+            handOver(new InboundMessage(name, tenant, chatId, m.id(), stored.get().body(), m.notifyName(), at), m.pageAtMillis());
         } // a text arriving while the session stops stays unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());

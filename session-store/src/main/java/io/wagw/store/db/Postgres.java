@@ -133,6 +133,8 @@ public final class Postgres implements AutoCloseable {
         hc.setPoolName("gw-store");
         // while the database is away, callers learn it within 5 s (inbound messages then go to the spool)
         hc.setConnectionTimeout(5_000);
+        // the server's DETAIL quotes values (Key (name)=(...) already exists): keep it out of exception messages
+        hc.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(hc);
     }
 

@@ -111,7 +111,9 @@ public final class Messages {
         if (text.length() > Validation.MAX_TEXT_LENGTH) {
             throw new StoreException.InvalidInput("body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
         }
-        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), text, r.waTimestamp(), r.awaitsHandler());
+        // what a customer wrote is kept, whatever it holds: only the U+0000 PostgreSQL cannot store is replaced
+        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), Validation.storable(text), r.waTimestamp(),
+                r.awaitsHandler());
     }
 
     /**
@@ -170,9 +172,10 @@ public final class Messages {
 
     /** Records that an outbound message could not be sent; fenced by the lease. */
     public Message markFailed(SessionLease lease, long messageId, String error) {
+        String storable = Validation.storable(error);
         return jdbi.inTransaction(h -> {
             long sessionId = Leases.fence(h, lease);
-            return h.attach(MessageDao.class).markFailed(sessionId, lease.session(), messageId, error, lease.epoch())
+            return h.attach(MessageDao.class).markFailed(sessionId, lease.session(), messageId, storable, lease.epoch())
                     .orElseThrow(() -> new StoreException.InvalidState("id",
                             "outbound message %d does not exist or is no longer pending".formatted(messageId)));
         });
@@ -220,6 +223,7 @@ public final class Messages {
         if (waMessageId == null || waMessageId.isBlank() || waMessageId.length() > 200) {
             throw new StoreException.InvalidInput("waMessageId", "waMessageId must be 1-200 characters");
         }
+        Validation.singleLine("waMessageId", waMessageId);
     }
 
     private static void requireAck(int ack) {

@@ -3,6 +3,7 @@ package io.wagw.store.session;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A tenant's WhatsApp session (one linked device).
@@ -16,7 +17,9 @@ public record Session(long id, String tenant, String name, SessionStatus status,
                       Instant createdAt, Instant updatedAt) {
 
     public Session {
-        config = config == null ? Map.of() : Map.copyOf(config);
+        // a key set to null is absent (WAHA clients send "proxy": null); rows stored before that rule hold such keys
+        config = config == null ? Map.of() : config.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     public Optional<String> me() {

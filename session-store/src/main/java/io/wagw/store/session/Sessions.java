@@ -92,7 +92,7 @@ public final class Sessions {
         return jdbi.inTransaction(h -> {
             long id = Leases.fence(h, lease);
             var dao = h.attach(SessionDao.class);
-            dao.updateStatus(id, status, reason);
+            dao.updateStatus(id, status, Validation.storable(reason));
             return dao.find(lease.session()).orElseThrow(() -> unknown(lease.session()));
         });
     }
@@ -105,7 +105,7 @@ public final class Sessions {
         return jdbi.inTransaction(h -> {
             long id = Leases.fence(h, lease);
             var dao = h.attach(SessionDao.class);
-            dao.updateMe(id, meId, pushName);
+            dao.updateMe(id, meId, Validation.storable(pushName));
             return dao.find(lease.session()).orElseThrow(() -> unknown(lease.session()));
         });
     }

@@ -122,7 +122,7 @@ public final class WebhookOutbox {
         if (retryAfter != null && (retryAfter.isNegative() || retryAfter.compareTo(MAX_RETRY_DELAY) > 0)) {
             throw new StoreException.InvalidInput("retryAfter", "retryAfter must be between 0 and 1 day");
         }
-        String reason = error == null || error.isBlank() ? "failed" : error.strip();
+        String reason = error == null || error.isBlank() ? "failed" : Validation.storable(error.strip());
         String shortReason = reason.length() <= MAX_ERROR ? reason : reason.substring(0, MAX_ERROR - 3) + "...";
         Long retryMs = retryAfter == null ? null : retryAfter.toMillis();
         return jdbi.withExtension(WebhookDao.class,

@@ -143,6 +143,31 @@ class MessagesTest {
     }
 
     @Test
+    void aMessageWithANulIsStoredWithTheNulReplacedAndTheRestOfItsBatchToo() {
+        String withNul = "false_" + CHAT + "_NUL";
+        String plain = "false_" + CHAT + "_PLAIN";
+        var results = store.messages().recordInbound(List.of(
+                new InboundRecord(session, CHAT, withNul, "see you at 5\u0000pm", null, true),
+                new InboundRecord(session, CHAT, plain, "thanks!", null, true)));
+        assertThat(results).allSatisfy(r -> assertThat(r).isPresent());
+        assertThat(store.messages().byWaId(session, withNul)).get().extracting(Message::body).isEqualTo("see you at 5\uFFFDpm");
+        assertThat(store.messages().byWaId(session, plain)).get().extracting(Message::body).isEqualTo("thanks!");
+    }
+
+    @Test
+    void aMessageIdWithAControlCharacterIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> store.messages().recordInbound(session, CHAT, "false_\u0000_X", "hi", null))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("waMessageId"));
+    }
+
+    @Test
+    void anOutboundTextWithAControlCharacterOtherThanLineBreaksIsRefused() {
+        assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, "hi\u0000"))
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
+        assertThat(store.messages().recordOutbound(lease, CHAT, "line one\r\n\tline two").body()).isEqualTo("line one\r\n\tline two");
+    }
+
+    @Test
     void theSameWhatsAppIdInAnotherSessionIsADifferentMessage() {
         String other = TestStore.unique("msg");
         store.sessions().create(store.sessions().get(session).tenant(), other, Map.of());

@@ -104,6 +104,39 @@ class TenantsAndSessionsTest {
     }
 
     @Test
+    void aTenantNameWithControlCharactersIsRefusedNamingTheField() {
+        for (String bad : List.of("Salon\u0000Aida", "Salon\nAida", "Salon\u001b[2J", "Salon\u007f")) {
+            assertThatThrownBy(() -> store.tenants().create(TestStore.unique("ctl"), bad, "free"))
+                    .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("displayName"));
+        }
+    }
+
+    @Test
+    void textsFromWhatsAppWithANulAreStoredWithTheNulReplaced() {
+        String tenant = TestStore.unique("t");
+        String name = TestStore.unique("s");
+        store.tenants().create(tenant, "T", "free");
+        store.sessions().create(tenant, name, Map.of());
+        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        assertThat(store.sessions().recordMe(lease, "77011234567@c.us", "Ai\u0000da").mePushName()).isEqualTo("Ai\uFFFDda");
+        assertThat(store.sessions().recordStatus(lease, SessionStatus.FAILED, "page said \u0000").statusReason())
+                .isEqualTo("page said \uFFFD");
+    }
+
+    @Test
+    void aConfigKeySetToNullReadsBackAsAbsent() {
+        String tenant = TestStore.unique("t");
+        String name = TestStore.unique("s");
+        store.tenants().create(tenant, "T", "free");
+        var config = new java.util.HashMap<String, Object>();
+        config.put("proxy", null);
+        config.put("metadata", Map.of("crm", "42"));
+        store.sessions().create(tenant, name, config);
+        assertThat(store.sessions().get(name).config()).isEqualTo(Map.of("metadata", Map.of("crm", "42")));
+        assertThat(store.sessions().listAll()).extracting(Session::name).contains(name);
+    }
+
+    @Test
     void theDesiredStateIsRecordedPerSession() {
         String tenant = TestStore.unique("want");
         String a = TestStore.unique("s");
