@@ -156,7 +156,7 @@ public final class BrowserHost implements AutoCloseable {
 
     private void loop() {
         try {
-            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.DRIVER_ENV));
+            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
             launch();
             started.complete(null);
         } catch (Throwable t) {

@@ -45,6 +45,58 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
             "MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_THRESHOLD_", "32768", "MALLOC_TRIM_THRESHOLD_", "32768");
 
     /**
+     * What a node's drivers run with: {@link #DRIVER_ENV}, and the driver started in a session of its own
+     * ({@code setsid}), so that its Chromium does not share the node's process group. Ctrl-C in a terminal
+     * (or any signal to the group) then reaches the node's JVM, which stops gracefully (final snapshots go
+     * through the driver and the browser), not the browsers under it. A killed JVM still takes them along:
+     * the driver ends when its pipe from the JVM closes, and closes its browser.
+     */
+    public static Map<String, String> nodeDriverEnv() {
+        return SessionOfItsOwn.ENV;
+    }
+
+    private static final class SessionOfItsOwn {
+        static final Map<String, String> ENV = build();
+
+        // Playwright runs PLAYWRIGHT_NODEJS_PATH with cli.js; exec keeps the pid and the pipes the JVM started,
+        // and setsid needs no fork since the JVM's children are not process-group leaders. With that variable
+        // set Playwright does not unpack its bundled Node.js, so it is unpacked here, once per JVM.
+        private static Map<String, String> build() {
+            String platform = switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> "linux";
+                case "aarch64", "arm64" -> "linux-arm64";
+                default -> null;
+            };
+            if (platform == null || !System.getProperty("os.name").toLowerCase().contains("linux")
+                    || !Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                return DRIVER_ENV;
+            }
+            try (var node = BrowserSettings.class.getClassLoader().getResourceAsStream("driver/" + platform + "/node")) {
+                if (node == null) {
+                    return DRIVER_ENV;
+                }
+                var ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Path dir = Files.createTempDirectory("wagw-driver-", ownerOnly);
+                Path binary = dir.resolve("node");
+                Files.copy(node, binary);
+                Files.setPosixFilePermissions(binary, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Path wrapper = dir.resolve("node-in-own-session.sh");
+                Files.writeString(wrapper, "#!/bin/sh\nexec /usr/bin/setsid '" + binary + "' \"$@\"\n");
+                Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                for (Path p : new Path[]{dir, binary, wrapper}) {
+                    p.toFile().deleteOnExit(); // registered in this order, deleted in reverse
+                }
+                var env = new java.util.HashMap<>(DRIVER_ENV);
+                env.put("PLAYWRIGHT_NODEJS_PATH", wrapper.toString());
+                return Map.copyOf(env);
+            } catch (java.io.IOException e) {
+                return DRIVER_ENV; // the drivers then share the node's process group, as before
+            }
+        }
+    }
+
+    /**
      * The browser a node uses when {@code GW_CHROMIUM_PATH} is not set: Debian's Chromium headless shell
      * (package {@code chromium-headless-shell}; the binary itself, not the {@code /usr/bin} wrapper script,
      * which does not exec and would hide the browser behind a shell process), else the full Chromium. The

@@ -47,9 +47,26 @@ public final class NodeProcess implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Starts a node as a terminal or a service manager would: leader of a process group of its own, so that a
+     * signal to the group ({@link #signalGroup}) reaches every process in it, as Ctrl-C does.
+     */
+    public static NodeProcess startInOwnProcessGroup(String nodeId, Map<String, String> env, Path logDir) throws IOException {
+        NodeProcess node = launch(nodeId, env, logDir, true);
+        node.awaitHealthy(Duration.ofSeconds(90));
+        return node;
+    }
+
     /** Starts a node process without waiting for it to serve (for starts that are meant to fail). */
     public static NodeProcess launch(String nodeId, Map<String, String> env, Path logDir) throws IOException {
+        return launch(nodeId, env, logDir, false);
+    }
+
+    private static NodeProcess launch(String nodeId, Map<String, String> env, Path logDir, boolean ownGroup) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (ownGroup) {
+            cmd.add("/usr/bin/setsid"); // execs the JVM in place: same pid, now a session and group leader
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(jvmOptionsArg());
         cmd.add("-Xmx768m");
@@ -138,6 +155,11 @@ public final class NodeProcess implements AutoCloseable {
 
     private static boolean isWatchdog(ProcessHandle p) {
         return p.info().arguments().map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME)).orElse(false);
+    }
+
+    /** Sends a signal to the node's whole process group (see {@link #startInOwnProcessGroup}). */
+    public void signalGroup(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).start().waitFor();
     }
 
     public void signal(String signal) throws IOException, InterruptedException {
