@@ -72,3 +72,16 @@ module_classpath() {
       -Dmdep.outputFile="$out" -Dmdep.includeScope=test) >&2
   echo "$ROOT/$module/target/test-classes:$ROOT/$module/target/classes:$(cat "$out")"
 }
+
+# Builds the node's jar (and the modules it needs) only when it is missing or a source, resource or pom
+# changed since: a restarted node listens in seconds instead of waiting for Maven.
+build_node_jar() {
+  local jar="$ROOT/gateway-node/target/gateway-node.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$ROOT" -maxdepth 1 -name pom.xml -newer "$jar" -print -quit)" ] \
+      && [ -z "$(find "$ROOT"/session-store "$ROOT"/router "$ROOT"/gateway-node "$ROOT"/wa-simulator \
+                 \( -path '*/src/main/*' -o -name pom.xml -o -name jvm.options \) -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo "building the node (sources changed since the last build)..." >&2
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests -pl gateway-node -am package) >&2
+}
