@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *
  * @param webhookAllowNetworks networks of on-premise webhook receivers ({@code GW_WEBHOOK_ALLOW_NETWORKS});
  *                             webhooks go to public addresses only when empty
+ * @param httpIdleTimeout      a connection that neither sends nor is sent anything this long is closed
+ *                             ({@code GW_HTTP_IDLE_SECONDS}): half-sent requests and silent clients hold no socket
  */
 public record NodeConfig(
         String nodeId,
@@ -55,7 +57,8 @@ public record NodeConfig(
         int sendBurst,
         Duration sendPause,
         String logLevel,
-        List<Cidr> webhookAllowNetworks) {
+        List<Cidr> webhookAllowNetworks,
+        Duration httpIdleTimeout) {
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -71,7 +74,7 @@ public record NodeConfig(
             "GW_WA_URL",
             "GW_MAX_SESSIONS", "GW_SESSIONS_PER_BROWSER", "GW_ADMIN_API_KEY", "GW_CHROMIUM_PATH",
             "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL",
-            "GW_WEBHOOK_ALLOW_NETWORKS");
+            "GW_WEBHOOK_ALLOW_NETWORKS", "GW_HTTP_IDLE_SECONDS");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
@@ -114,12 +117,14 @@ public record NodeConfig(
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);
         String logLevel = r.oneOf("GW_LOG_LEVEL", "INFO", LOG_LEVELS);
         List<Cidr> webhookAllow = r.networks("GW_WEBHOOK_ALLOW_NETWORKS");
+        int idleSeconds = r.integer("GW_HTTP_IDLE_SECONDS", 60, 5, 3600);
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
         return new NodeConfig(nodeId, httpHost, httpPort, advertised, dataDir, dbUrl, dbUser, dbPassword, poolSize,
                 keyFile, clusterName, members, clusterPort, Duration.ofSeconds(failureSeconds), movesPerMinute, waUrl, maxSessions, perBrowser, adminKey, chromium,
-                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel, webhookAllow);
+                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel, webhookAllow,
+                Duration.ofSeconds(idleSeconds));
     }
 
     /** What the session store needs of this configuration. */

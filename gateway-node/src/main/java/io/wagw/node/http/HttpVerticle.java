@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Serves the API on the node's HTTP port. */
 public final class HttpVerticle extends VerticleBase {
-    static final int IDLE_TIMEOUT_SECONDS = 60;
     private final NodeServices services;
     private HttpServer server;
 
@@ -18,12 +17,12 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        // a connection that sends nothing and is sent nothing for a minute is closed: half-sent requests and
-        // silent keep-alive connections must not hold file descriptors for ever (pairing streams send a
-        // keep-alive comment more often than that)
+        // a connection that sends nothing and is sent nothing for GW_HTTP_IDLE_SECONDS is closed: half-sent
+        // requests and silent keep-alive connections must not hold file descriptors for ever (pairing streams
+        // send a keep-alive comment every 4 s, more often than the shortest timeout allowed)
         server = vertx.createHttpServer(new HttpServerOptions().setHost(services.config().httpHost())
                 .setPort(services.config().httpPort()).setCompressionSupported(true)
-                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
+                .setIdleTimeout((int) services.config().httpIdleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
         return server.requestHandler(Api.router(vertx, services)).invalidRequestHandler(ErrorHandler::invalidRequest).listen();
     }
 

@@ -18,7 +18,7 @@ public final class PairingHub implements SessionListener {
     static final int MAX_PER_SESSION = 5;
     static final int MAX_PER_NODE = 500;
     /** A comment line this often keeps a quiet stream from the HTTP server's idle timeout (and proxies'). */
-    static final long HEARTBEAT_MS = 20_000;
+    static final long HEARTBEAT_MS = 4_000;
 
     private record Stream(Context context, HttpServerResponse response, long heartbeat) {
     }
