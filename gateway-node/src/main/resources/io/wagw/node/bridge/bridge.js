@@ -1,6 +1,6 @@
 // The WhatsApp Web bridge: the only JavaScript the gateway puts into a WhatsApp Web page.
 // It uses what public automation libraries rely on in the real page (see
-// shared/design/whatsapp-web-surface.md): the module surface through window.require for state,
+// docs/whatsapp-web-surface.md): the module surface through window.require for state,
 // the QR ref, messages, acks and sending; the DOM only for what libraries read there (the QR
 // data-ref, the reload button, the pairing code, readiness). Events go to Java through the
 // __wagwEvent binding as JSON strings; commands come in through window.__wagw.

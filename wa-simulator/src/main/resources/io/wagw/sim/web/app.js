@@ -1,6 +1,6 @@
 /*
  * The simulated WhatsApp Web page. It reproduces the surface automation libraries use
- * (docs: shared/design/whatsapp-web-surface.md): the module registry behind window.require, the DOM
+ * (docs: docs/whatsapp-web-surface.md): the module registry behind window.require, the DOM
  * of each screen, and where a linked session lives in the browser (IndexedDB signal-storage,
  * localStorage WANoiseInfo / last-wid-md / WAWebEncKeySalt). It talks to the simulator over the
  * WebSocket /ws/chat; the frames are listed in wa-simulator/README.md.
