@@ -109,7 +109,7 @@ class ClusterTest {
     }
 
     private static long replies(String phone, String customer) {
-        return sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(REPLY)).count();
+        return ClusterApi.replies(sim.client(), phone, customer, REPLY);
     }
 
     @Test

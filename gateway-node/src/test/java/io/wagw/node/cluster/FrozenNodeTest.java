@@ -3,6 +3,7 @@ package io.wagw.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
@@ -21,7 +22,7 @@ class FrozenNodeTest {
     private static final String REPLY = "Thanks, the salon answers soon.";
 
     private static long replies(WaSimulator sim, String phone, String customer) {
-        return sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(REPLY)).count();
+        return ClusterApi.replies(sim.client(), phone, customer, REPLY);
     }
 
     @Test
@@ -37,18 +38,7 @@ class FrozenNodeTest {
             long conflictsBefore = sim.client().stats().conflicts();
             assertThat(api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY))
                     .status()).isEqualTo(201);
-            Await.until("linked", T, () -> {
-                var r = api.get("/api/" + name + "/auth/qr?format=raw");
-                if (r.status() != 200) {
-                    return false;
-                }
-                try {
-                    sim.client().linkByQr(phone, r.json().path("value").asText());
-                    return true;
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            });
+            ClusterApi.linkByQr(api, sim.client(), name, phone, T);
             Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
             Await.until("connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
@@ -152,22 +153,11 @@ class CrashRestartTest {
     }
 
     private static long replies(WaSimulator sim, String phone, String customer) {
-        return sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(REPLY)).count();
+        return ClusterApi.replies(sim.client(), phone, customer, REPLY);
     }
 
     private static void linkAndAwaitWorking(Http api, WaSimulator sim, String name, String phone) {
-        Await.until("linked", T, () -> {
-            var r = api.get("/api/" + name + "/auth/qr?format=raw");
-            if (r.status() != 200) {
-                return false;
-            }
-            try {
-                sim.client().linkByQr(phone, r.json().path("value").asText());
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        ClusterApi.linkByQr(api, sim.client(), name, phone, T);
         Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
     }
 }

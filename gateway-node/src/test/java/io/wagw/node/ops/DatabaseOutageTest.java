@@ -181,7 +181,7 @@ class DatabaseOutageTest {
     }
 
     private static long replies(WaSimulator sim, String phone, String customer) {
-        return sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(REPLY)).count();
+        return ClusterApi.replies(sim.client(), phone, customer, REPLY);
     }
 
     private static long metric(String scrape, String name) {

@@ -3,6 +3,7 @@ package io.wagw.node.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
@@ -31,18 +32,7 @@ class GracefulStopTest {
         try (NodeProcess node = NodeProcess.startInOwnProcessGroup("group-node", TestEnv.nodeEnv("group-node"), logs)) {
             Http api = node.http();
             assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
-            Await.until("linked", T, () -> {
-                var r = api.get("/api/" + name + "/auth/qr?format=raw");
-                if (r.status() != 200) {
-                    return false;
-                }
-                try {
-                    sim.client().linkByQr(phone, r.json().path("value").asText());
-                    return true;
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            });
+            ClusterApi.linkByQr(api, sim.client(), name, phone, T);
             Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
             Await.until("first snapshot", T, () -> !TestEnv.store().snapshots().list(name).isEmpty());
             assertThat(node.descendantsNamed("chrom")).as("its browser runs").isNotEmpty();

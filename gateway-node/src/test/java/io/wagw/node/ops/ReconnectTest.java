@@ -3,6 +3,7 @@ package io.wagw.node.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
@@ -39,18 +40,7 @@ class ReconnectTest {
                 Http api = node.http();
                 var created = api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
                 assertThat(created.status()).as(created.text()).isEqualTo(201);
-                Await.until("linked", T, () -> {
-                    var r = api.get("/api/" + name + "/auth/qr?format=raw");
-                    if (r.status() != 200) {
-                        return false;
-                    }
-                    try {
-                        sim.client().linkByQr(phone, r.json().path("value").asText());
-                        return true;
-                    } catch (RuntimeException e) {
-                        return false;
-                    }
-                });
+                ClusterApi.linkByQr(api, sim.client(), name, phone, T);
                 Await.until("WORKING", T, () -> node.sessionsRunning() == 1
                         && api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
                 Await.until("first snapshot", T, () -> !TestEnv.store().snapshots().list(name).isEmpty());
@@ -77,6 +67,6 @@ class ReconnectTest {
     }
 
     private static long replies(WaSimulator sim, String phone, String customer) {
-        return sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(REPLY)).count();
+        return ClusterApi.replies(sim.client(), phone, customer, REPLY);
     }
 }

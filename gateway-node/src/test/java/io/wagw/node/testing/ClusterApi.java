@@ -29,6 +29,27 @@ public final class ClusterApi {
         return sessions.stream().allMatch(s -> "WORKING".equals(status.get(s)));
     }
 
+    /** Links one session: scans its QR with the phone as soon as it shows one (again if it rotated on the way). */
+    public static void linkByQr(Http api, SimClient sim, String session, String phone, java.time.Duration timeout) {
+        Await.until(session + " linked", timeout, () -> {
+            var r = api.get("/api/" + session + "/auth/qr?format=raw");
+            if (r.status() != 200) {
+                return false;
+            }
+            try {
+                sim.linkByQr(phone, r.json().path("value").asText());
+                return true;
+            } catch (SimClient.SimApiException expired) {
+                return false;
+            }
+        });
+    }
+
+    /** How many times the account of {@code phone} sent {@code text} to {@code customer}. */
+    public static long replies(SimClient sim, String phone, String customer, String text) {
+        return sim.sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(text)).count();
+    }
+
     /**
      * One round of linking: every session not yet in {@code linked} that shows a QR is scanned by its phone
      * (a code that rotated on the way waits for the next round). Returns whether all are linked.
