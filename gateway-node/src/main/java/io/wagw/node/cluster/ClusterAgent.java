@@ -112,8 +112,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     }
 
     /**
-     * Where a call for {@code session} goes: the URL of the node running it (or, when none runs it, the
-     * node it is assigned to) unless that is this node, and whether it is moving between nodes (assigned
+     * Where a call for {@code session} goes: the node running it (or, when none runs it, the node it is
+     * assigned to) unless that is this node, and whether it is moving between nodes (assigned
      * to one, still running on another). One look at each routing table.
      */
     public Route route(String session) {
@@ -121,11 +121,16 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         Optional<String> runner = cluster.runnerOf(session);
         Optional<String> owner = runner.or(() -> assigned);
         boolean moving = assigned.isPresent() && runner.isPresent() && !assigned.equals(runner);
-        return new Route(owner.filter(n -> !n.equals(me)).flatMap(cluster::httpUrlOf), moving);
+        return new Route(owner.filter(n -> !n.equals(me))
+                .flatMap(n -> cluster.httpUrlOf(n).map(url -> new Owner(n, url))), moving);
     }
 
     /** See {@link #route}. */
-    public record Route(Optional<String> remoteOwnerUrl, boolean moving) {
+    public record Route(Optional<Owner> remoteOwner, boolean moving) {
+    }
+
+    /** A node that runs a session: its id and the HTTP URL it advertises in the cluster. */
+    public record Owner(String nodeId, String httpUrl) {
     }
 
     public String localNodeId() {

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code X-Api-Key} authentication: the node's admin key (compared in constant time) or a key from
- * the store (admin, or limited to one session). The caller is put into the routing context.
+ * the store (admin, or limited to one session). The caller is put into the routing context. A call
+ * another node forwarded carries no key: {@link ForwardAuth} has put the caller that node authenticated.
  */
 final class ApiAuth implements Handler<RoutingContext> {
     static final String HEADER = "X-Api-Key";
@@ -30,15 +31,24 @@ final class ApiAuth implements Handler<RoutingContext> {
         return ctx.get(CALLER);
     }
 
+    /** For {@link ForwardAuth}: the caller of a verified forwarded call. */
+    static void authenticated(RoutingContext ctx, Caller caller) {
+        ctx.put(CALLER, caller);
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
+        if (caller(ctx) != null) {
+            ctx.next();
+            return;
+        }
         String presented = ctx.request().getHeader(HEADER);
         if (presented == null || presented.isBlank()) {
             ctx.fail(new ApiError(401, "missing_api_key", "send your API key in the X-Api-Key header", HEADER));
             return;
         }
         if (MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8))) {
-            ctx.put(CALLER, Caller.ADMIN);
+            authenticated(ctx, Caller.ADMIN);
             ctx.next();
             return;
         }
@@ -50,7 +60,7 @@ final class ApiAuth implements Handler<RoutingContext> {
                         ctx.fail(new ApiError(401, "invalid_api_key", "the API key is unknown or revoked", HEADER));
                         return;
                     }
-                    ctx.put(CALLER, key.get().scope() == ApiKey.Scope.admin ? Caller.ADMIN : Caller.forSession(key.get().session()));
+                    authenticated(ctx, key.get().scope() == ApiKey.Scope.admin ? Caller.ADMIN : Caller.forSession(key.get().session()));
                     ctx.next();
                 })
                 .onFailure(ctx::fail);

@@ -1,5 +1,6 @@
 package io.wagw.node.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -7,11 +8,15 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.cluster.ClusterAgent;
+import java.net.InetAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,32 +25,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * In a cluster any node accepts any call: a call for a session that runs (or is assigned) elsewhere is
- * proxied to that node, response streamed back as is (the pairing page's event stream too). A hop
- * header stops loops: a forwarded call is never forwarded again, and while a session moves between
- * nodes the answer is 503 with {@code Retry-After}.
+ * proxied to that node, response streamed back as is (the pairing page's event stream too). The call goes
+ * only to an address of a configured member ({@link ForwardTargets}) and carries, instead of the caller's
+ * API key, the caller this node authenticated, signed ({@link ForwardSignature}). A forwarded call is never
+ * forwarded again, and while a session moves between nodes the answer is 503 with {@code Retry-After}.
  */
 final class Forwarder implements Handler<RoutingContext> {
-    static final String HOP = "X-Wagw-Forwarded-By";
     private static final Pattern SESSION_PATH = Pattern.compile("^/api/sessions/([^/]+)(/(restart|logout))?$");
     private static final Pattern SESSION_SUB = Pattern.compile("^/api/([^/]+)/(auth|me|chats)(/.*)?$");
     private static final Pattern PAIR = Pattern.compile("^/pair/([^/]+)(/events)?$");
     private static final Set<String> BODY_ROUTES = Set.of("/api/sendText", "/api/sendSeen", "/api/startTyping", "/api/stopTyping");
+    private static final String[] PASSED_HEADERS = {"Content-Type", "Accept"};
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
     private final Function<String, ClusterAgent.Route> routes;
     private final String localNodeId;
     private final HttpClient client;
+    private final ForwardTargets targets;
+    private final ForwardSignature signature;
+    private final Clock clock;
 
-    Forwarder(ClusterAgent agent, HttpClient client) {
-        this(agent::route, agent.localNodeId(), client);
-    }
-
-    /** @param routes where a session runs ({@link ClusterAgent#route}) */
-    Forwarder(Function<String, ClusterAgent.Route> routes, String localNodeId, HttpClient client) {
+    /**
+     * @param routes  where a session runs ({@link ClusterAgent#route})
+     * @param targets the addresses calls may go to: the configured members'
+     */
+    Forwarder(Function<String, ClusterAgent.Route> routes, String localNodeId, HttpClient client,
+              ForwardTargets targets, ForwardSignature signature, Clock clock) {
         this.routes = routes;
         this.localNodeId = localNodeId;
         this.client = client;
+        this.targets = targets;
+        this.signature = signature;
+        this.clock = clock;
     }
 
     @Override
@@ -57,18 +69,31 @@ final class Forwarder implements Handler<RoutingContext> {
         }
         String name = session.get();
         ClusterAgent.Route route = routes.apply(name);
-        Optional<String> target = route.remoteOwnerUrl();
-        if (target.isEmpty()) {
+        Optional<ClusterAgent.Owner> owner = route.remoteOwner();
+        if (owner.isEmpty()) {
             ctx.next();
             return;
         }
-        if (ctx.request().getHeader(HOP) != null || route.moving()) {
+        if (ForwardAuth.forward(ctx).isPresent() || route.moving()) {
             ctx.response().putHeader("Retry-After", "2");
             ctx.fail(new ApiError(503, "session_moving",
                     "session '%s' is moving between nodes; retry in a moment".formatted(name), "session"));
             return;
         }
-        proxy(ctx, URI.create(target.get()));
+        URI url = URI.create(owner.get().httpUrl());
+        // the member check may look names up: off the event loop
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> targets.address(url), Blocking.executor()),
+                        ctx.vertx().getOrCreateContext())
+                .onSuccess(address -> {
+                    if (address.isPresent()) {
+                        proxy(ctx, url, address.get());
+                    } else {
+                        log.warn("node {} advertises {}, whose host is not one of GW_CLUSTER_MEMBERS; not forwarding {} {} to it",
+                                owner.get().nodeId(), url, ctx.request().method(), ctx.request().path());
+                        ownerUnreachable(ctx);
+                    }
+                })
+                .onFailure(ctx::fail);
     }
 
     private Optional<String> sessionOf(RoutingContext ctx) {
@@ -97,29 +122,38 @@ final class Forwarder implements Handler<RoutingContext> {
         return Optional.empty();
     }
 
-    private void proxy(RoutingContext ctx, URI target) {
+    private void proxy(RoutingContext ctx, URI url, InetAddress address) {
         var request = ctx.request();
-        var options = new RequestOptions().setMethod(request.method()).setHost(target.getHost())
-                .setPort(target.getPort() > 0 ? target.getPort() : 80).setURI(request.uri()).setTimeout(150_000);
+        int port = url.getPort() > 0 ? url.getPort() : 80;
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+        var options = new RequestOptions().setMethod(request.method())
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress())).setHost(host).setPort(port)
+                .setURI(request.uri()).setTimeout(150_000);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        for (String h : new String[]{"X-Api-Key", "Content-Type", "Accept"}) {
+        for (String h : PASSED_HEADERS) {
             if (request.getHeader(h) != null) {
                 headers.set(h, request.getHeader(h));
             }
         }
-        headers.set(HOP, localNodeId);
+        headers.addAll(signature.sign(request.method().name(), request.uri(), ForwardAuth.signedBody(ctx),
+                Optional.ofNullable(ApiAuth.caller(ctx)), localNodeId, clock.instant()));
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         options.setHeaders(headers);
-        Buffer body = ctx.body().buffer();
         client.request(options)
                 .compose(r -> body == null ? r.send() : r.send(body))
                 .onSuccess(response -> relay(ctx, response))
                 .onFailure(e -> {
                     // the caller learns that the owner is away; where it is and why stays in the log
-                    log.warn("{} {}: forwarding to {} failed: {}", request.method(), request.path(), target, e.toString());
-                    ctx.response().putHeader("Retry-After", "2");
-                    ctx.fail(new ApiError(503, "owner_unreachable",
-                            "the node running this session did not answer; retry in a moment", null));
+                    log.warn("{} {}: forwarding to {} failed: {}", request.method(), request.path(), url, e.toString());
+                    ownerUnreachable(ctx);
                 });
+    }
+
+    /** The one answer for an owner that cannot be reached, whatever the reason: the reason stays in the log. */
+    private static void ownerUnreachable(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "2");
+        ctx.fail(new ApiError(503, "owner_unreachable",
+                "the node running this session did not answer; retry in a moment", null));
     }
 
     private static void relay(RoutingContext ctx, HttpClientResponse response) {

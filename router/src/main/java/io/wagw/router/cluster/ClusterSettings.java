@@ -123,6 +123,11 @@ public record ClusterSettings(
         return addresses;
     }
 
+    /** The hosts of the member list (names or addresses, IPv6 without brackets), in order, each once. */
+    public List<String> memberHosts() {
+        return members.stream().map(member -> parseMember(member).host()).distinct().toList();
+    }
+
     private record HostPort(String host, int port) {
     }
 

@@ -3,8 +3,10 @@ package io.wagw.router.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NearCacheConfig;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -146,6 +149,7 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         config.setProperty("hazelcast.local.localAddress", settings.bindHost());
         config.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
         config.getJetConfig().setEnabled(false);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         config.getMemberAttributeConfig()
                 .setAttribute(NODE_ATTRIBUTE, settings.nodeId())
                 .setAttribute(HTTP_ATTRIBUTE, settings.httpUrl());
@@ -171,6 +175,27 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
                     .setInvalidateOnChange(true).setCacheLocalEntries(true).setInMemoryFormat(InMemoryFormat.OBJECT)));
         }
         return config;
+    }
+
+    /**
+     * What this member deserialises with Java serialization: the records of {@link Stored} and what they hold, and
+     * the exceptions members answer each other with; anything else a foreign member writes into the maps (a
+     * deserialisation gadget) is refused, not instantiated. Hazelcast's default list (every class whose name starts
+     * with {@code java}, which takes in {@code javax.management} and {@code java.net.URL}, or is an array) is off.
+     */
+    static JavaSerializationFilterConfig serializationFilter() {
+        ClassFilter allowed = new ClassFilter();
+        Stored.TYPES.forEach(type -> allowed.addClasses(type.getName()));
+        allowed.addClasses(HashMap.class.getName(), ArrayList.class.getName());
+        // A member answers a failed operation (a partition migrating, a member leaving) with the exception,
+        // Java-serialised: a Throwable's fields are its stack trace and an empty or unmodifiable list of
+        // suppressed exceptions. An answer that cannot be read would leave the caller waiting, not retrying.
+        allowed.addPackages("java.lang");
+        allowed.addClasses(StackTraceElement[].class.getName(), Collections.emptyList().getClass().getName(),
+                "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableList",
+                "java.util.Collections$UnmodifiableCollection");
+        allowed.addPrefixes("com.hazelcast.");
+        return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
     }
 
     /**

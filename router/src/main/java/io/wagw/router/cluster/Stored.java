@@ -12,9 +12,14 @@ import java.util.List;
 
 /**
  * The forms in which the shared tables hold their values. Kept apart from the domain records so those stay plain
- * and the stored layout changes in one place; only JDK types inside, so any member can read them.
+ * and the stored layout changes in one place; only JDK types inside, so any member can read them. Of this
+ * project's classes, members deserialise these and no other (see {@code HazelcastClusterNode.serializationFilter}).
  */
 final class Stored {
+    /** Every stored record: the only classes of this project members deserialise from each other. */
+    static final List<Class<? extends Serializable>> TYPES = List.of(StoredAssignment.class, StoredMetrics.class,
+            StoredSpec.class, StoredDesired.class, StoredMove.class, StoredMoves.class);
+
     private Stored() {
     }
 

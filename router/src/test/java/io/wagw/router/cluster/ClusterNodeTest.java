@@ -4,10 +4,17 @@ import static io.wagw.router.cluster.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import io.wagw.router.health.NodeMetrics;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,5 +144,28 @@ class ClusterNodeTest {
             assertThat(outsider.isCoordinator()).isTrue();
         }
         assertThat(cluster.node("node-1").members()).hasSize(3);
+    }
+
+    /** Stands for a deserialisation gadget a foreign member writes into a map: a class no member may read. */
+    record Foreign(String command) implements Serializable {
+    }
+
+    @Test
+    void aMemberRefusesToDeserialiseClassesOutsideTheStoredRecords() {
+        IMap<String, Object> written = hazelcast("node-1").getMap("wagw.probe");
+        IMap<String, Object> read = hazelcast("node-2").getMap("wagw.probe");
+        written.set("foreign", new Foreign("touch /tmp/owned"));
+        written.set("inside-a-map", new HashMap<>(Map.of("value", new Foreign("touch /tmp/owned"))));
+        written.set("stored", new Stored.StoredAssignment("tenant-9/probe", "node-1", 7));
+
+        assertThatThrownBy(() -> read.get("foreign")).isInstanceOf(HazelcastSerializationException.class)
+                .rootCause().isInstanceOf(SecurityException.class).hasMessageContaining(Foreign.class.getName());
+        assertThatThrownBy(() -> read.get("inside-a-map")).isInstanceOf(HazelcastSerializationException.class)
+                .rootCause().isInstanceOf(SecurityException.class).hasMessageContaining(Foreign.class.getName());
+        assertThat(read.get("stored")).isEqualTo(new Stored.StoredAssignment("tenant-9/probe", "node-1", 7));
+    }
+
+    private static HazelcastInstance hazelcast(String nodeId) {
+        return Hazelcast.getHazelcastInstanceByName("wagw-" + nodeId);
     }
 }

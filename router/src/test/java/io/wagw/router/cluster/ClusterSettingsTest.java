@@ -33,6 +33,13 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void memberHostsAreTheListsHostsWithoutPortsOrBracketsEachOnce() {
+        ClusterSettings s = settings(List.of("gw-1.internal", "10.0.0.2:5801", "10.0.0.2:5802", "[fd00::5]:5702"));
+
+        assertThat(s.memberHosts()).containsExactly("gw-1.internal", "10.0.0.2", "fd00::5");
+    }
+
+    @Test
     void badMembersAreRejectedWithTheirText() {
         assertThatThrownBy(() -> settings(List.of("10.0.0.2:http")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10.0.0.2:http");
