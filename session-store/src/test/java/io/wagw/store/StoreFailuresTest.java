@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class StoreFailuresTest {
     private static final String SECRET = "hmac-secret-77011234567";
-    private final Jdbi jdbi = SessionStore.configure(Jdbi.create(TestStore.get().jdbcUrl(), "postgres", ""));
+    private final Jdbi jdbi = SessionStore.configure(Jdbi.create(TestStore.get().jdbcUrl(), "postgres",
+            TestStore.get().embeddedPassword().orElseThrow()));
 
     @Test
     void aFailedStatementNamesNeitherItsSqlNorItsBoundValues() {
