@@ -56,17 +56,15 @@ final class OutboundQueue {
         Validation.text("text", text);
         var job = new Job(chatId, text, new CompletableFuture<>());
         if (closed) {
-            job.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING,
-                    "session", "session '%s' is not running".formatted(worker.name())));
+            job.result().completeExceptionally(SessionRuntimeException.notRunning(
+                    "session '%s' is not running".formatted(worker.name())));
             return job.result();
         }
         synchronized (jobs) {
             if (jobs.size() >= MAX_QUEUED) {
                 // a failed future, not a throw: an assistant's reply that does not fit leaves its message
                 // unhandled, to be answered again later
-                job.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.QUEUE_FULL,
-                        "session", "session '%s' has %d messages waiting to be sent; try again later"
-                                .formatted(worker.name(), MAX_QUEUED)));
+                job.result().completeExceptionally(SessionRuntimeException.queueFull(worker.name(), MAX_QUEUED));
                 return job.result();
             }
             jobs.add(job);
@@ -100,8 +98,8 @@ final class OutboundQueue {
         closed = true;
         Job j;
         while ((j = jobs.poll()) != null) {
-            j.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING,
-                    "session", "session '%s' stopped before the message was sent".formatted(worker.name())));
+            j.result().completeExceptionally(SessionRuntimeException.notRunning(
+                    "session '%s' stopped before the message was sent".formatted(worker.name())));
         }
         wake();
     }
@@ -182,7 +180,7 @@ final class OutboundQueue {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (Exception e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, "send outcome unknown: " + e.getMessage());
+            throw SessionRuntimeException.sendFailed(null, "send outcome unknown: " + e.getMessage());
         }
     }
 
@@ -194,7 +192,7 @@ final class OutboundQueue {
             failed = pending;
         }
         worker.runtimeNotifyOutbound(failed);
-        throw new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, why);
+        throw SessionRuntimeException.sendFailed(null, why);
     }
 
     /** Waits (bounded) while the session restarts; sends need a working page. */
@@ -202,7 +200,7 @@ final class OutboundQueue {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (worker.status() != SessionStatus.WORKING) {
             if (closed || System.nanoTime() > deadline) {
-                throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+                throw SessionRuntimeException.notWorking(
                         "session '%s' is %s, not WORKING".formatted(worker.name(), worker.status()));
             }
             synchronized (wakeup) {

@@ -124,22 +124,18 @@ public final class SessionRuntime implements AutoCloseable {
         Session session = existing(name);
         var tenant = store.tenants().get(session.tenant());
         if (!tenant.status().mayRunSessions()) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.TENANT_INACTIVE, "tenant",
-                    "tenant '%s' is %s; its sessions cannot run".formatted(tenant.slug(), tenant.status()));
+            throw SessionRuntimeException.tenantInactive(tenant.slug(), tenant.status());
         }
         synchronized (workers) {
             if (workers.containsKey(name)) {
-                throw new SessionRuntimeException(SessionRuntimeException.Code.ALREADY_RUNNING, "name",
-                        "session '%s' is already running on this node".formatted(name));
+                throw SessionRuntimeException.alreadyRunning(name);
             }
             if (workers.size() >= config.maxSessions()) {
-                throw new SessionRuntimeException(SessionRuntimeException.Code.CAPACITY_REACHED, null,
-                        "this node runs its maximum of %d sessions (GW_MAX_SESSIONS)".formatted(config.maxSessions()));
+                throw SessionRuntimeException.capacityReached(config.maxSessions());
             }
             var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
-                    new SessionRuntimeException(SessionRuntimeException.Code.LEASED_ELSEWHERE, "name",
-                            "session '%s' is running on node %s".formatted(name,
-                                    store.leases().current(name).map(l -> l.ownerNode()).orElse("another node"))));
+                    SessionRuntimeException.leasedElsewhere("session '%s' is running on node %s".formatted(name,
+                            store.leases().current(name).map(l -> l.ownerNode()).orElse("another node"))));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
             worker.start();
@@ -190,7 +186,7 @@ public final class SessionRuntime implements AutoCloseable {
         }
         existing(name);
         var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
-                new SessionRuntimeException(SessionRuntimeException.Code.LEASED_ELSEWHERE, "name",
+                SessionRuntimeException.leasedElsewhere(
                         "session '%s' is running on another node; log it out there".formatted(name)));
         try {
             store.snapshots().discard(lease);
@@ -223,11 +219,11 @@ public final class SessionRuntime implements AutoCloseable {
     public String qr(String name) {
         var view = running(name).view();
         if (view.status() != SessionStatus.SCAN_QR_CODE) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+            throw SessionRuntimeException.notScanning(
                     "session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(name, view.status()));
         }
         if (view.qr() == null) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+            throw SessionRuntimeException.notScanning(
                     "session '%s' waits for WhatsApp Web to show a new QR; try again in a moment".formatted(name));
         }
         return view.qr();
@@ -238,11 +234,11 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = running(name);
         String digits = phoneNumber == null ? "" : phoneNumber.replaceAll("[\\s+()-]", "");
         if (!digits.matches("\\d{7,15}")) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "phoneNumber",
+            throw SessionRuntimeException.invalidInput("phoneNumber",
                     "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
         }
         if (worker.status() != SessionStatus.SCAN_QR_CODE) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_SCANNING, "session",
+            throw SessionRuntimeException.notScanning(
                     "session '%s' is %s; pairing codes exist only in SCAN_QR_CODE".formatted(name, worker.status()));
         }
         var page = worker.page();
@@ -253,13 +249,13 @@ public final class SessionRuntime implements AutoCloseable {
     public CompletableFuture<Message> sendText(String name, String chatId, String text) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+            throw SessionRuntimeException.notWorking(
                     "session '%s' is %s; messages can be sent only when it is WORKING".formatted(name, worker.status()));
         }
         try {
             return worker.outbound.enqueue(chatId, text);
         } catch (StoreException.InvalidInput e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, e.field(), e.getMessage());
+            throw SessionRuntimeException.invalidInput(e.field(), e.getMessage());
         }
     }
 
@@ -268,7 +264,7 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = working(name, chatId);
         var page = worker.page();
         if (!worker.host().call(b -> WhatsAppBridge.sendSeen(page, chatId), Duration.ofSeconds(20))) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "chatId",
+            throw SessionRuntimeException.invalidInput("chatId",
                     "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
         }
     }
@@ -283,13 +279,13 @@ public final class SessionRuntime implements AutoCloseable {
     private SessionWorker working(String name, String chatId) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING || worker.page() == null) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_WORKING, "session",
+            throw SessionRuntimeException.notWorking(
                     "session '%s' is %s, not WORKING".formatted(name, worker.status()));
         }
         try {
             Validation.chatId(chatId);
         } catch (StoreException.InvalidInput e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "chatId", e.getMessage());
+            throw SessionRuntimeException.invalidInput("chatId", e.getMessage());
         }
         return worker;
     }
@@ -637,13 +633,12 @@ public final class SessionRuntime implements AutoCloseable {
         try {
             Validation.sessionName(name);
         } catch (StoreException.InvalidInput e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "name", e.getMessage());
+            throw SessionRuntimeException.invalidInput("name", e.getMessage());
         }
         var w = workers.get(name);
         if (w == null) {
             existing(name);
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_RUNNING, "session",
-                    "session '%s' is not running on this node".formatted(name));
+            throw SessionRuntimeException.notRunning("session '%s' is not running on this node".formatted(name));
         }
         return w;
     }
@@ -652,9 +647,9 @@ public final class SessionRuntime implements AutoCloseable {
         try {
             return store.sessions().get(name);
         } catch (StoreException.NotFound e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.NOT_FOUND, "session", e.getMessage());
+            throw SessionRuntimeException.notFound(e.getMessage());
         } catch (StoreException.InvalidInput e) {
-            throw new SessionRuntimeException(SessionRuntimeException.Code.INVALID_INPUT, "name", e.getMessage());
+            throw SessionRuntimeException.invalidInput("name", e.getMessage());
         }
     }
 

@@ -17,6 +17,54 @@ public final class SessionRuntimeException extends RuntimeException {
         this.field = field;
     }
 
+    static SessionRuntimeException notFound(String message) {
+        return new SessionRuntimeException(Code.NOT_FOUND, "session", message);
+    }
+
+    static SessionRuntimeException invalidInput(String field, String message) {
+        return new SessionRuntimeException(Code.INVALID_INPUT, field, message);
+    }
+
+    static SessionRuntimeException tenantInactive(String tenant, Object status) {
+        return new SessionRuntimeException(Code.TENANT_INACTIVE, "tenant",
+                "tenant '%s' is %s; its sessions cannot run".formatted(tenant, status));
+    }
+
+    static SessionRuntimeException alreadyRunning(String session) {
+        return new SessionRuntimeException(Code.ALREADY_RUNNING, "name",
+                "session '%s' is already running on this node".formatted(session));
+    }
+
+    static SessionRuntimeException capacityReached(int maxSessions) {
+        return new SessionRuntimeException(Code.CAPACITY_REACHED, null,
+                "this node runs its maximum of %d sessions (GW_MAX_SESSIONS)".formatted(maxSessions));
+    }
+
+    static SessionRuntimeException leasedElsewhere(String message) {
+        return new SessionRuntimeException(Code.LEASED_ELSEWHERE, "name", message);
+    }
+
+    static SessionRuntimeException notRunning(String message) {
+        return new SessionRuntimeException(Code.NOT_RUNNING, "session", message);
+    }
+
+    static SessionRuntimeException notScanning(String message) {
+        return new SessionRuntimeException(Code.NOT_SCANNING, "session", message);
+    }
+
+    static SessionRuntimeException notWorking(String message) {
+        return new SessionRuntimeException(Code.NOT_WORKING, "session", message);
+    }
+
+    static SessionRuntimeException sendFailed(String field, String message) {
+        return new SessionRuntimeException(Code.SEND_FAILED, field, message);
+    }
+
+    static SessionRuntimeException queueFull(String session, int max) {
+        return new SessionRuntimeException(Code.QUEUE_FULL, "session",
+                "session '%s' has %d messages waiting to be sent; try again later".formatted(session, max));
+    }
+
     public Code code() {
         return code;
     }

@@ -672,8 +672,8 @@ final class SessionWorker {
     private void onSendFailed(PendingSend p, String error) {
         Message failed = store.messages().markFailed(lease, p.messageId(), "WhatsApp Web refused the send: " + error);
         runtime.notifyOutbound(name, failed);
-        p.result().completeExceptionally(new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, "chatId",
-                "WhatsApp Web refused the send: " + error));
+        p.result().completeExceptionally(
+                SessionRuntimeException.sendFailed("chatId", "WhatsApp Web refused the send: " + error));
     }
 
     private void onAck(BridgeEvent.Ack a) {
@@ -803,7 +803,7 @@ final class SessionWorker {
 
     private void failPendingSends(String why) {
         pendingSends.values().forEach(p -> p.result().completeExceptionally(
-                new SessionRuntimeException(SessionRuntimeException.Code.SEND_FAILED, null, why)));
+                SessionRuntimeException.sendFailed(null, why)));
         pendingSends.clear();
     }
 
