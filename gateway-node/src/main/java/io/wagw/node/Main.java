@@ -24,14 +24,14 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         String command = a.isEmpty() || a.getFirst().startsWith("--") ? "run" : a.getFirst();
         if (!List.of("run", "status", "demo").contains(command)) {
-            System.err.println("usage: gateway-node [run | status | demo [--auto] [--exit]]   (configuration: GW_* variables)");
+            System.err.println(
+                    "usage: gateway-node [run | status | demo [--auto] [--exit]]   (configuration: GW_* variables)");
             System.exit(2);
         }
         NodeConfig config;
@@ -58,18 +58,23 @@ public final class Main {
             return;
         }
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                // SIGTERM in a cluster: move the sessions away one by one first (rolling updates rely on it)
-                if (config.clustered() && !node.drain(java.time.Duration.ofMinutes(5))) {
-                    System.err.println("drain did not finish within 5 minutes; stopping the remaining sessions");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            node.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                // SIGTERM in a cluster: move the sessions away one by one first (rolling updates rely
+                                // on it)
+                                if (config.clustered() && !node.drain(java.time.Duration.ofMinutes(5))) {
+                                    System.err.println(
+                                            "drain did not finish within 5 minutes; stopping the remaining sessions");
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         System.out.println("node " + config.nodeId() + " serves " + node.baseUrl()
                 + (node.generatedAdminKey() ? "  (generated admin key for this run: " + node.adminKey() + ")" : ""));
         if (command.equals("demo")) {
@@ -89,11 +94,14 @@ public final class Main {
 
     private static void printStatus(NodeConfig config, SessionStore store) {
         var sessions = store.sessions().listAll();
-        Map<SessionStatus, Long> byStatus = sessions.stream()
-                .collect(Collectors.groupingBy(Session::status, TreeMap::new, Collectors.counting()));
+        Map<SessionStatus, Long> byStatus =
+                sessions.stream().collect(Collectors.groupingBy(Session::status, TreeMap::new, Collectors.counting()));
         System.out.printf("node        : %s (data in %s)%n", config.nodeId(), config.dataDir());
-        System.out.printf("database    : %s PostgreSQL at %s, schema version %d, %s%n",
-                store.embedded() ? "embedded" : "external", store.jdbcUrl(), store.schemaVersion(),
+        System.out.printf(
+                "database    : %s PostgreSQL at %s, schema version %d, %s%n",
+                store.embedded() ? "embedded" : "external",
+                store.jdbcUrl(),
+                store.schemaVersion(),
                 store.reachable() ? "reachable" : "NOT reachable");
         System.out.printf("master key  : %s%n", store.masterKeyId());
         System.out.printf("tenants     : %d%n", store.tenants().list().size());

@@ -46,9 +46,17 @@ public final class Node implements AutoCloseable {
     private final NodeServices services;
     private final boolean generatedKey;
 
-    private Node(NodeConfig config, SessionStore store, SessionRuntime runtime, WebhookDispatcher dispatcher,
-                 ClusterAgent agent, Vertx vertx, HttpVerticle http, String httpDeployment, NodeServices services,
-                 boolean generatedKey) {
+    private Node(
+            NodeConfig config,
+            SessionStore store,
+            SessionRuntime runtime,
+            WebhookDispatcher dispatcher,
+            ClusterAgent agent,
+            Vertx vertx,
+            HttpVerticle http,
+            String httpDeployment,
+            NodeServices services,
+            boolean generatedKey) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
@@ -62,7 +70,7 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(NodeConfig config, MessageHandler handler) {
-        return start(config, handler, () -> { });
+        return start(config, handler, () -> {});
     }
 
     /**
@@ -77,13 +85,16 @@ public final class Node implements AutoCloseable {
         Vertx vertx = null;
         try {
             ensureDefaultTenant(store);
-            runtime = new SessionRuntime(RuntimeConfig.from(config), store, handler, config.dataDir().resolve("spool"));
+            runtime = new SessionRuntime(
+                    RuntimeConfig.from(config), store, handler, config.dataDir().resolve("spool"));
             vertx = Vertx.vertx();
             var webhookMetrics = new WebhookMetrics();
             var webhookSettings = WebhookDispatcher.Settings.defaults();
-            var sender = new WebhookSender(vertx, WebhookDestinations.system(config.webhookDestinations()),
-                    webhookSettings.requestTimeout());
-            dispatcher = new WebhookDispatcher(store.webhooks(), config.nodeId(), webhookSettings, webhookMetrics, sender).start();
+            var sender = new WebhookSender(
+                    vertx, WebhookDestinations.system(config.webhookDestinations()), webhookSettings.requestTimeout());
+            dispatcher = new WebhookDispatcher(
+                            store.webhooks(), config.nodeId(), webhookSettings, webhookMetrics, sender)
+                    .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             runtime.addListener(publisher);
             var metrics = new NodeMetrics(runtime, webhookMetrics);
@@ -100,16 +111,30 @@ public final class Node implements AutoCloseable {
                 runtime.addListener(keeper);
             }
             SessionControl control = agent != null ? agent : SessionControl.local(runtime, store);
-            var services = new NodeServices(config, store, runtime, metrics, pairing,
-                    new PairTokens(store.derivedSecret("pair-links")), publisher, control, agent, adminKey, VERSION,
+            var services = new NodeServices(
+                    config,
+                    store,
+                    runtime,
+                    metrics,
+                    pairing,
+                    new PairTokens(store.derivedSecret("pair-links")),
+                    publisher,
+                    control,
+                    agent,
+                    adminKey,
+                    VERSION,
                     Instant.now());
             var http = new HttpVerticle(services);
-            String httpDeployment = vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            String httpDeployment = vertx.deployVerticle(http)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
             log.info("node {} serves HTTP on {}:{}", config.nodeId(), config.httpHost(), http.actualPort());
             if (keeper != null) {
                 keeper.resumeWanted();
             }
-            return new Node(config, store, runtime, dispatcher, agent, vertx, http, httpDeployment, services, generated);
+            return new Node(
+                    config, store, runtime, dispatcher, agent, vertx, http, httpDeployment, services, generated);
         } catch (Exception e) {
             if (agent != null) {
                 agent.stopFollowing();
@@ -127,7 +152,8 @@ public final class Node implements AutoCloseable {
                 vertx.close();
             }
             store.close();
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
         }
     }
@@ -197,7 +223,10 @@ public final class Node implements AutoCloseable {
             agent.stopFollowing();
         }
         try {
-            vertx.undeploy(httpDeployment).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            vertx.undeploy(httpDeployment)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
         }

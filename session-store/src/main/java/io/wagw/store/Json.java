@@ -8,11 +8,9 @@ import java.util.Map;
 /** JSON text ↔ plain maps for JSONB columns. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private Json() {
-    }
+    private Json() {}
 
     public static Map<String, Object> toMap(String json) {
         if (json == null) {

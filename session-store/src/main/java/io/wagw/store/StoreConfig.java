@@ -13,8 +13,13 @@ import java.util.Optional;
  * @param masterKeyFile key file for snapshot encryption; empty to use (or create) {@code dataDir/master.key}
  * @param poolSize      maximum JDBC connections
  */
-public record StoreConfig(Path dataDir, Optional<String> dbUrl, Optional<String> dbUser, Optional<String> dbPassword,
-                          Optional<Path> masterKeyFile, int poolSize) {
+public record StoreConfig(
+        Path dataDir,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        Optional<Path> masterKeyFile,
+        int poolSize) {
 
     public StoreConfig {
         if (dataDir == null) {
@@ -31,8 +36,13 @@ public record StoreConfig(Path dataDir, Optional<String> dbUrl, Optional<String>
     }
 
     public StoreConfig withDbUrl(String url, String user, String password) {
-        return new StoreConfig(dataDir, Optional.of(url), Optional.ofNullable(user), Optional.ofNullable(password),
-                masterKeyFile, poolSize);
+        return new StoreConfig(
+                dataDir,
+                Optional.of(url),
+                Optional.ofNullable(user),
+                Optional.ofNullable(password),
+                masterKeyFile,
+                poolSize);
     }
 
     public StoreConfig withMasterKeyFile(Path file) {

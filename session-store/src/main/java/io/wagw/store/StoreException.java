@@ -5,8 +5,12 @@ package io.wagw.store;
  * it applies, the input field at fault, so that the HTTP layer can map it to a 4xx without guessing.
  */
 public abstract sealed class StoreException extends RuntimeException
-        permits StoreException.NotFound, StoreException.Duplicate, StoreException.InvalidInput,
-                StoreException.StaleEpoch, StoreException.SnapshotIntegrity, StoreException.UnknownMasterKey,
+        permits StoreException.NotFound,
+                StoreException.Duplicate,
+                StoreException.InvalidInput,
+                StoreException.StaleEpoch,
+                StoreException.SnapshotIntegrity,
+                StoreException.UnknownMasterKey,
                 StoreException.InvalidState {
 
     private final String field;
@@ -82,8 +86,11 @@ public abstract sealed class StoreException extends RuntimeException
         private final long currentEpoch;
 
         public StaleEpoch(String session, long callerEpoch, long currentEpoch, String reason) {
-            super("epoch", "stale lease for session '%s': caller holds epoch %d, %s; nothing was written"
-                    .formatted(session, callerEpoch, reason), null);
+            super(
+                    "epoch",
+                    "stale lease for session '%s': caller holds epoch %d, %s; nothing was written"
+                            .formatted(session, callerEpoch, reason),
+                    null);
             this.session = session;
             this.callerEpoch = callerEpoch;
             this.currentEpoch = currentEpoch;

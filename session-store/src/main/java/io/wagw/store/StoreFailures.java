@@ -13,8 +13,7 @@ import org.postgresql.util.PSQLException;
  * {@code Key (name)=(...) already exists}): message text, phone numbers, webhook keys.
  */
 public final class StoreFailures {
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     /** Whether {@code failure} or one of its causes came from the database or from Jdbi. */
     public static boolean fromDatabase(Throwable failure) {
@@ -52,7 +51,8 @@ public final class StoreFailures {
     }
 
     private static Throwable redacted(Throwable t, int depth) {
-        Throwable cause = t.getCause() == null || t.getCause() == t || depth > 10 ? null : redacted(t.getCause(), depth + 1);
+        Throwable cause =
+                t.getCause() == null || t.getCause() == t || depth > 10 ? null : redacted(t.getCause(), depth + 1);
         String message;
         if (isDatabase(t)) {
             message = details(t);
@@ -61,7 +61,8 @@ public final class StoreFailures {
         } else {
             message = t.getMessage();
         }
-        var copy = new Redacted(t.getClass().getName() + (message == null || message.isEmpty() ? "" : ": " + message), cause);
+        var copy = new Redacted(
+                t.getClass().getName() + (message == null || message.isEmpty() ? "" : ": " + message), cause);
         copy.setStackTrace(t.getStackTrace());
         return copy;
     }

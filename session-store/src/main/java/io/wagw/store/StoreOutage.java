@@ -10,8 +10,7 @@ import java.sql.SQLTransientException;
  * The first passes: what could not be written waits and is retried; the second is the caller's to handle.
  */
 public final class StoreOutage {
-    private StoreOutage() {
-    }
+    private StoreOutage() {}
 
     /** Whether {@code e} (or a cause) says the database could not be reached or dropped the connection. */
     public static boolean is(Throwable e) {
@@ -19,7 +18,9 @@ public final class StoreOutage {
             if (t instanceof StoreException) {
                 return false; // a typed answer of the store: the database was there to give it
             }
-            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException) {
+            if (t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof ConnectException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -8,17 +8,17 @@ public final class Validation {
     private static final Pattern SESSION_NAME = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern PLAN = Pattern.compile("[a-z0-9_-]{1,32}");
-    private static final Pattern CHAT_ID = Pattern.compile("\\d{5,20}@c\\.us|\\d{5,20}(-\\d{1,20})?@g\\.us|\\d{5,20}@lid");
+    private static final Pattern CHAT_ID =
+            Pattern.compile("\\d{5,20}@c\\.us|\\d{5,20}(-\\d{1,20})?@g\\.us|\\d{5,20}@lid");
 
     /** Longest text body WhatsApp accepts in one message. */
     public static final int MAX_TEXT_LENGTH = 65_536;
 
-    private Validation() {
-    }
+    private Validation() {}
 
     public static String slug(String value) {
-        return matching("slug", value, SLUG,
-                "must be 1-64 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+        return matching(
+                "slug", value, SLUG, "must be 1-64 characters of a-z, 0-9 and '-', not starting or ending with '-'");
     }
 
     public static String sessionName(String value) {
@@ -35,7 +35,11 @@ public final class Validation {
 
     public static String chatId(String value) {
         // The value is not echoed: a chat id is a phone number, and errors end up in logs.
-        return matching("chatId", null, value, CHAT_ID,
+        return matching(
+                "chatId",
+                null,
+                value,
+                CHAT_ID,
                 "must be '<digits>@c.us' for a person, '<digits>@g.us' for a group or '<digits>@lid'");
     }
 
@@ -55,7 +59,8 @@ public final class Validation {
             throw new StoreException.InvalidInput(field, field + " must not be empty");
         }
         if (value.length() > MAX_TEXT_LENGTH) {
-            throw new StoreException.InvalidInput(field,
+            throw new StoreException.InvalidInput(
+                    field,
                     "%s must be at most %d characters (got %d)".formatted(field, MAX_TEXT_LENGTH, value.length()));
         }
         return multiLine(field, value);
@@ -100,8 +105,14 @@ public final class Validation {
     private static String withoutControls(String field, String value, boolean lineBreaks) {
         int at = value == null ? -1 : firstControl(value, lineBreaks);
         if (at >= 0) {
-            throw new StoreException.InvalidInput(field, "%s must not contain control characters (U+%04X at index %d)%s"
-                    .formatted(field, (int) value.charAt(at), at, lineBreaks ? "; only tab and line breaks are allowed" : ""));
+            throw new StoreException.InvalidInput(
+                    field,
+                    "%s must not contain control characters (U+%04X at index %d)%s"
+                            .formatted(
+                                    field,
+                                    (int) value.charAt(at),
+                                    at,
+                                    lineBreaks ? "; only tab and line breaks are allowed" : ""));
         }
         return value;
     }
@@ -115,8 +126,8 @@ public final class Validation {
             throw new StoreException.InvalidInput(field, field + " is required");
         }
         if (!pattern.matcher(value).matches()) {
-            throw new StoreException.InvalidInput(field,
-                    "%s %sis invalid: %s".formatted(field, shown == null ? "" : shown, rule));
+            throw new StoreException.InvalidInput(
+                    field, "%s %sis invalid: %s".formatted(field, shown == null ? "" : shown, rule));
         }
         return value;
     }

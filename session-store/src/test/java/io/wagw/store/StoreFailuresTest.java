@@ -10,14 +10,18 @@ import org.junit.jupiter.api.Test;
 
 class StoreFailuresTest {
     private static final String SECRET = "hmac-secret-77011234567";
-    private final Jdbi jdbi = SessionStore.configure(Jdbi.create(TestStore.get().jdbcUrl(), "postgres",
+    private final Jdbi jdbi = SessionStore.configure(Jdbi.create(
+            TestStore.get().jdbcUrl(),
+            "postgres",
             TestStore.get().embeddedPassword().orElseThrow()));
 
     @Test
     void aFailedStatementNamesNeitherItsSqlNorItsBoundValues() {
-        Throwable failure = catchThrowable(() -> jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO tenants (slug, display_name, plan) VALUES (:slug, :name, 'free')")
-                .bind("slug", TestStore.unique("t")).bind("name", SECRET + "\u0000").execute()));
+        Throwable failure = catchThrowable(() -> jdbi.useHandle(
+                h -> h.createUpdate("INSERT INTO tenants (slug, display_name, plan) VALUES (:slug, :name, 'free')")
+                        .bind("slug", TestStore.unique("t"))
+                        .bind("name", SECRET + "\u0000")
+                        .execute()));
         assertThat(failure).isNotNull();
         assertThat(failure.getMessage()).doesNotContain(SECRET, "INSERT", "arguments");
     }
@@ -27,16 +31,24 @@ class StoreFailuresTest {
         String slug = TestStore.unique("dup");
         jdbi.useHandle(h -> h.execute("INSERT INTO tenants (slug, display_name, plan) VALUES (?, 'x', 'free')", slug));
         // the server quotes the duplicate value in its detail: Key (slug)=(...) already exists
-        Throwable failure = catchThrowable(() -> jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO tenants (slug, display_name, plan) VALUES (:slug, :name, 'free')")
-                .bind("slug", slug).bind("name", SECRET).execute()));
+        Throwable failure = catchThrowable(() -> jdbi.useHandle(
+                h -> h.createUpdate("INSERT INTO tenants (slug, display_name, plan) VALUES (:slug, :name, 'free')")
+                        .bind("slug", slug)
+                        .bind("name", SECRET)
+                        .execute()));
 
         assertThat(StoreFailures.fromDatabase(failure)).isTrue();
-        assertThat(StoreFailures.summary(failure)).contains("UnableToExecuteStatementException", "PSQLException", "SQLState 23505",
-                "constraint tenants_slug_key").doesNotContain(slug, SECRET);
+        assertThat(StoreFailures.summary(failure))
+                .contains(
+                        "UnableToExecuteStatementException",
+                        "PSQLException",
+                        "SQLState 23505",
+                        "constraint tenants_slug_key")
+                .doesNotContain(slug, SECRET);
         var trace = new StringWriter();
         StoreFailures.loggable(new IllegalStateException(failure)).printStackTrace(new PrintWriter(trace));
-        assertThat(trace.toString()).contains("java.lang.IllegalStateException", "SQLState 23505", "StoreFailuresTest")
+        assertThat(trace.toString())
+                .contains("java.lang.IllegalStateException", "SQLState 23505", "StoreFailuresTest")
                 .doesNotContain(slug, SECRET, "INSERT");
     }
 

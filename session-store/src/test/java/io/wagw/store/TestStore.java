@@ -15,8 +15,7 @@ public final class TestStore {
     private static SessionStore store;
     private static Path dataDir;
 
-    private TestStore() {
-    }
+    private TestStore() {}
 
     public static synchronized SessionStore get() {
         if (store == null) {

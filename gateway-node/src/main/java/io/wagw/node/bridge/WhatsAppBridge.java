@@ -32,12 +32,12 @@ public final class WhatsAppBridge {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = loadScript();
 
-    private WhatsAppBridge() {
-    }
+    private WhatsAppBridge() {}
 
     /** WhatsApp Web refuses headless Chromium's own user agent; present a regular desktop Chrome. */
     public static String userAgent(String chromiumVersion) {
-        String major = chromiumVersion.contains(".") ? chromiumVersion.substring(0, chromiumVersion.indexOf('.')) : "156";
+        String major =
+                chromiumVersion.contains(".") ? chromiumVersion.substring(0, chromiumVersion.indexOf('.')) : "156";
         return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + major
                 + ".0.0.0 Safari/537.36";
     }
@@ -58,7 +58,8 @@ public final class WhatsAppBridge {
             return null;
         });
         // Playwright passes int but not long values
-        context.exposeBinding(LEASE_BINDING, (source, args) -> (int) Math.min(Integer.MAX_VALUE, Math.max(0, leaseMs.getAsLong())));
+        context.exposeBinding(LEASE_BINDING, (source, args) ->
+                (int) Math.min(Integer.MAX_VALUE, Math.max(0, leaseMs.getAsLong())));
         context.addInitScript(SCRIPT);
     }
 
@@ -93,12 +94,16 @@ public final class WhatsAppBridge {
     /** The QR payload on screen right now, if any. */
     public static Optional<String> currentQr(Page page) {
         var holder = page.locator("div[data-ref]");
-        return holder.count() == 0 ? Optional.empty() : Optional.ofNullable(holder.first().getAttribute("data-ref"));
+        return holder.count() == 0
+                ? Optional.empty()
+                : Optional.ofNullable(holder.first().getAttribute("data-ref"));
     }
 
     /** Clicks "Click to reload QR code" after the QR stopped rotating. */
     public static void reloadQr(Page page) {
-        page.locator("div[data-ref] button:has(span[data-icon=\"refresh-large\"])").first().click();
+        page.locator("div[data-ref] button:has(span[data-icon=\"refresh-large\"])")
+                .first()
+                .click();
     }
 
     /**
@@ -108,8 +113,8 @@ public final class WhatsAppBridge {
     public static String requestPairingCode(Page page, String phoneDigits, double timeoutMs) {
         page.getByText("Link with phone number").first().click(new Locator.ClickOptions().setTimeout(timeoutMs));
         page.getByLabel("Type your phone number.").fill(phoneDigits, new Locator.FillOptions().setTimeout(timeoutMs));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click(
-                new Locator.ClickOptions().setTimeout(timeoutMs));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next"))
+                .click(new Locator.ClickOptions().setTimeout(timeoutMs));
         var code = page.locator("div[data-link-code]");
         code.waitFor(new Locator.WaitForOptions().setTimeout(timeoutMs));
         return code.getAttribute("data-link-code").replace(",", "");
@@ -121,14 +126,25 @@ public final class WhatsAppBridge {
             String type = n.path("type").asText();
             BridgeEvent e = switch (type) {
                 case "hooked" -> new BridgeEvent.Hooked(text(n, "url"));
-                case "state" -> new BridgeEvent.StateChanged(text(n, "state"), n.path("hasSynced").asBoolean());
+                case "state" ->
+                    new BridgeEvent.StateChanged(
+                            text(n, "state"), n.path("hasSynced").asBoolean());
                 case "qr" -> new BridgeEvent.Qr(text(n, "ref"));
                 case "qr-idle" -> new BridgeEvent.QrIdle();
                 case "pairing-code" -> new BridgeEvent.PairingCode(text(n, "code"));
                 case "ready" -> new BridgeEvent.Ready(text(n, "me"), text(n, "pushName"));
-                case "message" -> new BridgeEvent.Incoming(text(n, "id"), text(n, "from"), text(n, "to"), text(n, "author"),
-                        text(n, "body"), text(n, "msgType"), n.path("t").asLong(), text(n, "notifyName"), n.path("at").asLong(),
-                        n.path("history").asBoolean());
+                case "message" ->
+                    new BridgeEvent.Incoming(
+                            text(n, "id"),
+                            text(n, "from"),
+                            text(n, "to"),
+                            text(n, "author"),
+                            text(n, "body"),
+                            text(n, "msgType"),
+                            n.path("t").asLong(),
+                            text(n, "notifyName"),
+                            n.path("at").asLong(),
+                            n.path("history").asBoolean());
                 case "ack" -> new BridgeEvent.Ack(text(n, "id"), n.path("ack").asInt(), text(n, "error"));
                 case "sent" -> new BridgeEvent.Sent(text(n, "reqId"), text(n, "id"));
                 case "send-failed" -> new BridgeEvent.SendFailed(text(n, "reqId"), text(n, "error"));

@@ -37,7 +37,8 @@ public final class BrowserHost implements AutoCloseable {
      */
     private static final long PUMP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** A safety timeout on a pump slice, far above the slice itself (which ends by its predicate). */
-    private static final Page.WaitForConditionOptions PUMP_TIMEOUT = new Page.WaitForConditionOptions().setTimeout(60_000);
+    private static final Page.WaitForConditionOptions PUMP_TIMEOUT =
+            new Page.WaitForConditionOptions().setTimeout(60_000);
 
     private final String id;
     private final BrowserSettings settings;
@@ -51,6 +52,7 @@ public final class BrowserHost implements AutoCloseable {
     private volatile String version = "";
     /** PID of the current generation's browser process, found once after each launch. */
     private volatile OptionalLong pid = OptionalLong.empty();
+
     private Playwright playwright;
     private Browser browser;
 
@@ -69,7 +71,10 @@ public final class BrowserHost implements AutoCloseable {
             host.started.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             host.running = false;
-            throw new IllegalStateException("Chromium did not start (" + settings.chromiumPath() + "): " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Chromium did not start (" + settings.chromiumPath() + "): "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException | InterruptedException e) {
             host.running = false;
             throw new IllegalStateException("Chromium did not start within 60 s", e);
@@ -132,7 +137,8 @@ public final class BrowserHost implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("browser " + id + " did not answer within " + timeout.toMillis() + " ms", e);
+            throw new IllegalStateException(
+                    "browser " + id + " did not answer within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for browser " + id, e);
@@ -182,7 +188,8 @@ public final class BrowserHost implements AutoCloseable {
                     // checks the condition between polls of the driver's pipe and sends nothing to the driver
                     // (Page.waitForTimeout would ask the driver to time each slice).
                     long sliceEnd = System.nanoTime() + PUMP_SLICE_NANOS;
-                    pump.waitForCondition(() -> !running || !tasks.isEmpty() || System.nanoTime() - sliceEnd >= 0, PUMP_TIMEOUT);
+                    pump.waitForCondition(
+                            () -> !running || !tasks.isEmpty() || System.nanoTime() - sliceEnd >= 0, PUMP_TIMEOUT);
                 }
             } catch (PlaywrightException e) {
                 // a page closed under the pump, or the browser went away; the disconnect handler decides
@@ -205,10 +212,12 @@ public final class BrowserHost implements AutoCloseable {
         args.addAll(BrowserSettings.SHARED_BROWSER_ARGS);
         args.addAll(settings.extraArgs());
         args.add(marker());
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(settings.chromiumPath())
-                .setHeadless(settings.headless())
-                .setArgs(args));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(settings.chromiumPath())
+                        .setHeadless(settings.headless())
+                        .setArgs(args));
         version = browser.version();
         pid = ChromiumProcesses.findByMarker(marker());
         log.info("browser {} launched (Chromium {}, generation {})", id, version, generation);

@@ -25,13 +25,15 @@ public final class BrowserPool implements AutoCloseable {
     private int nextId = 1;
     /** Guards the PSS sample (not the pool's lock: a sample must not hold up session starts). */
     private final Object pssLock = new Object();
+
     private long pssSample;
     private long pssSampledAt;
     private List<String> pssSampledBrowsers = List.of();
 
     private final String namePrefix;
 
-    public BrowserPool(String namePrefix, BrowserSettings settings, int sessionsPerBrowser, Consumer<BrowserHost> crashListener) {
+    public BrowserPool(
+            String namePrefix, BrowserSettings settings, int sessionsPerBrowser, Consumer<BrowserHost> crashListener) {
         this.namePrefix = namePrefix;
         if (sessionsPerBrowser < 1) {
             throw new IllegalArgumentException("sessionsPerBrowser must be at least 1");
@@ -87,7 +89,11 @@ public final class BrowserPool implements AutoCloseable {
     }
 
     public synchronized List<String> sessionsOn(BrowserHost host) {
-        return bySession.entrySet().stream().filter(e -> e.getValue() == host).map(Map.Entry::getKey).sorted().toList();
+        return bySession.entrySet().stream()
+                .filter(e -> e.getValue() == host)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     /**
@@ -100,9 +106,14 @@ public final class BrowserPool implements AutoCloseable {
         synchronized (pssLock) {
             long now = System.nanoTime();
             List<BrowserHost> current = hosts();
-            List<String> browsers = current.stream().map(h -> h.id() + "#" + h.generation()).toList();
+            List<String> browsers =
+                    current.stream().map(h -> h.id() + "#" + h.generation()).toList();
             if (pssSampledAt == 0 || now - pssSampledAt > PSS_SAMPLE_NANOS || !browsers.equals(pssSampledBrowsers)) {
-                pssSample = current.stream().mapToLong(h -> h.browserPid().stream().map(ChromiumProcesses::pssWithDescendants).sum()).sum();
+                pssSample = current.stream()
+                        .mapToLong(h -> h.browserPid().stream()
+                                .map(ChromiumProcesses::pssWithDescendants)
+                                .sum())
+                        .sum();
                 pssSampledAt = now;
                 pssSampledBrowsers = browsers;
             }

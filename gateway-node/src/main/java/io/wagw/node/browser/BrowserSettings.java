@@ -13,10 +13,16 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
 
     /** Flags every browser gets: root needs no sandbox; the closed network needs no background traffic. */
     public static final List<String> BASE_ARGS = List.of(
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
             // Sessions live in background tabs of a headless browser: keep their timers and sockets at full speed.
-            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-background-timer-throttling",
+            "--disable-renderer-backgrounding",
             "--disable-backgrounding-occluded-windows");
 
     /**
@@ -26,8 +32,8 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
      * already handles by relaunching the browser and restarting its sessions. Chromium keeps only the last
      * {@code --enable-features}, so this repeats the one Playwright passes ({@code CDPScreenshotNewSurface}).
      */
-    public static final List<String> SHARED_BROWSER_ARGS = List.of(
-            "--enable-features=CDPScreenshotNewSurface,NetworkServiceInProcess2");
+    public static final List<String> SHARED_BROWSER_ARGS =
+            List.of("--enable-features=CDPScreenshotNewSurface,NetworkServiceInProcess2");
 
     /**
      * The Playwright driver is a Node.js process per browser. V8's default young generation (semi-spaces of
@@ -40,9 +46,17 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
      * against 62 MB with two arenas and the defaults; a node pays that once per browser. Chromium, which the
      * driver starts, inherits them; it allocates through PartitionAlloc and measured the same either way.
      */
-    public static final Map<String, String> DRIVER_ENV = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
-            "NODE_OPTIONS", "--max-semi-space-size=1",
-            "MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_THRESHOLD_", "32768", "MALLOC_TRIM_THRESHOLD_", "32768");
+    public static final Map<String, String> DRIVER_ENV = Map.of(
+            "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
+            "1",
+            "NODE_OPTIONS",
+            "--max-semi-space-size=1",
+            "MALLOC_ARENA_MAX",
+            "1",
+            "MALLOC_MMAP_THRESHOLD_",
+            "32768",
+            "MALLOC_TRIM_THRESHOLD_",
+            "32768");
 
     /**
      * What a node's drivers run with: {@link #DRIVER_ENV}, and the driver started in a session of its own
@@ -67,11 +81,13 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
                 case "aarch64", "arm64" -> "linux-arm64";
                 default -> null;
             };
-            if (platform == null || !System.getProperty("os.name").toLowerCase().contains("linux")
+            if (platform == null
+                    || !System.getProperty("os.name").toLowerCase().contains("linux")
                     || !Files.isExecutable(Path.of("/usr/bin/setsid"))) {
                 return DRIVER_ENV;
             }
-            try (var node = BrowserSettings.class.getClassLoader().getResourceAsStream("driver/" + platform + "/node")) {
+            try (var node =
+                    BrowserSettings.class.getClassLoader().getResourceAsStream("driver/" + platform + "/node")) {
                 if (node == null) {
                     return DRIVER_ENV;
                 }
@@ -80,11 +96,13 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
                 Path dir = Files.createTempDirectory("wagw-driver-", ownerOnly);
                 Path binary = dir.resolve("node");
                 Files.copy(node, binary);
-                Files.setPosixFilePermissions(binary, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(
+                        binary, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
                 Path wrapper = dir.resolve("node-in-own-session.sh");
                 Files.writeString(wrapper, "#!/bin/sh\nexec /usr/bin/setsid '" + binary + "' \"$@\"\n");
-                Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-                for (Path p : new Path[]{dir, binary, wrapper}) {
+                Files.setPosixFilePermissions(
+                        wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                for (Path p : new Path[] {dir, binary, wrapper}) {
                     p.toFile().deleteOnExit(); // registered in this order, deleted in reverse
                 }
                 var env = new java.util.HashMap<>(DRIVER_ENV);
@@ -103,12 +121,15 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
      * shell measured 0.45 s of machine CPU per session restore against 1.5 s for the full browser in
      * headless mode, and WhatsApp Web needs nothing the shell lacks.
      */
-    public static final List<Path> DEFAULT_EXECUTABLES = List.of(
-            Path.of("/usr/lib/chromium/chromium-headless-shell"), Path.of("/usr/bin/chromium"));
+    public static final List<Path> DEFAULT_EXECUTABLES =
+            List.of(Path.of("/usr/lib/chromium/chromium-headless-shell"), Path.of("/usr/bin/chromium"));
 
     /** The first of {@link #DEFAULT_EXECUTABLES} that exists (the last one when none does, for the error). */
     public static Path defaultExecutable() {
-        return DEFAULT_EXECUTABLES.stream().filter(Files::isExecutable).findFirst().orElse(DEFAULT_EXECUTABLES.getLast());
+        return DEFAULT_EXECUTABLES.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(DEFAULT_EXECUTABLES.getLast());
     }
 
     public BrowserSettings {

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 
 /** Reads Chromium processes (and the driver that starts them): command lines, environment, memory, from {@code /proc} (Linux). */
 public final class ChromiumProcesses {
-    private ChromiumProcesses() {
-    }
+    private ChromiumProcesses() {}
 
     /** The process whose command line contains {@code marker} as one argument. */
     public static OptionalLong findByMarker(String marker) {
@@ -28,8 +27,10 @@ public final class ChromiumProcesses {
 
     /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */
     public static long pssWithDescendants(long pid) {
-        return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants())
-                        .mapToLong(p -> pssBytes(p.pid())).sum())
+        return ProcessHandle.of(pid)
+                .map(h -> Stream.concat(Stream.of(h), h.descendants())
+                        .mapToLong(p -> pssBytes(p.pid()))
+                        .sum())
                 .orElse(0L);
     }
 
@@ -61,7 +62,8 @@ public final class ChromiumProcesses {
     private static String procText(long pid, String file) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)), StandardCharsets.UTF_8)
-                    .replace('\0', ' ').strip();
+                    .replace('\0', ' ')
+                    .strip();
         } catch (IOException e) {
             return "";
         }

@@ -46,14 +46,16 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     private final SessionRuntime runtime;
     private final SessionStore store;
     private final String me;
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1,
-            Thread.ofPlatform().name("cluster-agent").daemon(true).factory());
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().name("cluster-agent").daemon(true).factory());
     /** Health goes out on its own thread: if it waited behind session work it could look stale (DOWN). */
-    private final ScheduledExecutorService healthTimer = Executors.newScheduledThreadPool(1,
-            Thread.ofPlatform().name("cluster-health").daemon(true).factory());
+    private final ScheduledExecutorService healthTimer = Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().name("cluster-health").daemon(true).factory());
+
     private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
     /** Sessions whose start waits for a previous owner's lease, with a retry scheduled. */
     private final Set<String> leaseRetries = ConcurrentHashMap.newKeySet();
+
     private final Deque<Instant> crashes = new ArrayDeque<>();
     private final Deque<Instant> startFailures = new ArrayDeque<>();
     private final Runnable onDrained;
@@ -75,9 +77,14 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         var settings = ClusterSettings.defaults(config.nodeId(), config.advertisedUrl(), bind, config.clusterMembers())
                 .withClusterName(config.clusterName())
                 .withPort(config.clusterPort())
-                .withTimings(config.clusterFailureDetection(), Duration.ofSeconds(Math.min(2, config.clusterFailureDetection().toSeconds() - 1)),
+                .withTimings(
+                        config.clusterFailureDetection(),
+                        Duration.ofSeconds(
+                                Math.min(2, config.clusterFailureDetection().toSeconds() - 1)),
                         Duration.ofSeconds(1))
-                .withPolicy(new PolicyOptions(config.clusterMovesPerMinute(), PolicyOptions.defaults().unhealthyGrace(),
+                .withPolicy(new PolicyOptions(
+                        config.clusterMovesPerMinute(),
+                        PolicyOptions.defaults().unhealthyGrace(),
                         PolicyOptions.defaults().maxInFlightPerNode()));
         ClusterNode cluster = ClusterNode.join(settings);
         var agent = new ClusterAgent(cluster, runtime, store, onDrained);
@@ -89,7 +96,11 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         agent.healthTimer.scheduleWithFixedDelay(agent::publishHealth, 1, 1, TimeUnit.SECONDS);
         agent.timer.scheduleWithFixedDelay(agent::reconcileAll, 3, 3, TimeUnit.SECONDS);
         agent.reconcileAll();
-        log.info("node {} joined cluster '{}' with {} member(s)", config.nodeId(), config.clusterName(), cluster.members().size());
+        log.info(
+                "node {} joined cluster '{}' with {} member(s)",
+                config.nodeId(),
+                config.clusterName(),
+                cluster.members().size());
         return agent;
     }
 
@@ -121,17 +132,17 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         Optional<String> runner = cluster.runnerOf(session);
         Optional<String> owner = runner.or(() -> assigned);
         boolean moving = assigned.isPresent() && runner.isPresent() && !assigned.equals(runner);
-        return new Route(owner.filter(n -> !n.equals(me))
-                .flatMap(n -> cluster.httpUrlOf(n).map(url -> new Owner(n, url))), moving);
+        return new Route(
+                owner.filter(n -> !n.equals(me))
+                        .flatMap(n -> cluster.httpUrlOf(n).map(url -> new Owner(n, url))),
+                moving);
     }
 
     /** See {@link #route}. */
-    public record Route(Optional<Owner> remoteOwner, boolean moving) {
-    }
+    public record Route(Optional<Owner> remoteOwner, boolean moving) {}
 
     /** A node that runs a session: its id and the HTTP URL it advertises in the cluster. */
-    public record Owner(String nodeId, String httpUrl) {
-    }
+    public record Owner(String nodeId, String httpUrl) {}
 
     public String localNodeId() {
         return me;
@@ -156,7 +167,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
 
     private boolean drained() {
         return runtime.sessions().isEmpty()
-                && cluster.assignments().values().stream().noneMatch(a -> a.nodeId().equals(me));
+                && cluster.assignments().values().stream()
+                        .noneMatch(a -> a.nodeId().equals(me));
     }
 
     // ---- following the assignment table ------------------------------------------------------------
@@ -191,7 +203,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         if (closed) {
             return;
         }
-        boolean mine = cluster.assignmentOf(session).map(a -> a.nodeId().equals(me)).orElse(false);
+        boolean mine =
+                cluster.assignmentOf(session).map(a -> a.nodeId().equals(me)).orElse(false);
         boolean running = runtime.runs(session);
         try {
             if (mine && !running) {
@@ -210,10 +223,13 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                     // a failover: the dead owner's lease runs out within the TTL; try again soon, not at the next round
                     log.debug("session {}: {}; will retry", session, e.getMessage());
                     if (!closed && leaseRetries.add(session)) {
-                        timer.schedule(() -> {
-                            leaseRetries.remove(session);
-                            lane(session).execute(() -> reconcile(session));
-                        }, LEASE_RETRY_MS, TimeUnit.MILLISECONDS);
+                        timer.schedule(
+                                () -> {
+                                    leaseRetries.remove(session);
+                                    lane(session).execute(() -> reconcile(session));
+                                },
+                                LEASE_RETRY_MS,
+                                TimeUnit.MILLISECONDS);
                     }
                 }
                 case CAPACITY_REACHED -> log.debug("session {}: {}; will retry", session, e.getMessage());
@@ -250,8 +266,10 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     }
 
     private ExecutorService lane(String session) {
-        return lanes.computeIfAbsent(session, s -> Executors.newSingleThreadExecutor(
-                Thread.ofVirtual().name("cluster-" + s).factory()));
+        return lanes.computeIfAbsent(
+                session,
+                s -> Executors.newSingleThreadExecutor(
+                        Thread.ofVirtual().name("cluster-" + s).factory()));
     }
 
     // ---- health ---------------------------------------------------------------------------------------
@@ -267,8 +285,10 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         try {
             var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             long liveHeap = liveHeapBytes(heap.getUsed());
-            double sample = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getCpuLoad() : -1;
+            double sample =
+                    ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                            ? os.getCpuLoad()
+                            : -1;
             double cpu = smoothCpu(sample);
             int capacity = runtime.config().maxSessions();
             int crashesRecently;
@@ -285,9 +305,18 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                 crashesRecently = crashes.size();
                 failuresRecently = startFailures.size();
             }
-            cluster.publishHealth(new io.wagw.router.health.NodeMetrics(me, Instant.now(), capacity, runtime.sessions().size(),
-                    liveHeap, Math.max(0, heap.getMax()), runtime.pool().chromiumPssBytes(),
-                    capacity * CHROMIUM_BUDGET_PER_SESSION, cpu, failuresRecently, crashesRecently,
+            cluster.publishHealth(new io.wagw.router.health.NodeMetrics(
+                    me,
+                    Instant.now(),
+                    capacity,
+                    runtime.sessions().size(),
+                    liveHeap,
+                    Math.max(0, heap.getMax()),
+                    runtime.pool().chromiumPssBytes(),
+                    capacity * CHROMIUM_BUDGET_PER_SESSION,
+                    cpu,
+                    failuresRecently,
+                    crashesRecently,
                     cluster.draining().contains(me)));
         } catch (RuntimeException e) {
             log.warn("publishing health failed: {}", e.getMessage());

@@ -26,8 +26,8 @@ import java.util.Map;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n%ex";
-    private static final Map<String, Level> QUIET = Map.of("org.flywaydb", Level.WARN, "com.zaxxer.hikari", Level.WARN,
-            "io.zonky", Level.WARN);
+    private static final Map<String, Level> QUIET =
+            Map.of("org.flywaydb", Level.WARN, "com.zaxxer.hikari", Level.WARN, "io.zonky", Level.WARN);
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -146,7 +146,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         @Override
         public IThrowableProxy[] getSuppressed() {
             var suppressed = proxy.getSuppressed();
-            return suppressed == null ? null : java.util.Arrays.stream(suppressed).map(Escaped::new).toArray(IThrowableProxy[]::new);
+            return suppressed == null
+                    ? null
+                    : java.util.Arrays.stream(suppressed).map(Escaped::new).toArray(IThrowableProxy[]::new);
         }
 
         @Override

@@ -68,36 +68,65 @@ public record NodeConfig(
 
     /** Every variable a node reads; anything else starting with {@code GW_} is refused. */
     public static final Set<String> KNOWN = Set.of(
-            "GW_NODE_ID", "GW_HTTP_HOST", "GW_HTTP_PORT", "GW_ADVERTISED_URL", "GW_DATA_DIR",
-            "GW_DB_URL", "GW_DB_USER", "GW_DB_PASSWORD", "GW_DB_POOL_SIZE", "GW_MASTER_KEY_FILE",
-            "GW_CLUSTER_NAME", "GW_CLUSTER_MEMBERS", "GW_CLUSTER_PORT", "GW_CLUSTER_FAILURE_SECONDS", "GW_CLUSTER_MOVES_PER_MINUTE",
+            "GW_NODE_ID",
+            "GW_HTTP_HOST",
+            "GW_HTTP_PORT",
+            "GW_ADVERTISED_URL",
+            "GW_DATA_DIR",
+            "GW_DB_URL",
+            "GW_DB_USER",
+            "GW_DB_PASSWORD",
+            "GW_DB_POOL_SIZE",
+            "GW_MASTER_KEY_FILE",
+            "GW_CLUSTER_NAME",
+            "GW_CLUSTER_MEMBERS",
+            "GW_CLUSTER_PORT",
+            "GW_CLUSTER_FAILURE_SECONDS",
+            "GW_CLUSTER_MOVES_PER_MINUTE",
             "GW_WA_URL",
-            "GW_MAX_SESSIONS", "GW_SESSIONS_PER_BROWSER", "GW_ADMIN_API_KEY", "GW_CHROMIUM_PATH",
-            "GW_LEASE_TTL_SECONDS", "GW_SEND_PER_MINUTE", "GW_SEND_BURST", "GW_SEND_PAUSE_MS", "GW_LOG_LEVEL",
-            "GW_WEBHOOK_ALLOW_NETWORKS", "GW_HTTP_IDLE_SECONDS");
+            "GW_MAX_SESSIONS",
+            "GW_SESSIONS_PER_BROWSER",
+            "GW_ADMIN_API_KEY",
+            "GW_CHROMIUM_PATH",
+            "GW_LEASE_TTL_SECONDS",
+            "GW_SEND_PER_MINUTE",
+            "GW_SEND_BURST",
+            "GW_SEND_PAUSE_MS",
+            "GW_LOG_LEVEL",
+            "GW_WEBHOOK_ALLOW_NETWORKS",
+            "GW_HTTP_IDLE_SECONDS");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
         var r = new Reader(env);
         for (String name : new TreeSet<>(env.keySet())) {
             if (name.startsWith("GW_") && !KNOWN.contains(name)) {
-                r.problems.add("%s is not a known setting; known settings: %s".formatted(name, String.join(", ", new TreeSet<>(KNOWN))));
+                r.problems.add("%s is not a known setting; known settings: %s"
+                        .formatted(name, String.join(", ", new TreeSet<>(KNOWN))));
             }
         }
-        String nodeId = r.matching("GW_NODE_ID", defaultNodeId(), ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+        String nodeId =
+                r.matching("GW_NODE_ID", defaultNodeId(), ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
         String httpHost = r.matching("GW_HTTP_HOST", "0.0.0.0", HOST, "an IP address or host name to listen on");
         int httpPort = r.integer("GW_HTTP_PORT", 3000, 1, 65535);
-        String advertised = r.url("GW_ADVERTISED_URL",
-                "http://" + ("0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost) + ":" + httpPort).toString();
+        String advertised = r.url(
+                        "GW_ADVERTISED_URL",
+                        "http://" + ("0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost) + ":" + httpPort)
+                .toString();
         Path dataDir = Path.of(r.string("GW_DATA_DIR", "data")).toAbsolutePath().normalize();
         Optional<DbUrl> db = r.optional("GW_DB_URL").flatMap(v -> r.dbUrl("GW_DB_URL", v));
         Optional<String> dbUrl = db.map(DbUrl::jdbcUrl);
         Optional<String> dbUser = r.optional("GW_DB_USER").or(() -> db.flatMap(DbUrl::user));
         Optional<String> dbPassword = r.optional("GW_DB_PASSWORD").or(() -> db.flatMap(DbUrl::password));
         int poolSize = r.integer("GW_DB_POOL_SIZE", 10, 1, 200);
-        Optional<Path> keyFile = r.optional("GW_MASTER_KEY_FILE").map(Path::of).filter(p -> r.check(Files.isReadable(p),
-                "GW_MASTER_KEY_FILE=%s is not a readable file (expected a file with one base64-encoded 32-byte key per line)".formatted(p)));
-        String clusterName = r.matching("GW_CLUSTER_NAME", "wagw", ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+        Optional<Path> keyFile = r.optional("GW_MASTER_KEY_FILE")
+                .map(Path::of)
+                .filter(p -> r.check(
+                        Files.isReadable(p),
+                        "GW_MASTER_KEY_FILE=%s is not a readable file (expected a file with one base64-encoded 32-byte key per line)"
+                                .formatted(p)));
+        String clusterName =
+                r.matching("GW_CLUSTER_NAME", "wagw", ID, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
         List<String> members = r.list("GW_CLUSTER_MEMBERS", MEMBER, "a comma-separated list of host or host:port");
         int clusterPort = r.integer("GW_CLUSTER_PORT", 5701, 1, 65535);
         int failureSeconds = r.integer("GW_CLUSTER_FAILURE_SECONDS", 10, 3, 60);
@@ -105,9 +134,12 @@ public record NodeConfig(
         URI waUrl = r.url("GW_WA_URL", DEFAULT_WA_URL);
         int maxSessions = r.integer("GW_MAX_SESSIONS", 50, 1, 1000);
         int perBrowser = r.integer("GW_SESSIONS_PER_BROWSER", 20, 1, 100);
-        Optional<String> adminKey = r.optional("GW_ADMIN_API_KEY").filter(k -> r.check(k.length() >= 24 && k.length() <= 200
-                && k.chars().allMatch(c -> c > 32 && c < 127), "GW_ADMIN_API_KEY must be 24-200 printable ASCII characters without spaces"));
-        Path chromium = Path.of(r.string("GW_CHROMIUM_PATH", BrowserSettings.defaultExecutable().toString()));
+        Optional<String> adminKey = r.optional("GW_ADMIN_API_KEY")
+                .filter(k -> r.check(
+                        k.length() >= 24 && k.length() <= 200 && k.chars().allMatch(c -> c > 32 && c < 127),
+                        "GW_ADMIN_API_KEY must be 24-200 printable ASCII characters without spaces"));
+        Path chromium = Path.of(
+                r.string("GW_CHROMIUM_PATH", BrowserSettings.defaultExecutable().toString()));
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
@@ -121,9 +153,33 @@ public record NodeConfig(
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
-        return new NodeConfig(nodeId, httpHost, httpPort, advertised, dataDir, dbUrl, dbUser, dbPassword, poolSize,
-                keyFile, clusterName, members, clusterPort, Duration.ofSeconds(failureSeconds), movesPerMinute, waUrl, maxSessions, perBrowser, adminKey, chromium,
-                Duration.ofSeconds(leaseTtl), sendPerMinute, sendBurst, Duration.ofMillis(sendPauseMs), logLevel, webhookAllow,
+        return new NodeConfig(
+                nodeId,
+                httpHost,
+                httpPort,
+                advertised,
+                dataDir,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                poolSize,
+                keyFile,
+                clusterName,
+                members,
+                clusterPort,
+                Duration.ofSeconds(failureSeconds),
+                movesPerMinute,
+                waUrl,
+                maxSessions,
+                perBrowser,
+                adminKey,
+                chromium,
+                Duration.ofSeconds(leaseTtl),
+                sendPerMinute,
+                sendBurst,
+                Duration.ofMillis(sendPauseMs),
+                logLevel,
+                webhookAllow,
                 Duration.ofSeconds(idleSeconds));
     }
 
@@ -154,8 +210,7 @@ public record NodeConfig(
     }
 
     /** A database URL split into the driver's URL and the credentials it carried. */
-    private record DbUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
-    }
+    private record DbUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {}
 
     /** Collects problems instead of failing on the first, so one start reports them all. */
     private static final class Reader {
@@ -184,7 +239,9 @@ public record NodeConfig(
 
         String matching(String name, String fallback, Pattern pattern, String accepted) {
             String v = string(name, fallback);
-            return check(pattern.matcher(v).matches(), "%s=%s is invalid: expected %s".formatted(name, v, accepted)) ? v : fallback;
+            return check(pattern.matcher(v).matches(), "%s=%s is invalid: expected %s".formatted(name, v, accepted))
+                    ? v
+                    : fallback;
         }
 
         int integer(String name, int fallback, int min, int max) {
@@ -194,25 +251,34 @@ public record NodeConfig(
             }
             try {
                 int v = Integer.parseInt(raw.get());
-                if (check(v >= min && v <= max, "%s=%s is out of range: expected an integer from %d to %d".formatted(name, raw.get(), min, max))) {
+                if (check(
+                        v >= min && v <= max,
+                        "%s=%s is out of range: expected an integer from %d to %d"
+                                .formatted(name, raw.get(), min, max))) {
                     return v;
                 }
             } catch (NumberFormatException e) {
-                problems.add("%s=%s is not an integer: expected an integer from %d to %d".formatted(name, raw.get(), min, max));
+                problems.add("%s=%s is not an integer: expected an integer from %d to %d"
+                        .formatted(name, raw.get(), min, max));
             }
             return fallback;
         }
 
         String oneOf(String name, String fallback, Set<String> accepted) {
             String v = string(name, fallback).toUpperCase(Locale.ROOT);
-            return check(accepted.contains(v), "%s=%s is invalid: expected one of %s".formatted(name, v, new TreeSet<>(accepted))) ? v : fallback;
+            return check(
+                            accepted.contains(v),
+                            "%s=%s is invalid: expected one of %s".formatted(name, v, new TreeSet<>(accepted)))
+                    ? v
+                    : fallback;
         }
 
         URI url(String name, String fallback) {
             String v = string(name, fallback);
             try {
                 URI u = new URI(v);
-                if (check(("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null,
+                if (check(
+                        ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null,
                         "%s=%s is invalid: expected an http:// or https:// URL with a host".formatted(name, v))) {
                     return u;
                 }
@@ -224,10 +290,13 @@ public record NodeConfig(
 
         /** Accepts jdbc:postgresql://, postgresql:// and postgres:// URLs; user:password@ moves out of the URL. */
         Optional<DbUrl> dbUrl(String name, String v) {
-            String rest = v.startsWith("jdbc:postgresql://") ? v.substring("jdbc:postgresql://".length())
-                    : v.startsWith("postgresql://") ? v.substring("postgresql://".length())
-                    : v.startsWith("postgres://") ? v.substring("postgres://".length()) : null;
-            String accepted = "expected jdbc:postgresql://host:port/db, postgresql://user:pass@host:port/db or postgres://...";
+            String rest = v.startsWith("jdbc:postgresql://")
+                    ? v.substring("jdbc:postgresql://".length())
+                    : v.startsWith("postgresql://")
+                            ? v.substring("postgresql://".length())
+                            : v.startsWith("postgres://") ? v.substring("postgres://".length()) : null;
+            String accepted =
+                    "expected jdbc:postgresql://host:port/db, postgresql://user:pass@host:port/db or postgres://...";
             if (rest == null) {
                 problems.add("%s is invalid: %s".formatted(name, accepted));
                 return Optional.empty();
@@ -238,13 +307,22 @@ public record NodeConfig(
                     problems.add("%s is invalid: the URL has no host; %s".formatted(name, accepted));
                     return Optional.empty();
                 }
-                String authority = u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1);
-                String jdbc = "jdbc:postgresql://" + authority + Optional.ofNullable(u.getRawPath()).orElse("")
+                String authority =
+                        u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1);
+                String jdbc = "jdbc:postgresql://" + authority
+                        + Optional.ofNullable(u.getRawPath()).orElse("")
                         + Optional.ofNullable(u.getRawQuery()).map(q -> "?" + q).orElse("");
-                String[] info = Optional.ofNullable(u.getRawUserInfo()).map(i -> i.split(":", 2)).orElse(new String[0]);
-                return Optional.of(new DbUrl(jdbc,
-                        info.length > 0 ? Optional.of(URLDecoder.decode(info[0], StandardCharsets.UTF_8)) : Optional.empty(),
-                        info.length > 1 ? Optional.of(URLDecoder.decode(info[1], StandardCharsets.UTF_8)) : Optional.empty()));
+                String[] info = Optional.ofNullable(u.getRawUserInfo())
+                        .map(i -> i.split(":", 2))
+                        .orElse(new String[0]);
+                return Optional.of(new DbUrl(
+                        jdbc,
+                        info.length > 0
+                                ? Optional.of(URLDecoder.decode(info[0], StandardCharsets.UTF_8))
+                                : Optional.empty(),
+                        info.length > 1
+                                ? Optional.of(URLDecoder.decode(info[1], StandardCharsets.UTF_8))
+                                : Optional.empty()));
             } catch (URISyntaxException e) {
                 problems.add("%s is not a valid URL (%s); %s".formatted(name, e.getReason(), accepted));
                 return Optional.empty();
@@ -252,8 +330,10 @@ public record NodeConfig(
         }
 
         List<String> list(String name, Pattern item, String accepted) {
-            return items(name).stream().filter(p -> check(item.matcher(p).matches(),
-                    "%s contains '%s': expected %s".formatted(name, p, accepted))).toList();
+            return items(name).stream()
+                    .filter(p -> check(
+                            item.matcher(p).matches(), "%s contains '%s': expected %s".formatted(name, p, accepted)))
+                    .toList();
         }
 
         List<Cidr> networks(String name) {
@@ -262,8 +342,9 @@ public record NodeConfig(
                 try {
                     out.add(Cidr.parse(p));
                 } catch (IllegalArgumentException e) {
-                    problems.add("%s contains '%s': %s; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7"
-                            .formatted(name, p, e.getMessage()));
+                    problems.add(
+                            "%s contains '%s': %s; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7"
+                                    .formatted(name, p, e.getMessage()));
                 }
             }
             return List.copyOf(out);
@@ -271,8 +352,11 @@ public record NodeConfig(
 
         /** The non-empty parts of a comma-separated variable. */
         private List<String> items(String name) {
-            return optional(name).stream().flatMap(v -> Arrays.stream(v.split(",")))
-                    .map(String::strip).filter(p -> !p.isEmpty()).toList();
+            return optional(name).stream()
+                    .flatMap(v -> Arrays.stream(v.split(",")))
+                    .map(String::strip)
+                    .filter(p -> !p.isEmpty())
+                    .toList();
         }
     }
 }

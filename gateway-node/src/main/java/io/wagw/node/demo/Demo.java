@@ -23,10 +23,10 @@ public final class Demo {
     static final String SESSION = "demo";
     static final String PHONE = "77010000001";
     static final String CUSTOMER = "77019999999";
-    static final String REPLY = "Hello! This is the Demo Beauty Salon assistant. We are open 9:00-20:00. How can I help?";
+    static final String REPLY =
+            "Hello! This is the Demo Beauty Salon assistant. We are open 9:00-20:00. How can I help?";
 
-    private Demo() {
-    }
+    private Demo() {}
 
     /**
      * @param autoScan scan the QR with the simulated phone right away (for unattended runs)
@@ -50,14 +50,26 @@ public final class Demo {
         if (!node.runtime().runs(SESSION)) {
             node.runtime().start(SESSION);
         }
-        SessionStatus first = await(node, Duration.ofSeconds(90), s -> s == SessionStatus.SCAN_QR_CODE || s == SessionStatus.WORKING);
+        SessionStatus first =
+                await(node, Duration.ofSeconds(90), s -> s == SessionStatus.SCAN_QR_CODE || s == SessionStatus.WORKING);
         String pairUrl = node.baseUrl() + "/pair/" + SESSION + "?t="
-                + node.services().pairTokens().issue(SESSION, node.store().sessions().pairIncarnation(SESSION),
-                        Instant.now().plus(Duration.ofHours(24)));
+                + node.services()
+                        .pairTokens()
+                        .issue(
+                                SESSION,
+                                node.store().sessions().pairIncarnation(SESSION),
+                                Instant.now().plus(Duration.ofHours(24)));
         Path env = config.dataDir().resolve("demo.env");
         Files.createDirectories(config.dataDir());
-        Files.writeString(env, "NODE_URL=%s%nADMIN_KEY=%s%nSIM_URL=%s%nSESSION=%s%nPHONE=%s%n".formatted(
-                node.baseUrl(), node.adminKey(), config.waUrl().toString().replaceAll("/$", ""), SESSION, PHONE));
+        Files.writeString(
+                env,
+                "NODE_URL=%s%nADMIN_KEY=%s%nSIM_URL=%s%nSESSION=%s%nPHONE=%s%n"
+                        .formatted(
+                                node.baseUrl(),
+                                node.adminKey(),
+                                config.waUrl().toString().replaceAll("/$", ""),
+                                SESSION,
+                                PHONE));
 
         out.println();
         out.println("=== WhatsApp gateway demo ===");

@@ -13,7 +13,8 @@ import java.util.Map;
 /** The demo's phone and customer: calls the simulator's {@code /sim/} control API over HTTP. */
 public final class SimulatedPhone {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public SimulatedPhone(URI simulator) {
@@ -62,8 +63,8 @@ public final class SimulatedPhone {
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                b.header("Content-Type", "application/json").method(method,
-                        HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             }
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

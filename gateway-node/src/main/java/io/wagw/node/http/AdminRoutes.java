@@ -66,8 +66,13 @@ final class AdminRoutes {
     private Reply createTenant(RoutingContext ctx) {
         ApiAuth.caller(ctx).requireAdmin();
         var body = RequestBody.of(ctx, "slug", "displayName", "plan");
-        var t = s.store().tenants().create(body.requiredString("slug"), body.requiredString("displayName"),
-                java.util.Optional.ofNullable(body.optionalString("plan")).orElse("free"));
+        var t = s.store()
+                .tenants()
+                .create(
+                        body.requiredString("slug"),
+                        body.requiredString("displayName"),
+                        java.util.Optional.ofNullable(body.optionalString("plan"))
+                                .orElse("free"));
         return Reply.json(201, tenant(t));
     }
 
@@ -97,13 +102,21 @@ final class AdminRoutes {
     }
 
     private static JsonObject key(ApiKey k) {
-        return new JsonObject().put("id", k.id()).put("prefix", k.prefix()).put("scope", k.scope().name())
-                .put("session", k.session()).put("createdAt", k.createdAt().toString())
+        return new JsonObject()
+                .put("id", k.id())
+                .put("prefix", k.prefix())
+                .put("scope", k.scope().name())
+                .put("session", k.session())
+                .put("createdAt", k.createdAt().toString())
                 .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
     }
 
     private static JsonObject tenant(Tenant t) {
-        return new JsonObject().put("slug", t.slug()).put("displayName", t.displayName()).put("status", t.status().name())
-                .put("plan", t.plan()).put("createdAt", t.createdAt().toString());
+        return new JsonObject()
+                .put("slug", t.slug())
+                .put("displayName", t.displayName())
+                .put("status", t.status().name())
+                .put("plan", t.plan())
+                .put("createdAt", t.createdAt().toString());
     }
 }

@@ -7,15 +7,16 @@ import java.time.Clock;
 
 /** Builds the node's HTTP router; tests build it the same way. */
 public final class Api {
-    private Api() {
-    }
+    private Api() {}
 
     public static Router router(Vertx vertx, NodeServices services) {
         Router r = Router.router(vertx);
         var signature = new ForwardSignature(services.store().derivedSecret(ForwardSignature.SECRET_LABEL));
         var forwardAuth = new ForwardAuth(signature, Clock.systemUTC());
         r.route().handler(Params::decodable);
-        r.route().handler(BodyHandler.create().setBodyLimit(RequestBody.MAX_BYTES).setHandleFileUploads(false));
+        r.route()
+                .handler(
+                        BodyHandler.create().setBodyLimit(RequestBody.MAX_BYTES).setHandleFileUploads(false));
         r.route().handler(forwardAuth);
         new OpsRoutes(services).mount(r);
         var pairing = new PairingRoutes(services);
@@ -23,10 +24,15 @@ public final class Api {
         r.route("/api/*").handler(new ApiAuth(services.adminKey(), services.store()));
         if (services.cluster() != null) {
             var agent = services.cluster();
-            var forwarder = new Forwarder(agent::route, agent.localNodeId(), vertx.createHttpClient(
-                    new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
-                    new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)),
-                    ForwardTargets.system(agent.cluster().settings().memberHosts()), signature, Clock.systemUTC());
+            var forwarder = new Forwarder(
+                    agent::route,
+                    agent.localNodeId(),
+                    vertx.createHttpClient(
+                            new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
+                            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)),
+                    ForwardTargets.system(agent.cluster().settings().memberHosts()),
+                    signature,
+                    Clock.systemUTC());
             r.route("/api/*").handler(forwarder);
             // the pairing page is forwarded ahead of every other handler; its forwarding headers are checked first
             r.route("/pair/*").order(-2).handler(forwardAuth);

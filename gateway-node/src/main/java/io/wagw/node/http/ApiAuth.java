@@ -53,14 +53,19 @@ final class ApiAuth implements Handler<RoutingContext> {
             return;
         }
         var context = ctx.vertx().getOrCreateContext();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> store.apiKeys().verify(presented),
-                        Blocking.executor()), context)
+        Future.fromCompletionStage(
+                        CompletableFuture.supplyAsync(() -> store.apiKeys().verify(presented), Blocking.executor()),
+                        context)
                 .onSuccess((Optional<ApiKey> key) -> {
                     if (key.isEmpty()) {
                         ctx.fail(new ApiError(401, "invalid_api_key", "the API key is unknown or revoked", HEADER));
                         return;
                     }
-                    authenticated(ctx, key.get().scope() == ApiKey.Scope.admin ? Caller.ADMIN : Caller.forSession(key.get().session()));
+                    authenticated(
+                            ctx,
+                            key.get().scope() == ApiKey.Scope.admin
+                                    ? Caller.ADMIN
+                                    : Caller.forSession(key.get().session()));
                     ctx.next();
                 })
                 .onFailure(ctx::fail);

@@ -20,21 +20,26 @@ public final class Blocking {
         Reply run(RoutingContext ctx) throws Exception;
     }
 
-    private Blocking() {
-    }
+    private Blocking() {}
 
     public static io.vertx.core.Handler<RoutingContext> handler(Work work) {
         return ctx -> {
             var context = ctx.vertx().getOrCreateContext();
-            Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return work.run(ctx);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, VIRTUAL), context).onSuccess(reply -> reply.send(ctx)).onFailure(e -> ctx.fail(unwrap(e)));
+            Future.fromCompletionStage(
+                            CompletableFuture.supplyAsync(
+                                    () -> {
+                                        try {
+                                            return work.run(ctx);
+                                        } catch (RuntimeException e) {
+                                            throw e;
+                                        } catch (Exception e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    },
+                                    VIRTUAL),
+                            context)
+                    .onSuccess(reply -> reply.send(ctx))
+                    .onFailure(e -> ctx.fail(unwrap(e)));
         };
     }
 
@@ -48,7 +53,8 @@ public final class Blocking {
     }
 
     static Throwable unwrap(Throwable e) {
-        while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+        while ((e instanceof java.util.concurrent.CompletionException
+                        || e instanceof java.util.concurrent.ExecutionException)
                 && e.getCause() != null) {
             e = e.getCause();
         }
@@ -62,12 +68,16 @@ public final class Blocking {
         }
 
         static Reply json(int status, Object body) {
-            return ctx -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            return ctx -> ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
                     .end(io.vertx.core.json.Json.encode(body));
         }
 
         static Reply bytes(int status, String contentType, byte[] body) {
-            return ctx -> ctx.response().setStatusCode(status).putHeader("Content-Type", contentType)
+            return ctx -> ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", contentType)
                     .end(io.vertx.core.buffer.Buffer.buffer(body));
         }
 

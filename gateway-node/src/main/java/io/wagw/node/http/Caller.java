@@ -14,7 +14,8 @@ public record Caller(boolean admin, String session) {
 
     public void requireAdmin() {
         if (!admin) {
-            throw ApiError.forbidden("this API key is limited to session '%s'; an admin key is required".formatted(session));
+            throw ApiError.forbidden(
+                    "this API key is limited to session '%s'; an admin key is required".formatted(session));
         }
     }
 

@@ -25,9 +25,14 @@ final class ClusterRoutes {
         ApiAuth.caller(ctx).requireAdmin();
         var out = new JsonArray();
         if (s.cluster() == null) {
-            out.add(new JsonObject().put("nodeId", s.config().nodeId()).put("httpUrl", s.config().advertisedUrl())
-                    .put("local", true).put("coordinator", true).put("sessions", s.runtime().sessions().size())
-                    .put("capacity", s.runtime().config().maxSessions()).put("draining", false));
+            out.add(new JsonObject()
+                    .put("nodeId", s.config().nodeId())
+                    .put("httpUrl", s.config().advertisedUrl())
+                    .put("local", true)
+                    .put("coordinator", true)
+                    .put("sessions", s.runtime().sessions().size())
+                    .put("capacity", s.runtime().config().maxSessions())
+                    .put("draining", false));
             return Reply.json(200, out);
         }
         var cluster = s.cluster().cluster();
@@ -36,13 +41,21 @@ final class ClusterRoutes {
         boolean first = true;
         for (ClusterMember m : cluster.members()) {
             var h = health.get(m.nodeId());
-            var node = new JsonObject().put("nodeId", m.nodeId()).put("httpUrl", m.httpUrl()).put("local", m.local())
-                    .put("coordinator", first).put("since", m.since().toString()).put("draining", draining.contains(m.nodeId()));
+            var node = new JsonObject()
+                    .put("nodeId", m.nodeId())
+                    .put("httpUrl", m.httpUrl())
+                    .put("local", m.local())
+                    .put("coordinator", first)
+                    .put("since", m.since().toString())
+                    .put("draining", draining.contains(m.nodeId()));
             first = false;
             if (h != null) {
-                node.put("sessions", h.sessionsRunning()).put("capacity", h.capacity())
-                        .put("heapUsedBytes", h.heapUsedBytes()).put("chromiumMemoryBytes", h.chromiumMemoryBytes())
-                        .put("cpuLoad", h.systemCpuLoad()).put("healthAt", h.publishedAt().toString());
+                node.put("sessions", h.sessionsRunning())
+                        .put("capacity", h.capacity())
+                        .put("heapUsedBytes", h.heapUsedBytes())
+                        .put("chromiumMemoryBytes", h.chromiumMemoryBytes())
+                        .put("cpuLoad", h.systemCpuLoad())
+                        .put("healthAt", h.publishedAt().toString());
             }
             out.add(node);
         }
@@ -53,15 +66,23 @@ final class ClusterRoutes {
         ApiAuth.caller(ctx).requireAdmin();
         var out = new JsonArray();
         if (s.cluster() == null) {
-            s.runtime().sessions().forEach(v -> out.add(new JsonObject().put("session", v.name())
-                    .put("node", s.config().nodeId()).put("runningOn", s.config().nodeId())));
+            s.runtime()
+                    .sessions()
+                    .forEach(v -> out.add(new JsonObject()
+                            .put("session", v.name())
+                            .put("node", s.config().nodeId())
+                            .put("runningOn", s.config().nodeId())));
             return Reply.json(200, out);
         }
         var cluster = s.cluster().cluster();
         var running = cluster.running();
-        cluster.assignments().values().stream().sorted(java.util.Comparator.comparing(a -> a.session()))
-                .forEach(a -> out.add(new JsonObject().put("session", a.session()).put("node", a.nodeId())
-                        .put("version", a.version()).put("runningOn", running.get(a.session()))));
+        cluster.assignments().values().stream()
+                .sorted(java.util.Comparator.comparing(a -> a.session()))
+                .forEach(a -> out.add(new JsonObject()
+                        .put("session", a.session())
+                        .put("node", a.nodeId())
+                        .put("version", a.version())
+                        .put("runningOn", running.get(a.session()))));
         return Reply.json(200, out);
     }
 
@@ -69,14 +90,19 @@ final class ClusterRoutes {
         ApiAuth.caller(ctx).requireAdmin();
         String id = ctx.pathParam("id");
         if (s.cluster() == null) {
-            throw new ApiError(409, "not_clustered", "this node is not part of a cluster (GW_CLUSTER_MEMBERS is empty)", null);
+            throw new ApiError(
+                    409, "not_clustered", "this node is not part of a cluster (GW_CLUSTER_MEMBERS is empty)", null);
         }
         var cluster = s.cluster().cluster();
         if (cluster.members().stream().noneMatch(m -> m.nodeId().equals(id))) {
             throw ApiError.notFound("id", "no live member '%s'".formatted(id));
         }
         cluster.requestDrain(id);
-        return Reply.json(202, new JsonObject().put("nodeId", id).put("draining", true)
-                .put("message", "sessions move away one by one; the node exits once it runs none"));
+        return Reply.json(
+                202,
+                new JsonObject()
+                        .put("nodeId", id)
+                        .put("draining", true)
+                        .put("message", "sessions move away one by one; the node exits once it runs none"));
     }
 }

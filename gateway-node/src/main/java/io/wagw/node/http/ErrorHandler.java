@@ -78,7 +78,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
                 status = switch (e.code()) {
                     case NOT_FOUND -> 404;
                     case INVALID_INPUT -> 400;
-                    case ALREADY_RUNNING, NOT_RUNNING, NOT_WORKING, NOT_SCANNING, LEASED_ELSEWHERE, TENANT_INACTIVE -> 409;
+                    case ALREADY_RUNNING, NOT_RUNNING, NOT_WORKING, NOT_SCANNING, LEASED_ELSEWHERE, TENANT_INACTIVE ->
+                        409;
                     case CAPACITY_REACHED -> 503;
                     case QUEUE_FULL -> 429;
                     case SEND_FAILED -> 502;
@@ -98,23 +99,35 @@ public final class ErrorHandler implements Handler<RoutingContext> {
                     default -> "error";
                 };
                 message = switch (status) {
-                    case 404 -> "no such route: " + ctx.request().method() + " " + ctx.request().path();
-                    case 405 -> "method " + ctx.request().method() + " is not allowed on " + ctx.request().path();
+                    case 404 ->
+                        "no such route: " + ctx.request().method() + " "
+                                + ctx.request().path();
+                    case 405 ->
+                        "method " + ctx.request().method() + " is not allowed on "
+                                + ctx.request().path();
                     case 413 -> "the request body is larger than " + RequestBody.MAX_BYTES + " bytes";
                     case 400 -> "the request's path or query string cannot be decoded";
                     case 500 -> "internal error; see the node's log";
                     default -> "request failed";
                 };
                 if (status >= 500) {
-                    log.error("{} {} failed without an exception (status {})", ctx.request().method(), ctx.request().path(), status);
+                    log.error(
+                            "{} {} failed without an exception (status {})",
+                            ctx.request().method(),
+                            ctx.request().path(),
+                            status);
                 }
             }
-            case Throwable t when StoreOutage.is(t) -> {
+            case Throwable t
+            when StoreOutage.is(t) -> {
                 // nothing was half-written: the caller may simply try again
                 status = 503;
                 code = "store_unavailable";
                 message = "the database is not reachable at the moment; try again shortly";
-                log.warn("{} {} failed: the database is not reachable ({})", ctx.request().method(), ctx.request().path(),
+                log.warn(
+                        "{} {} failed: the database is not reachable ({})",
+                        ctx.request().method(),
+                        ctx.request().path(),
                         StoreFailures.summary(t));
             }
             default -> {
@@ -138,7 +151,12 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     }
 
     private static void send(HttpServerResponse response, int status, String code, String message, String field) {
-        response.setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", code).put("message", message).put("field", field).encode());
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject()
+                        .put("error", code)
+                        .put("message", message)
+                        .put("field", field)
+                        .encode());
     }
 }

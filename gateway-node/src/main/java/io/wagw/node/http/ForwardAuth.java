@@ -42,15 +42,20 @@ final class ForwardAuth implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         var request = ctx.request();
         // mounted twice for the pairing page (ahead of its forwarder, and for every route): check once
-        if (forward(ctx).isPresent() || request.headers().names().stream().noneMatch(ForwardSignature::isForwardHeader)) {
+        if (forward(ctx).isPresent()
+                || request.headers().names().stream().noneMatch(ForwardSignature::isForwardHeader)) {
             ctx.next();
             return;
         }
-        Optional<Forward> forward = signature.verify(request.method().name(), request.uri(), signedBody(ctx),
-                request::getHeader, clock.instant());
+        Optional<Forward> forward = signature.verify(
+                request.method().name(), request.uri(), signedBody(ctx), request::getHeader, clock.instant());
         if (forward.isEmpty()) {
-            log.warn("refused {} {} from {}: X-Wagw-* headers without a valid signature (claimed node: {})",
-                    request.method(), request.path(), request.remoteAddress(), request.getHeader(ForwardSignature.FORWARDED_BY));
+            log.warn(
+                    "refused {} {} from {}: X-Wagw-* headers without a valid signature (claimed node: {})",
+                    request.method(),
+                    request.path(),
+                    request.remoteAddress(),
+                    request.getHeader(ForwardSignature.FORWARDED_BY));
             ctx.fail(new ApiError(401, "unauthorized", "the request could not be authenticated", null));
             return;
         }

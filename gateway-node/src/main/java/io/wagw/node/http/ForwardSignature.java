@@ -39,6 +39,7 @@ final class ForwardSignature {
     private static final String SESSION = "session:";
     /** The pairing page: its signed link, in the query, authenticates the call. */
     private static final String NO_CALLER = "none";
+
     private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
     private static final String ALGORITHM = "HmacSHA256";
 
@@ -48,8 +49,7 @@ final class ForwardSignature {
      * @param node   the node that forwarded it
      * @param caller whom that node authenticated; empty for the pairing page
      */
-    record Forward(String node, Optional<Caller> caller) {
-    }
+    record Forward(String node, Optional<Caller> caller) {}
 
     private final byte[] secret;
 
@@ -71,12 +71,19 @@ final class ForwardSignature {
      *
      * @param pathAndQuery the request target exactly as sent
      */
-    Map<String, String> sign(String method, String pathAndQuery, byte[] body, Optional<Caller> caller, String node,
-                             Instant now) {
+    Map<String, String> sign(
+            String method, String pathAndQuery, byte[] body, Optional<Caller> caller, String node, Instant now) {
         String callerText = caller.map(ForwardSignature::callerText).orElse(NO_CALLER);
         String timestamp = Long.toString(now.getEpochSecond());
-        return Map.of(FORWARDED_BY, node, CALLER, callerText, TIMESTAMP, timestamp,
-                SIGNATURE, mac(method, pathAndQuery, timestamp, callerText, node, body));
+        return Map.of(
+                FORWARDED_BY,
+                node,
+                CALLER,
+                callerText,
+                TIMESTAMP,
+                timestamp,
+                SIGNATURE,
+                mac(method, pathAndQuery, timestamp, callerText, node, body));
     }
 
     /**
@@ -85,13 +92,16 @@ final class ForwardSignature {
      *
      * @param header a request header by name, or null when absent
      */
-    Optional<Forward> verify(String method, String pathAndQuery, byte[] body, Function<String, String> header,
-                             Instant now) {
+    Optional<Forward> verify(
+            String method, String pathAndQuery, byte[] body, Function<String, String> header, Instant now) {
         String node = header.apply(FORWARDED_BY);
         String callerText = header.apply(CALLER);
         String timestamp = header.apply(TIMESTAMP);
         String signature = header.apply(SIGNATURE);
-        if (node == null || callerText == null || timestamp == null || signature == null
+        if (node == null
+                || callerText == null
+                || timestamp == null
+                || signature == null
                 || !DIGITS.matcher(timestamp).matches()) {
             return Optional.empty();
         }
@@ -104,7 +114,8 @@ final class ForwardSignature {
         if ((!pairingPage && caller.isEmpty()) || !valid(method, pathAndQuery, timestamp, callerText, node)) {
             return Optional.empty();
         }
-        byte[] expected = mac(method, pathAndQuery, timestamp, callerText, node, body).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected =
+                mac(method, pathAndQuery, timestamp, callerText, node, body).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
@@ -122,7 +133,8 @@ final class ForwardSignature {
         }
         if (text.startsWith(SESSION) && text.length() > SESSION.length()) {
             try {
-                return Optional.of(Caller.forSession(URLDecoder.decode(text.substring(SESSION.length()), StandardCharsets.UTF_8)));
+                return Optional.of(
+                        Caller.forSession(URLDecoder.decode(text.substring(SESSION.length()), StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -135,9 +147,11 @@ final class ForwardSignature {
             throw new IllegalArgumentException("a signed field contains a line break");
         }
         try {
-            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            String bodyHash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             // One field per line: no field can contain a line break, so no two calls share a payload.
-            String payload = String.join("\n", "wagw-forward-v1", method, pathAndQuery, timestamp, caller, node, bodyHash);
+            String payload =
+                    String.join("\n", "wagw-forward-v1", method, pathAndQuery, timestamp, caller, node, bodyHash);
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret, ALGORITHM));
             return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));

@@ -55,7 +55,8 @@ final class ForwardTargets {
         }
         Set<String> members = new HashSet<>();
         memberHosts.forEach(host -> resolver.apply(host).forEach(a -> members.add(key(a))));
-        return addresses.stream().allMatch(a -> members.contains(key(a))) ? Optional.of(addresses.getFirst())
+        return addresses.stream().allMatch(a -> members.contains(key(a)))
+                ? Optional.of(addresses.getFirst())
                 : Optional.empty();
     }
 

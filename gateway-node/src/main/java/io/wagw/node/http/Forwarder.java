@@ -34,7 +34,8 @@ final class Forwarder implements Handler<RoutingContext> {
     private static final Pattern SESSION_PATH = Pattern.compile("^/api/sessions/([^/]+)(/(restart|logout))?$");
     private static final Pattern SESSION_SUB = Pattern.compile("^/api/([^/]+)/(auth|me|chats)(/.*)?$");
     private static final Pattern PAIR = Pattern.compile("^/pair/([^/]+)(/events)?$");
-    private static final Set<String> BODY_ROUTES = Set.of("/api/sendText", "/api/sendSeen", "/api/startTyping", "/api/stopTyping");
+    private static final Set<String> BODY_ROUTES =
+            Set.of("/api/sendText", "/api/sendSeen", "/api/startTyping", "/api/stopTyping");
     private static final String[] PASSED_HEADERS = {"Content-Type", "Accept"};
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -50,8 +51,13 @@ final class Forwarder implements Handler<RoutingContext> {
      * @param routes  where a session runs ({@link ClusterAgent#route})
      * @param targets the addresses calls may go to: the configured members'
      */
-    Forwarder(Function<String, ClusterAgent.Route> routes, String localNodeId, HttpClient client,
-              ForwardTargets targets, ForwardSignature signature, Clock clock) {
+    Forwarder(
+            Function<String, ClusterAgent.Route> routes,
+            String localNodeId,
+            HttpClient client,
+            ForwardTargets targets,
+            ForwardSignature signature,
+            Clock clock) {
         this.routes = routes;
         this.localNodeId = localNodeId;
         this.client = client;
@@ -76,20 +82,28 @@ final class Forwarder implements Handler<RoutingContext> {
         }
         if (ForwardAuth.forward(ctx).isPresent() || route.moving()) {
             ctx.response().putHeader("Retry-After", "2");
-            ctx.fail(new ApiError(503, "session_moving",
-                    "session '%s' is moving between nodes; retry in a moment".formatted(name), "session"));
+            ctx.fail(new ApiError(
+                    503,
+                    "session_moving",
+                    "session '%s' is moving between nodes; retry in a moment".formatted(name),
+                    "session"));
             return;
         }
         URI url = URI.create(owner.get().httpUrl());
         // the member check may look names up: off the event loop
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> targets.address(url), Blocking.executor()),
+        Future.fromCompletionStage(
+                        CompletableFuture.supplyAsync(() -> targets.address(url), Blocking.executor()),
                         ctx.vertx().getOrCreateContext())
                 .onSuccess(address -> {
                     if (address.isPresent()) {
                         proxy(ctx, url, address.get());
                     } else {
-                        log.warn("node {} advertises {}, whose host is not one of GW_CLUSTER_MEMBERS; not forwarding {} {} to it",
-                                owner.get().nodeId(), url, ctx.request().method(), ctx.request().path());
+                        log.warn(
+                                "node {} advertises {}, whose host is not one of GW_CLUSTER_MEMBERS; not forwarding {} {} to it",
+                                owner.get().nodeId(),
+                                url,
+                                ctx.request().method(),
+                                ctx.request().path());
                         ownerUnreachable(ctx);
                     }
                 })
@@ -125,18 +139,29 @@ final class Forwarder implements Handler<RoutingContext> {
     private void proxy(RoutingContext ctx, URI url, InetAddress address) {
         var request = ctx.request();
         int port = url.getPort() > 0 ? url.getPort() : 80;
-        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
-        var options = new RequestOptions().setMethod(request.method())
-                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress())).setHost(host).setPort(port)
-                .setURI(request.uri()).setTimeout(150_000);
+        String host = url.getHost().startsWith("[")
+                ? url.getHost().substring(1, url.getHost().length() - 1)
+                : url.getHost();
+        var options = new RequestOptions()
+                .setMethod(request.method())
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setHost(host)
+                .setPort(port)
+                .setURI(request.uri())
+                .setTimeout(150_000);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (String h : PASSED_HEADERS) {
             if (request.getHeader(h) != null) {
                 headers.set(h, request.getHeader(h));
             }
         }
-        headers.addAll(signature.sign(request.method().name(), request.uri(), ForwardAuth.signedBody(ctx),
-                Optional.ofNullable(ApiAuth.caller(ctx)), localNodeId, clock.instant()));
+        headers.addAll(signature.sign(
+                request.method().name(),
+                request.uri(),
+                ForwardAuth.signedBody(ctx),
+                Optional.ofNullable(ApiAuth.caller(ctx)),
+                localNodeId,
+                clock.instant()));
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         options.setHeaders(headers);
         client.request(options)
@@ -152,14 +177,16 @@ final class Forwarder implements Handler<RoutingContext> {
     /** The one answer for an owner that cannot be reached, whatever the reason: the reason stays in the log. */
     private static void ownerUnreachable(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "2");
-        ctx.fail(new ApiError(503, "owner_unreachable",
-                "the node running this session did not answer; retry in a moment", null));
+        ctx.fail(new ApiError(
+                503, "owner_unreachable", "the node running this session did not answer; retry in a moment", null));
     }
 
     private static void relay(RoutingContext ctx, HttpClientResponse response) {
         var out = ctx.response().setStatusCode(response.statusCode());
         response.headers().forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding") && !k.equalsIgnoreCase("connection")) {
+            if (!k.equalsIgnoreCase("content-length")
+                    && !k.equalsIgnoreCase("transfer-encoding")
+                    && !k.equalsIgnoreCase("connection")) {
                 out.putHeader(k, v);
             }
         });

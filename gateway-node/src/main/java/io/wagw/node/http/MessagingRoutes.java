@@ -36,7 +36,8 @@ final class MessagingRoutes {
         String chatId = chatId(body.requiredString("chatId"));
         String text = body.requiredString("text");
         if (body.has("reply_to")) {
-            throw ApiError.badRequest("reply_to", "replies to a specific message are not supported yet; send without reply_to");
+            throw ApiError.badRequest(
+                    "reply_to", "replies to a specific message are not supported yet; send without reply_to");
         }
         body.optionalBoolean("linkPreview", true);
         long t0 = System.nanoTime();
@@ -48,7 +49,8 @@ final class MessagingRoutes {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } catch (TimeoutException e) {
-            throw new ApiError(504, "send_timeout", "WhatsApp did not accept the message within 120 s; it stays queued", null);
+            throw new ApiError(
+                    504, "send_timeout", "WhatsApp did not accept the message within 120 s; it stays queued", null);
         }
     }
 
@@ -75,10 +77,17 @@ final class MessagingRoutes {
         var live = s.runtime().view(session);
         String me = live.map(v -> v.me()).orElse(row.meId());
         if (me == null) {
-            throw new ApiError(409, "not_linked", "session '%s' is not linked to a WhatsApp account yet".formatted(session), "session");
+            throw new ApiError(
+                    409,
+                    "not_linked",
+                    "session '%s' is not linked to a WhatsApp account yet".formatted(session),
+                    "session");
         }
-        return Reply.json(200, new JsonObject().put("id", me)
-                .put("pushName", live.map(v -> v.pushName()).orElse(row.mePushName())));
+        return Reply.json(
+                200,
+                new JsonObject()
+                        .put("id", me)
+                        .put("pushName", live.map(v -> v.pushName()).orElse(row.mePushName())));
     }
 
     private Reply history(RoutingContext ctx) {

@@ -1,7 +1,7 @@
 package io.wagw.node.http;
 
-import io.wagw.node.config.NodeConfig;
 import io.wagw.node.cluster.ClusterAgent;
+import io.wagw.node.config.NodeConfig;
 import io.wagw.node.metrics.NodeMetrics;
 import io.wagw.node.session.SessionControl;
 import io.wagw.node.session.SessionRuntime;
@@ -16,7 +16,16 @@ import java.time.Instant;
  * @param control  where start and stop requests go: this node's runtime, or the cluster
  * @param cluster  this node's cluster agent, or null for a standalone node
  */
-public record NodeServices(NodeConfig config, SessionStore store, SessionRuntime runtime, NodeMetrics metrics,
-                           PairingHub pairing, PairTokens pairTokens, WebhookPublisher webhooks, SessionControl control,
-                           ClusterAgent cluster, String adminKey, String version, Instant startedAt) {
-}
+public record NodeServices(
+        NodeConfig config,
+        SessionStore store,
+        SessionRuntime runtime,
+        NodeMetrics metrics,
+        PairingHub pairing,
+        PairTokens pairTokens,
+        WebhookPublisher webhooks,
+        SessionControl control,
+        ClusterAgent cluster,
+        String adminKey,
+        String version,
+        Instant startedAt) {}

@@ -32,9 +32,15 @@ final class OpsRoutes {
 
     void mount(Router r) {
         r.get("/health").handler(Blocking.handler(this::health));
-        r.get("/metrics").handler(Blocking.handler(ctx -> Reply.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
-                s.metrics().scrape().getBytes(StandardCharsets.UTF_8))));
-        r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+        r.get("/metrics")
+                .handler(Blocking.handler(ctx -> Reply.bytes(
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        s.metrics().scrape().getBytes(StandardCharsets.UTF_8))));
+        r.get("/openapi.json")
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(openApi));
     }
 
     private Reply health(RoutingContext ctx) {
@@ -52,21 +58,42 @@ final class OpsRoutes {
         long spooled = runtime.spoolPending();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long chromium = runtime.pool().chromiumPssBytes();
-        String status = !db ? "DOWN" : (used >= capacity || byStatus.get(SessionStatus.FAILED) > 0 || spooled > 0
-                || heap.getUsed() > 0.9 * heap.getMax()) ? "DEGRADED" : "UP";
+        String status = !db
+                ? "DOWN"
+                : (used >= capacity
+                                || byStatus.get(SessionStatus.FAILED) > 0
+                                || spooled > 0
+                                || heap.getUsed() > 0.9 * heap.getMax())
+                        ? "DEGRADED"
+                        : "UP";
         var sessions = new JsonObject();
         byStatus.forEach((k, v) -> sessions.put(k.name(), v));
         var body = new JsonObject()
                 .put("status", status)
                 .put("nodeId", s.config().nodeId())
                 .put("version", s.version())
-                .put("uptimeSeconds", Duration.between(s.startedAt(), Instant.now()).toSeconds())
-                .put("sessions", new JsonObject().put("byStatus", sessions).put("used", used).put("capacity", capacity)
-                        .put("free", Math.max(0, capacity - used)))
-                .put("memory", new JsonObject().put("jvmHeapUsedBytes", heap.getUsed()).put("jvmHeapMaxBytes", heap.getMax())
-                        .put("chromiumPssBytes", chromium))
+                .put(
+                        "uptimeSeconds",
+                        Duration.between(s.startedAt(), Instant.now()).toSeconds())
+                .put(
+                        "sessions",
+                        new JsonObject()
+                                .put("byStatus", sessions)
+                                .put("used", used)
+                                .put("capacity", capacity)
+                                .put("free", Math.max(0, capacity - used)))
+                .put(
+                        "memory",
+                        new JsonObject()
+                                .put("jvmHeapUsedBytes", heap.getUsed())
+                                .put("jvmHeapMaxBytes", heap.getMax())
+                                .put("chromiumPssBytes", chromium))
                 .put("browsers", runtime.pool().hosts().size())
-                .put("database", new JsonObject().put("reachable", db).put("embedded", s.store().embedded()))
+                .put(
+                        "database",
+                        new JsonObject()
+                                .put("reachable", db)
+                                .put("embedded", s.store().embedded()))
                 .put("spool", new JsonObject().put("pending", spooled));
         return Reply.json("DOWN".equals(status) ? 503 : 200, body);
     }

@@ -53,7 +53,8 @@ public final class PairTokens {
             return Optional.empty();
         }
         String expected = sign(payload(session, current, expires));
-        boolean ok = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        boolean ok = MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII),
                 token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
         Instant at = Instant.ofEpochSecond(expires);
         boolean live = at.isAfter(now) && !at.isAfter(now.plus(MAX_LIFETIME));
@@ -68,7 +69,9 @@ public final class PairTokens {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -16,18 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PairingHub implements SessionListener {
     /** Open pairing pages per session (an owner's phone and laptop, a few tabs) and per node. */
     static final int MAX_PER_SESSION = 5;
+
     static final int MAX_PER_NODE = 500;
     /** A comment line this often keeps a quiet stream from the HTTP server's idle timeout (and proxies'). */
     static final long HEARTBEAT_MS = 4_000;
 
-    private record Stream(Context context, HttpServerResponse response, long heartbeat) {
-    }
+    private record Stream(Context context, HttpServerResponse response, long heartbeat) {}
 
     private final Map<String, Set<Stream>> streams = new ConcurrentHashMap<>();
 
     /** Whether one more stream may open for the session; every open stream holds a connection. */
     boolean hasRoom(String session) {
-        return open(session) < MAX_PER_SESSION && streams.values().stream().mapToInt(Set::size).sum() < MAX_PER_NODE;
+        return open(session) < MAX_PER_SESSION
+                && streams.values().stream().mapToInt(Set::size).sum() < MAX_PER_NODE;
     }
 
     void open(String session, Context context, HttpServerResponse response) {
@@ -60,8 +61,13 @@ public final class PairingHub implements SessionListener {
 
     @Override
     public void onStatus(SessionView view) {
-        broadcast(view.name(), "status", new JsonObject().put("status", view.status().name()).put("reason", view.reason())
-                .put("me", view.me() == null ? null : masked(view.me())));
+        broadcast(
+                view.name(),
+                "status",
+                new JsonObject()
+                        .put("status", view.status().name())
+                        .put("reason", view.reason())
+                        .put("me", view.me() == null ? null : masked(view.me())));
     }
 
     int open(String session) {

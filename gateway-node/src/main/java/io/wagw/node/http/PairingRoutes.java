@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -64,7 +64,11 @@ final class PairingRoutes {
         byte[] png = QrImages.png(payload);
         String accept = ctx.request().getHeader("Accept");
         if (accept != null && accept.contains("application/json")) {
-            return Reply.json(200, new JsonObject().put("mimetype", "image/png").put("data", Base64.getEncoder().encodeToString(png)));
+            return Reply.json(
+                    200,
+                    new JsonObject()
+                            .put("mimetype", "image/png")
+                            .put("data", Base64.getEncoder().encodeToString(png)));
         }
         return Reply.bytes(200, "image/png", png);
     }
@@ -81,9 +85,11 @@ final class PairingRoutes {
         var incarnation = s.store().sessions().pairIncarnation(session);
         Instant expires = Instant.now().plus(LINK_TTL);
         String token = s.pairTokens().issue(session, incarnation, expires);
-        return Reply.json(200, new JsonObject()
-                .put("url", s.config().advertisedUrl() + "/pair/" + session + "?t=" + token)
-                .put("expiresAt", expires.toString()));
+        return Reply.json(
+                200,
+                new JsonObject()
+                        .put("url", s.config().advertisedUrl() + "/pair/" + session + "?t=" + token)
+                        .put("expiresAt", expires.toString()));
     }
 
     /** Every pairing link issued for the session so far stops working (admin keys only). */
@@ -99,11 +105,17 @@ final class PairingRoutes {
         // the link's token is in the URL: no cache keeps the page, no Referer carries the link on, no other
         // site frames the page; the one inline script and style run by nonce
         String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
-        ctx.response().putHeader("Cache-Control", "no-store").putHeader("Referrer-Policy", "no-referrer")
-                .putHeader("X-Frame-Options", "DENY").putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-"
-                        + nonce + "'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-        String html = page.replace("{{SESSION}}", session).replace("<script>", "<script nonce=\"" + nonce + "\">")
+        ctx.response()
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader(
+                        "Content-Security-Policy",
+                        "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" + nonce
+                                + "'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        String html = page.replace("{{SESSION}}", session)
+                .replace("<script>", "<script nonce=\"" + nonce + "\">")
                 .replace("<style>", "<style nonce=\"" + nonce + "\">");
         return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
@@ -117,8 +129,11 @@ final class PairingRoutes {
     private Reply events(RoutingContext ctx) {
         String session = pageSession(ctx);
         if (!s.pairing().hasRoom(session)) {
-            throw new ApiError(429, "too_many_streams", "too many pairing pages are open for this session or node; "
-                    + "close one and reload", null);
+            throw new ApiError(
+                    429,
+                    "too_many_streams",
+                    "too many pairing pages are open for this session or node; " + "close one and reload",
+                    null);
         }
         var view = s.runtime().view(session);
         var row = s.store().sessions().get(session);
@@ -127,13 +142,21 @@ final class PairingRoutes {
         String reason = view.map(v -> v.reason()).orElse(row.statusReason());
         return c -> {
             var response = c.response();
-            response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no").setStatusCode(200);
+            response.setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Accel-Buffering", "no")
+                    .setStatusCode(200);
             var context = c.vertx().getOrCreateContext();
             s.pairing().open(session, context, response);
-            PairingHub.send(context, response, "status", new JsonObject().put("status", status.name()).put("reason", reason));
+            PairingHub.send(
+                    context,
+                    response,
+                    "status",
+                    new JsonObject().put("status", status.name()).put("reason", reason));
             if (status == SessionStatus.SCAN_QR_CODE && qr != null) {
-                PairingHub.send(context, response, "qr", new JsonObject().put("qr", qr).put("png", QrImages.dataUrl(qr)));
+                PairingHub.send(
+                        context, response, "qr", new JsonObject().put("qr", qr).put("png", QrImages.dataUrl(qr)));
             }
         };
     }
@@ -150,8 +173,13 @@ final class PairingRoutes {
         } catch (StoreException.NotFound e) {
             current = Optional.empty(); // the same answer as a bad link: the page tells nothing about names
         }
-        if (current.flatMap(c -> s.pairTokens().verify(session, c, ctx.request().getParam("t"), Instant.now())).isEmpty()) {
-            throw new ApiError(403, "invalid_pair_link", "this pairing link is invalid, revoked or expired; ask for a new one", "t");
+        if (current.flatMap(c -> s.pairTokens().verify(session, c, ctx.request().getParam("t"), Instant.now()))
+                .isEmpty()) {
+            throw new ApiError(
+                    403,
+                    "invalid_pair_link",
+                    "this pairing link is invalid, revoked or expired; ask for a new one",
+                    "t");
         }
         return session;
     }

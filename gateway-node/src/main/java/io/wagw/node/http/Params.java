@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Request parameters shared by the routes, validated with the field named. */
 final class Params {
-    private Params() {
-    }
+    private Params() {}
 
     /**
      * Refuses a request whose path or query string cannot be decoded (400 naming {@code path} or {@code query})
@@ -23,7 +22,8 @@ final class Params {
             ctx.fail(ApiError.badRequest("path", "the path " + problem));
             return;
         }
-        problem = ctx.request().query() == null ? null : undecodable(ctx.request().query());
+        problem =
+                ctx.request().query() == null ? null : undecodable(ctx.request().query());
         if (problem != null) {
             ctx.fail(ApiError.badRequest("query", "the query string " + problem));
             return;
@@ -46,14 +46,18 @@ final class Params {
             int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
             int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
             if (lo < 0) {
-                return "has a malformed percent escape at index %d: '%%' must be followed by two hex digits".formatted(i);
+                return "has a malformed percent escape at index %d: '%%' must be followed by two hex digits"
+                        .formatted(i);
             }
             bytes.write(hi << 4 | lo);
             i += 2;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()));
             return null;
         } catch (CharacterCodingException e) {
             return "has percent escapes that are not UTF-8";

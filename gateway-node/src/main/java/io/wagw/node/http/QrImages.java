@@ -14,13 +14,17 @@ import java.util.Map;
 
 /** Renders a QR payload as a PNG with ZXing (not a screenshot of the page). Pure. */
 public final class QrImages {
-    private QrImages() {
-    }
+    private QrImages() {}
 
     public static byte[] png(String payload) {
         try {
-            var matrix = new QRCodeWriter().encode(payload, BarcodeFormat.QR_CODE, 320, 320,
-                    Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.L, EncodeHintType.MARGIN, 2));
+            var matrix = new QRCodeWriter()
+                    .encode(
+                            payload,
+                            BarcodeFormat.QR_CODE,
+                            320,
+                            320,
+                            Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.L, EncodeHintType.MARGIN, 2));
             var out = new ByteArrayOutputStream();
             MatrixToImageWriter.writeToStream(matrix, "PNG", out);
             return out.toByteArray();

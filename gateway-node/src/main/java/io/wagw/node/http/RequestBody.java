@@ -34,9 +34,12 @@ public final class RequestBody {
     public static final long MAX_BYTES = 512 * 1024;
     /** Deepest nesting accepted; a session's configuration needs 5 levels. */
     static final int MAX_DEPTH = 32;
+
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -50,8 +53,11 @@ public final class RequestBody {
     /** Parses the body, allowing only {@code allowed} top-level fields. */
     public static RequestBody of(RoutingContext ctx, String... allowed) {
         if (!isJson(ctx.request().getHeader("Content-Type"))) {
-            throw new ApiError(415, "unsupported_media_type",
-                    "the request body must be UTF-8 JSON (Content-Type: application/json)", null);
+            throw new ApiError(
+                    415,
+                    "unsupported_media_type",
+                    "the request body must be UTF-8 JSON (Content-Type: application/json)",
+                    null);
         }
         var buffer = ctx.body().buffer();
         if (buffer == null || buffer.length() == 0) {
@@ -68,7 +74,11 @@ public final class RequestBody {
         unknown.removeAll(Set.of(allowed));
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new ApiError(400, "unknown_field", "unknown field '%s'; accepted fields: %s".formatted(first, String.join(", ", allowed)), first);
+            throw new ApiError(
+                    400,
+                    "unknown_field",
+                    "unknown field '%s'; accepted fields: %s".formatted(first, String.join(", ", allowed)),
+                    first);
         }
         return new RequestBody(obj);
     }
@@ -88,7 +98,11 @@ public final class RequestBody {
         for (int i = 1; i < parts.length; i++) {
             String[] param = parts[i].split("=", 2);
             if (param[0].strip().equalsIgnoreCase("charset")
-                    && (param.length < 2 || !param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT).equals("utf-8"))) {
+                    && (param.length < 2
+                            || !param[1].strip()
+                                    .replace("\"", "")
+                                    .toLowerCase(Locale.ROOT)
+                                    .equals("utf-8"))) {
                 return false;
             }
         }
@@ -101,12 +115,19 @@ public final class RequestBody {
         } catch (JsonParseException e) {
             if (e.getOriginalMessage().startsWith("Duplicate field") && e.getProcessor() instanceof JsonParser p) {
                 String field = path(p.getParsingContext());
-                throw new ApiError(400, "duplicate_key",
-                        "the request body holds the key '%s' twice; each key may appear once".formatted(field), field);
+                throw new ApiError(
+                        400,
+                        "duplicate_key",
+                        "the request body holds the key '%s' twice; each key may appear once".formatted(field),
+                        field);
             }
             throw malformed(e);
         } catch (StreamConstraintsException e) {
-            throw new ApiError(400, "malformed_json", "the request body is nested deeper than %d levels".formatted(MAX_DEPTH), null);
+            throw new ApiError(
+                    400,
+                    "malformed_json",
+                    "the request body is nested deeper than %d levels".formatted(MAX_DEPTH),
+                    null);
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
@@ -115,7 +136,8 @@ public final class RequestBody {
     }
 
     private static ApiError malformed(JsonProcessingException e) {
-        return new ApiError(400, "malformed_json", "the request body is not valid JSON: " + shorten(e.getOriginalMessage()), null);
+        return new ApiError(
+                400, "malformed_json", "the request body is not valid JSON: " + shorten(e.getOriginalMessage()), null);
     }
 
     /** A parser position as a field path, e.g. {@code config.webhooks[0].url}. */
@@ -135,20 +157,20 @@ public final class RequestBody {
     private static void requirePlainText(String at, Object value) {
         try {
             switch (value) {
-                case Map<?, ?> map -> map.forEach((k, v) -> {
-                    String key = (String) k;
-                    String field = at.isEmpty() ? key : at + "." + key;
-                    Validation.singleLine(field, key);
-                    requirePlainText(field, v);
-                });
+                case Map<?, ?> map ->
+                    map.forEach((k, v) -> {
+                        String key = (String) k;
+                        String field = at.isEmpty() ? key : at + "." + key;
+                        Validation.singleLine(field, key);
+                        requirePlainText(field, v);
+                    });
                 case List<?> list -> {
                     for (int i = 0; i < list.size(); i++) {
                         requirePlainText(at + "[" + i + "]", list.get(i));
                     }
                 }
                 case String s -> Validation.multiLine(at, s);
-                case null, default -> {
-                }
+                case null, default -> {}
             }
         } catch (StoreException.InvalidInput e) {
             throw ApiError.badRequest(e.field(), e.getMessage());

@@ -16,8 +16,7 @@ import java.util.Set;
 final class SessionConfigs {
     private static final Set<String> KEYS = Set.of("webhooks", "metadata", "autoReply", "debug", "proxy");
 
-    private SessionConfigs() {
-    }
+    private SessionConfigs() {}
 
     /**
      * @param destinations where this node sends webhooks; a webhook URL with an IP address it refuses is
@@ -29,7 +28,12 @@ final class SessionConfigs {
         }
         for (String key : config.fieldNames()) {
             if (!KEYS.contains(key)) {
-                throw ApiError.badRequest("config." + key, "unknown config field '%s'; accepted: %s".formatted(key, String.join(", ", KEYS.stream().sorted().toList())));
+                throw ApiError.badRequest(
+                        "config." + key,
+                        "unknown config field '%s'; accepted: %s"
+                                .formatted(
+                                        key,
+                                        String.join(", ", KEYS.stream().sorted().toList())));
             }
         }
         Object webhooks = config.getValue("webhooks");
@@ -56,13 +60,15 @@ final class SessionConfigs {
             }
             for (String k : m.fieldNames()) {
                 if (!(m.getValue(k) instanceof String v) || v.length() > 1000 || k.length() > 100) {
-                    throw ApiError.badRequest("config.metadata." + k, "metadata values must be strings of at most 1000 characters");
+                    throw ApiError.badRequest(
+                            "config.metadata." + k, "metadata values must be strings of at most 1000 characters");
                 }
             }
         }
         Object reply = config.getValue(AutoReplyHandler.CONFIG_KEY);
         if (reply != null && (!(reply instanceof String r) || r.isBlank() || r.length() > 4096)) {
-            throw ApiError.badRequest("config.autoReply", "config.autoReply must be a non-empty text of at most 4096 characters");
+            throw ApiError.badRequest(
+                    "config.autoReply", "config.autoReply must be a non-empty text of at most 4096 characters");
         }
         Object debug = config.getValue("debug");
         if (debug != null && !(debug instanceof Boolean)) {

@@ -41,7 +41,8 @@ final class SessionRoutes {
         Validation.sessionName(name);
         String tenant = Optional.ofNullable(body.optionalString("tenant")).orElse(DEFAULT_TENANT);
         boolean start = body.optionalBoolean("start", true);
-        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"), s.config().webhookDestinations());
+        Map<String, Object> config = SessionConfigs.validate(
+                body.optionalObject("config"), s.config().webhookDestinations());
         s.store().sessions().create(tenant, name, config);
         if (start) {
             s.control().start(name);
@@ -76,9 +77,11 @@ final class SessionRoutes {
         var body = RequestBody.of(ctx, "name", "config");
         String renamed = body.optionalString("name");
         if (renamed != null && !renamed.equals(name)) {
-            throw ApiError.badRequest("name", "sessions cannot be renamed; 'name' must be '%s' or absent".formatted(name));
+            throw ApiError.badRequest(
+                    "name", "sessions cannot be renamed; 'name' must be '%s' or absent".formatted(name));
         }
-        Map<String, Object> config = SessionConfigs.validate(body.optionalObject("config"), s.config().webhookDestinations());
+        Map<String, Object> config = SessionConfigs.validate(
+                body.optionalObject("config"), s.config().webhookDestinations());
         s.store().sessions().updateConfig(name, config);
         s.runtime().configChanged(name);
         s.webhooks().invalidate(name);
@@ -155,10 +158,19 @@ final class SessionRoutes {
 
     private JsonObject render(Session session) {
         Optional<SessionView> live = s.runtime().view(session.name());
-        String owner = live.isPresent() ? s.config().nodeId()
-                : s.store().leases().current(session.name()).map(l -> l.ownerNode())
-                .orElseGet(() -> s.cluster() == null ? null
-                        : s.cluster().cluster().assignmentOf(session.name()).map(a -> a.nodeId()).orElse(null));
+        String owner = live.isPresent()
+                ? s.config().nodeId()
+                : s.store()
+                        .leases()
+                        .current(session.name())
+                        .map(l -> l.ownerNode())
+                        .orElseGet(() -> s.cluster() == null
+                                ? null
+                                : s.cluster()
+                                        .cluster()
+                                        .assignmentOf(session.name())
+                                        .map(a -> a.nodeId())
+                                        .orElse(null));
         return Views.session(session, live, owner);
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
 final class Views {
     private static final String[] ACK_NAMES = {"ERROR", "PENDING", "SERVER", "DEVICE", "READ", "PLAYED"};
 
-    private Views() {
-    }
+    private Views() {}
 
     static JsonObject session(Session s, Optional<SessionView> live, String owner) {
         var status = live.map(v -> v.status()).orElse(s.status());

@@ -55,12 +55,23 @@ final class WebhookRoutes {
     }
 
     private static JsonObject view(WebhookDelivery d) {
-        return new JsonObject().put("id", d.id()).put("event", d.event()).put("url", d.url()).put("status", d.status().name())
-                .put("attempts", d.attempts()).put("maxAttempts", d.retry().maxAttempts()).put("requestId", d.requestId())
-                .put("lastHttpStatus", d.lastHttpStatus()).put("lastError", d.lastError())
-                .put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString())
+        return new JsonObject()
+                .put("id", d.id())
+                .put("event", d.event())
+                .put("url", d.url())
+                .put("status", d.status().name())
+                .put("attempts", d.attempts())
+                .put("maxAttempts", d.retry().maxAttempts())
+                .put("requestId", d.requestId())
+                .put("lastHttpStatus", d.lastHttpStatus())
+                .put("lastError", d.lastError())
+                .put(
+                        "nextAttemptAt",
+                        d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString())
                 .put("createdAt", d.createdAt().toString())
-                .put("deliveredAt", d.deliveredAt() == null ? null : d.deliveredAt().toString());
+                .put(
+                        "deliveredAt",
+                        d.deliveredAt() == null ? null : d.deliveredAt().toString());
     }
 
     private static String session(RoutingContext ctx) {

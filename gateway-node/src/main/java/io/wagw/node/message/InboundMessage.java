@@ -8,6 +8,11 @@ import java.time.Instant;
  * @param chatId     the chat to answer in ({@code <digits>@c.us} or a group)
  * @param senderName the sender's push name, if WhatsApp gave one
  */
-public record InboundMessage(String session, String tenant, String chatId, String waMessageId, String body,
-                             String senderName, Instant timestamp) {
-}
+public record InboundMessage(
+        String session,
+        String tenant,
+        String chatId,
+        String waMessageId,
+        String body,
+        String senderName,
+        Instant timestamp) {}

@@ -37,47 +37,113 @@ public final class NodeMetrics implements SessionListener {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         for (SessionStatus status : SessionStatus.values()) {
-            Gauge.builder("wagw_sessions", runtime, r -> r.sessions().stream().filter(v -> v.status() == status).count())
-                    .description("sessions running on this node, by status").tag("status", status.name()).register(registry);
+            Gauge.builder(
+                            "wagw_sessions",
+                            runtime,
+                            r -> r.sessions().stream()
+                                    .filter(v -> v.status() == status)
+                                    .count())
+                    .description("sessions running on this node, by status")
+                    .tag("status", status.name())
+                    .register(registry);
         }
         Gauge.builder("wagw_sessions_capacity", runtime, r -> r.config().maxSessions())
-                .description("GW_MAX_SESSIONS").register(registry);
+                .description("GW_MAX_SESSIONS")
+                .register(registry);
         RuntimeMetrics m = runtime.metrics();
-        counter("wagw_messages_total", m, RuntimeMetrics::messagesIn, "direction", "in", "messages received and persisted");
-        counter("wagw_messages_total", m, RuntimeMetrics::messagesOut, "direction", "out", "messages accepted by WhatsApp");
+        counter(
+                "wagw_messages_total",
+                m,
+                RuntimeMetrics::messagesIn,
+                "direction",
+                "in",
+                "messages received and persisted");
+        counter(
+                "wagw_messages_total",
+                m,
+                RuntimeMetrics::messagesOut,
+                "direction",
+                "out",
+                "messages accepted by WhatsApp");
         counter("wagw_qr_codes_shown_total", m, RuntimeMetrics::qrShown, null, null, "QR codes shown to be scanned");
         FunctionCounter.builder("wagw_qr_scans_total", scans, java.util.concurrent.atomic.LongAdder::sum)
-                .description("sessions linked by a QR scan or pairing code").register(registry);
-        counter("wagw_session_restarts_total", m, RuntimeMetrics::restarts, null, null, "session restarts after a failure");
-        counter("wagw_browser_crashes_total", m, RuntimeMetrics::browserCrashes, null, null, "Chromium processes that died");
-        FunctionTimer.builder("wagw_snapshot_save", m, RuntimeMetrics::snapshotsSaved, RuntimeMetrics::snapshotNanosTotal,
-                TimeUnit.NANOSECONDS).description("auth snapshot saves").register(registry);
-        Gauge.builder("wagw_snapshot_last_bytes", m, RuntimeMetrics::lastSnapshotBytes).baseUnit("bytes")
-                .description("size of the last saved auth snapshot").register(registry);
-        Gauge.builder("wagw_chromium_pss_bytes", runtime, r -> r.pool().chromiumPssBytes()).baseUnit("bytes")
-                .description("summed PSS of every Chromium process of this node").register(registry);
-        Gauge.builder("wagw_browsers", runtime, r -> r.pool().hosts().size()).description("running Chromium browsers")
+                .description("sessions linked by a QR scan or pairing code")
                 .register(registry);
-        sendLatency = Timer.builder("wagw_send_latency").description("sendText request to WhatsApp's acceptance")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
-                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
-        for (String result : new String[]{"delivered", "retried", "dead"}) {
-            FunctionCounter.builder("wagw_webhook_deliveries_total", webhooks, w -> w.deliveriesByResult().getOrDefault(result, 0L))
-                    .tag("result", result).description("webhook delivery attempts by result").register(registry);
+        counter(
+                "wagw_session_restarts_total",
+                m,
+                RuntimeMetrics::restarts,
+                null,
+                null,
+                "session restarts after a failure");
+        counter(
+                "wagw_browser_crashes_total",
+                m,
+                RuntimeMetrics::browserCrashes,
+                null,
+                null,
+                "Chromium processes that died");
+        FunctionTimer.builder(
+                        "wagw_snapshot_save",
+                        m,
+                        RuntimeMetrics::snapshotsSaved,
+                        RuntimeMetrics::snapshotNanosTotal,
+                        TimeUnit.NANOSECONDS)
+                .description("auth snapshot saves")
+                .register(registry);
+        Gauge.builder("wagw_snapshot_last_bytes", m, RuntimeMetrics::lastSnapshotBytes)
+                .baseUnit("bytes")
+                .description("size of the last saved auth snapshot")
+                .register(registry);
+        Gauge.builder("wagw_chromium_pss_bytes", runtime, r -> r.pool().chromiumPssBytes())
+                .baseUnit("bytes")
+                .description("summed PSS of every Chromium process of this node")
+                .register(registry);
+        Gauge.builder("wagw_browsers", runtime, r -> r.pool().hosts().size())
+                .description("running Chromium browsers")
+                .register(registry);
+        sendLatency = Timer.builder("wagw_send_latency")
+                .description("sendText request to WhatsApp's acceptance")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        for (String result : new String[] {"delivered", "retried", "dead"}) {
+            FunctionCounter.builder(
+                            "wagw_webhook_deliveries_total",
+                            webhooks,
+                            w -> w.deliveriesByResult().getOrDefault(result, 0L))
+                    .tag("result", result)
+                    .description("webhook delivery attempts by result")
+                    .register(registry);
         }
         Gauge.builder("wagw_webhook_in_flight", webhooks, io.wagw.node.webhook.WebhookMetrics::inFlight)
-                .description("webhook requests in flight").register(registry);
+                .description("webhook requests in flight")
+                .register(registry);
         Gauge.builder("wagw_database_up", runtime, r -> r.storeReachable() ? 1 : 0)
-                .description("1 when the database answered the node's last probe (every 2 s)").register(registry);
+                .description("1 when the database answered the node's last probe (every 2 s)")
+                .register(registry);
         Gauge.builder("wagw_inbound_spool_pending", runtime, SessionRuntime::spoolPending)
-                .description("inbound messages and answered-marks waiting on disk for the database").register(registry);
-        counter("wagw_inbound_spooled_total", runtime, SessionRuntime::spooledTotal, null, null,
+                .description("inbound messages and answered-marks waiting on disk for the database")
+                .register(registry);
+        counter(
+                "wagw_inbound_spooled_total",
+                runtime,
+                SessionRuntime::spooledTotal,
+                null,
+                null,
                 "inbound messages and answered-marks spooled while the database was away");
-        counter("wagw_inbound_spool_refused_total", runtime, SessionRuntime::spoolRefusedTotal, null, null,
+        counter(
+                "wagw_inbound_spool_refused_total",
+                runtime,
+                SessionRuntime::spoolRefusedTotal,
+                null,
+                null,
                 "entries the full spool refused (inbound messages lost)");
     }
 
-    private <T> void counter(String name, T obj, ToDoubleFunction<T> f, String tagKey, String tagValue, String description) {
+    private <T> void counter(
+            String name, T obj, ToDoubleFunction<T> f, String tagKey, String tagValue, String description) {
         var b = FunctionCounter.builder(name, obj, f).description(description);
         if (tagKey != null) {
             b.tag(tagKey, tagValue);

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** Exponential restart delay: {@code base × 2^(failures-1)}, capped, with ±20 % jitter from {@code random}. Pure. */
 public final class Backoff {
-    private Backoff() {
-    }
+    private Backoff() {}
 
     public static Duration delay(int consecutiveFailures, Duration base, Duration max, double random) {
         if (consecutiveFailures < 1) {

@@ -51,8 +51,7 @@ final class InboundSpool {
     }
 
     /** The handler answered this message (its replies went out). */
-    record Handled(String session, String waMessageId) implements Entry {
-    }
+    record Handled(String session, String waMessageId) implements Entry {}
 
     /** Stores a segment's entries; throws when it could not (the segment then stays). */
     interface Sink {
@@ -98,7 +97,8 @@ final class InboundSpool {
                 next = Math.max(next, sequenceOf(p) + 1);
             }
             if (entries > 0) {
-                log.warn("the inbound spool holds {} entries an earlier run could not store; storing them once the database answers",
+                log.warn(
+                        "the inbound spool holds {} entries an earlier run could not store; storing them once the database answers",
                         entries);
             }
             return new InboundSpool(dir, maxEntries, entries, next);
@@ -200,7 +200,9 @@ final class InboundSpool {
 
     private static List<Path> segments(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("segment-\\d{12}\\.jsonl")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().matches("segment-\\d{12}\\.jsonl"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -219,7 +221,9 @@ final class InboundSpool {
             try {
                 out.add(decode(JSON.readTree(line)));
             } catch (IOException | RuntimeException e) {
-                log.warn("skipping an unreadable line in the inbound spool {} (a write cut short by a crash?)", p.getFileName());
+                log.warn(
+                        "skipping an unreadable line in the inbound spool {} (a write cut short by a crash?)",
+                        p.getFileName());
             }
         }
         return out;
@@ -230,13 +234,19 @@ final class InboundSpool {
         switch (entry) {
             case Inbound in -> {
                 InboundRecord r = in.record();
-                n.put("kind", "in").put("tenant", in.tenant()).put("session", r.session()).put("chat", r.chatId())
-                        .put("id", r.waMessageId()).put("body", r.body()).put("awaitsHandler", r.awaitsHandler());
+                n.put("kind", "in")
+                        .put("tenant", in.tenant())
+                        .put("session", r.session())
+                        .put("chat", r.chatId())
+                        .put("id", r.waMessageId())
+                        .put("body", r.body())
+                        .put("awaitsHandler", r.awaitsHandler());
                 if (r.waTimestamp() != null) {
                     n.put("t", r.waTimestamp().toEpochMilli());
                 }
             }
-            case Handled h -> n.put("kind", "handled").put("session", h.session()).put("id", h.waMessageId());
+            case Handled h ->
+                n.put("kind", "handled").put("session", h.session()).put("id", h.waMessageId());
         }
         return n.toString();
     }
@@ -245,9 +255,16 @@ final class InboundSpool {
         String session = n.path("session").asText();
         String id = n.path("id").asText();
         return switch (n.path("kind").asText()) {
-            case "in" -> new Inbound(n.path("tenant").asText(), new InboundRecord(session, n.path("chat").asText(), id,
-                    n.path("body").asText(), n.has("t") ? Instant.ofEpochMilli(n.path("t").asLong()) : null,
-                    n.path("awaitsHandler").asBoolean()));
+            case "in" ->
+                new Inbound(
+                        n.path("tenant").asText(),
+                        new InboundRecord(
+                                session,
+                                n.path("chat").asText(),
+                                id,
+                                n.path("body").asText(),
+                                n.has("t") ? Instant.ofEpochMilli(n.path("t").asLong()) : null,
+                                n.path("awaitsHandler").asBoolean()));
             case "handled" -> new Handled(session, id);
             default -> throw new IllegalArgumentException("unknown spool entry kind " + n.path("kind"));
         };

@@ -28,8 +28,7 @@ final class InboundWriter implements AutoCloseable {
     /** Writers, each with its own connection while it writes. */
     static final int WRITERS = 3;
 
-    private record Pending(InboundRecord record, CompletableFuture<Optional<Message>> result) {
-    }
+    private record Pending(InboundRecord record, CompletableFuture<Optional<Message>> result) {}
 
     private final Messages messages;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -41,7 +40,8 @@ final class InboundWriter implements AutoCloseable {
         // platform threads: a JDBC round trip then wakes the writer directly, not through the virtual-thread
         // poller and a carrier, two more threads to schedule while a burst keeps every core busy
         for (int i = 0; i < WRITERS; i++) {
-            writers.add(Thread.ofPlatform().daemon(true).name("inbound-writer-" + i).start(this::run));
+            writers.add(
+                    Thread.ofPlatform().daemon(true).name("inbound-writer-" + i).start(this::run));
         }
     }
 
@@ -91,7 +91,8 @@ final class InboundWriter implements AutoCloseable {
 
     private void write(List<Pending> batch) {
         try {
-            var results = messages.recordInbound(batch.stream().map(Pending::record).toList());
+            var results =
+                    messages.recordInbound(batch.stream().map(Pending::record).toList());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(results.get(i));
             }
@@ -105,7 +106,9 @@ final class InboundWriter implements AutoCloseable {
             // so they are stored one by one, each with its own outcome
             for (Pending p : batch) {
                 try {
-                    p.result().complete(messages.recordInbound(List.of(p.record())).getFirst());
+                    p.result()
+                            .complete(
+                                    messages.recordInbound(List.of(p.record())).getFirst());
                 } catch (RuntimeException one) {
                     p.result().completeExceptionally(one);
                 }

@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 final class OutboundQueue {
     private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
-    record Job(String chatId, String text, CompletableFuture<Message> result) {
-    }
+    record Job(String chatId, String text, CompletableFuture<Message> result) {}
 
     /**
      * Messages a session may have waiting: at the default pace (20 a minute) this is two and a half minutes
@@ -56,8 +55,9 @@ final class OutboundQueue {
         Validation.text("text", text);
         var job = new Job(chatId, text, new CompletableFuture<>());
         if (closed) {
-            job.result().completeExceptionally(SessionRuntimeException.notRunning(
-                    "session '%s' is not running".formatted(worker.name())));
+            job.result()
+                    .completeExceptionally(
+                            SessionRuntimeException.notRunning("session '%s' is not running".formatted(worker.name())));
             return job.result();
         }
         synchronized (jobs) {
@@ -98,8 +98,9 @@ final class OutboundQueue {
         closed = true;
         Job j;
         while ((j = jobs.poll()) != null) {
-            j.result().completeExceptionally(SessionRuntimeException.notRunning(
-                    "session '%s' stopped before the message was sent".formatted(worker.name())));
+            j.result()
+                    .completeExceptionally(SessionRuntimeException.notRunning(
+                            "session '%s' stopped before the message was sent".formatted(worker.name())));
         }
         wake();
     }
@@ -140,8 +141,10 @@ final class OutboundQueue {
         if (host == null || page == null || worker.status() != SessionStatus.WORKING) {
             return fail(pending, "the session stopped working before the message was sent");
         }
-        long pauseMs = Math.min(policy.maxPause().toMillis(),
-                policy.minPause().toMillis() + policy.pausePerChar().toMillis() * job.text().length());
+        long pauseMs = Math.min(
+                policy.maxPause().toMillis(),
+                policy.minPause().toMillis()
+                        + policy.pausePerChar().toMillis() * job.text().length());
         try {
             host.call(b -> WhatsAppBridge.typing(page, job.chatId(), true), Duration.ofSeconds(10));
         } catch (RuntimeException e) {
@@ -153,10 +156,12 @@ final class OutboundQueue {
         var pendingSend = new SessionWorker.PendingSend(pending, new CompletableFuture<>());
         worker.pendingSends.put(reqId, pendingSend);
         try {
-            host.call(b -> {
-                WhatsAppBridge.sendText(page, reqId, job.chatId(), job.text());
-                return null;
-            }, Duration.ofSeconds(10));
+            host.call(
+                    b -> {
+                        WhatsAppBridge.sendText(page, reqId, job.chatId(), job.text());
+                        return null;
+                    },
+                    Duration.ofSeconds(10));
             return pendingSend.result().get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());

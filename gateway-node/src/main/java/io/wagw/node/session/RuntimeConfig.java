@@ -34,12 +34,28 @@ public record RuntimeConfig(
     public static RuntimeConfig from(NodeConfig node) {
         Duration pause = node.sendPause();
         boolean paced = !pause.isZero();
-        var outbound = new OutboundPolicy(pause, paced ? OutboundPolicy.DEFAULT.pausePerChar() : Duration.ZERO,
+        var outbound = new OutboundPolicy(
+                pause,
+                paced ? OutboundPolicy.DEFAULT.pausePerChar() : Duration.ZERO,
                 paced ? max(pause, OutboundPolicy.DEFAULT.maxPause()) : Duration.ZERO,
-                node.sendPerMinute(), node.sendBurst(), OutboundPolicy.DEFAULT.sendTimeout());
-        return new RuntimeConfig(node.nodeId(), node.waUrl(), node.maxSessions(), node.sessionsPerBrowser(),
-                node.leaseTtl(), BrowserSettings.headless(node.chromiumPath()), 5, Duration.ofSeconds(2),
-                Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(1), false, outbound);
+                node.sendPerMinute(),
+                node.sendBurst(),
+                OutboundPolicy.DEFAULT.sendTimeout());
+        return new RuntimeConfig(
+                node.nodeId(),
+                node.waUrl(),
+                node.maxSessions(),
+                node.sessionsPerBrowser(),
+                node.leaseTtl(),
+                BrowserSettings.headless(node.chromiumPath()),
+                5,
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                false,
+                outbound);
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -47,28 +63,93 @@ public record RuntimeConfig(
     }
 
     public RuntimeConfig withLeaseTtl(Duration ttl) {
-        return new RuntimeConfig(nodeId, waUrl, maxSessions, sessionsPerBrowser, ttl, browser, maxConsecutiveFailures,
-                restartBackoffBase, restartBackoffMax, startTimeout, connectionLossGrace, snapshotInterval, logoutStops, outbound);
+        return new RuntimeConfig(
+                nodeId,
+                waUrl,
+                maxSessions,
+                sessionsPerBrowser,
+                ttl,
+                browser,
+                maxConsecutiveFailures,
+                restartBackoffBase,
+                restartBackoffMax,
+                startTimeout,
+                connectionLossGrace,
+                snapshotInterval,
+                logoutStops,
+                outbound);
     }
 
     public RuntimeConfig withRestarts(int maxFailures, Duration base, Duration max) {
-        return new RuntimeConfig(nodeId, waUrl, maxSessions, sessionsPerBrowser, leaseTtl, browser, maxFailures,
-                base, max, startTimeout, connectionLossGrace, snapshotInterval, logoutStops, outbound);
+        return new RuntimeConfig(
+                nodeId,
+                waUrl,
+                maxSessions,
+                sessionsPerBrowser,
+                leaseTtl,
+                browser,
+                maxFailures,
+                base,
+                max,
+                startTimeout,
+                connectionLossGrace,
+                snapshotInterval,
+                logoutStops,
+                outbound);
     }
 
     public RuntimeConfig withOutbound(OutboundPolicy policy) {
-        return new RuntimeConfig(nodeId, waUrl, maxSessions, sessionsPerBrowser, leaseTtl, browser, maxConsecutiveFailures,
-                restartBackoffBase, restartBackoffMax, startTimeout, connectionLossGrace, snapshotInterval, logoutStops, policy);
+        return new RuntimeConfig(
+                nodeId,
+                waUrl,
+                maxSessions,
+                sessionsPerBrowser,
+                leaseTtl,
+                browser,
+                maxConsecutiveFailures,
+                restartBackoffBase,
+                restartBackoffMax,
+                startTimeout,
+                connectionLossGrace,
+                snapshotInterval,
+                logoutStops,
+                policy);
     }
 
     public RuntimeConfig withLogoutStops(boolean stops) {
-        return new RuntimeConfig(nodeId, waUrl, maxSessions, sessionsPerBrowser, leaseTtl, browser, maxConsecutiveFailures,
-                restartBackoffBase, restartBackoffMax, startTimeout, connectionLossGrace, snapshotInterval, stops, outbound);
+        return new RuntimeConfig(
+                nodeId,
+                waUrl,
+                maxSessions,
+                sessionsPerBrowser,
+                leaseTtl,
+                browser,
+                maxConsecutiveFailures,
+                restartBackoffBase,
+                restartBackoffMax,
+                startTimeout,
+                connectionLossGrace,
+                snapshotInterval,
+                stops,
+                outbound);
     }
 
     public RuntimeConfig withCapacity(int maxSessions, int sessionsPerBrowser) {
-        return new RuntimeConfig(nodeId, waUrl, maxSessions, sessionsPerBrowser, leaseTtl, browser, maxConsecutiveFailures,
-                restartBackoffBase, restartBackoffMax, startTimeout, connectionLossGrace, snapshotInterval, logoutStops, outbound);
+        return new RuntimeConfig(
+                nodeId,
+                waUrl,
+                maxSessions,
+                sessionsPerBrowser,
+                leaseTtl,
+                browser,
+                maxConsecutiveFailures,
+                restartBackoffBase,
+                restartBackoffMax,
+                startTimeout,
+                connectionLossGrace,
+                snapshotInterval,
+                logoutStops,
+                outbound);
     }
 
     /**
@@ -76,9 +157,14 @@ public record RuntimeConfig(
      * texts, capped), and at most {@code perMinute} messages per minute with bursts of {@code burst}:
      * numbers that send fast get banned.
      */
-    public record OutboundPolicy(Duration minPause, Duration pausePerChar, Duration maxPause, int perMinute, int burst,
-                                 Duration sendTimeout) {
-        public static final OutboundPolicy DEFAULT = new OutboundPolicy(Duration.ofMillis(800), Duration.ofMillis(15),
-                Duration.ofSeconds(4), 20, 5, Duration.ofSeconds(30));
+    public record OutboundPolicy(
+            Duration minPause,
+            Duration pausePerChar,
+            Duration maxPause,
+            int perMinute,
+            int burst,
+            Duration sendTimeout) {
+        public static final OutboundPolicy DEFAULT = new OutboundPolicy(
+                Duration.ofMillis(800), Duration.ofMillis(15), Duration.ofSeconds(4), 20, 5, Duration.ofSeconds(30));
     }
 }

@@ -15,6 +15,7 @@ public final class RuntimeMetrics {
 
     /** Recent page-to-handler delays of inbound messages, in ms (a bounded ring; newest overwrite oldest). */
     private final long[] lags = new long[8192];
+
     private long lagCount;
 
     synchronized void recordInboundLag(long millis) {
@@ -59,7 +60,6 @@ public final class RuntimeMetrics {
         messagesOut.increment();
     }
 
-
     public long restarts() {
         return restarts.sum();
     }
@@ -91,6 +91,4 @@ public final class RuntimeMetrics {
     public long snapshotNanosTotal() {
         return snapshotNanosTotal.sum();
     }
-
-
 }

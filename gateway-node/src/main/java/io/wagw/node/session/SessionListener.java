@@ -7,19 +7,15 @@ import io.wagw.store.message.Message;
  * a dedicated thread, in order per session; implementations must not block for long.
  */
 public interface SessionListener {
-    default void onStatus(SessionView session) {
-    }
+    default void onStatus(SessionView session) {}
 
-    default void onQr(String session, String qr) {
-    }
+    default void onQr(String session, String qr) {}
 
     /** An inbound message, after it was persisted (duplicates are not reported). */
-    default void onMessage(String session, Message message) {
-    }
+    default void onMessage(String session, Message message) {}
 
     /** An outbound message changed: sent, failed, or a new ack. */
-    default void onOutbound(String session, Message message) {
-    }
+    default void onOutbound(String session, Message message) {}
 
     /**
      * The session stopped running on this node.
@@ -27,6 +23,5 @@ public interface SessionListener {
      * @param gaveUp true when it ended by itself (QR not scanned, FAILED, tenant inactive, logout): it should not
      *               be started again on its own; false when it was stopped, the node shut down or the lease was lost
      */
-    default void onLeft(String session, boolean gaveUp) {
-    }
+    default void onLeft(String session, boolean gaveUp) {}
 }

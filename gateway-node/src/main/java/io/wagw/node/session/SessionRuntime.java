@@ -16,8 +16,8 @@ import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,10 +32,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +57,7 @@ public final class SessionRuntime implements AutoCloseable {
     private static final long SPOOL_DRAIN_MS = 1000;
     /** How often the node looks for messages of its sessions left unhandled, and for how long they count as such. */
     private static final int SWEEP_SECONDS = 5;
+
     static final Duration UNHANDLED_SETTLED = Duration.ofSeconds(10);
     /** Unhandled inbound messages written longer ago than this are not answered any more. */
     static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
@@ -65,8 +66,8 @@ public final class SessionRuntime implements AutoCloseable {
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
-            Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
     private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(
@@ -85,6 +86,7 @@ public final class SessionRuntime implements AutoCloseable {
     private final InboundSpool spool;
     /** Whether the database answered the last probe (every 2 s), for health and metrics without waiting. */
     private volatile boolean storeReachable = true;
+
     private volatile boolean closed;
 
     /**
@@ -98,7 +100,8 @@ public final class SessionRuntime implements AutoCloseable {
         this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
         this.inbound = new InboundWriter(store.messages());
         this.spool = InboundSpool.open(spoolDir);
-        this.pool = new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
+        this.pool =
+                new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
         // five renewals per TTL: a slow renewal under load still leaves the page most of the TTL
         long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 5);
         scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
@@ -133,9 +136,15 @@ public final class SessionRuntime implements AutoCloseable {
             if (workers.size() >= config.maxSessions()) {
                 throw SessionRuntimeException.capacityReached(config.maxSessions());
             }
-            var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
-                    SessionRuntimeException.leasedElsewhere("session '%s' is running on node %s".formatted(name,
-                            store.leases().current(name).map(l -> l.ownerNode()).orElse("another node"))));
+            var lease = store.leases()
+                    .acquire(name, config.nodeId(), config.leaseTtl())
+                    .orElseThrow(() -> SessionRuntimeException.leasedElsewhere("session '%s' is running on node %s"
+                            .formatted(
+                                    name,
+                                    store.leases()
+                                            .current(name)
+                                            .map(l -> l.ownerNode())
+                                            .orElse("another node"))));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
             worker.start();
@@ -149,8 +158,17 @@ public final class SessionRuntime implements AutoCloseable {
         settle(worker);
         join(worker.stop(SessionStatus.STOPPED, null, false));
         return store.sessions().get(name) instanceof Session s
-                ? new SessionView(name, s.status(), s.statusReason(), null, s.meId(), s.mePushName(), config.nodeId(),
-                worker.lease().epoch(), 0, s.updatedAt())
+                ? new SessionView(
+                        name,
+                        s.status(),
+                        s.statusReason(),
+                        null,
+                        s.meId(),
+                        s.mePushName(),
+                        config.nodeId(),
+                        worker.lease().epoch(),
+                        0,
+                        s.updatedAt())
                 : null;
     }
 
@@ -175,18 +193,22 @@ public final class SessionRuntime implements AutoCloseable {
         if (worker != null) {
             if (worker.status() == SessionStatus.WORKING && worker.page() != null) {
                 var page = worker.page();
-                worker.host().call(b -> {
-                    WhatsAppBridge.logout(page);
-                    return null;
-                }, Duration.ofSeconds(20));
+                worker.host()
+                        .call(
+                                b -> {
+                                    WhatsAppBridge.logout(page);
+                                    return null;
+                                },
+                                Duration.ofSeconds(20));
             } else {
                 worker.forgetCredentials();
             }
             return;
         }
         existing(name);
-        var lease = store.leases().acquire(name, config.nodeId(), config.leaseTtl()).orElseThrow(() ->
-                SessionRuntimeException.leasedElsewhere(
+        var lease = store.leases()
+                .acquire(name, config.nodeId(), config.leaseTtl())
+                .orElseThrow(() -> SessionRuntimeException.leasedElsewhere(
                         "session '%s' is running on another node; log it out there".formatted(name)));
         try {
             store.snapshots().discard(lease);
@@ -234,8 +256,8 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = running(name);
         String digits = phoneNumber == null ? "" : phoneNumber.replaceAll("[\\s+()-]", "");
         if (!digits.matches("\\d{7,15}")) {
-            throw SessionRuntimeException.invalidInput("phoneNumber",
-                    "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
+            throw SessionRuntimeException.invalidInput(
+                    "phoneNumber", "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
         }
         if (worker.status() != SessionStatus.SCAN_QR_CODE) {
             throw SessionRuntimeException.notScanning(
@@ -249,8 +271,8 @@ public final class SessionRuntime implements AutoCloseable {
     public CompletableFuture<Message> sendText(String name, String chatId, String text) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING) {
-            throw SessionRuntimeException.notWorking(
-                    "session '%s' is %s; messages can be sent only when it is WORKING".formatted(name, worker.status()));
+            throw SessionRuntimeException.notWorking("session '%s' is %s; messages can be sent only when it is WORKING"
+                    .formatted(name, worker.status()));
         }
         try {
             return worker.outbound.enqueue(chatId, text);
@@ -264,7 +286,8 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = working(name, chatId);
         var page = worker.page();
         if (!worker.host().call(b -> WhatsAppBridge.sendSeen(page, chatId), Duration.ofSeconds(20))) {
-            throw SessionRuntimeException.invalidInput("chatId",
+            throw SessionRuntimeException.invalidInput(
+                    "chatId",
                     "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
         }
     }
@@ -327,14 +350,25 @@ public final class SessionRuntime implements AutoCloseable {
             Optional.ofNullable(handlerLanes.remove(worker.name())).ifPresent(ExecutorService::shutdown);
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
             if (worker.fenced()) {
-                notifyStatus(new SessionView(worker.name(), SessionStatus.STOPPED, why, null, null, null, config.nodeId(),
-                        worker.lease().epoch(), 0, java.time.Instant.now()));
+                notifyStatus(new SessionView(
+                        worker.name(),
+                        SessionStatus.STOPPED,
+                        why,
+                        null,
+                        null,
+                        null,
+                        config.nodeId(),
+                        worker.lease().epoch(),
+                        0,
+                        java.time.Instant.now()));
             }
         }
     }
 
     void notifyStatus(SessionView view) {
-        if (view.status() == SessionStatus.STARTING && view.restarts() > 0 && view.reason() != null
+        if (view.status() == SessionStatus.STARTING
+                && view.restarts() > 0
+                && view.reason() != null
                 && view.reason().startsWith("restarting")) {
             metrics.countRestart();
         }
@@ -367,27 +401,34 @@ public final class SessionRuntime implements AutoCloseable {
      */
     CompletableFuture<Void> handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
         var done = new CompletableFuture<Void>();
-        var lane = handlerLanes.computeIfAbsent(worker.name(),
-                n -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("handler-" + n).factory()));
+        var lane = handlerLanes.computeIfAbsent(
+                worker.name(),
+                n -> Executors.newSingleThreadExecutor(
+                        Thread.ofVirtual().name("handler-" + n).factory()));
         Runnable task = () -> {
             if (pageAtMillis > 0) {
                 metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
             }
             List<CompletableFuture<Message>> replies = new ArrayList<>();
             try {
-                handler.onMessage(message, worker.sessionConfig(), (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
+                handler.onMessage(
+                        message,
+                        worker.sessionConfig(),
+                        (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
             } catch (RuntimeException e) {
                 log.error("session {}: message handler failed", message.session(), e);
             }
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenCompleteAsync((v, e) -> {
-                        try {
-                            settleHandled(message, e);
-                        } finally {
-                            done.complete(null);
-                        }
-                    }, r -> Thread.ofVirtual().start(r));
+                    .whenCompleteAsync(
+                            (v, e) -> {
+                                try {
+                                    settleHandled(message, e);
+                                } finally {
+                                    done.complete(null);
+                                }
+                            },
+                            r -> Thread.ofVirtual().start(r));
         };
         try {
             lane.execute(task);
@@ -409,8 +450,12 @@ public final class SessionRuntime implements AutoCloseable {
     private void settleHandled(InboundMessage message, Throwable e) {
         if (e != null) {
             Throwable cause = causeOf(e);
-            log.warn("session {}: reply not sent, the message stays unhandled: {}", message.session(),
-                    cause instanceof TimeoutException ? "no answer within " + REPLY_WAIT.toSeconds() + " s" : cause.getMessage());
+            log.warn(
+                    "session {}: reply not sent, the message stays unhandled: {}",
+                    message.session(),
+                    cause instanceof TimeoutException
+                            ? "no answer within " + REPLY_WAIT.toSeconds() + " s"
+                            : cause.getMessage());
             return;
         }
         try {
@@ -422,10 +467,15 @@ public final class SessionRuntime implements AutoCloseable {
             }
             try {
                 spool.append(new InboundSpool.Handled(message.session(), message.waMessageId()));
-                log.info("session {}: the database is away; the answered message is marked in the spool", message.session());
+                log.info(
+                        "session {}: the database is away; the answered message is marked in the spool",
+                        message.session());
             } catch (RuntimeException spoolFailed) {
-                log.error("session {}: an answered message could be answered again: neither the database nor the spool "
-                        + "took its mark", message.session(), spoolFailed);
+                log.error(
+                        "session {}: an answered message could be answered again: neither the database nor the spool "
+                                + "took its mark",
+                        message.session(),
+                        spoolFailed);
             }
         }
     }
@@ -436,8 +486,10 @@ public final class SessionRuntime implements AutoCloseable {
             spool.append(new InboundSpool.Inbound(tenant, record));
             return true;
         } catch (RuntimeException e) {
-            log.error("session {}: an inbound message is lost: the database is away and the spool refused it",
-                    record.session(), e);
+            log.error(
+                    "session {}: an inbound message is lost: the database is away and the spool refused it",
+                    record.session(),
+                    e);
             return false;
         }
     }
@@ -489,7 +541,9 @@ public final class SessionRuntime implements AutoCloseable {
                 }
             }
             List<InboundSpool.Inbound> messages = entries.stream()
-                    .filter(InboundSpool.Inbound.class::isInstance).map(InboundSpool.Inbound.class::cast).toList();
+                    .filter(InboundSpool.Inbound.class::isInstance)
+                    .map(InboundSpool.Inbound.class::cast)
+                    .toList();
             for (int from = 0; from < messages.size(); from += InboundWriter.MAX_BATCH) {
                 var chunk = messages.subList(from, Math.min(messages.size(), from + InboundWriter.MAX_BATCH));
                 var results = storeSpooled(chunk);
@@ -516,7 +570,9 @@ public final class SessionRuntime implements AutoCloseable {
      */
     private List<Optional<Message>> storeSpooled(List<InboundSpool.Inbound> chunk) {
         try {
-            return store.messages().recordInbound(chunk.stream().map(InboundSpool.Inbound::record).toList());
+            return store.messages()
+                    .recordInbound(
+                            chunk.stream().map(InboundSpool.Inbound::record).toList());
         } catch (RuntimeException e) {
             if (StoreOutage.is(e)) {
                 throw e;
@@ -529,7 +585,9 @@ public final class SessionRuntime implements AutoCloseable {
                     if (StoreOutage.is(bad)) {
                         throw bad;
                     }
-                    log.warn("session {}: a spooled message was refused by the store ({}); dropped", in.session(),
+                    log.warn(
+                            "session {}: a spooled message was refused by the store ({}); dropped",
+                            in.session(),
                             StoreFailures.summary(bad));
                     out.add(Optional.empty());
                 }
@@ -547,7 +605,8 @@ public final class SessionRuntime implements AutoCloseable {
             return;
         }
         try {
-            for (String session : store.messages().sessionsWithUnhandled(config.nodeId(), UNHANDLED_SETTLED, UNHANDLED_WINDOW)) {
+            for (String session :
+                    store.messages().sessionsWithUnhandled(config.nodeId(), UNHANDLED_SETTLED, UNHANDLED_WINDOW)) {
                 Optional.ofNullable(workers.get(session)).ifPresent(SessionWorker::answerLeftBehind);
             }
         } catch (RuntimeException e) {
@@ -672,7 +731,7 @@ public final class SessionRuntime implements AutoCloseable {
         try {
             var lane = handlerLanes.get(worker.name());
             if (lane != null && !lane.isShutdown()) {
-                lane.submit(() -> { }).get(10, TimeUnit.SECONDS);
+                lane.submit(() -> {}).get(10, TimeUnit.SECONDS);
             }
             worker.outbound.awaitIdle(Duration.ofSeconds(10));
         } catch (Exception e) {
@@ -694,7 +753,8 @@ public final class SessionRuntime implements AutoCloseable {
         closed = true;
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (SessionWorker w : workers.values()) {
-            stops.add(CompletableFuture.runAsync(() -> settle(w), r -> Thread.ofVirtual().start(r))
+            stops.add(CompletableFuture.runAsync(
+                            () -> settle(w), r -> Thread.ofVirtual().start(r))
                     .thenCompose(v -> w.stop(SessionStatus.STOPPED, "node shut down", false)));
         }
         stops.forEach(SessionRuntime::join);

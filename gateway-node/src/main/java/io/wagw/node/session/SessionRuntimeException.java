@@ -4,8 +4,17 @@ package io.wagw.node.session;
 public final class SessionRuntimeException extends RuntimeException {
     /** Why a request was refused; the HTTP layer maps these to status codes. */
     public enum Code {
-        NOT_FOUND, ALREADY_RUNNING, NOT_RUNNING, CAPACITY_REACHED, LEASED_ELSEWHERE, TENANT_INACTIVE, NOT_WORKING,
-        NOT_SCANNING, INVALID_INPUT, SEND_FAILED, QUEUE_FULL
+        NOT_FOUND,
+        ALREADY_RUNNING,
+        NOT_RUNNING,
+        CAPACITY_REACHED,
+        LEASED_ELSEWHERE,
+        TENANT_INACTIVE,
+        NOT_WORKING,
+        NOT_SCANNING,
+        INVALID_INPUT,
+        SEND_FAILED,
+        QUEUE_FULL
     }
 
     private final Code code;
@@ -26,17 +35,19 @@ public final class SessionRuntimeException extends RuntimeException {
     }
 
     static SessionRuntimeException tenantInactive(String tenant, Object status) {
-        return new SessionRuntimeException(Code.TENANT_INACTIVE, "tenant",
-                "tenant '%s' is %s; its sessions cannot run".formatted(tenant, status));
+        return new SessionRuntimeException(
+                Code.TENANT_INACTIVE, "tenant", "tenant '%s' is %s; its sessions cannot run".formatted(tenant, status));
     }
 
     static SessionRuntimeException alreadyRunning(String session) {
-        return new SessionRuntimeException(Code.ALREADY_RUNNING, "name",
-                "session '%s' is already running on this node".formatted(session));
+        return new SessionRuntimeException(
+                Code.ALREADY_RUNNING, "name", "session '%s' is already running on this node".formatted(session));
     }
 
     static SessionRuntimeException capacityReached(int maxSessions) {
-        return new SessionRuntimeException(Code.CAPACITY_REACHED, null,
+        return new SessionRuntimeException(
+                Code.CAPACITY_REACHED,
+                null,
                 "this node runs its maximum of %d sessions (GW_MAX_SESSIONS)".formatted(maxSessions));
     }
 
@@ -61,7 +72,9 @@ public final class SessionRuntimeException extends RuntimeException {
     }
 
     static SessionRuntimeException queueFull(String session, int max) {
-        return new SessionRuntimeException(Code.QUEUE_FULL, "session",
+        return new SessionRuntimeException(
+                Code.QUEUE_FULL,
+                "session",
                 "session '%s' has %d messages waiting to be sent; try again later".formatted(session, max));
     }
 

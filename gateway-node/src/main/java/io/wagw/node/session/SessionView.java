@@ -10,6 +10,14 @@ import java.time.Instant;
  * @param qr     the current QR payload while {@code SCAN_QR_CODE}, else null
  * @param me     own WhatsApp id once linked
  */
-public record SessionView(String name, SessionStatus status, String reason, String qr, String me, String pushName,
-                          String node, long epoch, int restarts, Instant since) {
-}
+public record SessionView(
+        String name,
+        SessionStatus status,
+        String reason,
+        String qr,
+        String me,
+        String pushName,
+        String node,
+        long epoch,
+        int restarts,
+        Instant since) {}

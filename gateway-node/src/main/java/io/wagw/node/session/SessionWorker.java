@@ -51,6 +51,7 @@ final class SessionWorker {
     private static final Duration PAGE_MARGIN = Duration.ofSeconds(2);
     /** How often a message left unhandled is handed on again before the session gives up on it. */
     private static final int MAX_ANSWER_ATTEMPTS = 3;
+
     private static final BrowserContext.StorageStateOptions STATE_WITH_INDEXED_DB =
             new BrowserContext.StorageStateOptions().setIndexedDB(true);
 
@@ -78,6 +79,7 @@ final class SessionWorker {
     private volatile SessionStatus status = SessionStatus.STARTING;
     /** Whether listeners heard of this worker's first status yet (the first STARTING must be announced). */
     private boolean announced;
+
     private volatile String reason;
     private volatile String qr;
     private volatile String me;
@@ -98,19 +100,29 @@ final class SessionWorker {
     private volatile boolean stopping;
     /** Holds one of the runtime's start slots from boot until the page shows a QR or works. */
     private final AtomicBoolean holdsStartSlot = new AtomicBoolean();
+
     private boolean restoredThisBoot;
     /** Messages the page did not receive live are stored only from here on (the link); null: none yet. */
     private volatile Instant historyFloor;
+
     private boolean workingThisBoot;
     private int consecutiveFailures;
     /** Hash of the newest saved state; also written by the background saver, after its save. */
     private volatile byte[] lastSnapshotHash;
+
     private long lastSnapshotNanos;
     /** The periodic snapshot under way, if any (captured by the browser thread, saved off the mailbox). */
     private CompletableFuture<Void> snapshotInFlight = CompletableFuture.completedFuture(null);
+
     private long disconnectedSinceNanos;
 
-    SessionWorker(String name, SessionLease lease, Session session, SessionRuntime runtime, SessionStore store, RuntimeConfig config) {
+    SessionWorker(
+            String name,
+            SessionLease lease,
+            Session session,
+            SessionRuntime runtime,
+            SessionStore store,
+            RuntimeConfig config) {
         this.name = name;
         this.lease = lease;
         this.leaseValidUntilNanos = System.nanoTime() + config.leaseTtl().toNanos();
@@ -152,8 +164,17 @@ final class SessionWorker {
     }
 
     SessionView view() {
-        return new SessionView(name, status, reason, status == SessionStatus.SCAN_QR_CODE ? qr : null, me, pushName,
-                config.nodeId(), lease.epoch(), restarts, since);
+        return new SessionView(
+                name,
+                status,
+                reason,
+                status == SessionStatus.SCAN_QR_CODE ? qr : null,
+                me,
+                pushName,
+                config.nodeId(),
+                lease.epoch(),
+                restarts,
+                since);
     }
 
     void post(Runnable action) {
@@ -227,7 +248,11 @@ final class SessionWorker {
         if (!fenced.compareAndSet(false, true)) {
             return;
         }
-        log.warn("session {}: lease lost at epoch {} ({}); closing its browser context without writing", name, lease.epoch(), why);
+        log.warn(
+                "session {}: lease lost at epoch {} ({}); closing its browser context without writing",
+                name,
+                lease.epoch(),
+                why);
         closeContextNow();
         storeMessagesReceivedMeanwhile();
         finish();
@@ -317,7 +342,9 @@ final class SessionWorker {
                 if (StoreOutage.is(e)) {
                     // the database is away: the session goes on (its lease deadline still holds); what it
                     // could not write is spooled where it matters (messages) or written again later
-                    log.warn("session {}: the database is not reachable ({}); going on without that write", name,
+                    log.warn(
+                            "session {}: the database is not reachable ({}); going on without that write",
+                            name,
                             firstLine(e.getMessage()));
                 } else {
                     unexpected(e);
@@ -346,17 +373,22 @@ final class SessionWorker {
         }
         checkLeaseDeadline();
         long now = System.nanoTime();
-        if (status == SessionStatus.STARTING && page != null
+        if (status == SessionStatus.STARTING
+                && page != null
                 && Duration.between(since, Instant.now()).compareTo(config.startTimeout()) > 0) {
-            failure("WhatsApp Web did not show a QR or become ready within " + config.startTimeout().toSeconds() + " s");
+            failure("WhatsApp Web did not show a QR or become ready within "
+                    + config.startTimeout().toSeconds() + " s");
             return;
         }
-        if (status == SessionStatus.WORKING && disconnectedSinceNanos != 0
+        if (status == SessionStatus.WORKING
+                && disconnectedSinceNanos != 0
                 && now - disconnectedSinceNanos > config.connectionLossGrace().toNanos()) {
-            failure("connection to WhatsApp lost for more than " + config.connectionLossGrace().toSeconds() + " s");
+            failure("connection to WhatsApp lost for more than "
+                    + config.connectionLossGrace().toSeconds() + " s");
             return;
         }
-        if (status == SessionStatus.WORKING && now - lastSnapshotNanos > config.snapshotInterval().toNanos()
+        if (status == SessionStatus.WORKING
+                && now - lastSnapshotNanos > config.snapshotInterval().toNanos()
                 && snapshotInFlight.isDone()) {
             snapshotInBackground();
         }
@@ -371,11 +403,15 @@ final class SessionWorker {
                 // every start slot is busy opening a page: try again shortly, leaving the mailbox free
                 long myBoot = bootId;
                 try {
-                    runtime.scheduler().schedule(() -> post(() -> {
-                        if (bootId == myBoot) {
-                            boot();
-                        }
-                    }), START_SLOT_RETRY_MS, TimeUnit.MILLISECONDS);
+                    runtime.scheduler()
+                            .schedule(
+                                    () -> post(() -> {
+                                        if (bootId == myBoot) {
+                                            boot();
+                                        }
+                                    }),
+                                    START_SLOT_RETRY_MS,
+                                    TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     finish(); // the runtime is shutting down
                 }
@@ -414,10 +450,12 @@ final class SessionWorker {
         hostGeneration = host.generation();
         long myBoot = bootId;
         String state = storageState;
-        host.call(browser -> {
-            openPage(browser, state, myBoot);
-            return null;
-        }, BROWSER_CALL);
+        host.call(
+                browser -> {
+                    openPage(browser, state, myBoot);
+                    return null;
+                },
+                BROWSER_CALL);
     }
 
     private void openPage(Browser browser, String storageState, long myBoot) {
@@ -428,17 +466,20 @@ final class SessionWorker {
             options.setStorageState(storageState);
         }
         context = browser.newContext(options);
-        WhatsAppBridge.install(context, event -> {
-            if (event instanceof BridgeEvent.Incoming m) {
-                post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
-            } else {
-                post(() -> {
-                    if (bootId == myBoot) {
-                        onEvent(event);
+        WhatsAppBridge.install(
+                context,
+                event -> {
+                    if (event instanceof BridgeEvent.Incoming m) {
+                        post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
+                    } else {
+                        post(() -> {
+                            if (bootId == myBoot) {
+                                onEvent(event);
+                            }
+                        });
                     }
-                });
-            }
-        }, this::pageMayStayMs);
+                },
+                this::pageMayStayMs);
         page = context.newPage();
         host.track(page);
         page.onCrash(p -> post(() -> {
@@ -466,9 +507,10 @@ final class SessionWorker {
             case BridgeEvent.StateChanged s -> onState(s);
             case BridgeEvent.Incoming m -> onIncoming(m);
             case BridgeEvent.Ack a -> onAck(a);
-            case BridgeEvent.Sent s -> Optional.ofNullable(pendingSends.remove(s.reqId())).ifPresent(p -> onSent(p, s.id()));
-            case BridgeEvent.SendFailed f -> Optional.ofNullable(pendingSends.remove(f.reqId()))
-                    .ifPresent(p -> onSendFailed(p, f.error()));
+            case BridgeEvent.Sent s ->
+                Optional.ofNullable(pendingSends.remove(s.reqId())).ifPresent(p -> onSent(p, s.id()));
+            case BridgeEvent.SendFailed f ->
+                Optional.ofNullable(pendingSends.remove(f.reqId())).ifPresent(p -> onSendFailed(p, f.error()));
             case BridgeEvent.Logout ignored -> onLoggedOut();
             case BridgeEvent.LoggedOut ignored -> onLoggedOut();
             case BridgeEvent.PageCrashed c -> failure(c.reason());
@@ -477,8 +519,7 @@ final class SessionWorker {
             case BridgeEvent.PairingCode ignored -> {
                 // the code is read where it was requested
             }
-            case BridgeEvent.Hooked ignored -> {
-            }
+            case BridgeEvent.Hooked ignored -> {}
         }
     }
 
@@ -512,7 +553,10 @@ final class SessionWorker {
             historyFloor = store.sessions().linkedAt(name).orElse(Instant.now());
         }
         qr = null;
-        log.info("session {}: WORKING {} {} ms after the start", name, restoredThisBoot ? "from its snapshot" : "after linking",
+        log.info(
+                "session {}: WORKING {} {} ms after the start",
+                name,
+                restoredThisBoot ? "from its snapshot" : "after linking",
                 Duration.between(since, Instant.now()).toMillis());
         setStatus(SessionStatus.WORKING, null);
         saveSnapshot();
@@ -530,7 +574,7 @@ final class SessionWorker {
                 }
             }
             case "UNLAUNCHED", "PROXYBLOCK", "TOS_BLOCK", "SMB_TOS_BLOCK", "DEPRECATED_VERSION" ->
-                    failure("WhatsApp Web refuses to run: " + s.state());
+                failure("WhatsApp Web refuses to run: " + s.state());
             default -> {
                 // UNPAIRED / UNPAIRED_IDLE come with the QR events
             }
@@ -549,7 +593,8 @@ final class SessionWorker {
         if (m.history() && !recentSinceLink(at)) {
             return; // synced history from before the link, or too old to answer
         }
-        String body = "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
+        String body =
+                "chat".equals(m.msgType()) ? m.body() : "[" + (m.msgType() == null ? "unknown" : m.msgType()) + "]";
         // Persist first (deduplicated by WhatsApp id); only a new row goes further.
         boolean text = "chat".equals(m.msgType()); // only texts go to the handler; the rest is stored handled
         var record = new InboundRecord(name, chatId, m.id(), body, at, text);
@@ -559,7 +604,9 @@ final class SessionWorker {
         } catch (RuntimeException e) {
             if (!StoreOutage.is(e)) {
                 // the store refused this one message: failing the session would not bring it back
-                log.warn("session {}: an inbound message was refused by the store and dropped: {}", name,
+                log.warn(
+                        "session {}: an inbound message was refused by the store and dropped: {}",
+                        name,
                         StoreFailures.summary(e));
                 return;
             }
@@ -573,7 +620,10 @@ final class SessionWorker {
             return; // a duplicate; or stored by a worker that lost the lease, for the owner to answer
         }
         if (text && !stopping) {
-            handOver(new InboundMessage(name, tenant, chatId, m.id(), stored.get().body(), m.notifyName(), at), m.pageAtMillis());
+            handOver(
+                    new InboundMessage(
+                            name, tenant, chatId, m.id(), stored.get().body(), m.notifyName(), at),
+                    m.pageAtMillis());
         } // a text arriving while the session stops stays unhandled, for the session's next owner
         runtime.usage().inbound(tenant);
         runtime.notifyMessage(name, stored.get());
@@ -585,7 +635,8 @@ final class SessionWorker {
      */
     private boolean recentSinceLink(Instant at) {
         Instant floor = historyFloor;
-        return floor != null && !at.isBefore(floor.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        return floor != null
+                && !at.isBefore(floor.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 && at.isAfter(Instant.now().minus(SessionRuntime.UNHANDLED_WINDOW));
     }
 
@@ -610,7 +661,8 @@ final class SessionWorker {
 
     private void handOver(InboundMessage message, long pageAtMillis) {
         if (handedOver.add(message.waMessageId())) {
-            runtime.handle(this, message, pageAtMillis).whenComplete((v, e) -> handedOver.remove(message.waMessageId()));
+            runtime.handle(this, message, pageAtMillis)
+                    .whenComplete((v, e) -> handedOver.remove(message.waMessageId()));
         }
     }
 
@@ -635,8 +687,11 @@ final class SessionWorker {
             int attempt = answerAttempts.merge(m.waMessageId(), 1, Integer::sum);
             if (attempt > MAX_ANSWER_ATTEMPTS) {
                 if (attempt == MAX_ANSWER_ATTEMPTS + 1) {
-                    log.warn("session {}: message {} is still unanswered after {} attempts; leaving it", name,
-                            m.waMessageId(), MAX_ANSWER_ATTEMPTS);
+                    log.warn(
+                            "session {}: message {} is still unanswered after {} attempts; leaving it",
+                            name,
+                            m.waMessageId(),
+                            MAX_ANSWER_ATTEMPTS);
                 }
                 continue;
             }
@@ -659,8 +714,20 @@ final class SessionWorker {
             log.warn("session {}: message {} was sent but the database is away; its record stays pending", name, waId);
             Message row = p.pending();
             Instant now = Instant.now();
-            sent = new Message(row.id(), name, row.chatId(), Message.Direction.out, waId, row.body(), MessageStatus.sent, 0,
-                    row.epoch(), null, now, row.createdAt(), now);
+            sent = new Message(
+                    row.id(),
+                    name,
+                    row.chatId(),
+                    Message.Direction.out,
+                    waId,
+                    row.body(),
+                    MessageStatus.sent,
+                    0,
+                    row.epoch(),
+                    null,
+                    now,
+                    row.createdAt(),
+                    now);
             p.result().complete(sent);
             return;
         }
@@ -672,15 +739,17 @@ final class SessionWorker {
     private void onSendFailed(PendingSend p, String error) {
         Message failed = store.messages().markFailed(lease, p.messageId(), "WhatsApp Web refused the send: " + error);
         runtime.notifyOutbound(name, failed);
-        p.result().completeExceptionally(
-                SessionRuntimeException.sendFailed("chatId", "WhatsApp Web refused the send: " + error));
+        p.result()
+                .completeExceptionally(
+                        SessionRuntimeException.sendFailed("chatId", "WhatsApp Web refused the send: " + error));
     }
 
     private void onAck(BridgeEvent.Ack a) {
         if (a.id() == null) {
             return;
         }
-        store.messages().updateAck(lease, a.id(), Math.max(-1, Math.min(4, a.ack())))
+        store.messages()
+                .updateAck(lease, a.id(), Math.max(-1, Math.min(4, a.ack())))
                 .ifPresent(msg -> runtime.notifyOutbound(name, msg));
     }
 
@@ -724,19 +793,33 @@ final class SessionWorker {
             stopNow(SessionStatus.FAILED, why + " (" + consecutiveFailures + " failures in a row)", true);
             return;
         }
-        Duration delay = Backoff.delay(consecutiveFailures, config.restartBackoffBase(), config.restartBackoffMax(),
+        Duration delay = Backoff.delay(
+                consecutiveFailures,
+                config.restartBackoffBase(),
+                config.restartBackoffMax(),
                 ThreadLocalRandom.current().nextDouble());
-        log.warn("session {}: {}; restarting in {} ms (failure {} of {})", name, why, delay.toMillis(),
-                consecutiveFailures, config.maxConsecutiveFailures());
-        setStatus(SessionStatus.STARTING, "restarting after: %s (failure %d of %d)".formatted(why, consecutiveFailures,
-                config.maxConsecutiveFailures()));
+        log.warn(
+                "session {}: {}; restarting in {} ms (failure {} of {})",
+                name,
+                why,
+                delay.toMillis(),
+                consecutiveFailures,
+                config.maxConsecutiveFailures());
+        setStatus(
+                SessionStatus.STARTING,
+                "restarting after: %s (failure %d of %d)"
+                        .formatted(why, consecutiveFailures, config.maxConsecutiveFailures()));
         long myBoot = ++bootId;
         try {
-            runtime.scheduler().schedule(() -> post(() -> {
-                if (bootId == myBoot) {
-                    boot();
-                }
-            }), delay.toMillis(), TimeUnit.MILLISECONDS);
+            runtime.scheduler()
+                    .schedule(
+                            () -> post(() -> {
+                                if (bootId == myBoot) {
+                                    boot();
+                                }
+                            }),
+                            delay.toMillis(),
+                            TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             finish(); // the runtime is shutting down
         }
@@ -802,8 +885,9 @@ final class SessionWorker {
     }
 
     private void failPendingSends(String why) {
-        pendingSends.values().forEach(p -> p.result().completeExceptionally(
-                SessionRuntimeException.sendFailed(null, why)));
+        pendingSends
+                .values()
+                .forEach(p -> p.result().completeExceptionally(SessionRuntimeException.sendFailed(null, why)));
         pendingSends.clear();
     }
 
@@ -816,14 +900,16 @@ final class SessionWorker {
             return;
         }
         try {
-            h.call(b -> {
-                try {
-                    ctx.close();
-                } catch (PlaywrightException ignored) {
-                    // the browser is already gone
-                }
-                return null;
-            }, Duration.ofSeconds(20));
+            h.call(
+                    b -> {
+                        try {
+                            ctx.close();
+                        } catch (PlaywrightException ignored) {
+                            // the browser is already gone
+                        }
+                        return null;
+                    },
+                    Duration.ofSeconds(20));
         } catch (RuntimeException e) {
             log.warn("session {}: closing its context failed: {}", name, e.getMessage());
         }
@@ -855,7 +941,9 @@ final class SessionWorker {
         SessionLease l = lease;
         snapshotInFlight = host.submit(b -> ctx.storageState(STATE_WITH_INDEXED_DB))
                 .orTimeout(BROWSER_CALL.toMillis(), TimeUnit.MILLISECONDS)
-                .thenAcceptAsync(state -> saveIfChanged(l, state), r -> Thread.ofVirtual().start(r))
+                .thenAcceptAsync(
+                        state -> saveIfChanged(l, state),
+                        r -> Thread.ofVirtual().start(r))
                 .exceptionally(e -> {
                     Throwable cause = SessionRuntime.causeOf(e);
                     if (cause instanceof StoreException.StaleEpoch stale) {

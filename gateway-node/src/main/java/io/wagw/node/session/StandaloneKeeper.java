@@ -74,7 +74,8 @@ public final class StandaloneKeeper implements SessionListener {
                 return;
             }
             try {
-                if (runtime.runs(session) || !store.sessions().desiredRunningLastOn(nodeId).contains(session)) {
+                if (runtime.runs(session)
+                        || !store.sessions().desiredRunningLastOn(nodeId).contains(session)) {
                     return; // running (a start of its own came first) or stopped on purpose
                 }
                 runtime.start(session);
@@ -87,7 +88,10 @@ public final class StandaloneKeeper implements SessionListener {
                     case LEASED_ELSEWHERE -> {
                         // this node's previous process (a crash) or a lease lost with the database: it expires
                         // within a TTL. Another node's lease is a misconfiguration; give up after a while.
-                        boolean ours = store.leases().current(session).map(l -> l.ownerNode().equals(nodeId)).orElse(true);
+                        boolean ours = store.leases()
+                                .current(session)
+                                .map(l -> l.ownerNode().equals(nodeId))
+                                .orElse(true);
                         if (!ours) {
                             foreignSince = foreignSince == 0 ? System.nanoTime() : foreignSince;
                             if (System.nanoTime() - foreignSince > FOREIGN_LEASE_PATIENCE.toNanos()) {

@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class UsageMeter {
     private static final Logger log = LoggerFactory.getLogger(UsageMeter.class);
 
-    private record Key(String tenant, YearMonth month) {
-    }
+    private record Key(String tenant, YearMonth month) {}
 
     private record Counts(long in, long out) {
         Counts plus(Counts o) {

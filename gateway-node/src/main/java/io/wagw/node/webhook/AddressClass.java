@@ -27,8 +27,11 @@ public enum AddressClass {
      * Instance metadata services (AWS, GCP, Azure, OpenStack; AWS ECS task credentials; Alibaba Cloud;
      * AWS over IPv6). They hand out credentials, so an allowed wider network does not open them.
      */
-    static final List<Cidr> METADATA = List.of(Cidr.parse("169.254.169.254"), Cidr.parse("169.254.170.2"),
-            Cidr.parse("100.100.100.200"), Cidr.parse("fd00:ec2::254"));
+    static final List<Cidr> METADATA = List.of(
+            Cidr.parse("169.254.169.254"),
+            Cidr.parse("169.254.170.2"),
+            Cidr.parse("100.100.100.200"),
+            Cidr.parse("fd00:ec2::254"));
 
     private static final List<Rule> IPV4 = List.of(
             new Rule("0.0.0.0/8", UNSPECIFIED),
@@ -82,15 +85,19 @@ public enum AddressClass {
         }
         byte[] b = a.getAddress();
         if (NAT64.contains(a)) {
-            return of(IpLiteral.address(new byte[]{b[12], b[13], b[14], b[15]}));
+            return of(IpLiteral.address(new byte[] {b[12], b[13], b[14], b[15]}));
         }
         if (SIX_TO_FOUR.contains(a)) {
-            return of(IpLiteral.address(new byte[]{b[2], b[3], b[4], b[5]}));
+            return of(IpLiteral.address(new byte[] {b[2], b[3], b[4], b[5]}));
         }
         return match(IPV6, a);
     }
 
     private static AddressClass match(List<Rule> rules, InetAddress a) {
-        return rules.stream().filter(r -> r.network().contains(a)).map(Rule::kind).findFirst().orElse(PUBLIC);
+        return rules.stream()
+                .filter(r -> r.network().contains(a))
+                .map(Rule::kind)
+                .findFirst()
+                .orElse(PUBLIC);
     }
 }

@@ -22,9 +22,13 @@ public record Cidr(InetAddress network, int prefixLength) {
             throw new IllegalArgumentException("prefix length must be from 0 to " + bits);
         }
         if (!Arrays.equals(masked(network.getAddress(), prefixLength), network.getAddress())) {
-            throw new IllegalArgumentException("%s/%d has bits set past the prefix; the network is %s/%d".formatted(
-                    network.getHostAddress(), prefixLength, IpLiteral.address(masked(network.getAddress(), prefixLength))
-                            .getHostAddress(), prefixLength));
+            throw new IllegalArgumentException("%s/%d has bits set past the prefix; the network is %s/%d"
+                    .formatted(
+                            network.getHostAddress(),
+                            prefixLength,
+                            IpLiteral.address(masked(network.getAddress(), prefixLength))
+                                    .getHostAddress(),
+                            prefixLength));
         }
     }
 
@@ -37,15 +41,16 @@ public record Cidr(InetAddress network, int prefixLength) {
         String t = text.strip();
         int slash = t.indexOf('/');
         String addressText = slash < 0 ? t : t.substring(0, slash);
-        InetAddress address = IpLiteral.parse(addressText).orElseThrow(() -> new IllegalArgumentException(
-                "'%s' is not an IP address".formatted(addressText)));
+        InetAddress address = IpLiteral.parse(addressText)
+                .orElseThrow(() -> new IllegalArgumentException("'%s' is not an IP address".formatted(addressText)));
         boolean writtenAsIpv6 = addressText.contains(":");
         int bits = writtenAsIpv6 ? 128 : 32;
         int prefix = bits;
         if (slash >= 0) {
             String prefixText = t.substring(slash + 1);
             if (!prefixText.matches("\\d{1,3}") || Integer.parseInt(prefixText) > bits) {
-                throw new IllegalArgumentException("'%s' is not a prefix length from 0 to %d".formatted(prefixText, bits));
+                throw new IllegalArgumentException(
+                        "'%s' is not a prefix length from 0 to %d".formatted(prefixText, bits));
             }
             prefix = Integer.parseInt(prefixText);
         }

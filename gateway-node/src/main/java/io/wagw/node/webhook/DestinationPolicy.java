@@ -26,8 +26,8 @@ public record DestinationPolicy(List<Cidr> allowedNetworks) {
         if (kind == AddressClass.PUBLIC) {
             return Optional.empty();
         }
-        boolean allowed = allowedNetworks.stream().anyMatch(n -> n.contains(address)
-                && (kind != AddressClass.CLOUD_METADATA || n.isSingleAddress()));
+        boolean allowed = allowedNetworks.stream()
+                .anyMatch(n -> n.contains(address) && (kind != AddressClass.CLOUD_METADATA || n.isSingleAddress()));
         return allowed ? Optional.empty() : Optional.of(kind);
     }
 }

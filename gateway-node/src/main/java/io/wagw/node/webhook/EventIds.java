@@ -10,8 +10,7 @@ final class EventIds {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     static String next(String prefix) {
         return prefix + ulid(System.currentTimeMillis());

@@ -15,12 +15,13 @@ final class IpLiteral {
     private static final Pattern NUMERIC = Pattern.compile("[0-9.]+");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private IpLiteral() {
-    }
+    private IpLiteral() {}
 
     /** The address a literal denotes, or empty when the text is not one (a host name, or garbage). */
     static Optional<InetAddress> parse(String text) {
-        String s = text.length() > 2 && text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        String s = text.length() > 2 && text.startsWith("[") && text.endsWith("]")
+                ? text.substring(1, text.length() - 1)
+                : text;
         if (DOTTED_QUAD.matcher(s).matches()) {
             byte[] bytes = new byte[4];
             String[] parts = s.split("\\.");
@@ -62,7 +63,7 @@ final class IpLiteral {
                 }
             }
             if (b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                return address(new byte[]{b[12], b[13], b[14], b[15]});
+                return address(new byte[] {b[12], b[13], b[14], b[15]});
             }
         }
         return address;

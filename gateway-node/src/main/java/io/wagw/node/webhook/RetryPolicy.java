@@ -14,7 +14,11 @@ import java.time.Duration;
 public record RetryPolicy(Kind kind, Duration base, Duration cap, double jitter) {
 
     /** WAHA's {@code retries.policy} values. */
-    public enum Kind { constant, linear, exponential }
+    public enum Kind {
+        constant,
+        linear,
+        exponential
+    }
 
     public static final double DEFAULT_JITTER = 0.2;
 

@@ -10,8 +10,7 @@ import java.util.Map;
 public final class WahaPayloads {
     public static final String ENGINE = "WEBJS";
 
-    private WahaPayloads() {
-    }
+    private WahaPayloads() {}
 
     /**
      * The envelope of every webhook: {@code {id, timestamp, event, session, metadata, me, payload, engine}}.
@@ -19,9 +18,15 @@ public final class WahaPayloads {
      * @param timestampMillis when the event happened, in ms since the epoch
      * @param meId            the session's own WhatsApp id, or null before it is linked ({@code me} is then null)
      */
-    public static Map<String, Object> envelope(String eventId, long timestampMillis, WebhookEvent event, String session,
-                                               Map<String, ?> metadata, String meId, String mePushName,
-                                               Map<String, Object> payload) {
+    public static Map<String, Object> envelope(
+            String eventId,
+            long timestampMillis,
+            WebhookEvent event,
+            String session,
+            Map<String, ?> metadata,
+            String meId,
+            String mePushName,
+            Map<String, Object> payload) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", eventId);
         body.put("timestamp", timestampMillis);

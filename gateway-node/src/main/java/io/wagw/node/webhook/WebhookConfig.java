@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  * @param events  the subscribed events; {@code "*"} subscribes to all of them
  * @param hmacKey the signing key, or null when deliveries are not signed
  */
-public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey, Retries retries,
-                            List<WebhookHeader> customHeaders) {
+public record WebhookConfig(
+        String url, Set<WebhookEvent> events, String hmacKey, Retries retries, List<WebhookHeader> customHeaders) {
 
     public static final int MAX_WEBHOOKS = 20;
     public static final int MAX_HEADERS = 20;
@@ -42,9 +42,19 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
     private static final Set<String> RETRY_KEYS = Set.of("attempts", "delaySeconds", "policy");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     // Set by the dispatcher or by the HTTP client itself; a custom value would break delivery or signing.
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type",
-            "connection", "expect", "upgrade", "transfer-encoding", "te", "trailer", "keep-alive",
-            "proxy-connection", "http2-settings");
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "host",
+            "content-length",
+            "content-type",
+            "connection",
+            "expect",
+            "upgrade",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "keep-alive",
+            "proxy-connection",
+            "http2-settings");
 
     /**
      * How a failed delivery is retried.
@@ -62,7 +72,8 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
     }
 
     public WebhookConfig {
-        events = Collections.unmodifiableSet(events.isEmpty() ? EnumSet.noneOf(WebhookEvent.class) : EnumSet.copyOf(events));
+        events = Collections.unmodifiableSet(
+                events.isEmpty() ? EnumSet.noneOf(WebhookEvent.class) : EnumSet.copyOf(events));
         customHeaders = List.copyOf(customHeaders);
     }
 
@@ -75,7 +86,8 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
      * Each webhook is read on its own: one that is invalid (stored before a rule existed, or written
      * around the API) is handed to {@code skipped} and the others still work.
      */
-    public static List<WebhookConfig> fromSessionConfig(Map<String, ?> config, Consumer<StoreException.InvalidInput> skipped) {
+    public static List<WebhookConfig> fromSessionConfig(
+            Map<String, ?> config, Consumer<StoreException.InvalidInput> skipped) {
         Object value = config == null ? null : config.get("webhooks");
         if (value == null) {
             return List.of();
@@ -85,7 +97,8 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
             return List.of();
         }
         if (list.size() > MAX_WEBHOOKS) {
-            skipped.accept(invalid(FIELD, "holds more than %d webhooks; the first %d are used".formatted(MAX_WEBHOOKS, MAX_WEBHOOKS)));
+            skipped.accept(invalid(
+                    FIELD, "holds more than %d webhooks; the first %d are used".formatted(MAX_WEBHOOKS, MAX_WEBHOOKS)));
         }
         List<WebhookConfig> out = new ArrayList<>();
         for (int i = 0; i < Math.min(list.size(), MAX_WEBHOOKS); i++) {
@@ -112,9 +125,13 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
             Optional<InetAddress> literal = IpLiteral.parse(host);
             Optional<AddressClass> refusal = literal.flatMap(destinations::refusal);
             if (refusal.isPresent()) {
-                throw invalid(FIELD + "[" + i + "].url", ("points at %s (%s); this node sends webhooks to public "
-                        + "addresses, and to others only inside GW_WEBHOOK_ALLOW_NETWORKS")
-                        .formatted(literal.get().getHostAddress(), refusal.get().description()));
+                throw invalid(
+                        FIELD + "[" + i + "].url",
+                        ("points at %s (%s); this node sends webhooks to public "
+                                        + "addresses, and to others only inside GW_WEBHOOK_ALLOW_NETWORKS")
+                                .formatted(
+                                        literal.get().getHostAddress(),
+                                        refusal.get().description()));
             }
         }
         return webhooks;
@@ -150,8 +167,11 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
                 throw invalid(field + "." + key, "is not a webhook field; known fields are " + sorted(KEYS));
             }
         }
-        return new WebhookConfig(url(field + ".url", map.get("url")), events(field + ".events", map.get("events")),
-                hmacKey(field + ".hmac", map.get("hmac")), retries(field + ".retries", map.get("retries")),
+        return new WebhookConfig(
+                url(field + ".url", map.get("url")),
+                events(field + ".events", map.get("events")),
+                hmacKey(field + ".hmac", map.get("hmac")),
+                retries(field + ".retries", map.get("retries")),
                 headers(field + ".customHeaders", map.get("customHeaders")));
     }
 
@@ -164,7 +184,9 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
             throw invalid(field, "is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || uri.getHost() == null
+                || uri.getHost().isEmpty()) {
             throw invalid(field, "must be an absolute http:// or https:// URL with a host");
         }
         if (uri.getRawUserInfo() != null) {
@@ -199,8 +221,11 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
             if (!(name instanceof String s)) {
                 throw invalid(at, "must be an event name");
             }
-            events.add(WebhookEvent.byWireName(s).orElseThrow(() -> invalid(at,
-                    "'%s' is not a supported event; supported: %s".formatted(abbreviate(s), supportedEvents()))));
+            events.add(WebhookEvent.byWireName(s)
+                    .orElseThrow(() -> invalid(
+                            at,
+                            "'%s' is not a supported event; supported: %s"
+                                    .formatted(abbreviate(s), supportedEvents()))));
         }
         return events;
     }
@@ -241,8 +266,12 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
         int attempts = Retries.DEFAULT.attempts();
         if (map.get("attempts") != null) {
             BigDecimal n = number(field + ".attempts", map.get("attempts"));
-            if (n.stripTrailingZeros().scale() > 0 || n.compareTo(BigDecimal.ONE) < 0 || n.compareTo(BigDecimal.valueOf(50)) > 0) {
-                throw invalid(field + ".attempts", "must be a whole number from 1 to 50 (total attempts, the first included)");
+            if (n.stripTrailingZeros().scale() > 0
+                    || n.compareTo(BigDecimal.ONE) < 0
+                    || n.compareTo(BigDecimal.valueOf(50)) > 0) {
+                throw invalid(
+                        field + ".attempts",
+                        "must be a whole number from 1 to 50 (total attempts, the first included)");
             }
             attempts = n.intValueExact();
         }
@@ -257,7 +286,9 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
         RetryPolicy.Kind policy = Retries.DEFAULT.policy();
         if (map.get("policy") != null) {
             Object p = map.get("policy");
-            policy = java.util.Arrays.stream(RetryPolicy.Kind.values()).filter(k -> k.name().equals(p)).findFirst()
+            policy = java.util.Arrays.stream(RetryPolicy.Kind.values())
+                    .filter(k -> k.name().equals(p))
+                    .findFirst()
                     .orElseThrow(() -> invalid(field + ".policy", "must be one of constant, linear, exponential"));
         }
         return new Retries(attempts, delay, policy);
@@ -338,8 +369,10 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
     }
 
     private static String supportedEvents() {
-        return java.util.Arrays.stream(WebhookEvent.values()).map(WebhookEvent::wireName)
-                .collect(Collectors.joining(", ")) + " and " + WebhookEvent.ALL;
+        return java.util.Arrays.stream(WebhookEvent.values())
+                        .map(WebhookEvent::wireName)
+                        .collect(Collectors.joining(", "))
+                + " and " + WebhookEvent.ALL;
     }
 
     private static List<String> sorted(Set<String> keys) {
@@ -354,7 +387,7 @@ public record WebhookConfig(String url, Set<WebhookEvent> events, String hmacKey
     public String toString() {
         // The key is a secret and the URL may carry a token.
         URI uri = URI.create(url);
-        return "WebhookConfig[%s://%s, events=%s, signed=%s, retries=%s, customHeaders=%d]".formatted(uri.getScheme(),
-                uri.getHost(), events, hmacKey != null, retries, customHeaders.size());
+        return "WebhookConfig[%s://%s, events=%s, signed=%s, retries=%s, customHeaders=%d]"
+                .formatted(uri.getScheme(), uri.getHost(), events, hmacKey != null, retries, customHeaders.size());
     }
 }

@@ -58,8 +58,8 @@ public final class WebhookDestinations {
             Optional<AddressClass> refusal = policy.refusal(address);
             if (refusal.isPresent()) {
                 String what = literal.isPresent() ? host : host + " resolved to " + address.getHostAddress();
-                throw new Refused("%s (%s) is not public and outside GW_WEBHOOK_ALLOW_NETWORKS".formatted(what,
-                        refusal.get().description()));
+                throw new Refused("%s (%s) is not public and outside GW_WEBHOOK_ALLOW_NETWORKS"
+                        .formatted(what, refusal.get().description()));
             }
         }
         return IpLiteral.address(addresses.getFirst().getAddress());

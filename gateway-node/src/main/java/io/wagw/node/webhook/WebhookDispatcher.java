@@ -35,6 +35,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     public static final String REFUSED = "refused: destination not allowed";
     /** The error of an attempt without an HTTP answer: no such host, no connection, TLS failed, time ran out. */
     public static final String CONNECTION_FAILED = "connection failed";
+
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(10);
@@ -53,15 +54,26 @@ public final class WebhookDispatcher implements AutoCloseable {
      *                       unmarked and retried once their claims lapse
      * @param retention      how long delivered rows are kept before they are purged (dead rows are kept)
      */
-    public record Settings(Duration pollInterval, int batchSize, int concurrency, Duration claimLease,
-                           Duration requestTimeout, Duration maxBackoff, Duration shutdownGrace, Duration retention) {
+    public record Settings(
+            Duration pollInterval,
+            int batchSize,
+            int concurrency,
+            Duration claimLease,
+            Duration requestTimeout,
+            Duration maxBackoff,
+            Duration shutdownGrace,
+            Duration retention) {
 
         public Settings {
             require(pollInterval != null && pollInterval.toMillis() >= 10, "pollInterval must be at least 10 ms");
-            require(batchSize >= 1 && batchSize <= WebhookOutbox.MAX_CLAIM, "batchSize must be between 1 and " + WebhookOutbox.MAX_CLAIM);
+            require(
+                    batchSize >= 1 && batchSize <= WebhookOutbox.MAX_CLAIM,
+                    "batchSize must be between 1 and " + WebhookOutbox.MAX_CLAIM);
             require(concurrency >= 1 && concurrency <= 1000, "concurrency must be between 1 and 1000");
             require(requestTimeout != null && requestTimeout.toMillis() >= 10, "requestTimeout must be at least 10 ms");
-            require(claimLease != null && claimLease.compareTo(requestTimeout) > 0, "claimLease must be longer than requestTimeout");
+            require(
+                    claimLease != null && claimLease.compareTo(requestTimeout) > 0,
+                    "claimLease must be longer than requestTimeout");
             require(maxBackoff != null && maxBackoff.toMillis() >= 1, "maxBackoff must be positive");
             require(shutdownGrace != null && !shutdownGrace.isNegative(), "shutdownGrace must not be negative");
             require(retention != null && !retention.isNegative(), "retention must not be negative");
@@ -69,8 +81,15 @@ public final class WebhookDispatcher implements AutoCloseable {
 
         /** Production pacing: 0.5 s polls, 32 rows a claim, 16 in flight, 60 s claims, 10 s requests, 300 s cap. */
         public static Settings defaults() {
-            return new Settings(Duration.ofMillis(500), 32, 16, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                    Duration.ofSeconds(300), Duration.ofSeconds(5), Duration.ofDays(7));
+            return new Settings(
+                    Duration.ofMillis(500),
+                    32,
+                    16,
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(300),
+                    Duration.ofSeconds(5),
+                    Duration.ofDays(7));
         }
 
         private static void require(boolean ok, String message) {
@@ -99,8 +118,8 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param sender sends the requests, with the same timeout as {@code settings.requestTimeout()}; closed
      *               with this dispatcher
      */
-    public WebhookDispatcher(WebhookOutbox outbox, String nodeId, Settings settings, WebhookMetrics metrics,
-                             WebhookSender sender) {
+    public WebhookDispatcher(
+            WebhookOutbox outbox, String nodeId, Settings settings, WebhookMetrics metrics, WebhookSender sender) {
         this.outbox = outbox;
         this.nodeId = nodeId;
         this.settings = settings;
@@ -169,8 +188,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             try {
                 purgeIfDue();
                 int wanted = Math.min(slots.availablePermits(), settings.batchSize());
-                List<WebhookDelivery> claimed = wanted == 0 ? List.of()
-                        : outbox.claimDue(nodeId, wanted, settings.claimLease());
+                List<WebhookDelivery> claimed =
+                        wanted == 0 ? List.of() : outbox.claimDue(nodeId, wanted, settings.claimLease());
                 consecutiveErrors = 0;
                 for (WebhookDelivery row : claimed) {
                     submit(row);
@@ -181,8 +200,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 consecutiveErrors++;
                 Duration pause = settings.pollInterval().multipliedBy(1L << Math.min(consecutiveErrors, 6));
-                log.warn("webhook dispatcher {}: cannot claim deliveries ({}); trying again in {} ms", nodeId,
-                        WebhookPublisher.describe(e), Math.min(pause.toMillis(), MAX_ERROR_BACKOFF.toMillis()));
+                log.warn(
+                        "webhook dispatcher {}: cannot claim deliveries ({}); trying again in {} ms",
+                        nodeId,
+                        WebhookPublisher.describe(e),
+                        Math.min(pause.toMillis(), MAX_ERROR_BACKOFF.toMillis()));
                 awaitWake(pause.compareTo(MAX_ERROR_BACKOFF) > 0 ? MAX_ERROR_BACKOFF : pause);
             }
         }
@@ -226,7 +248,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         lastPurgeNanos = System.nanoTime();
         int purged = outbox.purgeDelivered(settings.retention());
         if (purged > 0) {
-            log.info("webhook dispatcher {}: purged {} delivered rows older than {}", nodeId, purged, settings.retention());
+            log.info(
+                    "webhook dispatcher {}: purged {} delivered rows older than {}",
+                    nodeId,
+                    purged,
+                    settings.retention());
         }
     }
 
@@ -239,13 +265,20 @@ public final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         switch (outcome) {
-            case WebhookSender.Outcome.Answered a when a.status() >= 200 && a.status() <= 299 -> recordDelivered(row, a.status());
-            case WebhookSender.Outcome.Answered a -> record(row, a.status(), "HTTP " + a.status(), "HTTP " + a.status(),
-                    RetryPolicy.shouldRetry(a.status()), a.retryAfter());
+            case WebhookSender.Outcome.Answered a
+            when a.status() >= 200 && a.status() <= 299 -> recordDelivered(row, a.status());
+            case WebhookSender.Outcome.Answered a ->
+                record(
+                        row,
+                        a.status(),
+                        "HTTP " + a.status(),
+                        "HTTP " + a.status(),
+                        RetryPolicy.shouldRetry(a.status()),
+                        a.retryAfter());
             case WebhookSender.Outcome.Refused r -> record(row, null, REFUSED, r.detail(), false, null);
             case WebhookSender.Outcome.NoAnswer n -> record(row, null, CONNECTION_FAILED, n.detail(), true, null);
-            case WebhookSender.Outcome.Unsendable u -> record(row, null, "request cannot be built",
-                    "request cannot be built: " + u.detail(), false, null);
+            case WebhookSender.Outcome.Unsendable u ->
+                record(row, null, "request cannot be built", "request cannot be built: " + u.detail(), false, null);
         }
     }
 
@@ -256,14 +289,21 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             if (outbox.markDelivered(row, status).isPresent()) {
                 metrics.countDelivered();
-                log.debug("session {}: webhook {} delivered to {} (attempt {})", row.session(), row.event(), host(row.url()),
+                log.debug(
+                        "session {}: webhook {} delivered to {} (attempt {})",
+                        row.session(),
+                        row.event(),
+                        host(row.url()),
                         row.attempts());
             } else {
                 metrics.countClaimLost();
             }
         } catch (RuntimeException e) {
-            log.warn("session {}: webhook {} delivered but not recorded ({}); it will be sent again", row.session(),
-                    row.event(), WebhookPublisher.describe(e));
+            log.warn(
+                    "session {}: webhook {} delivered but not recorded ({}); it will be sent again",
+                    row.session(),
+                    row.event(),
+                    WebhookPublisher.describe(e));
         }
     }
 
@@ -271,7 +311,8 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param error  what the row shows the session's callers
      * @param detail what this node's log shows
      */
-    private void record(WebhookDelivery row, Integer status, String error, String detail, boolean retry, Duration retryAfter) {
+    private void record(
+            WebhookDelivery row, Integer status, String error, String detail, boolean retry, Duration retryAfter) {
         if (abandoning) {
             return;
         }
@@ -289,16 +330,32 @@ public final class WebhookDispatcher implements AutoCloseable {
                 metrics.countClaimLost();
             } else if (after.get().status() == DeliveryStatus.dead) {
                 metrics.countDead();
-                log.warn("session {}: webhook {} #{} to {} is dead after {} attempt(s): {}", row.session(), row.event(),
-                        row.id(), host(row.url()), row.attempts(), detail);
+                log.warn(
+                        "session {}: webhook {} #{} to {} is dead after {} attempt(s): {}",
+                        row.session(),
+                        row.event(),
+                        row.id(),
+                        host(row.url()),
+                        row.attempts(),
+                        detail);
             } else {
                 metrics.countRetried();
-                log.debug("session {}: webhook {} #{} to {} failed ({}), retry in {} ms", row.session(), row.event(),
-                        row.id(), host(row.url()), detail, wait.toMillis());
+                log.debug(
+                        "session {}: webhook {} #{} to {} failed ({}), retry in {} ms",
+                        row.session(),
+                        row.event(),
+                        row.id(),
+                        host(row.url()),
+                        detail,
+                        wait.toMillis());
             }
         } catch (RuntimeException e) {
-            log.warn("session {}: webhook {} #{} outcome not recorded ({}); it will be retried when its claim lapses",
-                    row.session(), row.event(), row.id(), WebhookPublisher.describe(e));
+            log.warn(
+                    "session {}: webhook {} #{} outcome not recorded ({}); it will be retried when its claim lapses",
+                    row.session(),
+                    row.event(),
+                    row.id(),
+                    WebhookPublisher.describe(e));
         }
     }
 

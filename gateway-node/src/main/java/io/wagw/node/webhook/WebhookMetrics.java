@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WebhookMetrics {
     /** Result labels of {@link #deliveriesByResult()}. */
     public static final String DELIVERED = "delivered";
+
     public static final String RETRIED = "retried";
     public static final String DEAD = "dead";
 

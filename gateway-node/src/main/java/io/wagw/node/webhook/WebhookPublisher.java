@@ -36,8 +36,7 @@ public final class WebhookPublisher implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Target(Session session, List<WebhookConfig> webhooks, long loadedAtNanos) {
-    }
+    private record Target(Session session, List<WebhookConfig> webhooks, long loadedAtNanos) {}
 
     private final Sessions sessions;
     private final WebhookOutbox outbox;
@@ -53,7 +52,7 @@ public final class WebhookPublisher implements SessionListener {
         this.sessions = sessions;
         this.outbox = outbox;
         this.metrics = metrics;
-        this.afterEnqueue = afterEnqueue == null ? () -> { } : afterEnqueue;
+        this.afterEnqueue = afterEnqueue == null ? () -> {} : afterEnqueue;
     }
 
     /** Forgets the cached configuration of a session, so the next event reads it afresh. */
@@ -63,7 +62,11 @@ public final class WebhookPublisher implements SessionListener {
 
     @Override
     public void onStatus(SessionView view) {
-        publish(view.name(), WebhookEvent.SESSION_STATUS, view.me(), view.pushName(),
+        publish(
+                view.name(),
+                WebhookEvent.SESSION_STATUS,
+                view.me(),
+                view.pushName(),
                 me -> WahaPayloads.sessionStatus(view.name(), view.status(), view.reason()));
     }
 
@@ -84,8 +87,12 @@ public final class WebhookPublisher implements SessionListener {
         publish(session, WebhookEvent.MESSAGE_ACK, null, null, me -> WahaPayloads.ack(message, me));
     }
 
-    private void publish(String session, WebhookEvent event, String meIdNow, String pushNameNow,
-                         Function<String, Map<String, Object>> payloadForMe) {
+    private void publish(
+            String session,
+            WebhookEvent event,
+            String meIdNow,
+            String pushNameNow,
+            Function<String, Map<String, Object>> payloadForMe) {
         Target target;
         try {
             target = target(session);
@@ -93,10 +100,12 @@ public final class WebhookPublisher implements SessionListener {
             return;
         } catch (RuntimeException e) {
             metrics.countEnqueueFailure();
-            log.warn("session {}: {} webhook dropped, session not readable: {}", session, event.wireName(), describe(e));
+            log.warn(
+                    "session {}: {} webhook dropped, session not readable: {}", session, event.wireName(), describe(e));
             return;
         }
-        List<WebhookConfig> subscribed = target.webhooks().stream().filter(w -> w.subscribes(event)).toList();
+        List<WebhookConfig> subscribed =
+                target.webhooks().stream().filter(w -> w.subscribes(event)).toList();
         if (subscribed.isEmpty()) {
             return;
         }
@@ -104,13 +113,26 @@ public final class WebhookPublisher implements SessionListener {
         String meId = meIdNow != null ? meIdNow : s.meId();
         String pushName = meIdNow != null ? pushNameNow : s.mePushName();
         Object metadata = s.config().get("metadata");
-        String body = json(WahaPayloads.envelope(EventIds.next("evt_"), System.currentTimeMillis(), event, session,
-                metadata instanceof Map<?, ?> m ? castMap(m) : Map.of(), meId, pushName, payloadForMe.apply(meId)));
+        String body = json(WahaPayloads.envelope(
+                EventIds.next("evt_"),
+                System.currentTimeMillis(),
+                event,
+                session,
+                metadata instanceof Map<?, ?> m ? castMap(m) : Map.of(),
+                meId,
+                pushName,
+                payloadForMe.apply(meId)));
         int enqueued = 0;
         // One row per webhook and statement: a row the outbox refuses costs its own webhook the event, not the others.
         for (WebhookConfig w : subscribed) {
-            var row = new NewDelivery(w.url(), event.wireName(), EventIds.next("req_"), body, w.hmacKey(),
-                    w.customHeaders(), w.retries().plan());
+            var row = new NewDelivery(
+                    w.url(),
+                    event.wireName(),
+                    EventIds.next("req_"),
+                    body,
+                    w.hmacKey(),
+                    w.customHeaders(),
+                    w.retries().plan());
             try {
                 outbox.enqueue(session, List.of(row));
                 enqueued++;
@@ -119,11 +141,19 @@ public final class WebhookPublisher implements SessionListener {
             } catch (RuntimeException e) {
                 metrics.countEnqueueFailure();
                 if (StoreOutage.is(e)) {
-                    log.warn("session {}: {} webhook dropped, outbox not writable: {}", session, event.wireName(), describe(e));
+                    log.warn(
+                            "session {}: {} webhook dropped, outbox not writable: {}",
+                            session,
+                            event.wireName(),
+                            describe(e));
                     break;
                 }
-                log.warn("session {}: {} webhook to {} dropped, the outbox refused it: {}", session, event.wireName(),
-                        WebhookDispatcher.host(w.url()), describe(e));
+                log.warn(
+                        "session {}: {} webhook to {} dropped, the outbox refused it: {}",
+                        session,
+                        event.wireName(),
+                        WebhookDispatcher.host(w.url()),
+                        describe(e));
             }
         }
         if (enqueued > 0) {
@@ -138,7 +168,8 @@ public final class WebhookPublisher implements SessionListener {
             return cached;
         }
         Session s = sessions.get(session);
-        List<WebhookConfig> webhooks = WebhookConfig.fromSessionConfig(s.config(),
+        List<WebhookConfig> webhooks = WebhookConfig.fromSessionConfig(
+                s.config(),
                 invalid -> log.warn("session {}: webhook ignored, {} is invalid", session, invalid.field()));
         Target fresh = new Target(s, webhooks, System.nanoTime());
         cache.put(session, fresh);

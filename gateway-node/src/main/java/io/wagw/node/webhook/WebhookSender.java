@@ -42,20 +42,16 @@ public final class WebhookSender implements AutoCloseable {
     /** What became of one request. */
     public sealed interface Outcome {
         /** The receiver answered. @param retryAfter its {@code Retry-After} (seconds form), or null */
-        record Answered(int status, Duration retryAfter) implements Outcome {
-        }
+        record Answered(int status, Duration retryAfter) implements Outcome {}
 
         /** The destination is not allowed; nothing was sent. */
-        record Refused(String detail) implements Outcome {
-        }
+        record Refused(String detail) implements Outcome {}
 
         /** No HTTP answer: the name did not resolve, connecting or TLS failed, or the time ran out. */
-        record NoAnswer(String detail) implements Outcome {
-        }
+        record NoAnswer(String detail) implements Outcome {}
 
         /** The stored row cannot become a request, e.g. its URL or a header is invalid. */
-        record Unsendable(String detail) implements Outcome {
-        }
+        record Unsendable(String detail) implements Outcome {}
     }
 
     private final WebhookDestinations destinations;
@@ -80,7 +76,7 @@ public final class WebhookSender implements AutoCloseable {
                         .setVerifyHost(true)
                         .setTrustOptions(trust))
                 // The failed request reports what went wrong, and the dispatcher logs it once, without the path.
-                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> { }))
+                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> {}))
                 .build();
     }
 
@@ -122,27 +118,32 @@ public final class WebhookSender implements AutoCloseable {
                     return r.send(Buffer.buffer(body));
                 })
                 .compose(response -> {
-                    response.handler(ignored -> { });
-                    return response.end().map(done -> (Outcome) new Outcome.Answered(response.statusCode(),
-                            retryAfter(response.getHeader("Retry-After"))));
+                    response.handler(ignored -> {});
+                    return response.end().map(done -> (Outcome)
+                            new Outcome.Answered(response.statusCode(), retryAfter(response.getHeader("Retry-After"))));
                 });
         try {
-            return exchange.toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return exchange.toCompletionStage()
+                    .toCompletableFuture()
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             abandon(request.get());
             return new Outcome.NoAnswer(noAnswerInTime());
         } catch (ExecutionException e) {
             String detail = describe(e.getCause(), target);
-            return new Outcome.NoAnswer(e.getCause() instanceof TimeoutException ? noAnswerInTime() + ": " + detail : detail);
+            return new Outcome.NoAnswer(
+                    e.getCause() instanceof TimeoutException ? noAnswerInTime() + ": " + detail : detail);
         } catch (InterruptedException e) {
             abandon(request.get());
             throw e;
         }
     }
 
-    private RequestOptions request(WebhookDelivery row, URI url, int port, boolean tls, InetAddress address,
-                                   String target, byte[] body) {
-        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+    private RequestOptions request(
+            WebhookDelivery row, URI url, int port, boolean tls, InetAddress address, String target, byte[] body) {
+        String host = url.getHost().startsWith("[")
+                ? url.getHost().substring(1, url.getHost().length() - 1)
+                : url.getHost();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
@@ -177,14 +178,18 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     static Duration retryAfter(String value) {
-        return Optional.ofNullable(value).flatMap(v -> {
-            try {
-                long seconds = Long.parseLong(v.strip());
-                return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }).orElse(null);
+        return Optional.ofNullable(value)
+                .flatMap(v -> {
+                    try {
+                        long seconds = Long.parseLong(v.strip());
+                        return seconds < 0
+                                ? Optional.empty()
+                                : Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 
     // For the node's log only: the path and query may carry a token, so they are left out.
@@ -192,7 +197,8 @@ public final class WebhookSender implements AutoCloseable {
         Throwable root = cause;
         for (Throwable t = cause.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             if (t.getMessage() != null) {
-                root = t; // the deepest explanation: "No subject alternative DNS name matching ..." rather than "SSL failed"
+                root = t; // the deepest explanation: "No subject alternative DNS name matching ..." rather than "SSL
+                // failed"
             }
         }
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());

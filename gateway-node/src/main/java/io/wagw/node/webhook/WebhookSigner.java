@@ -15,10 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSigner {
     /** Value of {@code X-Webhook-Hmac-Algorithm}. */
     public static final String ALGORITHM_NAME = "sha512";
+
     private static final String JCA_ALGORITHM = "HmacSHA512";
 
-    private WebhookSigner() {
-    }
+    private WebhookSigner() {}
 
     public static String sign(String key, String body) {
         return sign(key, body.getBytes(StandardCharsets.UTF_8));

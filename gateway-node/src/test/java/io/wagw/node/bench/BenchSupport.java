@@ -16,8 +16,7 @@ import java.util.TreeMap;
 
 /** What the benchmarks share: a simulator in its own process, percentiles, CPU use from /proc. */
 final class BenchSupport {
-    private BenchSupport() {
-    }
+    private BenchSupport() {}
 
     /**
      * Starts {@code java -jar wa-simulator.jar} on {@code port} with extra options; returns once it answers. The
@@ -33,13 +32,20 @@ final class BenchSupport {
         }
         cmd.addAll(List.of(java, "-Xmx2g", "-jar", jar, "--host", "127.0.0.1", "--port", Integer.toString(port)));
         cmd.addAll(options);
-        Process sim = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process sim = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sim/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sim/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return sim;
                 }
             } catch (Exception e) {
@@ -54,15 +60,16 @@ final class BenchSupport {
     /** The machine's busy and total CPU ticks so far, from the first line of /proc/stat. */
     static long[] cpuTicks() {
         try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            String[] f =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < f.length; i++) {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
-            return new long[]{total - idle, total};
+            return new long[] {total - idle, total};
         } catch (IOException e) {
-            return new long[]{0, 0};
+            return new long[] {0, 0};
         }
     }
 
@@ -76,20 +83,30 @@ final class BenchSupport {
         Map<String, Long> out = new TreeMap<>();
         long self = ProcessHandle.current().pid();
         try (var procs = Files.list(Path.of("/proc"))) {
-            for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+            for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList()) {
                 try {
                     String stat = Files.readString(dir.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
                     long pid = Long.parseLong(dir.getFileName().toString());
                     String cmd = ChromiumProcesses.commandLine(pid);
-                    String kind = pid == self ? "this-jvm"
-                            : cmd.contains("--type=renderer") ? "chromium-renderer"
-                            : cmd.contains("chrom") && cmd.contains("--type=") ? "chromium-other"
-                            : cmd.contains("chrom") ? "chromium-browser"
-                            : cmd.contains("playwright") ? "playwright-driver"
-                            : cmd.contains("java") ? "other-jvm"
-                            : cmd.startsWith("postgres") || cmd.contains("/postgres") ? "postgres" : "other";
+                    String kind = pid == self
+                            ? "this-jvm"
+                            : cmd.contains("--type=renderer")
+                                    ? "chromium-renderer"
+                                    : cmd.contains("chrom") && cmd.contains("--type=")
+                                            ? "chromium-other"
+                                            : cmd.contains("chrom")
+                                                    ? "chromium-browser"
+                                                    : cmd.contains("playwright")
+                                                            ? "playwright-driver"
+                                                            : cmd.contains("java")
+                                                                    ? "other-jvm"
+                                                                    : cmd.startsWith("postgres")
+                                                                                    || cmd.contains("/postgres")
+                                                                            ? "postgres"
+                                                                            : "other";
                     out.merge(kind, ticks, Long::sum);
                 } catch (IOException | RuntimeException ended) {
                     // the process ended while being read

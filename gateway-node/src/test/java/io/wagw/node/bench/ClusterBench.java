@@ -36,15 +36,16 @@ public final class ClusterBench {
         Path dir = Files.createTempDirectory("wagw-cluster-bench");
         ObjectNode result = JSON.createObjectNode().put("sessions", sessions).put("nodes", 3);
         List<NodeProcess> nodes = new CopyOnWriteArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(n -> {
-            try {
-                n.close(); // also when the benchmark is interrupted: no node JVM or browser left behind
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        })));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> nodes.forEach(n -> {
+                    try {
+                        n.close(); // also when the benchmark is interrupted: no node JVM or browser left behind
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                })));
         try (SessionStore db = SessionStore.open(StoreConfig.embedded(dir.resolve("db")));
-             WaSimulator sim = WaSimulator.start(SimulatorOptions.defaults().withSyncMs(200))) {
+                WaSimulator sim = WaSimulator.start(SimulatorOptions.defaults().withSyncMs(200))) {
             List<Integer> ports = List.of(free(), free(), free());
             List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
             for (int i = 0; i < 3; i++) {
@@ -56,7 +57,9 @@ public final class ClusterBench {
                 env.put("GW_DB_URL", db.jdbcUrl());
                 env.put("GW_DB_USER", "postgres");
                 env.put("GW_DB_PASSWORD", db.embeddedPassword().orElseThrow());
-                env.put("GW_MASTER_KEY_FILE", dir.resolve("db").resolve("master.key").toString());
+                env.put(
+                        "GW_MASTER_KEY_FILE",
+                        dir.resolve("db").resolve("master.key").toString());
                 env.put("GW_WA_URL", sim.baseUrl() + "/");
                 env.put("GW_ADMIN_API_KEY", "cluster-bench-admin-key-0123456789");
                 env.put("GW_CHROMIUM_PATH", TestEnv.chromium().toString());
@@ -89,13 +92,21 @@ public final class ClusterBench {
 
             // failover: kill -9 a node that is not the API entry, time until every session is WORKING elsewhere
             NodeProcess victim = nodes.get(1);
-            List<String> victims = on.entrySet().stream().filter(e -> e.getValue().equals(victim.id())).map(Map.Entry::getKey).toList();
+            List<String> victims = on.entrySet().stream()
+                    .filter(e -> e.getValue().equals(victim.id()))
+                    .map(Map.Entry::getKey)
+                    .toList();
             long t0 = System.nanoTime();
             victim.kill9();
-            await(() -> {
-                var now = ClusterApi.runningOn(api);
-                return victims.stream().allMatch(s -> now.containsKey(s) && !now.get(s).equals(victim.id())) && ClusterApi.allWorking(api, phone.keySet());
-            }, Duration.ofMinutes(5));
+            await(
+                    () -> {
+                        var now = ClusterApi.runningOn(api);
+                        return victims.stream()
+                                        .allMatch(s -> now.containsKey(s)
+                                                && !now.get(s).equals(victim.id()))
+                                && ClusterApi.allWorking(api, phone.keySet());
+                    },
+                    Duration.ofMinutes(5));
             result.put("failover_sessions_moved", victims.size());
             result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
         } finally {
@@ -122,8 +133,10 @@ public final class ClusterBench {
             }
         }
         await(() -> ClusterApi.linkRound(api, sim.client(), phone, linked), Duration.ofMinutes(5));
-        await(() -> ClusterApi.allWorking(api, phone.keySet()) && phone.keySet().stream()
-                .allMatch(ClusterApi.runningOn(api)::containsKey), Duration.ofMinutes(5));
+        await(
+                () -> ClusterApi.allWorking(api, phone.keySet())
+                        && phone.keySet().stream().allMatch(ClusterApi.runningOn(api)::containsKey),
+                Duration.ofMinutes(5));
     }
 
     /**
@@ -134,8 +147,16 @@ public final class ClusterBench {
         Map<String, String> on = ClusterApi.runningOn(api);
         String target = on.keySet().stream().sorted().findFirst().orElseThrow();
         String owner = on.get(target);
-        Http direct = nodes.stream().filter(n -> n.id().equals(owner)).findFirst().orElseThrow().http();
-        Http other = nodes.stream().filter(n -> !n.id().equals(owner)).findFirst().orElseThrow().http();
+        Http direct = nodes.stream()
+                .filter(n -> n.id().equals(owner))
+                .findFirst()
+                .orElseThrow()
+                .http();
+        Http other = nodes.stream()
+                .filter(n -> !n.id().equals(owner))
+                .findFirst()
+                .orElseThrow()
+                .http();
         long[] cpu0 = BenchSupport.cpuTicks();
         long[][] df = timeInterleaved(direct, other, "/api/sessions/" + target, 2000);
         long[] cpu1 = BenchSupport.cpuTicks();
@@ -143,10 +164,16 @@ public final class ClusterBench {
         long[] f = df[1];
         result.put(prefix + "sessions_working", on.size());
         result.put(prefix + "cpu_busy_pct", Math.round(100.0 * (cpu1[0] - cpu0[0]) / Math.max(1, cpu1[1] - cpu0[1])));
-        result.put(prefix + "direct_us_p50", BenchSupport.pct(d, 50)).put(prefix + "direct_us_p99", BenchSupport.pct(d, 99));
-        result.put(prefix + "forwarded_us_p50", BenchSupport.pct(f, 50)).put(prefix + "forwarded_us_p99", BenchSupport.pct(f, 99));
-        result.put(prefix + "forwarding_overhead_ms_p50", Math.round((BenchSupport.pct(f, 50) - BenchSupport.pct(d, 50)) / 100.0) / 10.0);
-        result.put(prefix + "forwarding_overhead_ms_p99", Math.round((BenchSupport.pct(f, 99) - BenchSupport.pct(d, 99)) / 100.0) / 10.0);
+        result.put(prefix + "direct_us_p50", BenchSupport.pct(d, 50))
+                .put(prefix + "direct_us_p99", BenchSupport.pct(d, 99));
+        result.put(prefix + "forwarded_us_p50", BenchSupport.pct(f, 50))
+                .put(prefix + "forwarded_us_p99", BenchSupport.pct(f, 99));
+        result.put(
+                prefix + "forwarding_overhead_ms_p50",
+                Math.round((BenchSupport.pct(f, 50) - BenchSupport.pct(d, 50)) / 100.0) / 10.0);
+        result.put(
+                prefix + "forwarding_overhead_ms_p99",
+                Math.round((BenchSupport.pct(f, 99) - BenchSupport.pct(d, 99)) / 100.0) / 10.0);
     }
 
     /** The same GET to the owner and through another node, alternating, so both see the same background load. */
@@ -163,7 +190,7 @@ public final class ClusterBench {
         }
         Arrays.sort(d);
         Arrays.sort(f);
-        return new long[][]{d, f};
+        return new long[][] {d, f};
     }
 
     private static long timeOne(Http http, String path) {
@@ -174,7 +201,8 @@ public final class ClusterBench {
         return (System.nanoTime() - t) / 1000;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -42,7 +42,8 @@ public final class HttpBench {
         int clients = Integer.parseInt(System.getProperty("bench.clients", "40"));
         int seconds = Integer.parseInt(System.getProperty("bench.seconds", "30"));
         int port = 7460;
-        Process simProcess = BenchSupport.startSimulator(simJar, port, List.of("--sync-ms", "200", "--qr-first-ms", "600000"));
+        Process simProcess =
+                BenchSupport.startSimulator(simJar, port, List.of("--sync-ms", "200", "--qr-first-ms", "600000"));
         ObjectNode result = JSON.createObjectNode();
         result.put("sessions", sessions).put("clients", clients).put("seconds", seconds);
         Path data = Files.createTempDirectory("wagw-http-bench");
@@ -63,12 +64,21 @@ public final class HttpBench {
             simProcess.destroy();
         }
         System.out.println();
-        System.out.printf("HTTP sendText, one node, %d WORKING sessions, %d concurrent clients, %d s per run%n", sessions, clients, seconds);
-        System.out.printf("%-10s %12s %10s %10s %10s %8s%n", "pacing", "messages/s", "p50 ms", "p99 ms", "sent", "errors");
+        System.out.printf(
+                "HTTP sendText, one node, %d WORKING sessions, %d concurrent clients, %d s per run%n",
+                sessions, clients, seconds);
+        System.out.printf(
+                "%-10s %12s %10s %10s %10s %8s%n", "pacing", "messages/s", "p50 ms", "p99 ms", "sent", "errors");
         for (String k : List.of("unpaced", "paced")) {
             var r = result.path(k);
-            System.out.printf("%-10s %12.1f %10d %10d %10d %8d%n", k, r.path("messages_per_sec").asDouble(),
-                    r.path("p50_ms").asLong(), r.path("p99_ms").asLong(), r.path("sent").asInt(), r.path("errors").asInt());
+            System.out.printf(
+                    "%-10s %12.1f %10d %10d %10d %8d%n",
+                    k,
+                    r.path("messages_per_sec").asDouble(),
+                    r.path("p50_ms").asLong(),
+                    r.path("p99_ms").asLong(),
+                    r.path("sent").asInt(),
+                    r.path("errors").asInt());
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
@@ -76,8 +86,9 @@ public final class HttpBench {
         System.exit(0);
     }
 
-    private static ObjectNode run(Path data, int simPort, SimClient sim, List<String> phones, int clients, int seconds,
-                                  boolean paced) throws Exception {
+    private static ObjectNode run(
+            Path data, int simPort, SimClient sim, List<String> phones, int clients, int seconds, boolean paced)
+            throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("GW_NODE_ID", "bench-node");
         env.put("GW_HTTP_HOST", "127.0.0.1");
@@ -119,8 +130,13 @@ public final class HttpBench {
                             String session = names.get(n % names.size());
                             String customer = customer(n % CUSTOMERS);
                             long s0 = System.nanoTime();
-                            var r = call(http, base, "POST", "/api/sendText", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"order %d is ready\"}"
-                                    .formatted(session, customer, n));
+                            var r = call(
+                                    http,
+                                    base,
+                                    "POST",
+                                    "/api/sendText",
+                                    "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"order %d is ready\"}"
+                                            .formatted(session, customer, n));
                             if (r.statusCode() == 201) {
                                 latencies.add((System.nanoTime() - s0) / 1_000_000);
                             } else {
@@ -134,7 +150,8 @@ public final class HttpBench {
             }
             done.await();
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             ObjectNode r = JSON.createObjectNode();
             r.put("pacing", paced ? "20/min per session, burst 5, 800 ms typing pause" : "off");
             r.put("sent", sorted.length).put("errors", errors.get()).put("elapsed_s", Math.round(elapsed * 10) / 10.0);
@@ -150,7 +167,10 @@ public final class HttpBench {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         boolean scanned = false;
         while (System.nanoTime() < deadline) {
-            String status = JSON.readTree(call(http, base, "GET", "/api/sessions/" + name, null).body()).path("status").asText();
+            String status = JSON.readTree(call(http, base, "GET", "/api/sessions/" + name, null)
+                            .body())
+                    .path("status")
+                    .asText();
             if (status.equals("WORKING")) {
                 return;
             }
@@ -168,7 +188,8 @@ public final class HttpBench {
 
     private static HttpResponse<String> call(HttpClient http, String base, String method, String path, String body) {
         try {
-            var b = HttpRequest.newBuilder(URI.create(base + path)).header("X-Api-Key", "bench-admin-key-0123456789abcdef")
+            var b = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("X-Api-Key", "bench-admin-key-0123456789abcdef")
                     .timeout(Duration.ofMinutes(3));
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());

@@ -67,7 +67,8 @@ public final class RuntimeBench {
         Map<String, String> a = parse(args);
         switch (a.getOrDefault("mode", "driver")) {
             case "driver" -> driver(a);
-            case "ours", "floor", "floor-tuned", "per-browser" -> System.out.println("RESULT " + JSON.writeValueAsString(measure(a)));
+            case "ours", "floor", "floor-tuned", "per-browser" ->
+                System.out.println("RESULT " + JSON.writeValueAsString(measure(a)));
             default -> throw new IllegalArgumentException("unknown mode " + a.get("mode"));
         }
     }
@@ -76,28 +77,53 @@ public final class RuntimeBench {
 
     private static void driver(Map<String, String> a) throws Exception {
         Path out = Path.of(a.getOrDefault("out", "bench-results/runtime.json"));
-        List<Integer> counts = Arrays.stream(a.getOrDefault("sessions", "1,10,50").split(",")).map(Integer::parseInt).toList();
-        List<Integer> weights = Arrays.stream(a.getOrDefault("weights", "0,100").split(",")).map(Integer::parseInt).toList();
-        List<String> modes = List.of(a.getOrDefault("modes", "ours,floor,floor-tuned,per-browser").split(","));
+        List<Integer> counts = Arrays.stream(
+                        a.getOrDefault("sessions", "1,10,50").split(","))
+                .map(Integer::parseInt)
+                .toList();
+        List<Integer> weights = Arrays.stream(a.getOrDefault("weights", "0,100").split(","))
+                .map(Integer::parseInt)
+                .toList();
+        List<String> modes = List.of(
+                a.getOrDefault("modes", "ours,floor,floor-tuned,per-browser").split(","));
         String simJar = a.getOrDefault("sim-jar", "wa-simulator/target/wa-simulator.jar");
         ObjectNode result = JSON.createObjectNode();
         ArrayNode runs = result.putArray("memory");
         for (int weight : weights) {
             int port = 7400 + weight % 100;
-            Process sim = BenchSupport.startSimulator(simJar, port, List.of("--page-weight-mb", Integer.toString(weight),
-                    "--sync-ms", "200", "--qr-first-ms", "600000"));
+            Process sim = BenchSupport.startSimulator(
+                    simJar,
+                    port,
+                    List.of(
+                            "--page-weight-mb",
+                            Integer.toString(weight),
+                            "--sync-ms",
+                            "200",
+                            "--qr-first-ms",
+                            "600000"));
             String simUrl = "http://127.0.0.1:" + port;
             try {
                 for (int n : counts) {
                     for (String mode : modes) {
                         System.err.printf("measuring %s with %d sessions, page weight %d MB...%n", mode, n, weight);
-                        ObjectNode r = child(List.of("--mode", mode, "--sessions", Integer.toString(n), "--sim", simUrl,
-                                "--weight", Integer.toString(weight),
-                                "--latency", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getLast()),
-                                "--restore", Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
+                        ObjectNode r = child(List.of(
+                                "--mode",
+                                mode,
+                                "--sessions",
+                                Integer.toString(n),
+                                "--sim",
+                                simUrl,
+                                "--weight",
+                                Integer.toString(weight),
+                                "--latency",
+                                Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getLast()),
+                                "--restore",
+                                Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
                         runs.add(r);
-                        System.err.printf("  -> %.1f MB per session; idle CPU %.1f %% of a core%n",
-                                r.path("per_session_mb").asDouble(), r.path("idle_cpu_pct").asDouble());
+                        System.err.printf(
+                                "  -> %.1f MB per session; idle CPU %.1f %% of a core%n",
+                                r.path("per_session_mb").asDouble(),
+                                r.path("idle_cpu_pct").asDouble());
                     }
                 }
             } finally {
@@ -113,8 +139,13 @@ public final class RuntimeBench {
 
     private static ObjectNode child(List<String> args) throws Exception {
         // every mode's JVM with the node's options, so that the JVMs differ only in what they run
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                NodeProcess.jvmOptionsArg(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), RuntimeBench.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                NodeProcess.jvmOptionsArg(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RuntimeBench.class.getName()));
         cmd.addAll(args);
         File log = File.createTempFile("runtime-bench-", ".log");
         var pb = new ProcessBuilder(cmd).redirectError(log);
@@ -130,7 +161,8 @@ public final class RuntimeBench {
             }
         }
         if (p.waitFor() != 0 || result == null) {
-            throw new IllegalStateException("measurement " + args + " failed (exit " + p.exitValue() + "); its log: " + log);
+            throw new IllegalStateException(
+                    "measurement " + args + " failed (exit " + p.exitValue() + "); its log: " + log);
         }
         return (ObjectNode) JSON.readTree(result);
     }
@@ -139,12 +171,22 @@ public final class RuntimeBench {
         ArrayNode table = result.putArray("comparison");
         System.out.println();
         System.out.println("memory per WORKING session (MB PSS: JVM + Chromium + Playwright driver)");
-        System.out.printf("%-8s %-9s %10s %10s %12s %12s %12s %14s %12s%n", "weight", "sessions", "ours", "floor",
-                "floor-tuned", "per-browser", "ours/floor", "ours/fl-tuned", "ours/per-br");
+        System.out.printf(
+                "%-8s %-9s %10s %10s %12s %12s %12s %14s %12s%n",
+                "weight",
+                "sessions",
+                "ours",
+                "floor",
+                "floor-tuned",
+                "per-browser",
+                "ours/floor",
+                "ours/fl-tuned",
+                "ours/per-br");
         Map<String, Double> byKey = new ConcurrentHashMap<>();
         Map<String, Double> idleByKey = new ConcurrentHashMap<>();
         result.path("memory").forEach(r -> {
-            String key = r.path("mode").asText() + "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
+            String key = r.path("mode").asText() + "/" + r.path("weight_mb").asInt() + "/"
+                    + r.path("sessions").asInt();
             byKey.put(key, r.path("per_session_mb").asDouble());
             idleByKey.put(key, r.path("idle_cpu_pct").asDouble(Double.NaN));
         });
@@ -152,54 +194,91 @@ public final class RuntimeBench {
             if (!r.path("mode").asText().equals("ours")) {
                 return;
             }
-            String k = "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
+            String k =
+                    "/" + r.path("weight_mb").asInt() + "/" + r.path("sessions").asInt();
             double ours = byKey.getOrDefault("ours" + k, Double.NaN);
             double floor = byKey.getOrDefault("floor" + k, Double.NaN);
             double tuned = byKey.getOrDefault("floor-tuned" + k, Double.NaN);
             double per = byKey.getOrDefault("per-browser" + k, Double.NaN);
             ObjectNode row = table.addObject();
-            row.put("weight_mb", r.path("weight_mb").asInt()).put("sessions", r.path("sessions").asInt())
-                    .put("ours_mb", ours).put("floor_mb", floor).put("floor_tuned_mb", tuned).put("per_browser_mb", per)
-                    .put("ours_over_floor", round(ours / floor)).put("ours_over_floor_tuned", round(ours / tuned))
+            row.put("weight_mb", r.path("weight_mb").asInt())
+                    .put("sessions", r.path("sessions").asInt())
+                    .put("ours_mb", ours)
+                    .put("floor_mb", floor)
+                    .put("floor_tuned_mb", tuned)
+                    .put("per_browser_mb", per)
+                    .put("ours_over_floor", round(ours / floor))
+                    .put("ours_over_floor_tuned", round(ours / tuned))
                     .put("ours_over_per_browser", round(ours / per))
                     .put("ours_idle_cpu_pct", idleByKey.getOrDefault("ours" + k, Double.NaN))
                     .put("floor_idle_cpu_pct", idleByKey.getOrDefault("floor" + k, Double.NaN))
                     .put("floor_tuned_idle_cpu_pct", idleByKey.getOrDefault("floor-tuned" + k, Double.NaN))
                     .put("per_browser_idle_cpu_pct", idleByKey.getOrDefault("per-browser" + k, Double.NaN));
-            System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.1f %12.2f %14.2f %12.2f%n", r.path("weight_mb").asInt(),
-                    r.path("sessions").asInt(), ours, floor, tuned, per, ours / floor, ours / tuned, ours / per);
+            System.out.printf(
+                    "%-8d %-9d %10.1f %10.1f %12.1f %12.1f %12.2f %14.2f %12.2f%n",
+                    r.path("weight_mb").asInt(),
+                    r.path("sessions").asInt(),
+                    ours,
+                    floor,
+                    tuned,
+                    per,
+                    ours / floor,
+                    ours / tuned,
+                    ours / per);
             if (r.has("inbound_lag_ms_p50")) {
                 result.put("inbound_lag_sessions", r.path("sessions").asInt());
-                result.put("inbound_lag_messages", r.path("inbound_lag_messages").asInt());
+                result.put(
+                        "inbound_lag_messages", r.path("inbound_lag_messages").asInt());
                 result.put("inbound_lag_ms_p50", r.path("inbound_lag_ms_p50").asLong());
                 result.put("inbound_lag_ms_p99", r.path("inbound_lag_ms_p99").asLong());
-                result.put("customer_send_to_handler_ms_p50", r.path("customer_send_to_handler_ms_p50").asLong());
-                result.put("customer_send_to_handler_ms_p99", r.path("customer_send_to_handler_ms_p99").asLong());
+                result.put(
+                        "customer_send_to_handler_ms_p50",
+                        r.path("customer_send_to_handler_ms_p50").asLong());
+                result.put(
+                        "customer_send_to_handler_ms_p99",
+                        r.path("customer_send_to_handler_ms_p99").asLong());
             }
             if (r.has("restore_ms_p50")) {
                 result.put("restore_ms_p50", r.path("restore_ms_p50").asLong());
                 result.put("restore_ms_max", r.path("restore_ms_max").asLong());
                 result.put("restore_rounds", r.path("restore_rounds").asInt());
-                result.put("restore_machine_cpu_ms_avg", r.path("restore_machine_cpu_ms_avg").asLong());
+                result.put(
+                        "restore_machine_cpu_ms_avg",
+                        r.path("restore_machine_cpu_ms_avg").asLong());
             }
         });
         System.out.println();
-        System.out.println("CPU while all sessions are WORKING and idle (% of one core: JVM + Chromium + Playwright driver)");
-        System.out.printf("%-8s %-9s %10s %10s %12s %12s%n", "weight", "sessions", "ours", "floor", "floor-tuned", "per-browser");
-        table.forEach(row -> System.out.printf("%-8d %-9d %10.1f %10.1f %12.1f %12.1f%n", row.path("weight_mb").asInt(),
-                row.path("sessions").asInt(), row.path("ours_idle_cpu_pct").asDouble(), row.path("floor_idle_cpu_pct").asDouble(),
-                row.path("floor_tuned_idle_cpu_pct").asDouble(), row.path("per_browser_idle_cpu_pct").asDouble()));
+        System.out.println(
+                "CPU while all sessions are WORKING and idle (% of one core: JVM + Chromium + Playwright driver)");
+        System.out.printf(
+                "%-8s %-9s %10s %10s %12s %12s%n", "weight", "sessions", "ours", "floor", "floor-tuned", "per-browser");
+        table.forEach(row -> System.out.printf(
+                "%-8d %-9d %10.1f %10.1f %12.1f %12.1f%n",
+                row.path("weight_mb").asInt(),
+                row.path("sessions").asInt(),
+                row.path("ours_idle_cpu_pct").asDouble(),
+                row.path("floor_idle_cpu_pct").asDouble(),
+                row.path("floor_tuned_idle_cpu_pct").asDouble(),
+                row.path("per_browser_idle_cpu_pct").asDouble()));
         System.out.println();
         if (result.has("inbound_lag_ms_p99")) {
-            System.out.printf("inbound delay, page add -> handler, %d sessions, %d messages: p50 %d ms, p99 %d ms%n",
-                    result.path("inbound_lag_sessions").asInt(), result.path("inbound_lag_messages").asInt(),
-                    result.path("inbound_lag_ms_p50").asLong(), result.path("inbound_lag_ms_p99").asLong());
-            System.out.printf("customer send (simulator API) -> handler: p50 %d ms, p99 %d ms%n",
-                    result.path("customer_send_to_handler_ms_p50").asLong(), result.path("customer_send_to_handler_ms_p99").asLong());
+            System.out.printf(
+                    "inbound delay, page add -> handler, %d sessions, %d messages: p50 %d ms, p99 %d ms%n",
+                    result.path("inbound_lag_sessions").asInt(),
+                    result.path("inbound_lag_messages").asInt(),
+                    result.path("inbound_lag_ms_p50").asLong(),
+                    result.path("inbound_lag_ms_p99").asLong());
+            System.out.printf(
+                    "customer send (simulator API) -> handler: p50 %d ms, p99 %d ms%n",
+                    result.path("customer_send_to_handler_ms_p50").asLong(),
+                    result.path("customer_send_to_handler_ms_p99").asLong());
         }
         if (result.has("restore_ms_p50")) {
-            System.out.printf("restore from snapshot to WORKING: p50 %d ms, max %d ms over %d rounds; machine CPU %d ms per restore%n",
-                    result.path("restore_ms_p50").asLong(), result.path("restore_ms_max").asLong(), result.path("restore_rounds").asInt(),
+            System.out.printf(
+                    "restore from snapshot to WORKING: p50 %d ms, max %d ms over %d rounds; machine CPU %d ms per restore%n",
+                    result.path("restore_ms_p50").asLong(),
+                    result.path("restore_ms_max").asLong(),
+                    result.path("restore_rounds").asInt(),
                     result.path("restore_machine_cpu_ms_avg").asLong());
         }
     }
@@ -223,23 +302,35 @@ public final class RuntimeBench {
         r.put("mode", mode).put("sessions", n).put("weight_mb", Integer.parseInt(a.get("weight")));
         switch (mode) {
             case "floor", "floor-tuned", "per-browser" -> bare(mode, phones, sim, simUrl, chromium, r);
-            default -> ours(phones, sim, simUrl, chromium, r, Boolean.parseBoolean(a.get("latency")),
-                    Boolean.parseBoolean(a.get("restore")));
+            default ->
+                ours(
+                        phones,
+                        sim,
+                        simUrl,
+                        chromium,
+                        r,
+                        Boolean.parseBoolean(a.get("latency")),
+                        Boolean.parseBoolean(a.get("restore")));
         }
         return r;
     }
 
-    private static void bare(String mode, List<String> phones, SimClient sim, String simUrl, Path chromium,
-                             ObjectNode r) throws Exception {
+    private static void bare(
+            String mode, List<String> phones, SimClient sim, String simUrl, Path chromium, ObjectNode r)
+            throws Exception {
         boolean perBrowser = mode.equals("per-browser");
         boolean tuned = mode.equals("floor-tuned");
         List<String> args = new ArrayList<>(BrowserSettings.BASE_ARGS);
         if (tuned) {
             args.addAll(BrowserSettings.SHARED_BROWSER_ARGS);
         }
-        Map<String, String> driverEnv = tuned ? BrowserSettings.DRIVER_ENV : Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Map<String, String> driverEnv =
+                tuned ? BrowserSettings.DRIVER_ENV : Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(driverEnv))) {
-            var launch = new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true).setArgs(args);
+            var launch = new BrowserType.LaunchOptions()
+                    .setExecutablePath(chromium)
+                    .setHeadless(true)
+                    .setArgs(args);
             List<Browser> browsers = new ArrayList<>();
             List<Page> pages = new ArrayList<>();
             for (String phone : phones) {
@@ -247,13 +338,15 @@ public final class RuntimeBench {
                     browsers.add(pw.chromium().launch(launch));
                 }
                 Browser b = browsers.getLast();
-                var context = b.newContext(new Browser.NewContextOptions().setUserAgent(WhatsAppBridge.userAgent(b.version())));
+                var context = b.newContext(
+                        new Browser.NewContextOptions().setUserAgent(WhatsAppBridge.userAgent(b.version())));
                 Page page = context.newPage();
                 page.navigate(simUrl + "/");
                 var holder = page.locator("div[data-ref]");
                 holder.waitFor();
                 sim.linkByQr(phone, holder.getAttribute("data-ref"));
-                page.locator("#pane-side").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(READY.toMillis()));
+                page.locator("#pane-side")
+                        .waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(READY.toMillis()));
                 pages.add(page);
             }
             pages.getFirst().waitForTimeout(5000); // settle
@@ -262,15 +355,34 @@ public final class RuntimeBench {
         }
     }
 
-    private static void ours(List<String> phones, SimClient sim, String simUrl, Path chromium, ObjectNode r,
-                             boolean latency, boolean restore) throws Exception {
+    private static void ours(
+            List<String> phones,
+            SimClient sim,
+            String simUrl,
+            Path chromium,
+            ObjectNode r,
+            boolean latency,
+            boolean restore)
+            throws Exception {
         Path dir = Files.createTempDirectory("wagw-runtime-bench");
         try (SessionStore store = SessionStore.open(StoreConfig.embedded(dir).withPoolSize(30))) {
             var handled = new ConcurrentHashMap<String, Long>();
             MessageHandler handler = (msg, config, replier) -> handled.put(msg.body(), System.nanoTime());
-            var defaults = new RuntimeConfig("bench-node", URI.create(simUrl + "/"), 1000, 20, Duration.ofSeconds(15),
-                    BrowserSettings.headless(chromium), 5, Duration.ofSeconds(2), Duration.ofMinutes(2),
-                    Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1), false, RuntimeConfig.OutboundPolicy.DEFAULT);
+            var defaults = new RuntimeConfig(
+                    "bench-node",
+                    URI.create(simUrl + "/"),
+                    1000,
+                    20,
+                    Duration.ofSeconds(15),
+                    BrowserSettings.headless(chromium),
+                    5,
+                    Duration.ofSeconds(2),
+                    Duration.ofMinutes(2),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(1),
+                    false,
+                    RuntimeConfig.OutboundPolicy.DEFAULT);
             SessionRuntime runtime = new SessionRuntime(defaults, store, handler, dir.resolve("spool"));
             try {
                 store.tenants().create("bench", "Bench", "business");
@@ -287,8 +399,14 @@ public final class RuntimeBench {
                 Thread.sleep(5000); // settle, snapshots written
                 memory(r, names.size(), runtime.pool().hosts().size());
                 idleCpu(r, () -> sleep(IDLE));
-                r.put("postgres_pss_mb", mb(ProcessHandle.current().descendants()
-                        .filter(p -> ChromiumProcesses.commandLine(p.pid()).contains("postgres")).mapToLong(p -> ChromiumProcesses.pssBytes(p.pid())).sum()));
+                r.put(
+                        "postgres_pss_mb",
+                        mb(ProcessHandle.current()
+                                .descendants()
+                                .filter(p ->
+                                        ChromiumProcesses.commandLine(p.pid()).contains("postgres"))
+                                .mapToLong(p -> ChromiumProcesses.pssBytes(p.pid()))
+                                .sum()));
                 if (latency) {
                     inboundLatency(runtime, sim, phones, handled, r);
                 }
@@ -301,7 +419,8 @@ public final class RuntimeBench {
         }
     }
 
-    private static void link(SessionRuntime runtime, SimClient sim, String name, String phone) throws InterruptedException {
+    private static void link(SessionRuntime runtime, SimClient sim, String name, String phone)
+            throws InterruptedException {
         runtime.start(name);
         long deadline = System.nanoTime() + READY.toNanos();
         boolean linked = false;
@@ -319,8 +438,9 @@ public final class RuntimeBench {
         throw new IllegalStateException(name + " did not reach WORKING");
     }
 
-    private static void inboundLatency(SessionRuntime runtime, SimClient sim, List<String> phones,
-                                       Map<String, Long> handled, ObjectNode r) throws InterruptedException {
+    private static void inboundLatency(
+            SessionRuntime runtime, SimClient sim, List<String> phones, Map<String, Long> handled, ObjectNode r)
+            throws InterruptedException {
         int rounds = 10;
         List<Long> sendToHandler = new ArrayList<>();
         var cpu0 = BenchSupport.cpuTicksByKind();
@@ -359,7 +479,8 @@ public final class RuntimeBench {
         long[] e2e = sendToHandler.stream().mapToLong(Long::longValue).sorted().toArray();
         r.put("inbound_lag_messages", lags.length);
         r.put("inbound_lag_ms_p50", BenchSupport.pct(lags, 50)).put("inbound_lag_ms_p99", BenchSupport.pct(lags, 99));
-        r.put("customer_send_to_handler_ms_p50", BenchSupport.pct(e2e, 50)).put("customer_send_to_handler_ms_p99", BenchSupport.pct(e2e, 99));
+        r.put("customer_send_to_handler_ms_p50", BenchSupport.pct(e2e, 50))
+                .put("customer_send_to_handler_ms_p99", BenchSupport.pct(e2e, 99));
     }
 
     private static void restoreTime(SessionRuntime runtime, String name, ObjectNode r) throws InterruptedException {
@@ -385,7 +506,9 @@ public final class RuntimeBench {
             BenchSupport.cpuTicksSince(byKind0).forEach((k, v) -> byKind.merge(k, v, Long::sum));
         }
         Arrays.sort(ms);
-        r.put("restore_rounds", rounds).put("restore_ms_p50", BenchSupport.pct(ms, 50)).put("restore_ms_max", ms[rounds - 1]);
+        r.put("restore_rounds", rounds)
+                .put("restore_ms_p50", BenchSupport.pct(ms, 50))
+                .put("restore_ms_max", ms[rounds - 1]);
         // the machine's CPU time (all processes, USER_HZ = 100) per restore: what a wave of restores competes for
         r.put("restore_machine_cpu_ms_avg", busyTicks * 10 / rounds);
         var perKind = r.putObject("restore_cpu_ms_avg_by_process");
@@ -398,9 +521,14 @@ public final class RuntimeBench {
      */
     private static void idleCpu(ObjectNode r, Runnable idle) {
         var pct = BenchSupport.cpuPercentByKindDuring(idle);
-        r.put("idle_cpu_pct", round(pct.entrySet().stream()
-                .filter(e -> e.getKey().equals("this-jvm") || e.getKey().startsWith("chromium") || e.getKey().equals("playwright-driver"))
-                .mapToDouble(Map.Entry::getValue).sum()));
+        r.put(
+                "idle_cpu_pct",
+                round(pct.entrySet().stream()
+                        .filter(e -> e.getKey().equals("this-jvm")
+                                || e.getKey().startsWith("chromium")
+                                || e.getKey().equals("playwright-driver"))
+                        .mapToDouble(Map.Entry::getValue)
+                        .sum()));
         var byKind = r.putObject("idle_cpu_pct_by_process");
         pct.forEach(byKind::put);
     }

@@ -136,7 +136,8 @@ class ClusterTest {
             String phone = TestEnv.phone();
             sim.client().createAccount(phone, "Cluster " + i);
             phoneOf.put(name, phone);
-            var r = api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
+            var r = api.post(
+                    "/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
             assertThat(r.status()).as(r.text()).isEqualTo(201);
         }
         List<String> sessions = new ArrayList<>(phoneOf.keySet());
@@ -149,16 +150,24 @@ class ClusterTest {
         long bound = (long) Math.ceil(1.25 * SESSIONS / 3.0);
         Await.until("every node within the bound", T, () -> {
             var counts = countBy(runningOn(api));
-            return counts.size() == 3 && counts.values().stream().allMatch(c -> c <= bound) && allWorking(api, sessions);
+            return counts.size() == 3
+                    && counts.values().stream().allMatch(c -> c <= bound)
+                    && allWorking(api, sessions);
         });
         Map<String, Long> perNode = countBy(runningOn(api));
         System.out.println("sessions per node: " + perNode);
-        Await.until("every session has a snapshot", T, () -> sessions.stream().allMatch(s -> !db.snapshots().list(s).isEmpty()));
+        Await.until(
+                "every session has a snapshot",
+                T,
+                () -> sessions.stream().allMatch(s -> !db.snapshots().list(s).isEmpty()));
 
-        // kill -9 of a node: its sessions come back on the survivors without a QR; messages sent meanwhile get one reply
+        // kill -9 of a node: its sessions come back on the survivors without a QR; messages sent meanwhile get one
+        // reply
         NodeProcess victim = perNode.getOrDefault("n2", 0L) >= perNode.getOrDefault("n3", 0L) ? n2 : n3;
-        List<String> victimSessions = runningOn(api).entrySet().stream().filter(e -> e.getValue().equals(victim.id()))
-                .map(Map.Entry::getKey).toList();
+        List<String> victimSessions = runningOn(api).entrySet().stream()
+                .filter(e -> e.getValue().equals(victim.id()))
+                .map(Map.Entry::getKey)
+                .toList();
         long t0 = System.nanoTime();
         // the JVM alone, as an OOM kill: its pages still receive (and acknowledge) for a moment
         victim.killJvmOnly();
@@ -170,7 +179,8 @@ class ClusterTest {
         }
         Await.until("the victim's sessions WORKING elsewhere", T, () -> {
             var on = runningOn(api);
-            return victimSessions.stream().allMatch(s -> on.containsKey(s) && !on.get(s).equals(victim.id()))
+            return victimSessions.stream()
+                            .allMatch(s -> on.containsKey(s) && !on.get(s).equals(victim.id()))
                     && allWorking(api, sessions);
         });
         long failoverMs = (System.nanoTime() - t0) / 1_000_000;
@@ -180,15 +190,21 @@ class ClusterTest {
         }
         Thread.sleep(3000); // a duplicate reply would have arrived by now
         for (String s : victimSessions) {
-            assertThat(replies(phoneOf.get(s), customerOf.get(s))).as("replies in " + s).isEqualTo(1);
-            assertThat(sim.client().devices(phoneOf.get(s))).as("no new device was linked for " + s).hasSize(1);
+            assertThat(replies(phoneOf.get(s), customerOf.get(s)))
+                    .as("replies in " + s)
+                    .isEqualTo(1);
+            assertThat(sim.client().devices(phoneOf.get(s)))
+                    .as("no new device was linked for " + s)
+                    .hasSize(1);
         }
         assertThat(sim.client().stats().conflicts()).isEqualTo(conflictsBefore);
 
         // SIGSTOP: the frozen node's sessions move; after SIGCONT it stops them without writing; no conflict
         NodeProcess survivor = victim == n2 ? n3 : n2;
-        List<String> frozenSessions = runningOn(api).entrySet().stream().filter(e -> e.getValue().equals(survivor.id()))
-                .map(Map.Entry::getKey).toList();
+        List<String> frozenSessions = runningOn(api).entrySet().stream()
+                .filter(e -> e.getValue().equals(survivor.id()))
+                .map(Map.Entry::getKey)
+                .toList();
         survivor.signal("STOP");
         Map<String, String> frozenCustomer = new HashMap<>();
         for (String s : frozenSessions) {
@@ -213,25 +229,41 @@ class ClusterTest {
             }
         });
         for (String s : frozenSessions) {
-            assertThat(db.leases().current(s)).get().extracting(l -> l.ownerNode()).isEqualTo("n1");
-            assertThat(replies(phoneOf.get(s), frozenCustomer.get(s))).as("replies in " + s + " after the freeze").isEqualTo(1);
+            assertThat(db.leases().current(s))
+                    .get()
+                    .extracting(l -> l.ownerNode())
+                    .isEqualTo("n1");
+            assertThat(replies(phoneOf.get(s), frozenCustomer.get(s)))
+                    .as("replies in " + s + " after the freeze")
+                    .isEqualTo(1);
         }
-        assertThat(sim.client().stats().conflicts()).as("conflicts after SIGSTOP/SIGCONT").isEqualTo(conflictsBefore);
+        assertThat(sim.client().stats().conflicts())
+                .as("conflicts after SIGSTOP/SIGCONT")
+                .isEqualTo(conflictsBefore);
         survivor.kill9();
         Await.until("n1 alone", T, () -> api.get("/api/cluster/nodes").json().size() == 1);
-        Await.until("all on n1", T, () -> countBy(runningOn(api)).getOrDefault("n1", 0L) == SESSIONS && allWorking(api, sessions));
+        Await.until(
+                "all on n1",
+                T,
+                () -> countBy(runningOn(api)).getOrDefault("n1", 0L) == SESSIONS && allWorking(api, sessions));
 
         // a 4th node joins and takes its bounded share, and only that moves
         NodeProcess n4 = startNode("n4", List.of(members().get(0), members().get(3)));
         long share = SESSIONS / 2;
-        Await.until("n4 took its share", T, () -> countBy(runningOn(api)).getOrDefault("n4", 0L) >= (long) Math.floor(0.8 * share)
-                && allWorking(api, sessions));
+        Await.until(
+                "n4 took its share",
+                T,
+                () -> countBy(runningOn(api)).getOrDefault("n4", 0L) >= (long) Math.floor(0.8 * share)
+                        && allWorking(api, sessions));
         Thread.sleep(5000);
         long onN4 = countBy(runningOn(api)).getOrDefault("n4", 0L);
         assertThat(onN4).as("n4's share of %d on 2 nodes", SESSIONS).isBetween((long) Math.floor(0.8 * share), share);
 
         // drain n4: its sessions move back one by one, messages sent meanwhile are answered once, n4 exits
-        List<String> drained = runningOn(api).entrySet().stream().filter(e -> e.getValue().equals("n4")).map(Map.Entry::getKey).toList();
+        List<String> drained = runningOn(api).entrySet().stream()
+                .filter(e -> e.getValue().equals("n4"))
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(api.post("/api/cluster/nodes/n4/drain", null).status()).isEqualTo(202);
         Map<String, String> drainCustomer = new HashMap<>();
         for (String s : drained) {
@@ -240,15 +272,22 @@ class ClusterTest {
             sim.client().customerSends(customer, phoneOf.get(s), "sent during the drain");
         }
         assertThat(n4.awaitExit(T)).as("n4 exits once drained").isTrue();
-        Await.until("all on n1 again", T, () -> countBy(runningOn(api)).getOrDefault("n1", 0L) == SESSIONS && allWorking(api, sessions));
+        Await.until(
+                "all on n1 again",
+                T,
+                () -> countBy(runningOn(api)).getOrDefault("n1", 0L) == SESSIONS && allWorking(api, sessions));
         for (String s : drained) {
             awaitReply(s, phoneOf.get(s), drainCustomer.get(s), "during the drain");
         }
         Thread.sleep(3000);
         for (String s : drained) {
-            assertThat(replies(phoneOf.get(s), drainCustomer.get(s))).as("replies in " + s).isEqualTo(1);
+            assertThat(replies(phoneOf.get(s), drainCustomer.get(s)))
+                    .as("replies in " + s)
+                    .isEqualTo(1);
         }
-        assertThat(sim.client().stats().conflicts()).as("conflicts over the whole scenario").isEqualTo(conflictsBefore);
+        assertThat(sim.client().stats().conflicts())
+                .as("conflicts over the whole scenario")
+                .isEqualTo(conflictsBefore);
     }
 
     /** Waits for the auto-reply; when none comes, says whether the message was stored and what happened to it. */
@@ -257,9 +296,14 @@ class ClusterTest {
             Await.until("reply " + phase + " for " + session, T, () -> replies(phone, customer) >= 1);
         } catch (AssertionError e) {
             var stored = db.messages().recent(session, customer + "@c.us", 10);
-            throw new AssertionError(e.getMessage() + "; stored for this chat: " + stored + "; lease: " + db.leases().current(session)
-                    + "; simulator messages from the customer: " + sim.client().received(phone).stream()
-                    .filter(m -> m.from().startsWith(customer)).toList(), e);
+            throw new AssertionError(
+                    e.getMessage() + "; stored for this chat: " + stored + "; lease: "
+                            + db.leases().current(session)
+                            + "; simulator messages from the customer: "
+                            + sim.client().received(phone).stream()
+                                    .filter(m -> m.from().startsWith(customer))
+                                    .toList(),
+                    e);
         }
     }
 

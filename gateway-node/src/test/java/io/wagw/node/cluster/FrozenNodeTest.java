@@ -36,13 +36,25 @@ class FrozenNodeTest {
         try (NodeProcess node = NodeProcess.start("frozen-node", env, logs)) {
             var api = node.http();
             long conflictsBefore = sim.client().stats().conflicts();
-            assertThat(api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY))
-                    .status()).isEqualTo(201);
+            assertThat(api.post(
+                                    "/api/sessions",
+                                    "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY))
+                            .status())
+                    .isEqualTo(201);
             ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-            Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
-            Await.until("connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
+            Await.until(
+                    "WORKING",
+                    T,
+                    () -> api.get("/api/sessions/" + name)
+                            .json()
+                            .path("status")
+                            .asText()
+                            .equals("WORKING"));
+            Await.until(
+                    "connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
 
-            long epochBefore = TestEnv.store().leases().current(name).orElseThrow().epoch();
+            long epochBefore =
+                    TestEnv.store().leases().current(name).orElseThrow().epoch();
             String customer = TestEnv.phone();
             node.signal("STOP");
             long frozenAt = System.nanoTime();
@@ -51,25 +63,41 @@ class FrozenNodeTest {
                 // WhatsApp delivers this to the page, which acknowledges it although its node cannot hear it
                 sim.client().customerSends(customer, phone, "written while the node is frozen");
                 // the lease lasts 6 s (GW_LEASE_TTL_SECONDS in the test env); the page must be gone before that
-                Await.until("page disconnected while the JVM is frozen", Duration.ofSeconds(6),
+                Await.until(
+                        "page disconnected while the JVM is frozen",
+                        Duration.ofSeconds(6),
                         () -> sim.client().devices(phone).getFirst().liveConnections() == 0);
                 windowMs = (System.nanoTime() - frozenAt) / 1_000_000;
                 Thread.sleep(4000); // frozen past the lease's expiry, as when another node took over
-                assertThat(sim.client().devices(phone).getFirst().liveConnections()).isZero();
+                assertThat(sim.client().devices(phone).getFirst().liveConnections())
+                        .isZero();
             } finally {
                 node.signal("CONT");
             }
-            System.out.printf("a frozen node's page kept receiving for %d ms after the freeze (lease TTL 6 s)%n", windowMs);
+            System.out.printf(
+                    "a frozen node's page kept receiving for %d ms after the freeze (lease TTL 6 s)%n", windowMs);
             // back, the node stores what its page received, lets the old lease go and runs the session again
-            Await.until("the session runs again under a new lease", T,
-                    () -> TestEnv.store().leases().current(name).map(l -> l.epoch() > epochBefore).orElse(false)
+            Await.until(
+                    "the session runs again under a new lease",
+                    T,
+                    () -> TestEnv.store()
+                                    .leases()
+                                    .current(name)
+                                    .map(l -> l.epoch() > epochBefore)
+                                    .orElse(false)
                             && node.sessionsRunning() == 1
-                            && api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
+                            && api.get("/api/sessions/" + name)
+                                    .json()
+                                    .path("status")
+                                    .asText()
+                                    .equals("WORKING"));
             Await.until("the message written during the freeze answered", T, () -> replies(sim, phone, customer) == 1);
             Thread.sleep(3000);
             assertThat(replies(sim, phone, customer)).as("answered once").isEqualTo(1);
             assertThat(sim.client().devices(phone)).as("no new device").hasSize(1);
-            assertThat(sim.client().stats().conflicts()).as("never two live pages").isEqualTo(conflictsBefore);
+            assertThat(sim.client().stats().conflicts())
+                    .as("never two live pages")
+                    .isEqualTo(conflictsBefore);
         }
     }
 }

@@ -16,28 +16,39 @@ class LogSetupTest {
     void logbackIsSetUpInCodeWithoutReadingXml() {
         var context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        assertThat(root.getAppender("STDERR")).isInstanceOfSatisfying(ConsoleAppender.class,
-                a -> assertThat(a.getTarget()).isEqualTo("System.err"));
+        assertThat(root.getAppender("STDERR"))
+                .isInstanceOfSatisfying(
+                        ConsoleAppender.class, a -> assertThat(a.getTarget()).isEqualTo("System.err"));
         assertThat(context.getLogger("org.flywaydb").getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("com.zaxxer.hikari").getLevel()).isEqualTo(Level.WARN);
         // no XML configuration was parsed: Joran's classes were never loaded
-        assertThat(ClassLoader.getSystemClassLoader().getDefinedPackage("ch.qos.logback.core.joran")).isNull();
+        assertThat(ClassLoader.getSystemClassLoader().getDefinedPackage("ch.qos.logback.core.joran"))
+                .isNull();
     }
 
     @Test
     void controlCharactersInMessagesAndExceptionsCannotForgeLines() {
         var context = (LoggerContext) LoggerFactory.getILoggerFactory();
         var layout = LogSetup.layout(context);
-        var failure = new IllegalStateException("bad\r\n00:00:00.000 ERROR forged", new RuntimeException("\u001b[2Jcleared"));
-        var event = new LoggingEvent(LogSetupTest.class.getName(), context.getLogger("io.wagw.test"), Level.WARN,
-                "session {}: {}", failure, new Object[]{"a\nb", "nul\u0000 del\u007f c1\u0085 tab\t"});
+        var failure =
+                new IllegalStateException("bad\r\n00:00:00.000 ERROR forged", new RuntimeException("\u001b[2Jcleared"));
+        var event = new LoggingEvent(
+                LogSetupTest.class.getName(),
+                context.getLogger("io.wagw.test"),
+                Level.WARN,
+                "session {}: {}",
+                failure,
+                new Object[] {"a\nb", "nul\u0000 del\u007f c1\u0085 tab\t"});
 
         String out = layout.doLayout(event);
 
         String firstLine = out.lines().findFirst().orElseThrow();
         assertThat(firstLine).endsWith("session a\\nb: nul\\u0000 del\\u007f c1\\u0085 tab\\t");
-        assertThat(out).contains("java.lang.IllegalStateException: bad\\r\\n00:00:00.000 ERROR forged",
-                "Caused by: java.lang.RuntimeException: \\u001b[2Jcleared", "at io.wagw.node.config.LogSetupTest");
+        assertThat(out)
+                .contains(
+                        "java.lang.IllegalStateException: bad\\r\\n00:00:00.000 ERROR forged",
+                        "Caused by: java.lang.RuntimeException: \\u001b[2Jcleared",
+                        "at io.wagw.node.config.LogSetupTest");
         assertThat(out.lines()).noneMatch(l -> l.startsWith("00:00:00.000"));
         assertThat(out.chars()).noneMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f);
     }

@@ -14,7 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NodeConfigTest {
-    private static final String EXPECTED_NETWORKS = "; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7";
+    private static final String EXPECTED_NETWORKS =
+            "; expected comma-separated networks such as 10.20.0.0/16, fd12::/16, 192.168.5.7";
 
     @Test
     void defaultsGiveAWorkingSingleNodeWithTheEmbeddedDatabase() {
@@ -36,7 +37,8 @@ class NodeConfigTest {
     @Test
     void webhookReceiversOnAllowedNetworksAreReachable() {
         var c = NodeConfig.fromEnv(Map.of("GW_WEBHOOK_ALLOW_NETWORKS", " 10.20.0.0/16, fd12::/16,,192.168.5.7 "));
-        assertThat(c.webhookAllowNetworks()).extracting(Cidr::toString)
+        assertThat(c.webhookAllowNetworks())
+                .extracting(Cidr::toString)
                 .containsExactly("10.20.0.0/16", "fd12:0:0:0:0:0:0:0/16", "192.168.5.7/32");
         assertThat(c.webhookDestinations().refusal(ip("10.20.9.9"))).isEmpty();
         assertThat(c.webhookDestinations().refusal(ip("192.168.5.8"))).contains(AddressClass.PRIVATE);
@@ -44,12 +46,18 @@ class NodeConfigTest {
 
     @Test
     void aNetworkThatIsNotOneIsRefusedNamingTheVariable() {
-        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_WEBHOOK_ALLOW_NETWORKS", "10.0.0.1/8,intranet.example,10.0.0.0/40")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.1/8': 10.0.0.1/8 has bits set past the prefix; the network is "
-                                + "10.0.0.0/8" + EXPECTED_NETWORKS,
-                        "GW_WEBHOOK_ALLOW_NETWORKS contains 'intranet.example': 'intranet.example' is not an IP address" + EXPECTED_NETWORKS,
-                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.0/40': '40' is not a prefix length from 0 to 32" + EXPECTED_NETWORKS));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(
+                        Map.of("GW_WEBHOOK_ALLOW_NETWORKS", "10.0.0.1/8,intranet.example,10.0.0.0/40")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.1/8': 10.0.0.1/8 has bits set past the prefix; the network is "
+                                                + "10.0.0.0/8" + EXPECTED_NETWORKS,
+                                        "GW_WEBHOOK_ALLOW_NETWORKS contains 'intranet.example': 'intranet.example' is not an IP address"
+                                                + EXPECTED_NETWORKS,
+                                        "GW_WEBHOOK_ALLOW_NETWORKS contains '10.0.0.0/40': '40' is not a prefix length from 0 to 32"
+                                                + EXPECTED_NETWORKS));
     }
 
     private static InetAddress ip(String literal) {
@@ -92,15 +100,15 @@ class NodeConfigTest {
     @Test
     void everyProblemIsReportedAtOnceNamingTheVariableAndTheAcceptedValues() {
         assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of(
-                "GW_HTTP_PORT", "70000",
-                "GW_MAX_SESSIONS", "many",
-                "GW_DB_URL", "mysql://x/y",
-                "GW_WA_URL", "ftp://example.com",
-                "GW_LEASE_TTL_SECONDS", "60",
-                "GW_LOG_LEVEL", "LOUD",
-                "GW_ADMIN_API_KEY", "short",
-                "GW_MASTER_KEY_FILE", "/nonexistent/master.key",
-                "GW_MAX_SESION", "3")))
+                        "GW_HTTP_PORT", "70000",
+                        "GW_MAX_SESSIONS", "many",
+                        "GW_DB_URL", "mysql://x/y",
+                        "GW_WA_URL", "ftp://example.com",
+                        "GW_LEASE_TTL_SECONDS", "60",
+                        "GW_LOG_LEVEL", "LOUD",
+                        "GW_ADMIN_API_KEY", "short",
+                        "GW_MASTER_KEY_FILE", "/nonexistent/master.key",
+                        "GW_MAX_SESION", "3")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).hasSize(9);
                     assertThat(e.getMessage())
@@ -119,9 +127,11 @@ class NodeConfigTest {
     @Test
     void badIdentifiersAndListsAreRefused() {
         assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_NODE_ID", "node 1", "GW_CLUSTER_MEMBERS", "a:1,b c")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).startsWith("GW_NODE_ID=node 1 is invalid"))
-                        .anySatisfy(p -> assertThat(p).startsWith("GW_CLUSTER_MEMBERS contains 'b c'")));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).startsWith("GW_NODE_ID=node 1 is invalid"))
+                                .anySatisfy(p -> assertThat(p).startsWith("GW_CLUSTER_MEMBERS contains 'b c'")));
     }
 
     @Test

@@ -46,17 +46,82 @@ class BadInputTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String RAW = "__raw_json__";
 
-    private static final List<String> BAD_SEGMENTS = List.of("%ZZ", "%", "%2", "%G1", "%00", "a%00b", "%0D%0AX-Injected:%201",
-            "%01%1F%7F", "%1B%5B2J", "..", "%2E%2E", "..%2F..%2Fetc%2Fpasswd", "%2F", "%25", "%2525", "%25ZZ", "%C3%28",
-            "%FF%FE", "%E2%80%AE", "%F0%9F%98%80", "Bad%20Name", "-", "-1", "0", "99999999999999999999999", "%20", "null",
-            "%7B%7D", "'%3B--", "a+b", ";", "*", "77011234567%2540c.us", "%ZZ@c.us");
-    private static final List<String> BAD_STRINGS = List.of("a\u0000b", "\u0000", "\u0001", "tab\tand\u007f", "x\u001b[2J",
-            "a\r\nInjected: 1", "\u202eevil", "%ZZ", "../../etc/passwd", "", " ", "null", "\ud83d\ude00");
-    private static final List<String> NOT_JSON = List.of("", "{", "nul", "{\"a\":}", "[1,2", "<xml/>", "{'a':1}",
-            "{\"a\":1}}", "\u0000", "{\"a\":\"\u0000\"}", "[]", "1", "\"text\"", "null", "true", "{\"\":1}", "\ufeff{}");
-    private static final List<String> WRONG_CONTENT_TYPES = List.of("application/jsonfoo", "text/plain",
-            "application/x-www-form-urlencoded", "multipart/form-data; boundary=fuzz", "application/xml", "json",
-            "application/json-seq", "");
+    private static final List<String> BAD_SEGMENTS = List.of(
+            "%ZZ",
+            "%",
+            "%2",
+            "%G1",
+            "%00",
+            "a%00b",
+            "%0D%0AX-Injected:%201",
+            "%01%1F%7F",
+            "%1B%5B2J",
+            "..",
+            "%2E%2E",
+            "..%2F..%2Fetc%2Fpasswd",
+            "%2F",
+            "%25",
+            "%2525",
+            "%25ZZ",
+            "%C3%28",
+            "%FF%FE",
+            "%E2%80%AE",
+            "%F0%9F%98%80",
+            "Bad%20Name",
+            "-",
+            "-1",
+            "0",
+            "99999999999999999999999",
+            "%20",
+            "null",
+            "%7B%7D",
+            "'%3B--",
+            "a+b",
+            ";",
+            "*",
+            "77011234567%2540c.us",
+            "%ZZ@c.us");
+    private static final List<String> BAD_STRINGS = List.of(
+            "a\u0000b",
+            "\u0000",
+            "\u0001",
+            "tab\tand\u007f",
+            "x\u001b[2J",
+            "a\r\nInjected: 1",
+            "\u202eevil",
+            "%ZZ",
+            "../../etc/passwd",
+            "",
+            " ",
+            "null",
+            "\ud83d\ude00");
+    private static final List<String> NOT_JSON = List.of(
+            "",
+            "{",
+            "nul",
+            "{\"a\":}",
+            "[1,2",
+            "<xml/>",
+            "{'a':1}",
+            "{\"a\":1}}",
+            "\u0000",
+            "{\"a\":\"\u0000\"}",
+            "[]",
+            "1",
+            "\"text\"",
+            "null",
+            "true",
+            "{\"\":1}",
+            "\ufeff{}");
+    private static final List<String> WRONG_CONTENT_TYPES = List.of(
+            "application/jsonfoo",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=fuzz",
+            "application/xml",
+            "json",
+            "application/json-seq",
+            "");
 
     private static Node node;
     private static String tenant;
@@ -84,15 +149,27 @@ class BadInputTest {
     private record Route(String method, String path, List<String> pathParams, List<String> queryParams, JsonNode body) {
         static List<Route> all(JsonNode doc) {
             List<Route> routes = new ArrayList<>();
-            doc.path("paths").properties().forEach(p -> p.getValue().properties().forEach(op -> {
-                List<String> inPath = new ArrayList<>();
-                List<String> inQuery = new ArrayList<>();
-                op.getValue().path("parameters").forEach(param -> (param.path("in").asText().equals("path") ? inPath : inQuery)
-                        .add(param.path("name").asText()));
-                JsonNode schema = op.getValue().path("requestBody").path("content").path("application/json").path("schema");
-                routes.add(new Route(op.getKey().toUpperCase(), p.getKey(), inPath, inQuery,
-                        schema.isMissingNode() ? null : resolve(doc, schema)));
-            }));
+            doc.path("paths")
+                    .properties()
+                    .forEach(p -> p.getValue().properties().forEach(op -> {
+                        List<String> inPath = new ArrayList<>();
+                        List<String> inQuery = new ArrayList<>();
+                        op.getValue()
+                                .path("parameters")
+                                .forEach(param -> (param.path("in").asText().equals("path") ? inPath : inQuery)
+                                        .add(param.path("name").asText()));
+                        JsonNode schema = op.getValue()
+                                .path("requestBody")
+                                .path("content")
+                                .path("application/json")
+                                .path("schema");
+                        routes.add(new Route(
+                                op.getKey().toUpperCase(),
+                                p.getKey(),
+                                inPath,
+                                inQuery,
+                                schema.isMissingNode() ? null : resolve(doc, schema)));
+                    }));
             return routes;
         }
 
@@ -125,7 +202,8 @@ class BadInputTest {
     void generatedBadInputOnEveryDocumentedRouteNeverGetsAServerError() {
         System.out.println("BadInputTest seed " + SEED + " (repeat with -Dfuzz.seed=" + SEED + ")");
         var random = new Random(SEED);
-        var routes = Route.all(new Http(node.baseUrl(), null).get("/openapi.json").json());
+        var routes =
+                Route.all(new Http(node.baseUrl(), null).get("/openapi.json").json());
         List<String> failures = new ArrayList<>();
         int sent = 0;
         long t0 = System.nanoTime();
@@ -133,7 +211,8 @@ class BadInputTest {
             for (int i = 0; i < CASES_PER_ROUTE; i++) {
                 Request request = generate(random, route);
                 try {
-                    var response = RawHttp.send(node.baseUrl(), request.method(), request.target(), request.headers(), request.body());
+                    var response = RawHttp.send(
+                            node.baseUrl(), request.method(), request.target(), request.headers(), request.body());
                     ApiChecks.violation(response).ifPresent(v -> failures.add(request.describe() + "\n    -> " + v));
                 } catch (UncheckedIOException e) {
                     failures.add(request.describe() + "\n    -> " + e.getMessage());
@@ -141,22 +220,27 @@ class BadInputTest {
                 sent++;
             }
         }
-        System.out.printf("BadInputTest: %d requests on %d routes in %d ms, %d failures%n", sent, routes.size(),
-                (System.nanoTime() - t0) / 1_000_000, failures.size());
+        System.out.printf(
+                "BadInputTest: %d requests on %d routes in %d ms, %d failures%n",
+                sent, routes.size(), (System.nanoTime() - t0) / 1_000_000, failures.size());
         assertThat(routes).hasSizeGreaterThan(30);
         assertThat(failures).as("seed " + SEED + ": requests answered badly").isEmpty();
-        assertThat(TestEnv.store().sessions().get(session).status()).as("nothing acted on the session").isEqualTo(SessionStatus.STOPPED);
+        assertThat(TestEnv.store().sessions().get(session).status())
+                .as("nothing acted on the session")
+                .isEqualTo(SessionStatus.STOPPED);
     }
 
     @Test
     void malformedPercentEscapesInThePathOrQueryAre400NamingWhichOne() {
-        for (String target : List.of("/api/sessions/%ZZ", "/api/sessions/%G1/start", "/api/" + session + "/chats/%C3%28@c.us/messages",
-                "/api/sessions/abc%")) {
+        for (String target : List.of(
+                "/api/sessions/%ZZ",
+                "/api/sessions/%G1/start", "/api/" + session + "/chats/%C3%28@c.us/messages", "/api/sessions/abc%")) {
             var r = raw("GET", target, null, null);
             assertThat(r.status()).as(target).isEqualTo(400);
             assertThat(r.json().path("field").asText()).as(target).isEqualTo("path");
         }
-        for (String target : List.of("/api/sessions?all=%ZZ", "/api/sessions/" + session + "?%ZZ=1", "/api/tenants?x=%FF")) {
+        for (String target :
+                List.of("/api/sessions?all=%ZZ", "/api/sessions/" + session + "?%ZZ=1", "/api/tenants?x=%FF")) {
             var r = raw("GET", target, null, null);
             assertThat(r.status()).as(target).isEqualTo(400);
             assertThat(r.json().path("field").asText()).as(target).isEqualTo("query");
@@ -185,10 +269,15 @@ class BadInputTest {
     @Test
     void aConfigFieldSetToNullIsAbsentAndTheSessionStaysReadable() {
         String name = created();
-        var r = raw("PUT", "/api/sessions/" + name, "application/json",
+        var r = raw(
+                "PUT",
+                "/api/sessions/" + name,
+                "application/json",
                 "{\"config\":{\"proxy\":null,\"debug\":null,\"webhooks\":null,\"metadata\":{\"crm\":\"42\"}}}");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
-        assertThat(r.json().path("config").properties()).extracting(Map.Entry::getKey).containsExactly("metadata");
+        assertThat(r.json().path("config").properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactly("metadata");
         assertThat(raw("GET", "/api/sessions/" + name, null, null).status()).isEqualTo(200);
         assertThat(raw("GET", "/api/sessions?all=true", null, null).status()).isEqualTo(200);
     }
@@ -197,38 +286,84 @@ class BadInputTest {
     void controlCharactersInTextFieldsAreRefusedNamingTheField() {
         String name = created();
         Map<String, String[]> cases = new LinkedHashMap<>();
-        cases.put("config.autoReply", new String[]{"PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("autoReply", "We are open\u0000")))});
-        cases.put("config.metadata.crm\u0001", new String[]{"PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("metadata", Map.of("crm\u0001", "42"))))});
-        cases.put("config.metadata.crm", new String[]{"PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("metadata", Map.of("crm", "4\u007f2"))))});
-        cases.put("config.webhooks[0].hmac.key", new String[]{"PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("webhooks",
-                List.of(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("message"), "hmac", Map.of("key", "s3cret\u0000")))))) });
-        cases.put("config.webhooks[0].customHeaders[0].value", new String[]{"PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("webhooks",
-                List.of(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("message"),
-                        "customHeaders", List.of(Map.of("name", "X-Token", "value", "t\r\nX-Forged: 1"))))))) });
-        cases.put("displayName", new String[]{"POST", "/api/tenants", json(Map.of("slug", TestEnv.unique("t"), "displayName", "Salon\nAida"))});
-        cases.put("text", new String[]{"POST", "/api/sendText", json(Map.of("session", name, "chatId", CHAT, "text", "hello\u001b[2J"))});
+        cases.put("config.autoReply", new String[] {
+            "PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("autoReply", "We are open\u0000")))
+        });
+        cases.put("config.metadata.crm\u0001", new String[] {
+            "PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("metadata", Map.of("crm\u0001", "42"))))
+        });
+        cases.put("config.metadata.crm", new String[] {
+            "PUT", "/api/sessions/" + name, json(Map.of("config", Map.of("metadata", Map.of("crm", "4\u007f2"))))
+        });
+        cases.put("config.webhooks[0].hmac.key", new String[] {
+            "PUT",
+            "/api/sessions/" + name,
+            json(Map.of(
+                    "config",
+                    Map.of(
+                            "webhooks",
+                            List.of(Map.of(
+                                    "url",
+                                    "http://127.0.0.1:9/hook",
+                                    "events",
+                                    List.of("message"),
+                                    "hmac",
+                                    Map.of("key", "s3cret\u0000"))))))
+        });
+        cases.put("config.webhooks[0].customHeaders[0].value", new String[] {
+            "PUT",
+            "/api/sessions/" + name,
+            json(Map.of(
+                    "config",
+                    Map.of(
+                            "webhooks",
+                            List.of(Map.of(
+                                    "url",
+                                    "http://127.0.0.1:9/hook",
+                                    "events",
+                                    List.of("message"),
+                                    "customHeaders",
+                                    List.of(Map.of("name", "X-Token", "value", "t\r\nX-Forged: 1")))))))
+        });
+        cases.put("displayName", new String[] {
+            "POST", "/api/tenants", json(Map.of("slug", TestEnv.unique("t"), "displayName", "Salon\nAida"))
+        });
+        cases.put("text", new String[] {
+            "POST", "/api/sendText", json(Map.of("session", name, "chatId", CHAT, "text", "hello\u001b[2J"))
+        });
         cases.forEach((field, c) -> {
             var r = raw(c[0], c[1], "application/json", c[2]);
             assertThat(r.status()).as(field + ": " + r.text()).isEqualTo(400);
             assertThat(r.json().path("field").asText()).isEqualTo(field);
             assertThat(r.text()).doesNotContain("s3cret");
         });
-        var multiLine = raw("POST", "/api/sendText", "application/json",
+        var multiLine = raw(
+                "POST",
+                "/api/sendText",
+                "application/json",
                 json(Map.of("session", name, "chatId", CHAT, "text", "line one\r\n\tline two")));
-        assertThat(multiLine.status()).as("tab and line breaks are text: refused only because the session is stopped")
+        assertThat(multiLine.status())
+                .as("tab and line breaks are text: refused only because the session is stopped")
                 .isEqualTo(409);
     }
 
     @Test
     void onlyApplicationJsonIsTakenAsJson() {
         String body = json(Map.of("name", session, "start", false, "tenant", tenant));
-        for (String type : List.of("application/jsonfoo", "application/json-patch+json", "text/plain", "application/json; charset=latin1")) {
+        for (String type : List.of(
+                "application/jsonfoo",
+                "application/json-patch+json",
+                "text/plain",
+                "application/json; charset=latin1")) {
             var r = raw("POST", "/api/sessions", type, body);
             assertThat(r.status()).as(type).isEqualTo(415);
             assertThat(r.json().path("error").asText()).isEqualTo("unsupported_media_type");
         }
-        for (String type : List.of("application/json", "Application/JSON; charset=UTF-8", "application/json;charset=\"utf-8\"")) {
-            assertThat(raw("POST", "/api/sessions", type, body).status()).as(type + ": read, and the name is taken").isEqualTo(409);
+        for (String type :
+                List.of("application/json", "Application/JSON; charset=UTF-8", "application/json;charset=\"utf-8\"")) {
+            assertThat(raw("POST", "/api/sessions", type, body).status())
+                    .as(type + ": read, and the name is taken")
+                    .isEqualTo(409);
         }
     }
 
@@ -238,7 +373,10 @@ class BadInputTest {
         assertThat(top.status()).isEqualTo(400);
         assertThat(top.json().path("error").asText()).isEqualTo("duplicate_key");
         assertThat(top.json().path("field").asText()).isEqualTo("name");
-        var nested = raw("PUT", "/api/sessions/" + session, "application/json",
+        var nested = raw(
+                "PUT",
+                "/api/sessions/" + session,
+                "application/json",
                 "{\"config\":{\"metadata\":{\"crm\":\"1\",\"crm\":\"2\"}}}");
         assertThat(nested.status()).isEqualTo(400);
         assertThat(nested.json().path("field").asText()).isEqualTo("config.metadata.crm");
@@ -246,7 +384,10 @@ class BadInputTest {
 
     @Test
     void aBodyNestedDeeperThanAConfigNeedsIsRefused() {
-        var r = raw("PUT", "/api/sessions/" + session, "application/json",
+        var r = raw(
+                "PUT",
+                "/api/sessions/" + session,
+                "application/json",
                 "{\"config\":{\"metadata\":" + "[".repeat(40) + "]".repeat(40) + "}}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("error").asText()).isEqualTo("malformed_json");
@@ -265,7 +406,8 @@ class BadInputTest {
         if (contentType != null) {
             headers.put("Content-Type", contentType);
         }
-        return RawHttp.send(node.baseUrl(), method, target, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(
+                node.baseUrl(), method, target, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String json(Object value) {
@@ -286,7 +428,9 @@ class BadInputTest {
             kinds.add(route.body() != null ? "body" : "query"); // bodies and queries more often than paths
         }
         String kind = kinds.get(random.nextInt(kinds.size()));
-        String badParam = kind.equals("path") ? route.pathParams().get(random.nextInt(route.pathParams().size())) : null;
+        String badParam = kind.equals("path")
+                ? route.pathParams().get(random.nextInt(route.pathParams().size()))
+                : null;
         String path = route.path();
         for (String p : route.pathParams()) {
             path = path.replace("{" + p + "}", p.equals(badParam) ? badSegment(random) : valid(p));
@@ -305,7 +449,8 @@ class BadInputTest {
         return bodyRequest(random, route, path, headers, key < 8 ? "" : " no admin key");
     }
 
-    private static Request bodyRequest(Random random, Route route, String path, Map<String, String> headers, String keyNote) {
+    private static Request bodyRequest(
+            Random random, Route route, String path, Map<String, String> headers, String keyNote) {
         int pick = random.nextInt(20);
         String contentType = random.nextInt(4) == 0 ? "application/json; charset=utf-8" : "application/json";
         String body;
@@ -323,7 +468,9 @@ class BadInputTest {
             what = "content type " + contentType;
         } else if (pick == 18) {
             int depth = 1000 + random.nextInt(100_000);
-            body = random.nextBoolean() ? "[".repeat(depth) + "]".repeat(depth) : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+            body = random.nextBoolean()
+                    ? "[".repeat(depth) + "]".repeat(depth)
+                    : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
             what = "body: nested " + depth + " deep";
         } else {
             body = "{\"x\":\"" + "x".repeat((int) RequestBody.MAX_BYTES - 200 + random.nextInt(400)) + "\"}";
@@ -345,15 +492,21 @@ class BadInputTest {
         List<Slot> slots = new ArrayList<>();
         collect(body, "", slots);
         if (slots.isEmpty()) {
-            return new String[]{"{\"unexpected\":1}", "unknown field"};
+            return new String[] {"{\"unexpected\":1}", "unknown field"};
         }
         Slot slot = slots.get(random.nextInt(slots.size()));
         String raw = null;
         String what;
         switch (random.nextInt(8)) {
             case 0 -> {
-                JsonNode wrong = List.<JsonNode>of(NODES.numberNode(12345), NODES.booleanNode(true), NODES.arrayNode(),
-                        NODES.objectNode(), NODES.numberNode(-1.5), NODES.textNode("12345")).get(random.nextInt(6));
+                JsonNode wrong = List.<JsonNode>of(
+                                NODES.numberNode(12345),
+                                NODES.booleanNode(true),
+                                NODES.arrayNode(),
+                                NODES.objectNode(),
+                                NODES.numberNode(-1.5),
+                                NODES.textNode("12345"))
+                        .get(random.nextInt(6));
                 slot.set(wrong.getNodeType() == slot.get().getNodeType() ? NODES.nullNode() : wrong);
                 what = slot.name + " as " + slot.get().getNodeType();
             }
@@ -382,7 +535,8 @@ class BadInputTest {
                 if (slot.parent instanceof ObjectNode o) {
                     String first = slot.get().toString();
                     slot.set(NODES.textNode(RAW));
-                    raw = first + ",\"" + slot.name.substring(slot.name.lastIndexOf('.') + 1) + "\":" + (random.nextBoolean() ? first : "17");
+                    raw = first + ",\"" + slot.name.substring(slot.name.lastIndexOf('.') + 1) + "\":"
+                            + (random.nextBoolean() ? first : "17");
                     what = slot.name + " twice";
                 } else {
                     slot.set(NODES.textNode(RAW));
@@ -400,7 +554,7 @@ class BadInputTest {
                 }
             }
         }
-        return new String[]{serialize(body, raw), what};
+        return new String[] {serialize(body, raw), what};
     }
 
     /** A value in a body tree that a mutation may replace. */
@@ -512,7 +666,9 @@ class BadInputTest {
         for (int i = 0; i < n; i++) {
             String param = names.get(random.nextInt(names.size()));
             String value = switch (random.nextInt(4)) {
-                case 0 -> List.of("", "-5", "0", "1e9", "2147483648", "true%00", "raw%00", "RAW", "%", "%ZZ").get(random.nextInt(10));
+                case 0 ->
+                    List.of("", "-5", "0", "1e9", "2147483648", "true%00", "raw%00", "RAW", "%", "%ZZ")
+                            .get(random.nextInt(10));
                 default -> badSegment(random);
             };
             query.append(i == 0 ? '?' : '&').append(param).append('=').append(value);
@@ -540,7 +696,8 @@ class BadInputTest {
     private static String printable(String s) {
         String shown = s.length() > 160 ? s.substring(0, 160) + "...(" + s.length() + " chars)" : s;
         var out = new StringBuilder();
-        shown.codePoints().forEach(c -> out.append(c < 0x20 || c == 0x7f ? "\\u%04x".formatted(c) : Character.toString(c)));
+        shown.codePoints()
+                .forEach(c -> out.append(c < 0x20 || c == 0x7f ? "\\u%04x".formatted(c) : Character.toString(c)));
         return out.toString();
     }
 }

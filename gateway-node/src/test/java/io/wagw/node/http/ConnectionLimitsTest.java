@@ -71,7 +71,9 @@ class ConnectionLimitsTest {
                 } while (b != -1);
             }
             long closedAfterMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(closedAfterMs).as("closed by the server, not by our read timeout").isLessThan(14_000);
+            assertThat(closedAfterMs)
+                    .as("closed by the server, not by our read timeout")
+                    .isLessThan(14_000);
             assertThat(admin.get("/health").status()).as("the node serves on").isIn(200, 503);
         } finally {
             for (Socket s : held) {
@@ -83,16 +85,20 @@ class ConnectionLimitsTest {
     @Test
     void aPairingStreamStaysOpenPastTheIdleTimeoutAndAtMostFiveOpenPerSession() throws Exception {
         String name = TestEnv.unique("streams");
-        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
-        String url = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                        .status())
+                .isEqualTo(201);
+        String url =
+                admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
         URI link = URI.create(url);
         String path = link.getRawPath() + "/events?" + link.getRawQuery();
         List<Socket> streams = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
                 Socket s = connect();
-                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: node\r\nAccept: text/event-stream\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("GET " + path + " HTTP/1.1\r\nHost: node\r\nAccept: text/event-stream\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 streams.add(s);
                 var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).as("stream " + i).startsWith("HTTP/1.1 200");
@@ -100,7 +106,8 @@ class ConnectionLimitsTest {
             var sixth = new Http(node.baseUrl(), null).get(path);
             assertThat(sixth.status()).as("a sixth stream of one session").isEqualTo(429);
 
-            var in = new BufferedReader(new InputStreamReader(streams.getFirst().getInputStream(), StandardCharsets.UTF_8));
+            var in = new BufferedReader(
+                    new InputStreamReader(streams.getFirst().getInputStream(), StandardCharsets.UTF_8));
             long t0 = System.nanoTime();
             boolean keptAlive = false;
             try {
@@ -111,7 +118,9 @@ class ConnectionLimitsTest {
             } catch (SocketTimeoutException e) {
                 // read timeout: the stream was still open
             }
-            assertThat((System.nanoTime() - t0) / 1_000_000).as("open past the 5 s idle timeout").isGreaterThanOrEqualTo(9_000);
+            assertThat((System.nanoTime() - t0) / 1_000_000)
+                    .as("open past the 5 s idle timeout")
+                    .isGreaterThanOrEqualTo(9_000);
             assertThat(keptAlive).isTrue();
         } finally {
             for (Socket s : streams) {

@@ -31,7 +31,8 @@ class ForwardSignatureTest {
     void theSignedHeadersAreTheForwardingOnesAndCarryNoApiKey() {
         Map<String, String> headers = signature.sign("POST", PATH, BODY, Optional.of(Caller.ADMIN), "node-1", NOW);
 
-        assertThat(headers).containsOnlyKeys("X-Wagw-Forwarded-By", "X-Wagw-Caller", "X-Wagw-Timestamp", "X-Wagw-Signature");
+        assertThat(headers)
+                .containsOnlyKeys("X-Wagw-Forwarded-By", "X-Wagw-Caller", "X-Wagw-Timestamp", "X-Wagw-Signature");
         assertThat(headers.keySet()).allMatch(ForwardSignature::isForwardHeader);
         assertThat(ForwardSignature.isForwardHeader("x-wagw-anything")).isTrue();
         assertThat(ForwardSignature.isForwardHeader("X-Api-Key")).isFalse();
@@ -41,9 +42,12 @@ class ForwardSignatureTest {
     void anotherPathQueryOrMethodIsRefused() {
         Map<String, String> headers = signed(Optional.of(Caller.forSession("salon-1")));
 
-        assertThat(signature.verify("POST", "/api/sendSeen?trace=1", BODY, headers::get, NOW)).isEmpty();
-        assertThat(signature.verify("POST", "/api/sendText?trace=2", BODY, headers::get, NOW)).isEmpty();
-        assertThat(signature.verify("POST", "/api/sendText", BODY, headers::get, NOW)).isEmpty();
+        assertThat(signature.verify("POST", "/api/sendSeen?trace=1", BODY, headers::get, NOW))
+                .isEmpty();
+        assertThat(signature.verify("POST", "/api/sendText?trace=2", BODY, headers::get, NOW))
+                .isEmpty();
+        assertThat(signature.verify("POST", "/api/sendText", BODY, headers::get, NOW))
+                .isEmpty();
         assertThat(signature.verify("PUT", PATH, BODY, headers::get, NOW)).isEmpty();
     }
 
@@ -54,7 +58,8 @@ class ForwardSignatureTest {
         tampered[tampered.length - 3] = 'o';
 
         assertThat(signature.verify("POST", PATH, tampered, headers::get, NOW)).isEmpty();
-        assertThat(signature.verify("POST", PATH, new byte[0], headers::get, NOW)).isEmpty();
+        assertThat(signature.verify("POST", PATH, new byte[0], headers::get, NOW))
+                .isEmpty();
     }
 
     @Test
@@ -71,24 +76,30 @@ class ForwardSignatureTest {
     void aTimestampOtherThanTheSignedOneIsRefused() {
         Map<String, String> headers = signed(Optional.of(Caller.ADMIN));
 
-        assertThat(verifyWith(headers, "X-Wagw-Timestamp", Long.toString(NOW.getEpochSecond() + 1))).isEmpty();
-        assertThat(verifyWith(headers, "X-Wagw-Timestamp", "+" + NOW.getEpochSecond())).isEmpty();
+        assertThat(verifyWith(headers, "X-Wagw-Timestamp", Long.toString(NOW.getEpochSecond() + 1)))
+                .isEmpty();
+        assertThat(verifyWith(headers, "X-Wagw-Timestamp", "+" + NOW.getEpochSecond()))
+                .isEmpty();
     }
 
     @Test
     void aCallSignedMoreThanThirtySecondsFromTheReceiversClockIsRefused() {
         Map<String, String> headers = signed(Optional.of(Caller.ADMIN));
 
-        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.plusSeconds(30))).isPresent();
-        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.minusSeconds(30))).isPresent();
-        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.plusSeconds(31))).isEmpty();
-        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.minusSeconds(31))).isEmpty();
+        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.plusSeconds(30)))
+                .isPresent();
+        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.minusSeconds(30)))
+                .isPresent();
+        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.plusSeconds(31)))
+                .isEmpty();
+        assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW.minusSeconds(31)))
+                .isEmpty();
     }
 
     @Test
     void aSignatureMadeWithAnotherSecretIsRefused() {
-        Map<String, String> headers = new ForwardSignature(secret(2))
-                .sign("POST", PATH, BODY, Optional.of(Caller.ADMIN), "node-1", NOW);
+        Map<String, String> headers =
+                new ForwardSignature(secret(2)).sign("POST", PATH, BODY, Optional.of(Caller.ADMIN), "node-1", NOW);
 
         assertThat(signature.verify("POST", PATH, BODY, headers::get, NOW)).isEmpty();
     }
@@ -99,7 +110,9 @@ class ForwardSignatureTest {
         for (String name : headers.keySet()) {
             Map<String, String> missing = new HashMap<>(headers);
             missing.remove(name);
-            assertThat(signature.verify("POST", PATH, BODY, missing::get, NOW)).as(name).isEmpty();
+            assertThat(signature.verify("POST", PATH, BODY, missing::get, NOW))
+                    .as(name)
+                    .isEmpty();
         }
         assertThat(verifyWith(headers, "X-Wagw-Caller", "root")).isEmpty();
         assertThat(verifyWith(headers, "X-Wagw-Caller", "session:")).isEmpty();

@@ -29,38 +29,48 @@ class ForwardTargetsTest {
     void aUrlOnAMembersAddressGoesToThatAddress() {
         assertThat(targets("10.0.0.2", "10.0.0.3").address(URI.create("http://10.0.0.3:3000")))
                 .contains(ip("10.0.0.3"));
-        assertThat(targets("fd00::5").address(URI.create("http://[fd00::5]:3000"))).contains(ip("fd00::5"));
+        assertThat(targets("fd00::5").address(URI.create("http://[fd00::5]:3000")))
+                .contains(ip("fd00::5"));
     }
 
     @Test
     void namesAndAddressesOfTheSameMemberMatchEitherWay() {
-        assertThat(targets("gw-2.internal").address(URI.create("http://10.0.0.2:3000"))).contains(ip("10.0.0.2"));
-        assertThat(targets("10.0.0.2").address(URI.create("https://gw-2.internal/"))).contains(ip("10.0.0.2"));
+        assertThat(targets("gw-2.internal").address(URI.create("http://10.0.0.2:3000")))
+                .contains(ip("10.0.0.2"));
+        assertThat(targets("10.0.0.2").address(URI.create("https://gw-2.internal/")))
+                .contains(ip("10.0.0.2"));
     }
 
     @Test
     void aUrlOutsideTheMemberListIsRefused() {
-        assertThat(targets("10.0.0.2", "10.0.0.3").address(URI.create("http://203.0.113.9:3000"))).isEmpty();
-        assertThat(targets("gw-2.internal").address(URI.create("http://gw-3.internal:3000"))).isEmpty();
+        assertThat(targets("10.0.0.2", "10.0.0.3").address(URI.create("http://203.0.113.9:3000")))
+                .isEmpty();
+        assertThat(targets("gw-2.internal").address(URI.create("http://gw-3.internal:3000")))
+                .isEmpty();
     }
 
     @Test
     void aNameThatAlsoResolvesOutsideTheMembersIsRefused() {
-        assertThat(targets("10.0.0.2").address(URI.create("http://mixed.example:3000"))).isEmpty();
+        assertThat(targets("10.0.0.2").address(URI.create("http://mixed.example:3000")))
+                .isEmpty();
     }
 
     @Test
     void aHostThatDoesNotResolveIsRefusedAndAMemberThatDoesNotResolveAdmitsNothing() {
-        assertThat(targets("10.0.0.2").address(URI.create("http://gone.internal:3000"))).isEmpty();
-        assertThat(targets("gone.internal").address(URI.create("http://10.0.0.2:3000"))).isEmpty();
-        assertThat(targets("10.0.0.2").address(URI.create("mailto:ops@10.0.0.2"))).isEmpty();
+        assertThat(targets("10.0.0.2").address(URI.create("http://gone.internal:3000")))
+                .isEmpty();
+        assertThat(targets("gone.internal").address(URI.create("http://10.0.0.2:3000")))
+                .isEmpty();
+        assertThat(targets("10.0.0.2").address(URI.create("mailto:ops@10.0.0.2")))
+                .isEmpty();
     }
 
     @Test
     void theSystemResolverReadsAddressLiteralsWithoutALookup() {
         assertThat(ForwardTargets.system(List.of("127.0.0.2")).address(URI.create("http://127.0.0.2:3000")))
                 .contains(ip("127.0.0.2"));
-        assertThat(ForwardTargets.system(List.of("127.0.0.2")).address(URI.create("http://127.0.0.3:3000"))).isEmpty();
+        assertThat(ForwardTargets.system(List.of("127.0.0.2")).address(URI.create("http://127.0.0.3:3000")))
+                .isEmpty();
     }
 
     private static InetAddress ip(String literal) {

@@ -101,7 +101,8 @@ class ForwarderTest {
     @Test
     void anAdvertisedUrlOutsideTheMemberListIsNeverCalledAndTheCallerGetsAGeneric503() {
         String owner = node("node-b", apiKeys(), local(), LOOPBACK_MEMBERS, secret);
-        String entry = node("node-a", apiKeys(), ownedBy("node-b", owner), ForwardTargets.system(List.of("127.0.0.2")), secret);
+        String entry = node(
+                "node-a", apiKeys(), ownedBy("node-b", owner), ForwardTargets.system(List.of("127.0.0.2")), secret);
 
         var response = new Http(entry, ADMIN_KEY).get("/api/sessions/salon-1");
 
@@ -135,13 +136,15 @@ class ForwarderTest {
         try (var socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        String entry = node("node-a", apiKeys(), ownedBy("node-b", "http://127.0.0.1:" + closedPort), LOOPBACK_MEMBERS, secret);
+        String entry = node(
+                "node-a", apiKeys(), ownedBy("node-b", "http://127.0.0.1:" + closedPort), LOOPBACK_MEMBERS, secret);
 
         var response = new Http(entry, ADMIN_KEY).get("/api/sessions/salon-1");
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.json().path("error").asText()).isEqualTo("owner_unreachable");
-        assertThat(response.json().path("message").asText()).isEqualTo("the node running this session did not answer; retry in a moment")
+        assertThat(response.json().path("message").asText())
+                .isEqualTo("the node running this session did not answer; retry in a moment")
                 .doesNotContain("127.0.0.1", String.valueOf(closedPort));
     }
 
@@ -151,8 +154,10 @@ class ForwarderTest {
         Map<String, String> forged = new ForwardSignature(secret(9))
                 .sign("GET", "/api/sessions/salon-1", new byte[0], Optional.of(Caller.ADMIN), "node-a", Instant.now());
 
-        for (Map<String, String> headers : List.of(Map.of("X-Wagw-Forwarded-By", "node-a", "X-Api-Key", ADMIN_KEY),
-                Map.of("X-Wagw-Anything", "1", "X-Api-Key", ADMIN_KEY), forged)) {
+        for (Map<String, String> headers : List.of(
+                Map.of("X-Wagw-Forwarded-By", "node-a", "X-Api-Key", ADMIN_KEY),
+                Map.of("X-Wagw-Anything", "1", "X-Api-Key", ADMIN_KEY),
+                forged)) {
             var response = RawHttp.send(owner, "GET", "/api/sessions/salon-1", headers, null);
 
             assertThat(response.status()).as(headers.toString()).isEqualTo(401);
@@ -166,9 +171,21 @@ class ForwarderTest {
         String owner = node("node-b", apiKeys(), local(), LOOPBACK_MEMBERS, secret);
         String entry = node("node-a", apiKeys(), ownedBy("node-b", owner), LOOPBACK_MEMBERS, secret);
 
-        var unsigned = RawHttp.send(entry, "GET", "/api/sessions/salon-1", Map.of("X-Wagw-Forwarded-By", "node-c"), null);
-        var signed = RawHttp.send(entry, "GET", "/api/sessions/salon-1", new ForwardSignature(secret)
-                .sign("GET", "/api/sessions/salon-1", new byte[0], Optional.of(Caller.ADMIN), "node-c", Instant.now()), null);
+        var unsigned =
+                RawHttp.send(entry, "GET", "/api/sessions/salon-1", Map.of("X-Wagw-Forwarded-By", "node-c"), null);
+        var signed = RawHttp.send(
+                entry,
+                "GET",
+                "/api/sessions/salon-1",
+                new ForwardSignature(secret)
+                        .sign(
+                                "GET",
+                                "/api/sessions/salon-1",
+                                new byte[0],
+                                Optional.of(Caller.ADMIN),
+                                "node-c",
+                                Instant.now()),
+                null);
 
         assertThat(unsigned.status()).isEqualTo(401);
         // a genuine forward to a node that does not run the session is not forwarded again (no loops)
@@ -186,7 +203,11 @@ class ForwarderTest {
         headers.put("Content-Type", "application/json");
 
         var intact = RawHttp.send(owner, "POST", "/api/sessions/salon-1/echo", headers, body);
-        var tampered = RawHttp.send(owner, "POST", "/api/sessions/salon-1/echo", headers,
+        var tampered = RawHttp.send(
+                owner,
+                "POST",
+                "/api/sessions/salon-1/echo",
+                headers,
                 "{\"session\":\"salon-2\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(intact.status()).isEqualTo(200);
@@ -194,11 +215,16 @@ class ForwarderTest {
     }
 
     /** Starts a node and returns its base URL. */
-    private String node(String nodeId, Handler<RoutingContext> apiAuth, ClusterAgent.Route route, ForwardTargets targets,
-                        byte[] nodeSecret) {
+    private String node(
+            String nodeId,
+            Handler<RoutingContext> apiAuth,
+            ClusterAgent.Route route,
+            ForwardTargets targets,
+            byte[] nodeSecret) {
         var signature = new ForwardSignature(nodeSecret);
         var forwardAuth = new ForwardAuth(signature, Clock.systemUTC());
-        var forwarder = new Forwarder(session -> route, nodeId, vertx.createHttpClient(), targets, signature, Clock.systemUTC());
+        var forwarder = new Forwarder(
+                session -> route, nodeId, vertx.createHttpClient(), targets, signature, Clock.systemUTC());
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create());
         r.route().handler(forwardAuth);
@@ -206,19 +232,37 @@ class ForwarderTest {
         r.route("/api/*").handler(forwarder);
         r.route("/pair/*").order(-2).handler(forwardAuth);
         r.route("/pair/*").order(-1).handler(forwarder);
-        r.get("/pair/:name").handler(ctx -> ctx.json(new JsonObject().put("servedBy", nodeId)
-                .put("token", ctx.request().getParam("token")).put("callerSet", ApiAuth.caller(ctx) != null)
-                .put("forwardedBy", ForwardAuth.forward(ctx).map(ForwardSignature.Forward::node).orElse(null))));
-        r.route("/api/sessions/:name/echo").handler(ctx -> ctx.json(new JsonObject().put("body", ctx.body().asString())));
+        r.get("/pair/:name")
+                .handler(ctx -> ctx.json(new JsonObject()
+                        .put("servedBy", nodeId)
+                        .put("token", ctx.request().getParam("token"))
+                        .put("callerSet", ApiAuth.caller(ctx) != null)
+                        .put(
+                                "forwardedBy",
+                                ForwardAuth.forward(ctx)
+                                        .map(ForwardSignature.Forward::node)
+                                        .orElse(null))));
+        r.route("/api/sessions/:name/echo")
+                .handler(ctx -> ctx.json(new JsonObject().put("body", ctx.body().asString())));
         r.get("/api/sessions/:name").handler(ctx -> {
             served.incrementAndGet();
             Caller caller = ApiAuth.caller(ctx);
-            ctx.json(new JsonObject().put("servedBy", nodeId).put("admin", caller.admin()).put("session", caller.session())
+            ctx.json(new JsonObject()
+                    .put("servedBy", nodeId)
+                    .put("admin", caller.admin())
+                    .put("session", caller.session())
                     .put("apiKeyReceived", ctx.request().getHeader(ApiAuth.HEADER) != null)
-                    .put("forwardedBy", ForwardAuth.forward(ctx).map(ForwardSignature.Forward::node).orElse(null)));
+                    .put(
+                            "forwardedBy",
+                            ForwardAuth.forward(ctx)
+                                    .map(ForwardSignature.Forward::node)
+                                    .orElse(null)));
         });
         r.route().failureHandler(new ErrorHandler());
-        var server = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await();
+        var server = vertx.createHttpServer()
+                .requestHandler(r)
+                .listen(0, "127.0.0.1")
+                .await();
         return "http://127.0.0.1:" + server.actualPort();
     }
 

@@ -79,10 +79,12 @@ class HttpApiTest {
     @Test
     void theWholePairingFlowThroughTheApi() throws Exception {
         String name = TestEnv.unique("pair");
-        var created = admin.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"metadata\":{\"crm\":\"42\"}}}".formatted(name));
+        var created = admin.post(
+                "/api/sessions", "{\"name\":\"%s\",\"config\":{\"metadata\":{\"crm\":\"42\"}}}".formatted(name));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().path("name").asText()).isEqualTo(name);
-        assertThat(created.json().path("config").path("metadata").path("crm").asText()).isEqualTo("42");
+        assertThat(created.json().path("config").path("metadata").path("crm").asText())
+                .isEqualTo("42");
         assertThat(created.json().path("tenant").asText()).isEqualTo(Node.DEFAULT_TENANT);
 
         Await.until("SCAN_QR_CODE", T, () -> status(name).equals("SCAN_QR_CODE"));
@@ -95,8 +97,12 @@ class HttpApiTest {
         String decoded = decode(png.bytes());
         var asJson = admin.get("/api/" + name + "/auth/qr", "application/json");
         assertThat(asJson.json().path("mimetype").asText()).isEqualTo("image/png");
-        String decodedJson = decode(Base64.getDecoder().decode(asJson.json().path("data").asText()));
-        String now = admin.get("/api/" + name + "/auth/qr?format=raw").json().path("value").asText();
+        String decodedJson =
+                decode(Base64.getDecoder().decode(asJson.json().path("data").asText()));
+        String now = admin.get("/api/" + name + "/auth/qr?format=raw")
+                .json()
+                .path("value")
+                .asText();
         assertThat(List.of(raw, now)).contains(decoded, decodedJson); // a rotation may fall between the calls
 
         String phone = TestEnv.phone();
@@ -114,10 +120,14 @@ class HttpApiTest {
         var stopped = admin.post("/api/sessions/" + name + "/stop", null);
         assertThat(stopped.json().path("status").asText()).isEqualTo("STOPPED");
         assertThat(admin.get("/api/sessions").json().findValuesAsText("name")).doesNotContain(name);
-        assertThat(admin.get("/api/sessions?all=true").json().findValuesAsText("name")).contains(name);
-        assertThat(admin.post("/api/sessions/" + name + "/start", null).status()).isEqualTo(201);
+        assertThat(admin.get("/api/sessions?all=true").json().findValuesAsText("name"))
+                .contains(name);
+        assertThat(admin.post("/api/sessions/" + name + "/start", null).status())
+                .isEqualTo(201);
         Await.until("WORKING again without a QR", T, () -> status(name).equals("WORKING"));
-        assertThat(admin.delete("/api/sessions/" + name).status()).as("a running session is stopped, then deleted").isEqualTo(204);
+        assertThat(admin.delete("/api/sessions/" + name).status())
+                .as("a running session is stopped, then deleted")
+                .isEqualTo(204);
         assertThat(admin.get("/api/sessions/" + name).status()).isEqualTo(404);
         assertThat(node.runtime().runs(name)).isFalse();
     }
@@ -125,25 +135,37 @@ class HttpApiTest {
     @Test
     void thePairingPageShowsTheLiveQrAndTheSuccessInARealBrowser() {
         String name = TestEnv.unique("page");
-        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
-        String url = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                        .status())
+                .isEqualTo(201);
+        String url =
+                admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
         assertThat(url).contains("/pair/" + name + "?t=");
         String phone = TestEnv.phone();
         sim.client().createAccount(phone, "Page Salon");
-        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(TestEnv.chromium())
-                     .setArgs(BrowserSettings.BASE_ARGS))) {
+        try (Playwright pw = Playwright.create(
+                        new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+                Browser browser = pw.chromium()
+                        .launch(new BrowserType.LaunchOptions()
+                                .setExecutablePath(TestEnv.chromium())
+                                .setArgs(BrowserSettings.BASE_ARGS))) {
             var page = browser.newPage();
             page.navigate(url);
-            page.waitForSelector("img#qr[data-qr]", new com.microsoft.playwright.Page.WaitForSelectorOptions().setTimeout(T.toMillis()));
+            page.waitForSelector(
+                    "img#qr[data-qr]",
+                    new com.microsoft.playwright.Page.WaitForSelectorOptions().setTimeout(T.toMillis()));
             String first = page.getAttribute("img#qr", "data-qr");
             assertThat(page.getAttribute("img#qr", "src")).startsWith("data:image/png;base64,");
-            page.waitForFunction("(q) => document.querySelector('img#qr').dataset.qr !== q", first,
+            page.waitForFunction(
+                    "(q) => document.querySelector('img#qr').dataset.qr !== q",
+                    first,
                     new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(T.toMillis()));
             String rotated = page.getAttribute("img#qr", "data-qr");
             assertThat(rotated).isNotEqualTo(first);
             sim.client().linkByQr(phone, rotated);
-            page.waitForSelector("#status[data-status=WORKING]", new com.microsoft.playwright.Page.WaitForSelectorOptions().setTimeout(T.toMillis()));
+            page.waitForSelector(
+                    "#status[data-status=WORKING]",
+                    new com.microsoft.playwright.Page.WaitForSelectorOptions().setTimeout(T.toMillis()));
             assertThat(page.textContent("#status")).contains("Linked");
 
             var forged = browser.newPage();
@@ -155,35 +177,55 @@ class HttpApiTest {
     @Test
     void pairingLinksAreBoundToTheSessionsIncarnationAndAnAdminCanRevokeThem() throws Exception {
         String name = TestEnv.unique("links");
-        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
-        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                        .status())
+                .isEqualTo(201);
+        var client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         java.util.function.Function<String, java.net.http.HttpResponse<String>> open = url -> {
             try {
-                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                return client.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         };
-        String first = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        String first =
+                admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
         var page = open.apply(first);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
 
         String sessionKey = admin.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(name))
-                .json().path("key").asText();
-        assertThat(admin.withKey(sessionKey).post("/api/" + name + "/auth/pair-link/revoke", null).status())
-                .as("a session key cannot revoke").isEqualTo(403);
-        assertThat(admin.post("/api/" + name + "/auth/pair-link/revoke", null).status()).isEqualTo(200);
+                .json()
+                .path("key")
+                .asText();
+        assertThat(admin.withKey(sessionKey)
+                        .post("/api/" + name + "/auth/pair-link/revoke", null)
+                        .status())
+                .as("a session key cannot revoke")
+                .isEqualTo(403);
+        assertThat(admin.post("/api/" + name + "/auth/pair-link/revoke", null).status())
+                .isEqualTo(200);
         assertThat(open.apply(first).statusCode()).as("a revoked link").isEqualTo(403);
-        String second = admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
-        assertThat(open.apply(second).statusCode()).as("a link issued after the revocation").isEqualTo(200);
+        String second =
+                admin.get("/api/" + name + "/auth/pair-link").json().path("url").asText();
+        assertThat(open.apply(second).statusCode())
+                .as("a link issued after the revocation")
+                .isEqualTo(200);
 
         assertThat(admin.delete("/api/sessions/" + name).status()).isEqualTo(204);
-        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
-        assertThat(open.apply(second).statusCode()).as("a link of the deleted session, for its successor of the same name")
+        assertThat(admin.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                        .status())
+                .isEqualTo(201);
+        assertThat(open.apply(second).statusCode())
+                .as("a link of the deleted session, for its successor of the same name")
                 .isEqualTo(403);
     }
 
@@ -193,21 +235,40 @@ class HttpApiTest {
         String phone = linkedSession(name, "{\"autoReply\":\"We are open 9-18.\"}");
         String customer = TestEnv.phone();
         sim.client().upsertCustomer(customer, "Aida", true);
-        var sent = admin.post("/api/sendText", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"Your booking is confirmed\"}"
-                .formatted(name, customer));
+        var sent = admin.post(
+                "/api/sendText",
+                "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"Your booking is confirmed\"}"
+                        .formatted(name, customer));
         assertThat(sent.status()).as(sent.text()).isEqualTo(201);
         assertThat(sent.json().path("id").asText()).startsWith("true_" + customer + "@c.us_");
         assertThat(sent.json().path("fromMe").asBoolean()).isTrue();
-        Await.until("at the simulator", T, () -> sim.client().sent(phone).stream().anyMatch(m -> m.text().equals("Your booking is confirmed")));
+        Await.until(
+                "at the simulator",
+                T,
+                () -> sim.client().sent(phone).stream().anyMatch(m -> m.text().equals("Your booking is confirmed")));
 
         sim.client().customerSends(customer, phone, "Can I come at 5?");
-        Await.until("auto-reply", T, () -> sim.client().sent(phone).stream().anyMatch(m -> m.text().equals("We are open 9-18.")));
+        Await.until(
+                "auto-reply",
+                T,
+                () -> sim.client().sent(phone).stream().anyMatch(m -> m.text().equals("We are open 9-18.")));
         var history = admin.get("/api/%s/chats/%s@c.us/messages?limit=10".formatted(name, customer));
         assertThat(history.status()).isEqualTo(200);
-        assertThat(history.json().findValuesAsText("body")).contains("Can I come at 5?", "Your booking is confirmed", "We are open 9-18.");
-        assertThat(admin.post("/api/sendSeen", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer)).status()).isEqualTo(200);
-        assertThat(admin.post("/api/startTyping", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer)).status()).isEqualTo(200);
-        assertThat(admin.post("/api/stopTyping", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer)).status()).isEqualTo(200);
+        assertThat(history.json().findValuesAsText("body"))
+                .contains("Can I come at 5?", "Your booking is confirmed", "We are open 9-18.");
+        assertThat(admin.post("/api/sendSeen", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.post(
+                                "/api/startTyping",
+                                "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.post(
+                                "/api/stopTyping",
+                                "{\"session\":\"%s\",\"chatId\":\"%s@c.us\"}".formatted(name, customer))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -222,48 +283,78 @@ class HttpApiTest {
 
         assertThat(scoped.get("/api/sessions/" + mine).status()).isEqualTo(200);
         assertThat(scoped.get("/api/sessions/" + other).status()).isEqualTo(403);
-        assertThat(scoped.get("/api/sessions/" + other).json().path("error").asText()).isEqualTo("forbidden");
-        assertThat(scoped.get("/api/sessions?all=true").json().findValuesAsText("name")).containsExactly(mine);
-        assertThat(scoped.post("/api/sessions", "{\"name\":\"x-" + mine + "\"}").status()).isEqualTo(403);
-        assertThat(scoped.get("/api/keys").status()).isEqualTo(403);
-        assertThat(scoped.post("/api/sendText", "{\"session\":\"%s\",\"chatId\":\"77011234567@c.us\",\"text\":\"hi\"}".formatted(other)).status())
+        assertThat(scoped.get("/api/sessions/" + other).json().path("error").asText())
+                .isEqualTo("forbidden");
+        assertThat(scoped.get("/api/sessions?all=true").json().findValuesAsText("name"))
+                .containsExactly(mine);
+        assertThat(scoped.post("/api/sessions", "{\"name\":\"x-" + mine + "\"}").status())
                 .isEqualTo(403);
-        assertThat(scoped.post("/api/sessions/" + other + "/start", null).status()).isEqualTo(403);
+        assertThat(scoped.get("/api/keys").status()).isEqualTo(403);
+        assertThat(scoped.post(
+                                "/api/sendText",
+                                "{\"session\":\"%s\",\"chatId\":\"77011234567@c.us\",\"text\":\"hi\"}".formatted(other))
+                        .status())
+                .isEqualTo(403);
+        assertThat(scoped.post("/api/sessions/" + other + "/start", null).status())
+                .isEqualTo(403);
 
         assertThat(admin.withKey(null).get("/api/sessions").status()).isEqualTo(401);
-        assertThat(admin.withKey(null).get("/api/sessions").json().path("field").asText()).isEqualTo("X-Api-Key");
-        assertThat(admin.withKey("wagw_not-a-real-key").get("/api/sessions").status()).isEqualTo(401);
+        assertThat(admin.withKey(null).get("/api/sessions").json().path("field").asText())
+                .isEqualTo("X-Api-Key");
+        assertThat(admin.withKey("wagw_not-a-real-key").get("/api/sessions").status())
+                .isEqualTo(401);
 
         long id = created.json().path("id").asLong();
         assertThat(admin.delete("/api/keys/" + id).status()).isEqualTo(204);
         assertThat(scoped.get("/api/sessions/" + mine).status()).as("revoked").isEqualTo(401);
-        assertThat(admin.get("/api/keys").text()).doesNotContain(created.json().path("key").asText());
+        assertThat(admin.get("/api/keys").text())
+                .doesNotContain(created.json().path("key").asText());
     }
 
     @Test
     void aWebhookAtAnAddressTheNodeRefusesIsRefusedNamingTheFieldAndItsUrlIsStoredInLowerCase() {
         String name = TestEnv.unique("hook");
-        String metadata = "{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":[{\"url\":\"https://crm.example/wa\",\"events\":[\"message\"]},"
-                + "{\"url\":\"http://169.254.169.254/latest/meta-data/\",\"events\":[\"message\"]}]}}";
+        String metadata =
+                "{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":[{\"url\":\"https://crm.example/wa\",\"events\":[\"message\"]},"
+                        + "{\"url\":\"http://169.254.169.254/latest/meta-data/\",\"events\":[\"message\"]}]}}";
         var refused = admin.post("/api/sessions", metadata.formatted(name));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().path("field").asText()).isEqualTo("config.webhooks[1].url");
-        assertThat(refused.json().path("message").asText()).contains("169.254.169.254 (cloud metadata)", "GW_WEBHOOK_ALLOW_NETWORKS");
+        assertThat(refused.json().path("message").asText())
+                .contains("169.254.169.254 (cloud metadata)", "GW_WEBHOOK_ALLOW_NETWORKS");
         assertThat(admin.get("/api/sessions/" + name).status()).isEqualTo(404);
 
-        var created = admin.post("/api/sessions", ("{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":["
-                + "{\"url\":\"HTTPS://CRM.Example/Wa?Key=AbC\",\"events\":[\"message\"]}]}}").formatted(name));
+        var created = admin.post(
+                "/api/sessions",
+                ("{\"name\":\"%s\",\"start\":false,\"config\":{\"webhooks\":["
+                                + "{\"url\":\"HTTPS://CRM.Example/Wa?Key=AbC\",\"events\":[\"message\"]}]}}")
+                        .formatted(name));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
-        assertThat(created.json().path("config").path("webhooks").path(0).path("url").asText()).isEqualTo("https://crm.example/Wa?Key=AbC");
+        assertThat(created.json()
+                        .path("config")
+                        .path("webhooks")
+                        .path(0)
+                        .path("url")
+                        .asText())
+                .isEqualTo("https://crm.example/Wa?Key=AbC");
 
         var key = admin.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(name));
         Http scoped = admin.withKey(key.json().path("key").asText());
-        var loopback = scoped.put("/api/sessions/" + name, "{\"config\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:5701/\",\"events\":[\"*\"]}]}}");
+        var loopback = scoped.put(
+                "/api/sessions/" + name,
+                "{\"config\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:5701/\",\"events\":[\"*\"]}]}}");
         assertThat(loopback.status()).isEqualTo(400);
         assertThat(loopback.json().path("field").asText()).isEqualTo("config.webhooks[0].url");
         assertThat(loopback.json().path("message").asText()).contains("127.0.0.1 (loopback)");
-        assertThat(admin.get("/api/sessions/" + name).json().path("config").path("webhooks").path(0).path("url").asText())
-                .as("unchanged").isEqualTo("https://crm.example/Wa?Key=AbC");
+        assertThat(admin.get("/api/sessions/" + name)
+                        .json()
+                        .path("config")
+                        .path("webhooks")
+                        .path(0)
+                        .path("url")
+                        .asText())
+                .as("unchanged")
+                .isEqualTo("https://crm.example/Wa?Key=AbC");
     }
 
     @Test
@@ -272,7 +363,13 @@ class HttpApiTest {
         String phone = linkedSession(name, "{}");
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "secret words in a message");
-        Await.until("persisted", T, () -> admin.get("/api/%s/chats/%s@c.us/messages".formatted(name, customer)).json().size() == 1);
+        Await.until(
+                "persisted",
+                T,
+                () -> admin.get("/api/%s/chats/%s@c.us/messages".formatted(name, customer))
+                                .json()
+                                .size()
+                        == 1);
 
         var health = admin.withKey(null).get("/health");
         assertThat(health.status()).isEqualTo(200);
@@ -287,12 +384,23 @@ class HttpApiTest {
         var metrics = admin.withKey(null).get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         String text = metrics.text();
-        assertThat(text).contains("wagw_sessions{status=\"WORKING\"}", "wagw_messages_total{direction=\"in\"}",
-                "wagw_qr_codes_shown_total", "wagw_qr_scans_total", "wagw_send_latency_seconds", "wagw_browser_crashes_total",
-                "wagw_snapshot_save_seconds", "wagw_webhook_deliveries_total", "jvm_memory_used_bytes");
+        assertThat(text)
+                .contains(
+                        "wagw_sessions{status=\"WORKING\"}",
+                        "wagw_messages_total{direction=\"in\"}",
+                        "wagw_qr_codes_shown_total",
+                        "wagw_qr_scans_total",
+                        "wagw_send_latency_seconds",
+                        "wagw_browser_crashes_total",
+                        "wagw_snapshot_save_seconds",
+                        "wagw_webhook_deliveries_total",
+                        "jvm_memory_used_bytes");
         assertThat(text).doesNotContain(phone).doesNotContain(customer).doesNotContain("secret words");
-        for (String line : text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList()) {
-            assertThat(line).as("exposition line").matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*\\})? [-+0-9.eE]+|.*(NaN|Inf).*");
+        for (String line :
+                text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList()) {
+            assertThat(line)
+                    .as("exposition line")
+                    .matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*\\})? [-+0-9.eE]+|.*(NaN|Inf).*");
         }
         assertThat(health.text()).doesNotContain(phone);
     }
@@ -301,10 +409,14 @@ class HttpApiTest {
     void everyRouteIsInTheOpenApiDocument() {
         var doc = admin.withKey(null).get("/openapi.json").json();
         Set<String> documented = new TreeSet<>();
-        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
-                .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
+        doc.path("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue()
+                        .fieldNames()
+                        .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
         Set<String> served = new TreeSet<>();
-        for (var route : io.wagw.node.http.Api.router(io.vertx.core.Vertx.vertx(), node.services()).getRoutes()) {
+        for (var route : io.wagw.node.http.Api.router(io.vertx.core.Vertx.vertx(), node.services())
+                .getRoutes()) {
             if (route.getPath() == null || route.methods() == null) {
                 continue;
             }
@@ -320,20 +432,32 @@ class HttpApiTest {
         String name = TestEnv.unique("bad");
         admin.post("/api/sessions", "{\"name\":\"%s\",\"start\":false}".formatted(name));
         List<String[]> routes = new ArrayList<>();
-        for (var route : io.wagw.node.http.Api.router(io.vertx.core.Vertx.vertx(), node.services()).getRoutes()) {
+        for (var route : io.wagw.node.http.Api.router(io.vertx.core.Vertx.vertx(), node.services())
+                .getRoutes()) {
             if (route.getPath() == null || route.methods() == null) {
                 continue;
             }
             for (var m : route.methods()) {
-                routes.add(new String[]{m.name(), route.getPath()});
+                routes.add(new String[] {m.name(), route.getPath()});
             }
         }
-        List<String> bodies = List.of("", "{", "[]", "\"text\"", "{\"unknownField\":1}", "{\"name\":5}",
+        List<String> bodies = List.of(
+                "",
+                "{",
+                "[]",
+                "\"text\"",
+                "{\"unknownField\":1}",
+                "{\"name\":5}",
                 "{\"session\":\"" + name + "\",\"chatId\":\"not-a-chat\",\"text\":\"hi\"}",
                 "{\"session\":\"../etc\",\"chatId\":\"77011234567@c.us\",\"text\":\"hi\"}",
-                "{\"name\":\"Bad Name!\"}", "{\"name\":\"" + name + "\",\"config\":{\"webhooks\":[{\"url\":\"ftp://x\"}]}}",
-                "{\"name\":\"" + name + "\",\"config\":{\"nope\":1}}", "{\"session\":\"" + name + "\",\"chatId\":\"77011234567@c.us\",\"text\":\""
-                        + "x".repeat(70_000) + "\"}", "{\"scope\":\"root\"}", "{\"status\":\"zombie\"}", "{\"phoneNumber\":\"abc\"}");
+                "{\"name\":\"Bad Name!\"}",
+                "{\"name\":\"" + name + "\",\"config\":{\"webhooks\":[{\"url\":\"ftp://x\"}]}}",
+                "{\"name\":\"" + name + "\",\"config\":{\"nope\":1}}",
+                "{\"session\":\"" + name + "\",\"chatId\":\"77011234567@c.us\",\"text\":\"" + "x".repeat(70_000)
+                        + "\"}",
+                "{\"scope\":\"root\"}",
+                "{\"status\":\"zombie\"}",
+                "{\"phoneNumber\":\"abc\"}");
         List<String> paramValues = List.of(name, "Bad%20Name", "x".repeat(70), "no-such-session");
         int requests = 0;
         for (String[] r : routes) {
@@ -349,7 +473,10 @@ class HttpApiTest {
                 if (changesState && v.equals(name)) {
                     continue; // a valid call on the real session would legitimately act on it
                 }
-                String path = r[1].replace(":name", v).replace(":session", v).replace(":id", "abc").replace(":slug", "No_Such")
+                String path = r[1].replace(":name", v)
+                        .replace(":session", v)
+                        .replace(":id", "abc")
+                        .replace(":slug", "No_Such")
                         .replace(":chatId", "123");
                 if (r[0].equals("GET") || r[0].equals("DELETE")) {
                     check(admin.send(r[0], path, null, null, null), r, v);
@@ -365,10 +492,13 @@ class HttpApiTest {
             }
         }
         assertThat(requests).isGreaterThan(300);
-        assertThat(admin.get("/api/sessions/" + name).json().path("status").asText()).isEqualTo("STOPPED");
+        assertThat(admin.get("/api/sessions/" + name).json().path("status").asText())
+                .isEqualTo("STOPPED");
         assertThat(admin.get("/api/nope").status()).isEqualTo(404);
         assertThat(admin.get("/api/nope").json().path("error").asText()).isEqualTo("not_found");
-        assertThat(admin.send("PATCH", "/api/sessions", "{}", "application/json", null).status()).isIn(404, 405);
+        assertThat(admin.send("PATCH", "/api/sessions", "{}", "application/json", null)
+                        .status())
+                .isIn(404, 405);
     }
 
     private static void check(Http.Response response, String[] route, String input) {
@@ -378,6 +508,8 @@ class HttpApiTest {
 
     private static String decode(byte[] png) throws Exception {
         var image = ImageIO.read(new ByteArrayInputStream(png));
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)))).getText();
+        return new QRCodeReader()
+                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+                .getText();
     }
 }

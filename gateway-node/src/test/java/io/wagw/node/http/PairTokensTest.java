@@ -16,10 +16,18 @@ class PairTokensTest {
     void aLinkWorksForItsSessionIncarnationAndGenerationUntilItExpires() {
         String t = tokens.issue("salon", current, now.plus(Duration.ofHours(24)));
         assertThat(tokens.verify("salon", current, t, now)).contains(now.plus(Duration.ofHours(24)));
-        assertThat(tokens.verify("salon", current, t, now.plus(Duration.ofHours(25)))).as("expired").isEmpty();
-        assertThat(tokens.verify("other", current, t, now)).as("another session").isEmpty();
-        assertThat(tokens.verify("salon", new PairIncarnation(43, 3), t, now)).as("the name created again").isEmpty();
-        assertThat(tokens.verify("salon", new PairIncarnation(42, 4), t, now)).as("revoked").isEmpty();
+        assertThat(tokens.verify("salon", current, t, now.plus(Duration.ofHours(25))))
+                .as("expired")
+                .isEmpty();
+        assertThat(tokens.verify("other", current, t, now))
+                .as("another session")
+                .isEmpty();
+        assertThat(tokens.verify("salon", new PairIncarnation(43, 3), t, now))
+                .as("the name created again")
+                .isEmpty();
+        assertThat(tokens.verify("salon", new PairIncarnation(42, 4), t, now))
+                .as("revoked")
+                .isEmpty();
     }
 
     @Test
@@ -32,8 +40,10 @@ class PairTokensTest {
 
     @Test
     void garbageIsRefused() {
-        for (String bad : new String[]{null, "", ".", "123.", "x.y", "9".repeat(30) + ".abc", "1.".repeat(200)}) {
-            assertThat(tokens.verify("salon", current, bad, now)).as(String.valueOf(bad)).isEmpty();
+        for (String bad : new String[] {null, "", ".", "123.", "x.y", "9".repeat(30) + ".abc", "1.".repeat(200)}) {
+            assertThat(tokens.verify("salon", current, bad, now))
+                    .as(String.valueOf(bad))
+                    .isEmpty();
         }
     }
 }

@@ -24,7 +24,8 @@ class RequestParsingTest {
     @Test
     void aPercentEncodedTextDecodesOnlyWithTwoHexDigitsPerEscapeSpellingUtf8() {
         assertThat(Params.undecodable("/api/sessions/salon-1")).isNull();
-        assertThat(Params.undecodable("/api/s/chats/77011234567%40c.us/messages")).isNull();
+        assertThat(Params.undecodable("/api/s/chats/77011234567%40c.us/messages"))
+                .isNull();
         assertThat(Params.undecodable("name=%C3%A9t%C3%A9&x=%F0%9F%98%80+1")).isNull();
         assertThat(Params.undecodable("%25ZZ")).as("an escaped percent sign").isNull();
         assertThat(Params.undecodable("/api/sessions/%ZZ")).contains("malformed percent escape at index 14");

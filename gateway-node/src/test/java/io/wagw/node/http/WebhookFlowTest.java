@@ -58,8 +58,7 @@ class WebhookFlowTest {
         sim.client().upsertCustomer(customer, "Dana", true);
         String config = """
                 {"autoReply":"Thanks!","webhooks":[{"url":"http://127.0.0.1:%d/hook","events":["message","message.ack","session.status"],
-                 "hmac":{"key":"%s"},"retries":{"attempts":50,"delaySeconds":1,"policy":"constant"}}]}"""
-                .formatted(receiverPort, HMAC_KEY);
+                 "hmac":{"key":"%s"},"retries":{"attempts":50,"delaySeconds":1,"policy":"constant"}}]}""".formatted(receiverPort, HMAC_KEY);
 
         Node node = Node.start(NodeConfig.fromEnv(env), new AutoReplyHandler());
         try {
@@ -71,15 +70,29 @@ class WebhookFlowTest {
                 return r.status() == 200 ? r.json().path("value").asText() : null;
             });
             sim.client().linkByQr(phone, qr);
-            Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
+            Await.until(
+                    "WORKING",
+                    T,
+                    () -> api.get("/api/sessions/" + name)
+                            .json()
+                            .path("status")
+                            .asText()
+                            .equals("WORKING"));
             sim.client().customerSends(customer, phone, "first question");
             Await.until("auto-reply sent", T, () -> !sim.client().sent(phone).isEmpty());
             sim.client().customerReads(customer, phone);
-            Await.until("read ack stored", T, () -> api.get("/api/%s/chats/%s@c.us/messages".formatted(name, customer)).json()
-                    .findValuesAsText("ackName").contains("READ"));
+            Await.until(
+                    "read ack stored",
+                    T,
+                    () -> api.get("/api/%s/chats/%s@c.us/messages".formatted(name, customer))
+                            .json()
+                            .findValuesAsText("ackName")
+                            .contains("READ"));
             var pending = api.get("/api/" + name + "/webhooks/deliveries").json();
-            assertThat(pending.path("counts").path("pending").asLong() + pending.path("counts").path("delivering").asLong())
-                    .as("queued while the receiver is down").isPositive();
+            assertThat(pending.path("counts").path("pending").asLong()
+                            + pending.path("counts").path("delivering").asLong())
+                    .as("queued while the receiver is down")
+                    .isPositive();
         } finally {
             node.close(); // a restart while nothing was delivered yet
         }
@@ -87,7 +100,8 @@ class WebhookFlowTest {
         List<Received> received = new CopyOnWriteArrayList<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", receiverPort), 0);
         receiver.createContext("/hook", exchange -> {
-            received.add(new Received(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+            received.add(new Received(
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
                     Map.copyOf(exchange.getRequestHeaders())));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -97,25 +111,50 @@ class WebhookFlowTest {
         try {
             var api = new Http(restarted.baseUrl(), restarted.adminKey());
             api.post("/api/sessions/" + name + "/start", null);
-            Await.until("WORKING after the restart", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
+            Await.until(
+                    "WORKING after the restart",
+                    T,
+                    () -> api.get("/api/sessions/" + name)
+                            .json()
+                            .path("status")
+                            .asText()
+                            .equals("WORKING"));
             sim.client().customerSends(customer, phone, "second question");
-            var sent = api.post("/api/sendText", "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"See you at 5\"}"
-                    .formatted(name, customer));
+            var sent = api.post(
+                    "/api/sendText",
+                    "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"See you at 5\"}".formatted(name, customer));
             assertThat(sent.status()).isEqualTo(201);
             String sentId = sent.json().path("id").asText();
-            Await.until("an ack webhook for the sent message", T, () -> received.stream().anyMatch(r ->
-                    r.json().path("event").asText().equals("message.ack") && r.json().path("payload").path("id").asText().equals(sentId)
-                            && r.json().path("payload").path("ack").asInt() >= 1));
+            Await.until(
+                    "an ack webhook for the sent message",
+                    T,
+                    () -> received.stream()
+                            .anyMatch(r -> r.json().path("event").asText().equals("message.ack")
+                                    && r.json()
+                                            .path("payload")
+                                            .path("id")
+                                            .asText()
+                                            .equals(sentId)
+                                    && r.json().path("payload").path("ack").asInt() >= 1));
             awaitOrReport(received, api, name, () -> {
-                var events = received.stream().map(r -> r.json().path("event").asText() + ":"
-                        + (r.json().path("event").asText().equals("message") ? r.json().path("payload").path("body").asText()
-                        : r.json().path("payload").path("ackName").asText())).toList();
-                return events.contains("message:first question") && events.contains("message:second question")
+                var events = received.stream()
+                        .map(r -> r.json().path("event").asText() + ":"
+                                + (r.json().path("event").asText().equals("message")
+                                        ? r.json().path("payload").path("body").asText()
+                                        : r.json()
+                                                .path("payload")
+                                                .path("ackName")
+                                                .asText()))
+                        .toList();
+                return events.contains("message:first question")
+                        && events.contains("message:second question")
                         && events.contains("message.ack:READ");
             });
             Await.until("nothing left to deliver", T, () -> {
-                var counts = api.get("/api/" + name + "/webhooks/deliveries").json().path("counts");
-                return counts.path("pending").asLong() == 0 && counts.path("delivering").asLong() == 0;
+                var counts =
+                        api.get("/api/" + name + "/webhooks/deliveries").json().path("counts");
+                return counts.path("pending").asLong() == 0
+                        && counts.path("delivering").asLong() == 0;
             });
         } finally {
             restarted.close();
@@ -134,22 +173,35 @@ class WebhookFlowTest {
             assertThat(j.path("me").path("id").asText()).isIn(phone + "@c.us", "");
             assertThat(j.path("timestamp").asLong()).isPositive();
         }
-        var statuses = received.stream().filter(r -> r.json().path("event").asText().equals("session.status"))
-                .map(r -> r.json().path("payload").path("status").asText()).toList();
-        assertThat(statuses).containsSubsequence("STARTING", "SCAN_QR_CODE", "WORKING", "STOPPED", "STARTING", "WORKING");
-        var message = received.stream().filter(r -> r.json().path("event").asText().equals("message")).findFirst().orElseThrow().json();
+        var statuses = received.stream()
+                .filter(r -> r.json().path("event").asText().equals("session.status"))
+                .map(r -> r.json().path("payload").path("status").asText())
+                .toList();
+        assertThat(statuses)
+                .containsSubsequence("STARTING", "SCAN_QR_CODE", "WORKING", "STOPPED", "STARTING", "WORKING");
+        var message = received.stream()
+                .filter(r -> r.json().path("event").asText().equals("message"))
+                .findFirst()
+                .orElseThrow()
+                .json();
         assertThat(message.path("payload").path("from").asText()).isEqualTo(customer + "@c.us");
         assertThat(message.path("payload").path("fromMe").asBoolean()).isFalse();
         assertThat(message.path("payload").path("id").asText()).startsWith("false_" + customer + "@c.us_");
     }
 
-    private static void awaitOrReport(List<Received> received, Http api, String name, java.util.function.BooleanSupplier done) {
+    private static void awaitOrReport(
+            List<Received> received, Http api, String name, java.util.function.BooleanSupplier done) {
         try {
             Await.until("both messages and the read ack delivered", T, done);
         } catch (AssertionError e) {
-            var got = received.stream().map(r -> r.json().path("event").asText() + ":" + r.json().path("payload").path("status").asText()
-                    + r.json().path("payload").path("body").asText() + r.json().path("payload").path("ackName").asText()).toList();
-            throw new AssertionError(e.getMessage() + "; received " + got + "; outbox " + api.get("/api/" + name + "/webhooks/deliveries").text());
+            var got = received.stream()
+                    .map(r -> r.json().path("event").asText() + ":"
+                            + r.json().path("payload").path("status").asText()
+                            + r.json().path("payload").path("body").asText()
+                            + r.json().path("payload").path("ackName").asText())
+                    .toList();
+            throw new AssertionError(e.getMessage() + "; received " + got + "; outbox "
+                    + api.get("/api/" + name + "/webhooks/deliveries").text());
         }
     }
 

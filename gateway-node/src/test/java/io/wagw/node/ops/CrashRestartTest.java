@@ -43,15 +43,23 @@ class CrashRestartTest {
         NodeProcess second = null;
         try {
             Http api = first.http();
-            var created = api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
+            var created = api.post(
+                    "/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
             assertThat(created.status()).as(created.text()).isEqualTo(201);
             linkAndAwaitWorking(api, sim, name, phone);
             // the first snapshot is taken once WORKING: read the node's own database to see it there
             try (var store = SessionStore.open(StoreConfig.embedded(work.resolve("reader"))
-                    .withDbUrl("jdbc:postgresql://127.0.0.1:" + portOf(pgDir) + "/postgres", "postgres",
-                            Files.readString(work.resolve("data").resolve("postgres.password")).trim())
-                    .withMasterKeyFile(work.resolve("data").resolve("master.key")).withPoolSize(2))) {
-                Await.until("first snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+                    .withDbUrl(
+                            "jdbc:postgresql://127.0.0.1:" + portOf(pgDir) + "/postgres",
+                            "postgres",
+                            Files.readString(work.resolve("data").resolve("postgres.password"))
+                                    .trim())
+                    .withMasterKeyFile(work.resolve("data").resolve("master.key"))
+                    .withPoolSize(2))) {
+                Await.until(
+                        "first snapshot saved",
+                        T,
+                        () -> !store.snapshots().list(name).isEmpty());
             }
 
             List<String> customers = new ArrayList<>();
@@ -73,10 +81,14 @@ class CrashRestartTest {
             // its page may still receive (and acknowledge) this before its browser notices the JVM is gone
             String justAfter = TestEnv.phone();
             sim.client().customerSends(justAfter, phone, "right after the crash");
-            Await.until("the embedded PostgreSQL stopped after its node died", Duration.ofSeconds(15),
+            Await.until(
+                    "the embedded PostgreSQL stopped after its node died",
+                    Duration.ofSeconds(15),
                     () -> !Postmaster.running(postmaster));
             long pgGoneMs = (System.nanoTime() - killedAt) / 1_000_000;
-            Await.until("Chromium gone after its node died", Duration.ofSeconds(15),
+            Await.until(
+                    "Chromium gone after its node died",
+                    Duration.ofSeconds(15),
                     () -> browsers.stream().noneMatch(p -> Postmaster.running(p.pid())));
 
             long restartAt = System.nanoTime();
@@ -85,21 +97,33 @@ class CrashRestartTest {
             Http api2 = second.http();
             NodeProcess restarted = second;
             // running here again, and WORKING (the stored status still says WORKING from before the crash)
-            Await.until("WORKING again after the restart", T, () -> restarted.sessionsRunning() == 1
-                    && api2.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
+            Await.until(
+                    "WORKING again after the restart",
+                    T,
+                    () -> restarted.sessionsRunning() == 1
+                            && api2.get("/api/sessions/" + name)
+                                    .json()
+                                    .path("status")
+                                    .asText()
+                                    .equals("WORKING"));
             long workingMs = (System.nanoTime() - restartAt) / 1_000_000;
-            System.out.printf("after kill -9: PostgreSQL gone in %d ms; restarted node healthy in %d ms, session WORKING in %d ms%n",
+            System.out.printf(
+                    "after kill -9: PostgreSQL gone in %d ms; restarted node healthy in %d ms, session WORKING in %d ms%n",
                     pgGoneMs, upMs, workingMs);
             assertThat(upMs).as("the restarted node serves within seconds").isLessThan(30_000);
-            assertThat(sim.client().devices(phone)).as("restored from its snapshot: no new device linked").hasSize(1);
+            assertThat(sim.client().devices(phone))
+                    .as("restored from its snapshot: no new device linked")
+                    .hasSize(1);
 
             for (int i = 0; i < customers.size(); i++) {
-                JsonNode history = api2.get("/api/" + name + "/chats/" + customers.get(i) + "@c.us/messages?limit=10").json();
+                JsonNode history = api2.get("/api/" + name + "/chats/" + customers.get(i) + "@c.us/messages?limit=10")
+                        .json();
                 List<String> bodies = new ArrayList<>();
                 history.forEach(m -> bodies.add(m.path("body").asText()));
                 assertThat(bodies).as("what was stored before the crash").contains("before the crash " + i, REPLY);
             }
-            Await.until("reply to what was written right after the crash", T, () -> replies(sim, phone, justAfter) == 1);
+            Await.until(
+                    "reply to what was written right after the crash", T, () -> replies(sim, phone, justAfter) == 1);
             String after = TestEnv.phone();
             sim.client().customerSends(after, phone, "after the restart");
             Await.until("reply after the restart", T, () -> replies(sim, phone, after) == 1);
@@ -107,7 +131,9 @@ class CrashRestartTest {
             for (String c : customers) {
                 assertThat(replies(sim, phone, c)).as("nobody answered twice").isEqualTo(1);
             }
-            assertThat(replies(sim, phone, justAfter)).as("nobody answered twice").isEqualTo(1);
+            assertThat(replies(sim, phone, justAfter))
+                    .as("nobody answered twice")
+                    .isEqualTo(1);
         } finally {
             first.close();
             if (second != null) {
@@ -123,12 +149,18 @@ class CrashRestartTest {
         try (NodeProcess holder = NodeProcess.start("holder-node", embeddedEnv("holder-node", data), work)) {
             long postmaster = pidOf(data.resolve("postgres"));
             NodeProcess intruder = NodeProcess.launch("intruder-node", embeddedEnv("intruder-node", data), work);
-            assertThat(intruder.awaitExit(Duration.ofSeconds(60))).as("the second node gives up").isTrue();
+            assertThat(intruder.awaitExit(Duration.ofSeconds(60)))
+                    .as("the second node gives up")
+                    .isTrue();
             assertThat(intruder.exitValue()).isNotZero();
             String log = Files.readString(intruder.log().toPath());
-            assertThat(log).contains("in use by process " + holder.pid()).contains(data.toAbsolutePath().toString());
+            assertThat(log)
+                    .contains("in use by process " + holder.pid())
+                    .contains(data.toAbsolutePath().toString());
             assertThat(holder.alive()).isTrue();
-            assertThat(Postmaster.running(postmaster)).as("the holder's database untouched").isTrue();
+            assertThat(Postmaster.running(postmaster))
+                    .as("the holder's database untouched")
+                    .isTrue();
             assertThat(holder.http().get("/health").status()).isEqualTo(200);
         }
     }
@@ -144,12 +176,14 @@ class CrashRestartTest {
     }
 
     private static long pidOf(Path pgDir) throws Exception {
-        return Long.parseLong(Files.readAllLines(pgDir.resolve("postmaster.pid")).getFirst().trim());
+        return Long.parseLong(
+                Files.readAllLines(pgDir.resolve("postmaster.pid")).getFirst().trim());
     }
 
     /** The port line of {@code postmaster.pid} (its fourth). */
     private static int portOf(Path pgDir) throws Exception {
-        return Integer.parseInt(Files.readAllLines(pgDir.resolve("postmaster.pid")).get(3).trim());
+        return Integer.parseInt(
+                Files.readAllLines(pgDir.resolve("postmaster.pid")).get(3).trim());
     }
 
     private static long replies(WaSimulator sim, String phone, String customer) {
@@ -158,6 +192,13 @@ class CrashRestartTest {
 
     private static void linkAndAwaitWorking(Http api, WaSimulator sim, String name, String phone) {
         ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-        Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
+        Await.until(
+                "WORKING",
+                T,
+                () -> api.get("/api/sessions/" + name)
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("WORKING"));
     }
 }

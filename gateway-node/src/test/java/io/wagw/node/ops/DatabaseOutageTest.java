@@ -60,7 +60,8 @@ class DatabaseOutageTest {
         for (String id : List.of("out-1", "out-2", "out-3")) {
             clusterPorts.put(id, freePort());
         }
-        String members = String.join(",", clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList());
+        String members = String.join(
+                ",", clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList());
         try (var pg = StoppablePostgres.start(work.resolve("pg"))) {
             List<NodeProcess> nodes = new ArrayList<>();
             try {
@@ -73,7 +74,10 @@ class DatabaseOutageTest {
                     nodes.add(NodeProcess.start(id, env, work));
                 }
                 Http api = nodes.getFirst().http();
-                Await.until("3 members", T, () -> api.get("/api/cluster/nodes").json().size() == 3);
+                Await.until(
+                        "3 members",
+                        T,
+                        () -> api.get("/api/cluster/nodes").json().size() == 3);
                 outageScenario(pg, nodes, 6, work);
             } finally {
                 for (NodeProcess n : nodes) {
@@ -93,7 +97,8 @@ class DatabaseOutageTest {
             String phone = TestEnv.phone();
             sim.client().createAccount(phone, "Outage salon " + i);
             phoneOf.put(name, phone);
-            var r = api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
+            var r = api.post(
+                    "/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
             assertThat(r.status()).as(r.text()).isEqualTo(201);
         }
         List<String> sessions = new ArrayList<>(phoneOf.keySet());
@@ -101,8 +106,14 @@ class DatabaseOutageTest {
         Await.until("all linked", T, () -> ClusterApi.linkRound(api, sim.client(), phoneOf, linked));
         Await.until("all WORKING", T, () -> allWorking(api, sessions));
         try (var reader = SessionStore.open(StoreConfig.embedded(work.resolve("reader-" + UUID.randomUUID()))
-                .withDbUrl(pg.jdbcUrl(), "postgres", null).withMasterKeyFile(work.resolve("master.key")).withPoolSize(2))) {
-            Await.until("every session has a snapshot", T, () -> sessions.stream().allMatch(s -> !reader.snapshots().list(s).isEmpty()));
+                .withDbUrl(pg.jdbcUrl(), "postgres", null)
+                .withMasterKeyFile(work.resolve("master.key"))
+                .withPoolSize(2))) {
+            Await.until(
+                    "every session has a snapshot",
+                    T,
+                    () -> sessions.stream()
+                            .allMatch(s -> !reader.snapshots().list(s).isEmpty()));
         }
         long conflictsBefore = sim.client().stats().conflicts();
 
@@ -115,7 +126,7 @@ class DatabaseOutageTest {
                 for (String s : sessions) {
                     String customer = TestEnv.phone();
                     sim.client().customerSends(customer, phoneOf.get(s), "written during the outage, round " + round);
-                    written.add(new String[]{s, customer});
+                    written.add(new String[] {s, customer});
                 }
                 try {
                     Thread.sleep(3000);
@@ -127,7 +138,8 @@ class DatabaseOutageTest {
         for (NodeProcess n : nodes) {
             Await.until(n.id() + " says the database is down", Duration.ofSeconds(20), () -> {
                 var h = n.http().withKey(null).get("/health");
-                return h.status() == 503 && h.json().path("status").asText().equals("DOWN")
+                return h.status() == 503
+                        && h.json().path("status").asText().equals("DOWN")
                         && !h.json().path("database").path("reachable").asBoolean();
             });
             assertThat(n.alive()).isTrue();
@@ -137,30 +149,42 @@ class DatabaseOutageTest {
         pg.startAgain();
         long upAt = System.nanoTime();
 
-        Await.until("every message written during the outage answered", T,
+        Await.until(
+                "every message written during the outage answered",
+                T,
                 () -> written.stream().allMatch(w -> replies(sim, phoneOf.get(w[0]), w[1]) >= 1));
         long answeredMs = (System.nanoTime() - upAt) / 1_000_000;
         Await.until("all WORKING", T, () -> allWorking(api, sessions));
         Thread.sleep(5000); // a second answer would have come by now
         for (String[] w : written) {
-            assertThat(replies(sim, phoneOf.get(w[0]), w[1])).as("answers to " + w[1] + " in " + w[0]).isEqualTo(1);
+            assertThat(replies(sim, phoneOf.get(w[0]), w[1]))
+                    .as("answers to " + w[1] + " in " + w[0])
+                    .isEqualTo(1);
         }
         for (String s : sessions) {
-            assertThat(sim.client().devices(phoneOf.get(s))).as("no QR: the device linked once, for " + s).hasSize(1);
+            assertThat(sim.client().devices(phoneOf.get(s)))
+                    .as("no QR: the device linked once, for " + s)
+                    .hasSize(1);
         }
-        assertThat(sim.client().stats().conflicts()).as("no session ran in two browsers").isEqualTo(conflictsBefore);
+        assertThat(sim.client().stats().conflicts())
+                .as("no session ran in two browsers")
+                .isEqualTo(conflictsBefore);
         long spooled = 0;
         for (NodeProcess n : nodes) {
             Await.until(n.id() + " healthy again with an empty spool", T, () -> {
                 var h = n.http().withKey(null).get("/health");
-                return h.status() == 200 && h.json().path("spool").path("pending").asLong() == 0;
+                return h.status() == 200
+                        && h.json().path("spool").path("pending").asLong() == 0;
             });
             spooled += metric(n.http().withKey(null).get("/metrics").text(), "wagw_inbound_spooled_total");
         }
-        System.out.printf("database outage of %d s, %d nodes, %d sessions: %d messages written, %d spooled on the nodes, "
-                + "all answered once %d ms after the database returned%n", OUTAGE.toSeconds(), nodes.size(), sessionCount,
-                written.size(), spooled, answeredMs);
-        assertThat(spooled).as("messages the pages received while the database was away went through the spool").isPositive();
+        System.out.printf(
+                "database outage of %d s, %d nodes, %d sessions: %d messages written, %d spooled on the nodes, "
+                        + "all answered once %d ms after the database returned%n",
+                OUTAGE.toSeconds(), nodes.size(), sessionCount, written.size(), spooled, answeredMs);
+        assertThat(spooled)
+                .as("messages the pages received while the database was away went through the spool")
+                .isPositive();
     }
 
     private static Map<String, String> env(String nodeId, StoppablePostgres pg, Path work) {
@@ -185,8 +209,10 @@ class DatabaseOutageTest {
     }
 
     private static long metric(String scrape, String name) {
-        return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return scrape.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static int freePort() throws Exception {

@@ -31,10 +31,22 @@ class GracefulStopTest {
         sim.client().createAccount(phone, "Group Salon");
         try (NodeProcess node = NodeProcess.startInOwnProcessGroup("group-node", TestEnv.nodeEnv("group-node"), logs)) {
             Http api = node.http();
-            assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name)).status()).isEqualTo(201);
+            assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                            .status())
+                    .isEqualTo(201);
             ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-            Await.until("WORKING", T, () -> api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
-            Await.until("first snapshot", T, () -> !TestEnv.store().snapshots().list(name).isEmpty());
+            Await.until(
+                    "WORKING",
+                    T,
+                    () -> api.get("/api/sessions/" + name)
+                            .json()
+                            .path("status")
+                            .asText()
+                            .equals("WORKING"));
+            Await.until(
+                    "first snapshot",
+                    T,
+                    () -> !TestEnv.store().snapshots().list(name).isEmpty());
             assertThat(node.descendantsNamed("chrom")).as("its browser runs").isNotEmpty();
 
             node.signalGroup("TERM");
@@ -45,7 +57,9 @@ class GracefulStopTest {
             var row = TestEnv.store().sessions().get(name);
             assertThat(row.status()).isEqualTo(SessionStatus.STOPPED);
             assertThat(row.statusReason()).isEqualTo("node shut down");
-            assertThat(TestEnv.store().leases().current(name)).as("lease released").isEmpty();
+            assertThat(TestEnv.store().leases().current(name))
+                    .as("lease released")
+                    .isEmpty();
             assertThat(sim.client().devices(phone).getFirst().liveConnections()).isZero();
         }
     }

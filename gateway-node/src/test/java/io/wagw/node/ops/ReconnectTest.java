@@ -38,12 +38,23 @@ class ReconnectTest {
         try {
             try (NodeProcess node = NodeProcess.start("reconnect-node", env, logs)) {
                 Http api = node.http();
-                var created = api.post("/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
+                var created = api.post(
+                        "/api/sessions", "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY));
                 assertThat(created.status()).as(created.text()).isEqualTo(201);
                 ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-                Await.until("WORKING", T, () -> node.sessionsRunning() == 1
-                        && api.get("/api/sessions/" + name).json().path("status").asText().equals("WORKING"));
-                Await.until("first snapshot", T, () -> !TestEnv.store().snapshots().list(name).isEmpty());
+                Await.until(
+                        "WORKING",
+                        T,
+                        () -> node.sessionsRunning() == 1
+                                && api.get("/api/sessions/" + name)
+                                        .json()
+                                        .path("status")
+                                        .asText()
+                                        .equals("WORKING"));
+                Await.until(
+                        "first snapshot",
+                        T,
+                        () -> !TestEnv.store().snapshots().list(name).isEmpty());
                 node.signal("TERM");
                 assertThat(node.awaitExit(T)).as("graceful stop").isTrue();
             }
@@ -56,10 +67,17 @@ class ReconnectTest {
                 Await.until("the message written while down answered", T, () -> replies(sim, phone, whileDown) == 1);
                 Thread.sleep(3000);
                 assertThat(replies(sim, phone, whileDown)).as("answered once").isEqualTo(1);
-                assertThat(replies(sim, phone, beforeLink)).as("history from before the link is not answered").isZero();
-                assertThat(sim.client().devices(phone)).as("restored, no new device").hasSize(1);
-                assertThat(node.http().get("/api/" + name + "/chats/" + beforeLink + "@c.us/messages?limit=5").json())
-                        .as("nor stored").isEmpty();
+                assertThat(replies(sim, phone, beforeLink))
+                        .as("history from before the link is not answered")
+                        .isZero();
+                assertThat(sim.client().devices(phone))
+                        .as("restored, no new device")
+                        .hasSize(1);
+                assertThat(node.http()
+                                .get("/api/" + name + "/chats/" + beforeLink + "@c.us/messages?limit=5")
+                                .json())
+                        .as("nor stored")
+                        .isEmpty();
             }
         } finally {
             sim.client().faults(Faults.NONE);

@@ -19,8 +19,9 @@ class InboundSpoolTest {
     Path dir;
 
     private static InboundSpool.Inbound message(String id, String body) {
-        return new InboundSpool.Inbound("salon", new InboundRecord("s-1", "77011234567@c.us", id, body,
-                Instant.ofEpochMilli(1_700_000_000_123L), true));
+        return new InboundSpool.Inbound(
+                "salon",
+                new InboundRecord("s-1", "77011234567@c.us", id, body, Instant.ofEpochMilli(1_700_000_000_123L), true));
     }
 
     @Test
@@ -34,8 +35,10 @@ class InboundSpoolTest {
         assertThat(reopened.pending()).isEqualTo(2);
         List<InboundSpool.Entry> got = new ArrayList<>();
         assertThat(reopened.drain(got::addAll)).isEqualTo(2);
-        assertThat(got).containsExactly(message("false_77011234567@c.us_A", "Hello \"salon\"\nsecond line, emoji \uD83D\uDE00"),
-                new InboundSpool.Handled("s-1", "false_77011234567@c.us_B"));
+        assertThat(got)
+                .containsExactly(
+                        message("false_77011234567@c.us_A", "Hello \"salon\"\nsecond line, emoji \uD83D\uDE00"),
+                        new InboundSpool.Handled("s-1", "false_77011234567@c.us_B"));
         assertThat(reopened.pending()).isZero();
         assertThat(InboundSpool.open(dir).pending()).as("nothing left on disk").isZero();
     }
@@ -45,12 +48,14 @@ class InboundSpoolTest {
         var spool = InboundSpool.open(dir);
         spool.append(message("false_77011234567@c.us_A", "one"));
         assertThatThrownBy(() -> spool.drain(entries -> {
-            throw new IllegalStateException("database away");
-        })).hasMessage("database away");
+                    throw new IllegalStateException("database away");
+                }))
+                .hasMessage("database away");
         spool.append(message("false_77011234567@c.us_B", "two")); // goes to a new segment meanwhile
         assertThat(spool.pending()).isEqualTo(2);
         List<String> bodies = new ArrayList<>();
-        spool.drain(entries -> entries.forEach(e -> bodies.add(((InboundSpool.Inbound) e).record().body())));
+        spool.drain(entries -> entries.forEach(
+                e -> bodies.add(((InboundSpool.Inbound) e).record().body())));
         assertThat(bodies).containsExactly("one", "two");
         assertThat(spool.pending()).isZero();
     }
@@ -63,7 +68,11 @@ class InboundSpoolTest {
         try (var files = Files.list(dir)) {
             segment = files.findFirst().orElseThrow();
         }
-        Files.writeString(segment, "{\"kind\":\"in\",\"session\":\"s-1\",\"bo", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                segment,
+                "{\"kind\":\"in\",\"session\":\"s-1\",\"bo",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
         var reopened = InboundSpool.open(dir);
         assertThat(reopened.pending()).isEqualTo(1);
         List<InboundSpool.Entry> got = new ArrayList<>();

@@ -32,7 +32,9 @@ class PacingTest {
         long later = 3600 * SECOND;
         limit.take(later);
         limit.take(later);
-        assertThat(limit.waitNanos(later)).as("only the burst was saved up in an hour").isPositive();
+        assertThat(limit.waitNanos(later))
+                .as("only the burst was saved up in an hour")
+                .isPositive();
     }
 
     @Test

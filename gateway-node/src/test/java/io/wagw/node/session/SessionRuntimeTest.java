@@ -51,7 +51,9 @@ class SessionRuntimeTest {
 
     @AfterAll
     static void noSessionEverRanTwice() {
-        assertThat(TestEnv.sim().client().stats().conflicts()).as("conflicts counted by the simulator").isZero();
+        assertThat(TestEnv.sim().client().stats().conflicts())
+                .as("conflicts counted by the simulator")
+                .isZero();
     }
 
     private SessionRuntime newRuntime(RuntimeConfig config) {
@@ -73,8 +75,11 @@ class SessionRuntimeTest {
     }
 
     private String awaitQr(String name) {
-        Await.until(name + " in SCAN_QR_CODE with a QR", T, () -> status(name) == SessionStatus.SCAN_QR_CODE
-                && runtime.view(name).map(SessionView::qr).isPresent());
+        Await.until(
+                name + " in SCAN_QR_CODE with a QR",
+                T,
+                () -> status(name) == SessionStatus.SCAN_QR_CODE
+                        && runtime.view(name).map(SessionView::qr).isPresent());
         return runtime.qr(name);
     }
 
@@ -95,7 +100,8 @@ class SessionRuntimeTest {
         assertThat(started.status()).isEqualTo(SessionStatus.STARTING);
         String first = awaitQr(name);
         var worker = runtime.worker(name);
-        String onPage = worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
+        String onPage =
+                worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
         assertThat(first).isEqualTo(onPage).matches("[^,]+,[^,]+,[^,]+,[^,]+,[^,]+");
         assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.SCAN_QR_CODE);
 
@@ -103,7 +109,8 @@ class SessionRuntimeTest {
             String now = runtime.qr(name);
             return now.equals(first) ? null : now;
         });
-        String onPageNow = worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
+        String onPageNow =
+                worker.host().call(b -> WhatsAppBridge.currentQr(worker.page()).orElse(null), T);
         assertThat(second).isEqualTo(onPageNow);
         assertThat(recorder.qrsOf(name)).containsSubsequence(first, second);
     }
@@ -119,18 +126,32 @@ class SessionRuntimeTest {
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "Hello, are you open today?");
         String chat = customer + "@c.us";
-        Await.until("inbound persisted", T, () -> store.messages().recent(name, chat, 10).stream()
-                .anyMatch(m -> m.direction() == Message.Direction.in));
-        Await.until("auto-reply at the simulator", T, () -> sim.client().sent(phone).stream()
-                .anyMatch(m -> m.text().equals("Thanks! We answer within an hour.")));
+        Await.until(
+                "inbound persisted",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream()
+                        .anyMatch(m -> m.direction() == Message.Direction.in));
+        Await.until(
+                "auto-reply at the simulator",
+                T,
+                () -> sim.client().sent(phone).stream()
+                        .anyMatch(m -> m.text().equals("Thanks! We answer within an hour.")));
         MessageInfo reply = sim.client().sent(phone).getFirst();
         assertThat(reply.to()).startsWith(customer);
 
-        Await.until("reply recorded as sent", T, () -> store.messages().recent(name, chat, 10).stream()
-                .anyMatch(m -> m.direction() == Message.Direction.out && m.status() == MessageStatus.sent && m.ack() >= 1));
+        Await.until(
+                "reply recorded as sent",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream()
+                        .anyMatch(m -> m.direction() == Message.Direction.out
+                                && m.status() == MessageStatus.sent
+                                && m.ack() >= 1));
         sim.client().customerReads(customer, phone);
-        Await.until("read ack stored", T, () -> store.messages().recent(name, chat, 10).stream()
-                .anyMatch(m -> m.direction() == Message.Direction.out && m.ack() == 3));
+        Await.until(
+                "read ack stored",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream()
+                        .anyMatch(m -> m.direction() == Message.Direction.out && m.ack() == 3));
         assertThat(recorder.inbound).extracting(Message::body).contains("Hello, are you open today?");
     }
 
@@ -141,22 +162,31 @@ class SessionRuntimeTest {
         String customer = TestEnv.phone();
         MessageInfo sent = sim.client().customerSends(customer, phone, "price?");
         String chat = customer + "@c.us";
-        Await.until("inbound persisted", T, () -> !store.messages().recent(name, chat, 10).isEmpty());
+        Await.until(
+                "inbound persisted",
+                T,
+                () -> !store.messages().recent(name, chat, 10).isEmpty());
         Await.until("reply sent", T, () -> sim.client().sent(phone).size() == 1);
 
         // WhatsApp re-delivers the same message (e.g. after a reconnect): the page reports it again.
         var worker = runtime.worker(name);
         String event = """
-                {"type":"message","id":"%s","from":"%s","to":"%s@c.us","body":"price?","msgType":"chat","t":%d}"""
-                .formatted(sent.serializedId(), chat, phone, sent.t());
+                {"type":"message","id":"%s","from":"%s","to":"%s@c.us","body":"price?","msgType":"chat","t":%d}""".formatted(sent.serializedId(), chat, phone, sent.t());
         worker.host().call(b -> worker.page().evaluate("(e) => window.__wagwEvent(e)", event), T);
         worker.host().call(b -> worker.page().evaluate("(e) => window.__wagwEvent(e)", event), T);
 
         sim.client().customerSends(customer, phone, "and tomorrow?");
-        Await.until("second message persisted", T, () -> store.messages().recent(name, chat, 10).stream()
-                .filter(m -> m.direction() == Message.Direction.in).count() == 2);
+        Await.until(
+                "second message persisted",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream()
+                                .filter(m -> m.direction() == Message.Direction.in)
+                                .count()
+                        == 2);
         Await.until("second reply sent", T, () -> sim.client().sent(phone).size() == 2);
-        assertThat(store.messages().recent(name, chat, 10).stream().filter(m -> m.body().equals("price?"))).hasSize(1);
+        assertThat(store.messages().recent(name, chat, 10).stream()
+                        .filter(m -> m.body().equals("price?")))
+                .hasSize(1);
         assertThat(sim.client().sent(phone)).hasSize(2);
 
         // usage is counted once per stored message, in and out, and reaches the store within seconds
@@ -174,19 +204,26 @@ class SessionRuntimeTest {
         Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
         runtime.close();
         assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
-        assertThat(store.leases().current(name)).as("lease released on graceful stop").isEmpty();
+        assertThat(store.leases().current(name))
+                .as("lease released on graceful stop")
+                .isEmpty();
 
         recorder.statuses.clear();
         runtime = newRuntime(TestEnv.runtimeConfig("node-b"));
         runtime.start(name);
         Await.until("WORKING again", T, () -> status(name) == SessionStatus.WORKING);
-        assertThat(recorder.statusesOf(name)).extracting(SessionView::status).doesNotContain(SessionStatus.SCAN_QR_CODE);
+        assertThat(recorder.statusesOf(name))
+                .extracting(SessionView::status)
+                .doesNotContain(SessionStatus.SCAN_QR_CODE);
         assertThat(runtime.view(name).orElseThrow().me()).isEqualTo(phone + "@c.us");
         assertThat(runtime.view(name).orElseThrow().epoch()).isGreaterThan(1);
 
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "still there?");
-        Await.until("inbound after restore", T, () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
+        Await.until(
+                "inbound after restore",
+                T,
+                () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
     }
 
     @Test
@@ -203,9 +240,17 @@ class SessionRuntimeTest {
         String chat = customer + "@c.us";
         store.messages().recordInbound(name, chat, "false_" + chat + "_LEFTOVER1", "is anyone there?", Instant.now());
         runtime.start(name);
-        Await.until("the left-over message answered", T, () -> sim.client().sent(phone).stream()
-                .anyMatch(m -> m.to().startsWith(customer) && m.text().equals("Sorry for the wait!")));
-        Await.until("marked handled", T, () -> store.messages().unhandledInbound(name, Duration.ofMinutes(15)).isEmpty());
+        Await.until(
+                "the left-over message answered",
+                T,
+                () -> sim.client().sent(phone).stream()
+                        .anyMatch(m -> m.to().startsWith(customer) && m.text().equals("Sorry for the wait!")));
+        Await.until(
+                "marked handled",
+                T,
+                () -> store.messages()
+                        .unhandledInbound(name, Duration.ofMinutes(15))
+                        .isEmpty());
 
         // working again later does not answer it a second time
         runtime.stop(name);
@@ -213,10 +258,16 @@ class SessionRuntimeTest {
         runtime.start(name);
         Await.until("WORKING again", T, () -> status(name) == SessionStatus.WORKING);
         Thread.sleep(2000); // a second answer would be queued at WORKING and sent by now
-        assertThat(sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer))).hasSize(1);
+        assertThat(sim.client().sent(phone).stream().filter(m -> m.to().startsWith(customer)))
+                .hasSize(1);
         sim.client().customerSends(customer, phone, "hello?");
-        Await.until("the new message answered", T, () -> sim.client().sent(phone).stream()
-                .filter(m -> m.to().startsWith(customer)).count() == 2);
+        Await.until(
+                "the new message answered",
+                T,
+                () -> sim.client().sent(phone).stream()
+                                .filter(m -> m.to().startsWith(customer))
+                                .count()
+                        == 2);
     }
 
     @Test
@@ -226,12 +277,16 @@ class SessionRuntimeTest {
         Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
         runtime.stop(name);
         TestEnv.store(); // tamper with the newest ciphertext directly in PostgreSQL
-        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow()).useHandle(h -> h.execute("""
+        org.jdbi.v3.core.Jdbi.create(
+                        store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow())
+                .useHandle(h -> h.execute("""
                 UPDATE auth_snapshots SET ciphertext = set_byte(ciphertext, 10, (get_byte(ciphertext, 10) + 1) % 256)
                  WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
         runtime.start(name);
         awaitQr(name);
-        assertThat(runtime.view(name).orElseThrow().reason()).contains("could not be used").contains("failed authentication");
+        assertThat(runtime.view(name).orElseThrow().reason())
+                .contains("could not be used")
+                .contains("failed authentication");
     }
 
     @Test
@@ -257,7 +312,9 @@ class SessionRuntimeTest {
         var view = runtime.view(name).orElseThrow();
         assertThat(view.reason()).contains("logged out");
         assertThat(view.restarts()).isZero();
-        assertThat(store.snapshots().list(name)).as("useless credentials discarded").isEmpty();
+        assertThat(store.snapshots().list(name))
+                .as("useless credentials discarded")
+                .isEmpty();
         assertThat(recorder.statusesOf(name)).extracting(SessionView::status).doesNotContain(SessionStatus.FAILED);
         String fresh = runtime.qr(name);
         sim.client().linkByQr(phone, fresh);
@@ -273,7 +330,8 @@ class SessionRuntimeTest {
         assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
         assertThat(store.sessions().get(name).statusReason()).contains("not scanned");
         assertThat(store.leases().current(name)).isEmpty();
-        assertThat(runtime.pool().hosts()).allSatisfy(h -> assertThat(runtime.pool().sessionsOn(h)).doesNotContain(name));
+        assertThat(runtime.pool().hosts())
+                .allSatisfy(h -> assertThat(runtime.pool().sessionsOn(h)).doesNotContain(name));
     }
 
     @Test
@@ -299,25 +357,50 @@ class SessionRuntimeTest {
         var first = runtime.sendText(name, chat, "one");
         var second = runtime.sendText(name, chat, "two");
         var third = runtime.sendText(name, chat, "three");
-        assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).waMessageId()).startsWith("true_" + chat);
+        assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).waMessageId())
+                .startsWith("true_" + chat);
         assertThat(first.get().status()).isEqualTo(MessageStatus.sent);
         assertThat(second.get().status()).isEqualTo(MessageStatus.sent);
         assertThat(sim.client().sent(phone)).extracting(MessageInfo::text).containsExactly("one", "two", "three");
-        Await.until("delivered acks stored", T, () -> store.messages().recent(name, chat, 10).stream().allMatch(m -> m.ack() >= 2));
+        Await.until(
+                "delivered acks stored",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream().allMatch(m -> m.ack() >= 2));
         // the last "paused" follows the third send: it may still be on its way when the acks are in
         String expectedStates = "[\"composing\",\"paused\",\"composing\",\"paused\",\"composing\",\"paused\"]";
-        Await.until("typing cleared after the third message", T, () -> sim.client()
-                .call("GET", "/sim/customers/" + customer, null).path("chatStates").path(phone).size() >= 6);
-        var states = sim.client().call("GET", "/sim/customers/" + customer, null).path("chatStates").path(phone);
-        assertThat(states.toString()).as("typing shown before each message, cleared after").isEqualTo(expectedStates);
+        Await.until(
+                "typing cleared after the third message",
+                T,
+                () -> sim.client()
+                                .call("GET", "/sim/customers/" + customer, null)
+                                .path("chatStates")
+                                .path(phone)
+                                .size()
+                        >= 6);
+        var states = sim.client()
+                .call("GET", "/sim/customers/" + customer, null)
+                .path("chatStates")
+                .path(phone);
+        assertThat(states.toString())
+                .as("typing shown before each message, cleared after")
+                .isEqualTo(expectedStates);
 
         sim.client().customerSends(customer, phone, "thanks");
-        Await.until("inbound", T, () -> store.messages().recent(name, chat, 10).stream().anyMatch(m -> m.direction() == Message.Direction.in));
+        Await.until(
+                "inbound",
+                T,
+                () -> store.messages().recent(name, chat, 10).stream()
+                        .anyMatch(m -> m.direction() == Message.Direction.in));
         runtime.sendSeen(name, chat);
-        Await.until("read receipt at the simulator", T, () -> sim.client().received(phone).stream()
-                .allMatch(m -> m.ackName().equals("read")));
+        Await.until(
+                "read receipt at the simulator",
+                T,
+                () -> sim.client().received(phone).stream()
+                        .allMatch(m -> m.ackName().equals("read")));
         assertThatThrownBy(() -> runtime.sendSeen(name, "12@c.us"))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.field()).isEqualTo("chatId"));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.field()).isEqualTo("chatId"));
     }
 
     @Test
@@ -330,13 +413,21 @@ class SessionRuntimeTest {
         for (int i = 0; i < 80; i++) {
             sends.add(runtime.sendText(name, customer + "@c.us", "burst " + i));
         }
-        var refused = sends.stream().filter(java.util.concurrent.CompletableFuture::isCompletedExceptionally).toList();
-        assertThat(refused).as("refused at once, not queued").hasSizeGreaterThanOrEqualTo(80 - OutboundQueue.MAX_QUEUED - 1);
-        assertThatThrownBy(() -> refused.getFirst().join()).hasCauseInstanceOf(SessionRuntimeException.class)
-                .cause().satisfies(e -> assertThat(((SessionRuntimeException) e).code()).isEqualTo(SessionRuntimeException.Code.QUEUE_FULL));
+        var refused = sends.stream()
+                .filter(java.util.concurrent.CompletableFuture::isCompletedExceptionally)
+                .toList();
+        assertThat(refused)
+                .as("refused at once, not queued")
+                .hasSizeGreaterThanOrEqualTo(80 - OutboundQueue.MAX_QUEUED - 1);
+        assertThatThrownBy(() -> refused.getFirst().join())
+                .hasCauseInstanceOf(SessionRuntimeException.class)
+                .cause()
+                .satisfies(e -> assertThat(((SessionRuntimeException) e).code())
+                        .isEqualTo(SessionRuntimeException.Code.QUEUE_FULL));
         var accepted = sends.stream().filter(f -> !f.isCompletedExceptionally()).toList();
         for (var f : accepted) {
-            assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(MessageStatus.sent);
+            assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).status())
+                    .isEqualTo(MessageStatus.sent);
         }
         assertThat(sim.client().sent(phone)).hasSize(accepted.size());
     }
@@ -347,12 +438,17 @@ class SessionRuntimeTest {
         linked(name);
         long pid = runtime.worker(name).host().browserPid().orElseThrow();
         ProcessHandle browser = ProcessHandle.of(pid).orElseThrow();
-        var children = browser.descendants().map(p -> ChromiumProcesses.commandLine(p.pid())).toList();
+        var children = browser.descendants()
+                .map(p -> ChromiumProcesses.commandLine(p.pid()))
+                .toList();
         assertThat(children).as("the browser's renderers").anyMatch(c -> c.contains("--type=renderer"));
-        assertThat(children).as("no network service process of its own")
+        assertThat(children)
+                .as("no network service process of its own")
                 .noneMatch(c -> c.contains("--utility-sub-type=network.mojom.NetworkService"));
-        String driverEnv = ChromiumProcesses.environment(browser.parent().orElseThrow().pid());
-        assertThat(driverEnv.split(" ")).as("the Playwright driver's environment")
+        String driverEnv =
+                ChromiumProcesses.environment(browser.parent().orElseThrow().pid());
+        assertThat(driverEnv.split(" "))
+                .as("the Playwright driver's environment")
                 .contains("MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=32768", "NODE_OPTIONS=--max-semi-space-size=1");
     }
 
@@ -364,7 +460,11 @@ class SessionRuntimeTest {
         String b = TestEnv.session(Map.of());
         linked(a);
         String phoneB = linked(b);
-        Await.until("snapshots saved", T, () -> !store.snapshots().list(a).isEmpty() && !store.snapshots().list(b).isEmpty());
+        Await.until(
+                "snapshots saved",
+                T,
+                () -> !store.snapshots().list(a).isEmpty()
+                        && !store.snapshots().list(b).isEmpty());
         var hostA = runtime.worker(a).host();
         var hostB = runtime.worker(b).host();
         assertThat(hostA).isNotSameAs(hostB);
@@ -373,18 +473,30 @@ class SessionRuntimeTest {
 
         new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
 
-        Await.until(a + " restarting", T, () -> recorder.statusesOf(a).stream().anyMatch(v -> v.status() == SessionStatus.STARTING));
+        Await.until(
+                a + " restarting",
+                T,
+                () -> recorder.statusesOf(a).stream().anyMatch(v -> v.status() == SessionStatus.STARTING));
         Await.until(a + " WORKING again", T, () -> status(a) == SessionStatus.WORKING);
         assertThat(recorder.statusesOf(a)).extracting(SessionView::status).doesNotContain(SessionStatus.SCAN_QR_CODE);
-        assertThat(recorder.statusesOf(a).stream().filter(v -> v.status() == SessionStatus.STARTING).findFirst().orElseThrow().reason())
+        assertThat(recorder.statusesOf(a).stream()
+                        .filter(v -> v.status() == SessionStatus.STARTING)
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .contains("browser crashed");
-        assertThat(recorder.statusesOf(b)).as("the other browser's session is untouched").isEmpty();
+        assertThat(recorder.statusesOf(b))
+                .as("the other browser's session is untouched")
+                .isEmpty();
         assertThat(status(b)).isEqualTo(SessionStatus.WORKING);
         assertThat(runtime.metrics().browserCrashes()).isEqualTo(1);
 
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phoneB, "are you there?");
-        Await.until("b still receives", T, () -> !store.messages().recent(b, customer + "@c.us", 5).isEmpty());
+        Await.until(
+                "b still receives",
+                T,
+                () -> !store.messages().recent(b, customer + "@c.us", 5).isEmpty());
     }
 
     @Test
@@ -394,21 +506,30 @@ class SessionRuntimeTest {
         long epoch = runtime.view(name).orElseThrow().epoch();
 
         // Another node takes the session over (the lease is forced to expire first).
-        org.jdbi.v3.core.Jdbi.create(store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow()).useHandle(h -> h.execute("""
+        org.jdbi.v3.core.Jdbi.create(
+                        store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow())
+                .useHandle(h -> h.execute("""
                 UPDATE session_leases SET expires_at = clock_timestamp() - interval '1 second'
                  WHERE session_id = (SELECT id FROM sessions WHERE name = ?)""", name));
-        var thief = store.leases().acquire(name, "node-thief", Duration.ofSeconds(60)).orElseThrow();
+        var thief = store.leases()
+                .acquire(name, "node-thief", Duration.ofSeconds(60))
+                .orElseThrow();
         assertThat(thief.epoch()).isEqualTo(epoch + 1);
         store.sessions().recordStatus(thief, SessionStatus.STARTING, "taken over");
 
         Await.until("runtime lets go", T, () -> !runtime.runs(name));
-        Await.until("page disconnected", T, () -> sim.client().devices(phone).stream().allMatch(d -> d.liveConnections() == 0));
+        Await.until(
+                "page disconnected",
+                T,
+                () -> sim.client().devices(phone).stream().allMatch(d -> d.liveConnections() == 0));
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "anyone?");
         var row = store.sessions().get(name);
         assertThat(row.status()).isEqualTo(SessionStatus.STARTING);
         assertThat(row.statusReason()).isEqualTo("taken over");
-        assertThat(store.messages().recent(name, customer + "@c.us", 5)).as("no writes from the old owner").isEmpty();
+        assertThat(store.messages().recent(name, customer + "@c.us", 5))
+                .as("no writes from the old owner")
+                .isEmpty();
         assertThat(sim.client().sent(phone)).isEmpty();
         store.leases().release(thief);
     }
@@ -424,18 +545,23 @@ class SessionRuntimeTest {
 
         // The browser thread sits in one long Playwright call (as while it opens other pages under load)
         // for longer than the whole lease; the page's switch must still hear that the lease is renewed.
-        worker.host().call(b -> {
-            worker.page().waitForTimeout(9_000);
-            return null;
-        }, T);
+        worker.host()
+                .call(
+                        b -> {
+                            worker.page().waitForTimeout(9_000);
+                            return null;
+                        },
+                        T);
 
         assertThat(recorder.statusesOf(name)).as("no restart, no fence").isEmpty();
         assertThat(status(name)).isEqualTo(SessionStatus.WORKING);
         assertThat(sim.client().devices(phone)).anyMatch(d -> d.liveConnections() == 1);
         String customer = TestEnv.phone();
         sim.client().customerSends(customer, phone, "open?");
-        Await.until("answered after the busy spell", T, () -> sim.client().sent(phone).stream()
-                .anyMatch(m -> m.text().equals("still here")));
+        Await.until(
+                "answered after the busy spell",
+                T,
+                () -> sim.client().sent(phone).stream().anyMatch(m -> m.text().equals("still here")));
     }
 
     @Test
@@ -443,17 +569,34 @@ class SessionRuntimeTest {
         runtime.close();
         var base = TestEnv.runtimeConfig("node-a");
         // a page that never shows WhatsApp: every start times out
-        runtime = newRuntime(new RuntimeConfig(base.nodeId(), java.net.URI.create(sim.baseUrl() + "/sim/health"), 10, 5,
-                base.leaseTtl(), base.browser(), 3, Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(2),
-                base.connectionLossGrace(), base.snapshotInterval(), false, base.outbound()));
+        runtime = newRuntime(new RuntimeConfig(
+                base.nodeId(),
+                java.net.URI.create(sim.baseUrl() + "/sim/health"),
+                10,
+                5,
+                base.leaseTtl(),
+                base.browser(),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(2),
+                base.connectionLossGrace(),
+                base.snapshotInterval(),
+                false,
+                base.outbound()));
         String name = TestEnv.session(Map.of());
         runtime.start(name);
         Await.until("FAILED", T, () -> !runtime.runs(name));
         var row = store.sessions().get(name);
         assertThat(row.status()).isEqualTo(SessionStatus.FAILED);
-        assertThat(row.statusReason()).contains("did not show a QR or become ready").contains("3 failures in a row");
-        assertThat(recorder.statusesOf(name).stream().filter(v -> v.status() == SessionStatus.STARTING
-                && v.reason() != null && v.reason().startsWith("restarting"))).hasSize(2);
+        assertThat(row.statusReason())
+                .contains("did not show a QR or become ready")
+                .contains("3 failures in a row");
+        assertThat(recorder.statusesOf(name).stream()
+                        .filter(v -> v.status() == SessionStatus.STARTING
+                                && v.reason() != null
+                                && v.reason().startsWith("restarting")))
+                .hasSize(2);
         assertThat(store.leases().current(name)).as("lease released").isEmpty();
     }
 
@@ -465,34 +608,50 @@ class SessionRuntimeTest {
         Await.until("stopped", Duration.ofSeconds(30), () -> !runtime.runs(name));
         assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
         assertThat(store.sessions().get(name).statusReason()).contains("suspended");
-        assertThat(store.snapshots().list(name)).as("its credentials are kept for when it is reactivated").isNotEmpty();
+        assertThat(store.snapshots().list(name))
+                .as("its credentials are kept for when it is reactivated")
+                .isNotEmpty();
     }
 
     @Test
     void badRequestsGetTypedErrorsAndLeaveNothingStuck() {
         assertThatThrownBy(() -> runtime.start("no-such-session"))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_FOUND));
         assertThatThrownBy(() -> runtime.start("Bad Name"))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.INVALID_INPUT));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.INVALID_INPUT));
 
         String suspended = TestEnv.session(Map.of());
-        store.tenants().setStatus(store.sessions().get(suspended).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
+        store.tenants()
+                .setStatus(store.sessions().get(suspended).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
         assertThatThrownBy(() -> runtime.start(suspended))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.TENANT_INACTIVE));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.TENANT_INACTIVE));
         assertThat(store.leases().current(suspended)).isEmpty();
 
         String name = TestEnv.session(Map.of());
         runtime.start(name);
         assertThatThrownBy(() -> runtime.start(name))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.ALREADY_RUNNING));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.ALREADY_RUNNING));
         assertThatThrownBy(() -> runtime.sendText(name, "77011234567@c.us", "hi"))
-                .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_WORKING));
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.NOT_WORKING));
         String phone = TestEnv.phone();
         sim.client().createAccount(phone, "Bad input salon");
         sim.client().linkByQr(phone, awaitQr(name));
         Await.until("WORKING", T, () -> status(name) == SessionStatus.WORKING);
-        for (String[] bad : new String[][]{{"12345", "hi", "chatId"}, {"77011234567@c.us", "", "text"},
-                {"77011234567@c.us", "x".repeat(70_000), "text"}}) {
+        for (String[] bad : new String[][] {
+            {"12345", "hi", "chatId"},
+            {"77011234567@c.us", "", "text"},
+            {"77011234567@c.us", "x".repeat(70_000), "text"}
+        }) {
             assertThatThrownBy(() -> runtime.sendText(name, bad[0], bad[1]))
                     .isInstanceOfSatisfying(SessionRuntimeException.class, e -> {
                         assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.INVALID_INPUT);
@@ -505,20 +664,24 @@ class SessionRuntimeTest {
             String b = TestEnv.session(Map.of());
             capped.start(a);
             assertThatThrownBy(() -> capped.start(b))
-                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
+                    .isInstanceOfSatisfying(
+                            SessionRuntimeException.class,
+                            e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
             assertThat(store.leases().current(b)).isEmpty();
-            assertThatThrownBy(() -> capped.start(name)).as("held by node-a")
-                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
+            assertThatThrownBy(() -> capped.start(name))
+                    .as("held by node-a")
+                    .isInstanceOfSatisfying(
+                            SessionRuntimeException.class,
+                            e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.CAPACITY_REACHED));
         } finally {
             capped.close();
         }
         var other = newRuntime(TestEnv.runtimeConfig("node-other"));
         try {
-            assertThatThrownBy(() -> other.start(name))
-                    .isInstanceOfSatisfying(SessionRuntimeException.class, e -> {
-                        assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.LEASED_ELSEWHERE);
-                        assertThat(e.getMessage()).contains("node-a");
-                    });
+            assertThatThrownBy(() -> other.start(name)).isInstanceOfSatisfying(SessionRuntimeException.class, e -> {
+                assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.LEASED_ELSEWHERE);
+                assertThat(e.getMessage()).contains("node-a");
+            });
         } finally {
             other.close();
         }

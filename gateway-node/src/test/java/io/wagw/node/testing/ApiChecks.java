@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /** What every answer of the API must look like, whatever it was sent. */
 public final class ApiChecks {
-    private ApiChecks() {
-    }
+    private ApiChecks() {}
 
     /**
      * What is wrong with an answer: a server error (5xx), or a client error (4xx) without a JSON body
@@ -17,9 +16,11 @@ public final class ApiChecks {
         }
         if (r.status() >= 400) {
             if (r.json() == null) {
-                return Optional.of("status " + r.status() + " without a JSON body (" + r.contentType() + "): " + abbreviate(r.text()));
+                return Optional.of("status " + r.status() + " without a JSON body (" + r.contentType() + "): "
+                        + abbreviate(r.text()));
             }
-            if (r.json().path("error").asText().isEmpty() || r.json().path("message").asText().isEmpty()) {
+            if (r.json().path("error").asText().isEmpty()
+                    || r.json().path("message").asText().isEmpty()) {
                 return Optional.of("status " + r.status() + " without error and message: " + abbreviate(r.text()));
             }
         }

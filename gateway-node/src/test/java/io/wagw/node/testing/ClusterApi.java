@@ -9,14 +9,14 @@ import java.util.Set;
 
 /** What multi-node tests and benchmarks read from a cluster's API, and how they link its sessions. */
 public final class ClusterApi {
-    private ClusterApi() {
-    }
+    private ClusterApi() {}
 
     /** Session to the node it runs on, for sessions running where they are assigned. */
     public static Map<String, String> runningOn(Http api) {
         Map<String, String> out = new HashMap<>();
         for (JsonNode a : api.get("/api/cluster/assignments").json()) {
-            if (!a.path("runningOn").isNull() && a.path("runningOn").asText().equals(a.path("node").asText())) {
+            if (!a.path("runningOn").isNull()
+                    && a.path("runningOn").asText().equals(a.path("node").asText())) {
                 out.put(a.path("session").asText(), a.path("node").asText());
             }
         }
@@ -25,7 +25,10 @@ public final class ClusterApi {
 
     public static boolean allWorking(Http api, Collection<String> sessions) {
         Map<String, String> status = new HashMap<>();
-        api.get("/api/sessions?all=true").json().forEach(s -> status.put(s.path("name").asText(), s.path("status").asText()));
+        api.get("/api/sessions?all=true")
+                .json()
+                .forEach(s ->
+                        status.put(s.path("name").asText(), s.path("status").asText()));
         return sessions.stream().allMatch(s -> "WORKING".equals(status.get(s)));
     }
 
@@ -47,7 +50,9 @@ public final class ClusterApi {
 
     /** How many times the account of {@code phone} sent {@code text} to {@code customer}. */
     public static long replies(SimClient sim, String phone, String customer, String text) {
-        return sim.sent(phone).stream().filter(m -> m.to().startsWith(customer) && m.text().equals(text)).count();
+        return sim.sent(phone).stream()
+                .filter(m -> m.to().startsWith(customer) && m.text().equals(text))
+                .count();
     }
 
     /**

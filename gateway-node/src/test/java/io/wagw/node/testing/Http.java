@@ -22,7 +22,13 @@ public final class Http {
     private final String key;
 
     public Http(String base, String key) {
-        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(), base, key);
+        this(
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build(),
+                base,
+                key);
     }
 
     private Http(HttpClient client, String base, String key) {

@@ -23,7 +23,8 @@ public final class NodeProcess implements AutoCloseable {
                 return "@" + p.toAbsolutePath();
             }
         }
-        throw new IllegalStateException("gateway-node/jvm.options not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "gateway-node/jvm.options not found from " + Path.of("").toAbsolutePath());
     }
 
     /** What the scripts set for a node besides its options file. */
@@ -51,7 +52,8 @@ public final class NodeProcess implements AutoCloseable {
      * Starts a node as a terminal or a service manager would: leader of a process group of its own, so that a
      * signal to the group ({@link #signalGroup}) reaches every process in it, as Ctrl-C does.
      */
-    public static NodeProcess startInOwnProcessGroup(String nodeId, Map<String, String> env, Path logDir) throws IOException {
+    public static NodeProcess startInOwnProcessGroup(String nodeId, Map<String, String> env, Path logDir)
+            throws IOException {
         NodeProcess node = launch(nodeId, env, logDir, true);
         node.awaitHealthy(Duration.ofSeconds(90));
         return node;
@@ -62,7 +64,8 @@ public final class NodeProcess implements AutoCloseable {
         return launch(nodeId, env, logDir, false);
     }
 
-    private static NodeProcess launch(String nodeId, Map<String, String> env, Path logDir, boolean ownGroup) throws IOException {
+    private static NodeProcess launch(String nodeId, Map<String, String> env, Path logDir, boolean ownGroup)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         if (ownGroup) {
             cmd.add("/usr/bin/setsid"); // execs the JVM in place: same pid, now a session and group leader
@@ -78,7 +81,8 @@ public final class NodeProcess implements AutoCloseable {
         File log = logDir.resolve(nodeId + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         Process p = pb.start();
-        return new NodeProcess(nodeId, p, new Http("http://127.0.0.1:" + env.get("GW_HTTP_PORT"), env.get("GW_ADMIN_API_KEY")), log);
+        return new NodeProcess(
+                nodeId, p, new Http("http://127.0.0.1:" + env.get("GW_HTTP_PORT"), env.get("GW_ADMIN_API_KEY")), log);
     }
 
     public String id() {
@@ -127,7 +131,8 @@ public final class NodeProcess implements AutoCloseable {
      */
     public void kill9() throws InterruptedException {
         // all but the embedded PostgreSQL's watchdog, which then stops that server as it would after a crash
-        List<ProcessHandle> tree = process.descendants().filter(p -> !isWatchdog(p)).toList();
+        List<ProcessHandle> tree =
+                process.descendants().filter(p -> !isWatchdog(p)).toList();
         tree.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
@@ -145,7 +150,10 @@ public final class NodeProcess implements AutoCloseable {
     /** The node's descendant processes whose executable's name contains {@code fragment}. */
     public List<ProcessHandle> descendantsNamed(String fragment) {
         return process.descendants()
-                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().contains(fragment)).orElse(false))
+                .filter(p -> p.info()
+                        .command()
+                        .map(c -> Path.of(c).getFileName().toString().contains(fragment))
+                        .orElse(false))
                 .toList();
     }
 
@@ -154,16 +162,23 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private static boolean isWatchdog(ProcessHandle p) {
-        return p.info().arguments().map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME)).orElse(false);
+        return p.info()
+                .arguments()
+                .map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME))
+                .orElse(false);
     }
 
     /** Sends a signal to the node's whole process group (see {@link #startInOwnProcessGroup}). */
     public void signalGroup(String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
+                .start()
+                .waitFor();
     }
 
     public void signal(String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .start()
+                .waitFor();
     }
 
     public boolean awaitExit(Duration timeout) throws InterruptedException {

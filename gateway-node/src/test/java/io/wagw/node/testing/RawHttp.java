@@ -21,8 +21,7 @@ import java.util.Map;
 public final class RawHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /**
      * Sends one request and reads the whole response.
@@ -30,13 +29,22 @@ public final class RawHttp {
      * @param target the request target as sent, e.g. {@code /api/sessions/%ZZ?all=1}
      * @param body   the body, or null for none
      */
-    public static Http.Response send(String baseUrl, String method, String target, Map<String, String> headers, byte[] body) {
+    public static Http.Response send(
+            String baseUrl, String method, String target, Map<String, String> headers, byte[] body) {
         URI base = URI.create(baseUrl);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             socket.setSoTimeout(30_000);
-            var head = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+            var head = new StringBuilder()
+                    .append(method)
+                    .append(' ')
+                    .append(target)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(base.getHost())
+                    .append(':')
+                    .append(base.getPort())
+                    .append("\r\n")
                     .append("Connection: close\r\n");
             headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             if (body != null) {
@@ -114,7 +122,8 @@ public final class RawHttp {
         int i = 0;
         while (i < body.length) {
             int lineEnd = indexOfCrlf(body, i);
-            int size = Integer.parseInt(new String(body, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    new String(body, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

@@ -38,6 +38,9 @@ public final class Recorder implements SessionListener {
     }
 
     public List<String> qrsOf(String session) {
-        return qrs.stream().filter(q -> q.startsWith(session + " ")).map(q -> q.substring(session.length() + 1)).toList();
+        return qrs.stream()
+                .filter(q -> q.startsWith(session + " "))
+                .map(q -> q.substring(session.length() + 1))
+                .toList();
     }
 }

@@ -32,11 +32,17 @@ public final class StoppablePostgres implements AutoCloseable {
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
-                .setPort(port).setServerConfig("max_connections", "300").setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on").start();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
         long pid = pidFile(dataDir);
-        Path exe = Path.of(ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElseThrow());
+        Path exe =
+                Path.of(ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElseThrow());
         return new StoppablePostgres(pg, dataDir, port, exe.getParent());
     }
 
@@ -59,10 +65,21 @@ public final class StoppablePostgres implements AutoCloseable {
 
     /** Starts the server again on the same port and data (crash recovery from its WAL). */
     public void startAgain() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(pgCtl("-D", dataDir.toString(),
-                "-o", "-p " + port + " -c max_connections=300 -c fsync=on -c synchronous_commit=on",
-                "-l", dataDir.resolveSibling(dataDir.getFileName() + "-restart.log").toString(), "-w", "-t", "60", "start"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(pgCtl(
+                        "-D",
+                        dataDir.toString(),
+                        "-o",
+                        "-p " + port + " -c max_connections=300 -c fsync=on -c synchronous_commit=on",
+                        "-l",
+                        dataDir.resolveSibling(dataDir.getFileName() + "-restart.log")
+                                .toString(),
+                        "-w",
+                        "-t",
+                        "60",
+                        "start"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("PostgreSQL did not start again; see its log next to " + dataDir);
         }
@@ -72,7 +89,10 @@ public final class StoppablePostgres implements AutoCloseable {
     public void close() throws Exception {
         if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             new ProcessBuilder(pgCtl("-D", dataDir.toString(), "-m", "fast", "-w", "stop"))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(60, TimeUnit.SECONDS);
         }
         first.close(); // its own stop finds the server gone; it releases its lock
     }

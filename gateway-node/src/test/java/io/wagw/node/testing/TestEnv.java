@@ -26,8 +26,7 @@ public final class TestEnv {
     private static WaSimulator sim;
     private static final AtomicInteger PHONES = new AtomicInteger();
 
-    private TestEnv() {
-    }
+    private TestEnv() {}
 
     public static synchronized SessionStore store() {
         if (store == null) {
@@ -82,11 +81,22 @@ public final class TestEnv {
 
     /** A runtime configuration against the simulator with fast, test-friendly pacing. */
     public static RuntimeConfig runtimeConfig(String nodeId) {
-        return new RuntimeConfig(nodeId, URI.create(sim().baseUrl() + "/"), 10, 5, Duration.ofSeconds(6),
-                BrowserSettings.headless(chromium()), 3, Duration.ofMillis(300), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2), false,
-                new RuntimeConfig.OutboundPolicy(Duration.ofMillis(50), Duration.ZERO, Duration.ofMillis(200), 600, 50,
-                        Duration.ofSeconds(15)));
+        return new RuntimeConfig(
+                nodeId,
+                URI.create(sim().baseUrl() + "/"),
+                10,
+                5,
+                Duration.ofSeconds(6),
+                BrowserSettings.headless(chromium()),
+                3,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2),
+                false,
+                new RuntimeConfig.OutboundPolicy(
+                        Duration.ofMillis(50), Duration.ZERO, Duration.ofMillis(200), 600, 50, Duration.ofSeconds(15)));
     }
 
     public static String unique(String prefix) {

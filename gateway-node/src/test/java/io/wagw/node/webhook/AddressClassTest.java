@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class AddressClassTest {
 
     private static void assertClasses(Map<String, AddressClass> expected) {
-        expected.forEach((address, kind) -> assertThat(AddressClass.of(ip(address))).as(address).isEqualTo(kind));
+        expected.forEach((address, kind) ->
+                assertThat(AddressClass.of(ip(address))).as(address).isEqualTo(kind));
     }
 
     @Test
@@ -70,9 +71,17 @@ class AddressClassTest {
         assertThat(AddressClass.of(mapped("169.254.169.254"))).isEqualTo(AddressClass.CLOUD_METADATA);
         assertThat(AddressClass.of(mapped("8.8.8.8"))).isEqualTo(AddressClass.PUBLIC);
         assertThat(AddressClass.of(ip("::ffff:192.168.1.1"))).isEqualTo(AddressClass.PRIVATE);
-        assertThat(AddressClass.of(ip("64:ff9b::a9fe:a9fe"))).as("NAT64 of 169.254.169.254").isEqualTo(AddressClass.CLOUD_METADATA);
-        assertThat(AddressClass.of(ip("64:ff9b::7f00:1"))).as("NAT64 of 127.0.0.1").isEqualTo(AddressClass.LOOPBACK);
-        assertThat(AddressClass.of(ip("2002:0a00:0001::1"))).as("6to4 of 10.0.0.1").isEqualTo(AddressClass.PRIVATE);
-        assertThat(AddressClass.of(ip("2002:0808:0808::1"))).as("6to4 of 8.8.8.8").isEqualTo(AddressClass.PUBLIC);
+        assertThat(AddressClass.of(ip("64:ff9b::a9fe:a9fe")))
+                .as("NAT64 of 169.254.169.254")
+                .isEqualTo(AddressClass.CLOUD_METADATA);
+        assertThat(AddressClass.of(ip("64:ff9b::7f00:1")))
+                .as("NAT64 of 127.0.0.1")
+                .isEqualTo(AddressClass.LOOPBACK);
+        assertThat(AddressClass.of(ip("2002:0a00:0001::1")))
+                .as("6to4 of 10.0.0.1")
+                .isEqualTo(AddressClass.PRIVATE);
+        assertThat(AddressClass.of(ip("2002:0808:0808::1")))
+                .as("6to4 of 8.8.8.8")
+                .isEqualTo(AddressClass.PUBLIC);
     }
 }

@@ -75,10 +75,13 @@ class CidrTest {
         assertThatThrownBy(() -> Cidr.parse("fd00::/129")).hasMessageContaining("prefix length from 0 to 128");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/")).hasMessageContaining("prefix length");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/-1")).hasMessageContaining("prefix length");
-        assertThatThrownBy(() -> Cidr.parse("intranet.example/8")).hasMessageContaining("'intranet.example' is not an IP address");
+        assertThatThrownBy(() -> Cidr.parse("intranet.example/8"))
+                .hasMessageContaining("'intranet.example' is not an IP address");
         assertThatThrownBy(() -> Cidr.parse("10.0.0/8")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("256.0.0.0/8")).hasMessageContaining("not an IP address");
-        assertThatThrownBy(() -> Cidr.parse("010.0.0.0/8")).as("leading zeros read as octal elsewhere").hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> Cidr.parse("010.0.0.0/8"))
+                .as("leading zeros read as octal elsewhere")
+                .hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("::ffff:10.0.0.0/90")).hasMessageContaining("at least 96");
     }

@@ -43,6 +43,7 @@ class DestinationPolicyTest {
         assertThat(allowing("169.254.0.0/16").refusal(ip("169.254.1.1"))).isEmpty();
         assertThat(allowing("0.0.0.0/0").refusal(ip("169.254.169.254"))).contains(AddressClass.CLOUD_METADATA);
         assertThat(allowing("fd00::/8").refusal(ip("fd00:ec2::254"))).contains(AddressClass.CLOUD_METADATA);
-        assertThat(allowing("169.254.169.254/32").refusal(ip("169.254.169.254"))).isEmpty();
+        assertThat(allowing("169.254.169.254/32").refusal(ip("169.254.169.254")))
+                .isEmpty();
     }
 }

@@ -28,14 +28,16 @@ final class Receiver implements AutoCloseable {
     /** One request as received, and what it was answered. */
     record Hit(String path, Map<String, List<String>> headers, String body, int status) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst())
+                    .findFirst()
+                    .orElse(null);
         }
 
         Map<String, Object> json() {
             try {
-                return JSON.readValue(body, new TypeReference<>() {
-                });
+                return JSON.readValue(body, new TypeReference<>() {});
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -8,13 +8,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-    private final RetryPolicy exponential = new RetryPolicy(RetryPolicy.Kind.exponential, Duration.ofSeconds(5),
-            Duration.ofSeconds(300), 0.2);
+    private final RetryPolicy exponential =
+            new RetryPolicy(RetryPolicy.Kind.exponential, Duration.ofSeconds(5), Duration.ofSeconds(300), 0.2);
 
     @Test
     void exponentialDelaysDoubleFromTheBaseUpToTheCap() {
         // random 0.5 = no jitter
-        assertThat(IntStream.rangeClosed(1, 9).mapToObj(n -> exponential.delayAfter(n, 0.5).toSeconds()))
+        assertThat(IntStream.rangeClosed(1, 9)
+                        .mapToObj(n -> exponential.delayAfter(n, 0.5).toSeconds()))
                 .containsExactly(5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L);
     }
 
@@ -33,8 +34,12 @@ class RetryPolicyTest {
     void constantAndLinearPoliciesFollowWahaNames() {
         var constant = new RetryPolicy(RetryPolicy.Kind.constant, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
         var linear = new RetryPolicy(RetryPolicy.Kind.linear, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
-        assertThat(IntStream.rangeClosed(1, 4).mapToObj(n -> constant.delayAfter(n, 0.5).toSeconds())).containsExactly(2L, 2L, 2L, 2L);
-        assertThat(IntStream.rangeClosed(1, 4).mapToObj(n -> linear.delayAfter(n, 0.5).toSeconds())).containsExactly(2L, 4L, 6L, 8L);
+        assertThat(IntStream.rangeClosed(1, 4)
+                        .mapToObj(n -> constant.delayAfter(n, 0.5).toSeconds()))
+                .containsExactly(2L, 2L, 2L, 2L);
+        assertThat(IntStream.rangeClosed(1, 4)
+                        .mapToObj(n -> linear.delayAfter(n, 0.5).toSeconds()))
+                .containsExactly(2L, 4L, 6L, 8L);
     }
 
     @Test
@@ -57,6 +62,8 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.shouldRetry(404)).isFalse();
         assertThat(RetryPolicy.shouldRetry(410)).isFalse();
         assertThat(RetryPolicy.shouldRetry(422)).isFalse();
-        assertThat(RetryPolicy.shouldRetry(301)).as("a redirect will not change by repeating").isFalse();
+        assertThat(RetryPolicy.shouldRetry(301))
+                .as("a redirect will not change by repeating")
+                .isFalse();
     }
 }

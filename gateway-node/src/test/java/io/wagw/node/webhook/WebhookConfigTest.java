@@ -44,7 +44,10 @@ class WebhookConfigTest {
                 "events", List.of("message", "session.status"),
                 "hmac", Map.of("key", "secret"),
                 "retries", Map.of("attempts", 15, "delaySeconds", 2, "policy", "constant"),
-                "customHeaders", List.of(Map.of("name", "X-Api-Key", "value", "k1"), Map.of("name", "Authorization", "value", "Bearer t")))));
+                "customHeaders",
+                        List.of(
+                                Map.of("name", "X-Api-Key", "value", "k1"),
+                                Map.of("name", "Authorization", "value", "Bearer t")))));
 
         assertThat(parsed).singleElement().satisfies(w -> {
             assertThat(w.url()).isEqualTo("https://crm.example/wa?token=abc");
@@ -52,8 +55,9 @@ class WebhookConfigTest {
             assertThat(w.subscribes(WebhookEvent.MESSAGE_ACK)).isFalse();
             assertThat(w.hmacKey()).isEqualTo("secret");
             assertThat(w.retries().plan()).isEqualTo(new RetryPlan(15, "constant", Duration.ofSeconds(2)));
-            assertThat(w.customHeaders()).containsExactly(new WebhookHeader("X-Api-Key", "k1"),
-                    new WebhookHeader("Authorization", "Bearer t"));
+            assertThat(w.customHeaders())
+                    .containsExactly(
+                            new WebhookHeader("X-Api-Key", "k1"), new WebhookHeader("Authorization", "Bearer t"));
             assertThat(w.toString()).doesNotContain("secret", "abc");
         });
     }
@@ -73,7 +77,10 @@ class WebhookConfigTest {
         assertThat(parsed.retries().plan()).isEqualTo(new RetryPlan(10, "exponential", Duration.ofSeconds(5)));
         assertThat(parsed.customHeaders()).isEmpty();
         assertThat(WebhookConfig.parse(null)).isEmpty();
-        assertThat(WebhookConfig.fromSessionConfig(Map.of("metadata", Map.of()), skipped -> { throw skipped; })).isEmpty();
+        assertThat(WebhookConfig.fromSessionConfig(Map.of("metadata", Map.of()), skipped -> {
+                    throw skipped;
+                }))
+                .isEmpty();
     }
 
     @Test
@@ -84,7 +91,9 @@ class WebhookConfigTest {
                                "retries": {"attempts": 3, "delaySeconds": 1.5}}]}
                 """);
 
-        var parsed = WebhookConfig.fromSessionConfig(config.getMap(), skipped -> { throw skipped; });
+        var parsed = WebhookConfig.fromSessionConfig(config.getMap(), skipped -> {
+            throw skipped;
+        });
 
         assertThat(parsed).singleElement().satisfies(w -> {
             assertThat(w.events()).containsExactly(WebhookEvent.MESSAGE_ACK);
@@ -94,8 +103,9 @@ class WebhookConfigTest {
 
     @Test
     void fractionalDelaysAreAccepted() {
-        var parsed = WebhookConfig.parse(List.of(with(webhook("http://h/", List.of("message")), "retries",
-                Map.of("delaySeconds", 0.05)))).getFirst();
+        var parsed = WebhookConfig.parse(List.of(
+                        with(webhook("http://h/", List.of("message")), "retries", Map.of("delaySeconds", 0.05))))
+                .getFirst();
         assertThat(parsed.retries().delay()).isEqualTo(Duration.ofMillis(50));
         assertThat(parsed.retries().attempts()).isEqualTo(10);
     }
@@ -111,11 +121,15 @@ class WebhookConfigTest {
         assertRefused(List.of(webhook("crm.example/wa", List.of("message"))), "config.webhooks[0].url");
         assertRefused(List.of(webhook("https://user:pw@crm.example/wa", List.of("message"))), "config.webhooks[0].url");
         assertRefused(List.of(webhook("https://crm.example/a b", List.of("message"))), "config.webhooks[0].url");
-        assertRefused(List.of(webhook("https://crm.example/" + "a".repeat(2100), List.of("message"))), "config.webhooks[0].url");
+        assertRefused(
+                List.of(webhook("https://crm.example/" + "a".repeat(2100), List.of("message"))),
+                "config.webhooks[0].url");
         assertRefused(List.of(webhook("https://crm.example/wa", null)), "config.webhooks[0].events");
         assertRefused(List.of(webhook("https://crm.example/wa", List.of())), "config.webhooks[0].events");
         assertRefused(List.of(webhook("https://crm.example/wa", "message")), "config.webhooks[0].events");
-        assertRefused(List.of(webhook("https://crm.example/wa", List.of("message", "message.any"))), "config.webhooks[0].events[1]");
+        assertRefused(
+                List.of(webhook("https://crm.example/wa", List.of("message", "message.any"))),
+                "config.webhooks[0].events[1]");
         assertRefused(List.of(webhook("https://crm.example/wa", List.of(7))), "config.webhooks[0].events[0]");
         assertRefused(List.of(with(ok, "secret", "x")), "config.webhooks[0].secret");
         assertRefused(List.of(with(ok, "hmac", "key")), "config.webhooks[0].hmac");
@@ -126,18 +140,27 @@ class WebhookConfigTest {
         assertRefused(List.of(with(ok, "retries", Map.of("attempts", 51))), "config.webhooks[0].retries.attempts");
         assertRefused(List.of(with(ok, "retries", Map.of("attempts", 2.5))), "config.webhooks[0].retries.attempts");
         assertRefused(List.of(with(ok, "retries", Map.of("attempts", "3"))), "config.webhooks[0].retries.attempts");
-        assertRefused(List.of(with(ok, "retries", Map.of("delaySeconds", 0))), "config.webhooks[0].retries.delaySeconds");
-        assertRefused(List.of(with(ok, "retries", Map.of("delaySeconds", 4000))), "config.webhooks[0].retries.delaySeconds");
+        assertRefused(
+                List.of(with(ok, "retries", Map.of("delaySeconds", 0))), "config.webhooks[0].retries.delaySeconds");
+        assertRefused(
+                List.of(with(ok, "retries", Map.of("delaySeconds", 4000))), "config.webhooks[0].retries.delaySeconds");
         assertRefused(List.of(with(ok, "retries", Map.of("policy", "fibonacci"))), "config.webhooks[0].retries.policy");
         assertRefused(List.of(with(ok, "retries", Map.of("max", 1))), "config.webhooks[0].retries.max");
         assertRefused(List.of(with(ok, "customHeaders", Map.of("name", "a"))), "config.webhooks[0].customHeaders");
-        assertRefused(List.of(with(ok, "customHeaders", List.of(Map.of("name", "Bad Name", "value", "v")))),
+        assertRefused(
+                List.of(with(ok, "customHeaders", List.of(Map.of("name", "Bad Name", "value", "v")))),
                 "config.webhooks[0].customHeaders[0].name");
-        assertRefused(List.of(with(ok, "customHeaders", List.of(Map.of("name", "X-A", "value", "v"), Map.of("name", "Host", "value", "v")))),
+        assertRefused(
+                List.of(with(
+                        ok,
+                        "customHeaders",
+                        List.of(Map.of("name", "X-A", "value", "v"), Map.of("name", "Host", "value", "v")))),
                 "config.webhooks[0].customHeaders[1].name");
-        assertRefused(List.of(with(ok, "customHeaders", List.of(Map.of("name", "X-Webhook-Hmac", "value", "forged")))),
+        assertRefused(
+                List.of(with(ok, "customHeaders", List.of(Map.of("name", "X-Webhook-Hmac", "value", "forged")))),
                 "config.webhooks[0].customHeaders[0].name");
-        assertRefused(List.of(with(ok, "customHeaders", List.of(Map.of("name", "X-A", "value", "line\r\nInjected: 1")))),
+        assertRefused(
+                List.of(with(ok, "customHeaders", List.of(Map.of("name", "X-A", "value", "line\r\nInjected: 1")))),
                 "config.webhooks[0].customHeaders[0].value");
         List<Object> missingValue = new ArrayList<>();
         missingValue.add(Map.of("name", "X-A"));
@@ -146,9 +169,12 @@ class WebhookConfigTest {
 
     @Test
     void schemeAndHostAreKeptInLowerCaseAndTheRestAsGiven() {
-        var parsed = WebhookConfig.parse(List.of(webhook("HTTPS://CRM.Example:8443/Wa/Hook?Token=AbC", List.of("message")),
+        var parsed = WebhookConfig.parse(List.of(
+                webhook("HTTPS://CRM.Example:8443/Wa/Hook?Token=AbC", List.of("message")),
                 webhook("Http://[FD00::1]/x", List.of("message"))));
-        assertThat(parsed).extracting(WebhookConfig::url).containsExactly("https://crm.example:8443/Wa/Hook?Token=AbC", "http://[fd00::1]/x");
+        assertThat(parsed)
+                .extracting(WebhookConfig::url)
+                .containsExactly("https://crm.example:8443/Wa/Hook?Token=AbC", "http://[fd00::1]/x");
     }
 
     @Test
@@ -171,45 +197,67 @@ class WebhookConfigTest {
                 "http://[::1]:8080/", "(loopback)",
                 "http://0.0.0.0:3000/", "0.0.0.0 (unspecified)",
                 "http://100.64.1.1/", "100.64.1.1 (carrier-grade NAT)");
-        refused.forEach((url, why) -> assertThatThrownBy(() -> WebhookConfig.parse(List.of(ok, webhook(url, List.of("message"))),
-                DestinationPolicy.PUBLIC_ONLY)).as(url).isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> {
+        refused.forEach((url, why) -> assertThatThrownBy(() -> WebhookConfig.parse(
+                        List.of(ok, webhook(url, List.of("message"))), DestinationPolicy.PUBLIC_ONLY))
+                .as(url)
+                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> {
                     assertThat(e.field()).isEqualTo("config.webhooks[1].url");
                     assertThat(e.getMessage()).contains(why).contains("GW_WEBHOOK_ALLOW_NETWORKS");
                 }));
-        assertThat(WebhookConfig.parse(List.of(webhook("http://93.184.216.34/hook", List.of("message"))), DestinationPolicy.PUBLIC_ONLY))
+        assertThat(WebhookConfig.parse(
+                        List.of(webhook("http://93.184.216.34/hook", List.of("message"))),
+                        DestinationPolicy.PUBLIC_ONLY))
                 .hasSize(1);
-        assertThat(WebhookConfig.parse(List.of(webhook("http://localhost:8080/hook", List.of("message"))), DestinationPolicy.PUBLIC_ONLY))
-                .as("a name is checked when a webhook is sent, against what it resolves to then").hasSize(1);
+        assertThat(WebhookConfig.parse(
+                        List.of(webhook("http://localhost:8080/hook", List.of("message"))),
+                        DestinationPolicy.PUBLIC_ONLY))
+                .as("a name is checked when a webhook is sent, against what it resolves to then")
+                .hasSize(1);
     }
 
     @Test
     void anAllowedNetworkAdmitsItsAddresses() {
         var onPremise = new DestinationPolicy(List.of(Cidr.parse("10.20.0.0/16"), Cidr.parse("127.0.0.0/8")));
-        assertThat(WebhookConfig.parse(List.of(webhook("http://10.20.0.5:8080/hook", List.of("message")),
-                webhook("http://127.0.0.1:9000/hook", List.of("message"))), onPremise)).hasSize(2);
-        assertThatThrownBy(() -> WebhookConfig.parse(List.of(webhook("http://10.21.0.5/hook", List.of("message"))), onPremise))
+        assertThat(WebhookConfig.parse(
+                        List.of(
+                                webhook("http://10.20.0.5:8080/hook", List.of("message")),
+                                webhook("http://127.0.0.1:9000/hook", List.of("message"))),
+                        onPremise))
+                .hasSize(2);
+        assertThatThrownBy(() ->
+                        WebhookConfig.parse(List.of(webhook("http://10.21.0.5/hook", List.of("message"))), onPremise))
                 .isInstanceOf(StoreException.InvalidInput.class);
     }
 
     @Test
     void oneInvalidWebhookOfAStoredConfigIsSkippedAndTheOthersAreUsable() {
         var skipped = new ArrayList<String>();
-        var usable = WebhookConfig.fromSessionConfig(Map.of("webhooks", List.of(
-                webhook("https://a.example/hook", List.of("message")),
-                webhook("https://b.example/hook", List.of("presence.update")),
-                webhook("HTTP://C.example/hook", List.of("message")))), e -> skipped.add(e.field()));
+        var usable = WebhookConfig.fromSessionConfig(
+                Map.of(
+                        "webhooks",
+                        List.of(
+                                webhook("https://a.example/hook", List.of("message")),
+                                webhook("https://b.example/hook", List.of("presence.update")),
+                                webhook("HTTP://C.example/hook", List.of("message")))),
+                e -> skipped.add(e.field()));
 
-        assertThat(usable).extracting(WebhookConfig::url).containsExactly("https://a.example/hook", "http://c.example/hook");
+        assertThat(usable)
+                .extracting(WebhookConfig::url)
+                .containsExactly("https://a.example/hook", "http://c.example/hook");
         assertThat(skipped).containsExactly("config.webhooks[1].events[0]");
-        assertThat(WebhookConfig.fromSessionConfig(Map.of("webhooks", "https://a.example"), e -> skipped.add(e.field()))).isEmpty();
+        assertThat(WebhookConfig.fromSessionConfig(
+                        Map.of("webhooks", "https://a.example"), e -> skipped.add(e.field())))
+                .isEmpty();
         assertThat(skipped).last().isEqualTo("config.webhooks");
     }
 
     @Test
     void anInvalidEventNameIsNamedButAHmacKeyIsNeverEchoed() {
         assertThatThrownBy(() -> WebhookConfig.parse(List.of(webhook("https://h/", List.of("presence.update")))))
-                .hasMessageContaining("presence.update").hasMessageContaining("message, message.ack, session.status");
-        assertThatThrownBy(() -> WebhookConfig.parse(List.of(with(webhook("https://h/", List.of("message")), "hmac",
-                Map.of("key", "k".repeat(1025)))))).hasMessageNotContaining("kkkk");
+                .hasMessageContaining("presence.update")
+                .hasMessageContaining("message, message.ack, session.status");
+        assertThatThrownBy(() -> WebhookConfig.parse(List.of(
+                        with(webhook("https://h/", List.of("message")), "hmac", Map.of("key", "k".repeat(1025))))))
+                .hasMessageNotContaining("kkkk");
     }
 }

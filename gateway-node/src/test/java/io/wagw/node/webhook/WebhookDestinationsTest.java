@@ -39,17 +39,21 @@ class WebhookDestinationsTest {
     void aNameIsRefusedWhenAnyOfItsAddressesIsRefused() {
         assertThatThrownBy(() -> destinations(DestinationPolicy.PUBLIC_ONLY).resolve("rebound.example"))
                 .isInstanceOf(WebhookDestinations.Refused.class)
-                .hasMessage("rebound.example resolved to 127.0.0.1 (loopback) is not public and outside GW_WEBHOOK_ALLOW_NETWORKS");
+                .hasMessage(
+                        "rebound.example resolved to 127.0.0.1 (loopback) is not public and outside GW_WEBHOOK_ALLOW_NETWORKS");
         assertThatThrownBy(() -> destinations(DestinationPolicy.PUBLIC_ONLY).resolve("mixed.example"))
-                .isInstanceOf(WebhookDestinations.Refused.class).hasMessageContaining("10.0.0.1 (private)");
+                .isInstanceOf(WebhookDestinations.Refused.class)
+                .hasMessageContaining("10.0.0.1 (private)");
     }
 
     @Test
     void literalsAreCheckedWithoutALookup() throws Exception {
         var destinations = destinations(new DestinationPolicy(List.of(Cidr.parse("10.20.0.0/16"))));
         assertThat(destinations.resolve("10.20.0.9")).isEqualTo(ip("10.20.0.9"));
-        assertThat(destinations.resolve("[2606:2800:220:1:248:1893:25c8:1946]")).isEqualTo(ip("2606:2800:220:1:248:1893:25c8:1946"));
-        assertThatThrownBy(() -> destinations.resolve("[::ffff:10.21.0.9]")).isInstanceOf(WebhookDestinations.Refused.class)
+        assertThat(destinations.resolve("[2606:2800:220:1:248:1893:25c8:1946]"))
+                .isEqualTo(ip("2606:2800:220:1:248:1893:25c8:1946"));
+        assertThatThrownBy(() -> destinations.resolve("[::ffff:10.21.0.9]"))
+                .isInstanceOf(WebhookDestinations.Refused.class)
                 .hasMessage("[::ffff:10.21.0.9] (private) is not public and outside GW_WEBHOOK_ALLOW_NETWORKS");
         assertThat(lookups).hasValue(0);
     }

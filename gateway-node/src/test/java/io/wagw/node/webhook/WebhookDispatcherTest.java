@@ -86,17 +86,25 @@ class WebhookDispatcherTest {
         }
     }
 
-    private static WebhookDispatcher.Settings settings(Duration claimLease, Duration requestTimeout, Duration shutdownGrace) {
-        return new WebhookDispatcher.Settings(Duration.ofMillis(50), 20, 4, claimLease, requestTimeout,
-                Duration.ofMillis(200), shutdownGrace, Duration.ofDays(7));
+    private static WebhookDispatcher.Settings settings(
+            Duration claimLease, Duration requestTimeout, Duration shutdownGrace) {
+        return new WebhookDispatcher.Settings(
+                Duration.ofMillis(50),
+                20,
+                4,
+                claimLease,
+                requestTimeout,
+                Duration.ofMillis(200),
+                shutdownGrace,
+                Duration.ofDays(7));
     }
 
     private WebhookDispatcher dispatcher(String node, WebhookDispatcher.Settings settings) {
         return dispatcher(node, settings, WebhookDestinations.system(LOOPBACK_ALLOWED), null);
     }
 
-    private WebhookDispatcher dispatcher(String node, WebhookDispatcher.Settings settings, WebhookDestinations destinations,
-                                         TrustOptions trust) {
+    private WebhookDispatcher dispatcher(
+            String node, WebhookDispatcher.Settings settings, WebhookDestinations destinations, TrustOptions trust) {
         var sender = new WebhookSender(vertx, destinations, settings.requestTimeout(), trust);
         var d = new WebhookDispatcher(outbox, node, settings, new WebhookMetrics(), sender);
         toClose.add(d);
@@ -104,7 +112,8 @@ class WebhookDispatcherTest {
     }
 
     private WebhookDispatcher startedDispatcher(String node) {
-        return dispatcher(node, settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2))).start();
+        return dispatcher(node, settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                .start();
     }
 
     private Receiver receiver(Receiver.Script script) {
@@ -123,8 +132,8 @@ class WebhookDispatcherTest {
 
     private WebhookPublisher publisherFor(Map<String, Object> config, WebhookDispatcher dispatcher) {
         session = TestEnv.session(config);
-        return new WebhookPublisher(TestEnv.store().sessions(), outbox, new WebhookMetrics(),
-                dispatcher == null ? null : dispatcher::wake);
+        return new WebhookPublisher(
+                TestEnv.store().sessions(), outbox, new WebhookMetrics(), dispatcher == null ? null : dispatcher::wake);
     }
 
     /** Publishes inbound messages; returns their WhatsApp ids in order. */
@@ -133,8 +142,22 @@ class WebhookDispatcherTest {
         for (int i = 0; i < count; i++) {
             String waId = "false_" + CUSTOMER + "_MSG" + messageSeq.incrementAndGet();
             Instant now = Instant.now();
-            publisher.onMessage(session, new Message(i, session, CUSTOMER, Message.Direction.in, waId,
-                    "Customer text number " + i, MessageStatus.received, 0, null, null, now, now, now));
+            publisher.onMessage(
+                    session,
+                    new Message(
+                            i,
+                            session,
+                            CUSTOMER,
+                            Message.Direction.in,
+                            waId,
+                            "Customer text number " + i,
+                            MessageStatus.received,
+                            0,
+                            null,
+                            null,
+                            now,
+                            now,
+                            now));
             ids.add(waId);
         }
         return ids;
@@ -186,25 +209,41 @@ class WebhookDispatcherTest {
         Map<String, Object> signed = webhook(receiver.url("/signed"), 3);
         signed.put("hmac", Map.of("key", KEY));
         signed.put("customHeaders", List.of(Map.of("name", "X-Api-Key", "value", "crm-key")));
-        var publisher = publisherFor(Map.of("webhooks", List.of(signed, webhook(receiver.url("/plain"), 3))), dispatcher);
+        var publisher =
+                publisherFor(Map.of("webhooks", List.of(signed, webhook(receiver.url("/plain"), 3))), dispatcher);
         long before = System.currentTimeMillis();
 
         publishMessages(publisher, 1);
 
-        Await.until("both webhooks delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
-        var signedHit = receiver.hits.stream().filter(h -> h.path().equals("/signed")).findFirst().orElseThrow();
-        var signedRow = rows(null).stream().filter(r -> r.url().endsWith("/signed")).findFirst().orElseThrow();
+        Await.until(
+                "both webhooks delivered",
+                WAIT,
+                () -> rows(DeliveryStatus.delivered).size() == 2);
+        var signedHit = receiver.hits.stream()
+                .filter(h -> h.path().equals("/signed"))
+                .findFirst()
+                .orElseThrow();
+        var signedRow = rows(null).stream()
+                .filter(r -> r.url().endsWith("/signed"))
+                .findFirst()
+                .orElseThrow();
         assertThat(signedHit.header("Content-Type")).isEqualTo("application/json");
         assertThat(signedHit.header("X-Webhook-Request-Id")).isEqualTo(signedRow.requestId());
-        assertThat(Long.parseLong(signedHit.header("X-Webhook-Timestamp"))).isBetween(before, System.currentTimeMillis());
+        assertThat(Long.parseLong(signedHit.header("X-Webhook-Timestamp")))
+                .isBetween(before, System.currentTimeMillis());
         assertThat(signedHit.header("X-Webhook-Hmac-Algorithm")).isEqualTo("sha512");
-        assertThat(WebhookSigner.verify(KEY, signedHit.body().getBytes(StandardCharsets.UTF_8), signedHit.header("X-Webhook-Hmac")))
-                .as("HMAC over the raw body").isTrue();
+        assertThat(WebhookSigner.verify(
+                        KEY, signedHit.body().getBytes(StandardCharsets.UTF_8), signedHit.header("X-Webhook-Hmac")))
+                .as("HMAC over the raw body")
+                .isTrue();
         assertThat(signedHit.body()).isEqualTo(signedRow.body());
         assertThat(signedHit.header("X-Api-Key")).isEqualTo("crm-key");
         assertThat(signedHit.json()).containsEntry("event", "message").containsEntry("session", session);
 
-        var plainHit = receiver.hits.stream().filter(h -> h.path().equals("/plain")).findFirst().orElseThrow();
+        var plainHit = receiver.hits.stream()
+                .filter(h -> h.path().equals("/plain"))
+                .findFirst()
+                .orElseThrow();
         assertThat(plainHit.header("X-Webhook-Hmac")).isNull();
         assertThat(plainHit.header("X-Webhook-Hmac-Algorithm")).isNull();
         assertThat(plainHit.header("X-Api-Key")).isNull();
@@ -226,8 +265,13 @@ class WebhookDispatcherTest {
 
         Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 8);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
-        assertThat(receiver.hits.stream().filter(h -> !h.accepted()).map(h -> h.payload().get("id")).distinct().toList())
-                .as("while failing, only the oldest event is tried; the rest wait behind it").containsExactly(sent.getFirst());
+        assertThat(receiver.hits.stream()
+                        .filter(h -> !h.accepted())
+                        .map(h -> h.payload().get("id"))
+                        .distinct()
+                        .toList())
+                .as("while failing, only the oldest event is tried; the rest wait behind it")
+                .containsExactly(sent.getFirst());
         assertThat(dispatcher.metrics().delivered()).isEqualTo(8);
         assertThat(dispatcher.metrics().retried()).isGreaterThanOrEqualTo(4);
         assertThat(dispatcher.metrics().dead()).isZero();
@@ -240,7 +284,9 @@ class WebhookDispatcherTest {
         var publisher = publisherFor(Map.of("webhooks", List.of(webhook(Receiver.url(port, "/hook"), 30))), dispatcher);
 
         List<String> sent = publishMessages(publisher, 5);
-        Await.until("connection refused a few times", WAIT,
+        Await.until(
+                "connection refused a few times",
+                WAIT,
                 () -> rows(null).stream().anyMatch(r -> r.attempts() >= 3 && CONNECTION_FAILED.equals(r.lastError())));
         assertThat(rows(DeliveryStatus.pending)).hasSize(5);
         var receiver = Receiver.startOn(port, (n, hit) -> 200);
@@ -269,14 +315,18 @@ class WebhookDispatcherTest {
         });
         assertThat(dispatcher.metrics().dead()).isEqualTo(2);
         assertThat(dispatcher.metrics().retried()).isZero();
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).contains(session).contains("dead"))
                 .allSatisfy(m -> assertThat(m).doesNotContain("Customer text", "77015550123"));
 
         answer.set(200);
         assertThat(outbox.retryAllDead(session)).isEqualTo(2);
         dispatcher.wake();
-        Await.until("re-queued rows delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+        Await.until(
+                "re-queued rows delivered",
+                WAIT,
+                () -> rows(DeliveryStatus.delivered).size() == 2);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
     }
 
@@ -294,7 +344,9 @@ class WebhookDispatcherTest {
 
         Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
         assertThat(receiver.hits).extracting(Receiver.Hit::status).containsExactly(429, 408, 200);
-        assertThat(receiver.hits).extracting(h -> h.header("X-Webhook-Request-Id")).as("same request id on every attempt")
+        assertThat(receiver.hits)
+                .extracting(h -> h.header("X-Webhook-Request-Id"))
+                .as("same request id on every attempt")
                 .containsOnly(rows(null).getFirst().requestId());
         assertThat(rows(null).getFirst().attempts()).isEqualTo(3);
         assertThat(dispatcher.metrics().retried()).isEqualTo(2);
@@ -309,7 +361,9 @@ class WebhookDispatcherTest {
             }
             return 200;
         });
-        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(1))).start();
+        var dispatcher = dispatcher(
+                        "node-a", settings(Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(1)))
+                .start();
         var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), dispatcher);
 
         publishMessages(publisher, 1);
@@ -323,14 +377,20 @@ class WebhookDispatcherTest {
     void oneFailingWebhookDoesNotHoldBackAnotherWebhookOfTheSameSession() {
         var receiver = receiver((n, hit) -> hit.path().equals("/down") ? 503 : 200);
         var dispatcher = startedDispatcher("node-a");
-        var publisher = publisherFor(Map.of("webhooks",
-                List.of(webhook(receiver.url("/down"), 50), webhook(receiver.url("/up"), 50))), dispatcher);
+        var publisher = publisherFor(
+                Map.of("webhooks", List.of(webhook(receiver.url("/down"), 50), webhook(receiver.url("/up"), 50))),
+                dispatcher);
 
         List<String> sent = publishMessages(publisher, 3);
 
-        Await.until("the healthy webhook got everything", WAIT, () -> receiver.accepted().size() == 3);
+        Await.until(
+                "the healthy webhook got everything",
+                WAIT,
+                () -> receiver.accepted().size() == 3);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
-        assertThat(rows(DeliveryStatus.pending)).extracting(WebhookDelivery::url).containsOnly(receiver.url("/down"));
+        assertThat(rows(DeliveryStatus.pending))
+                .extracting(WebhookDelivery::url)
+                .containsOnly(receiver.url("/down"));
     }
 
     @Test
@@ -340,17 +400,22 @@ class WebhookDispatcherTest {
         List<String> sent = publishMessages(publisher, 3);
         // The crashed node claimed the head row and never marked it.
         var crashed = outbox.claimDue("node-crashed", 10, Duration.ofMillis(800)).stream()
-                .filter(r -> r.session().equals(session)).toList();
+                .filter(r -> r.session().equals(session))
+                .toList();
         assertThat(crashed).hasSize(1);
         long claimedAt = System.nanoTime();
 
         var survivor = startedDispatcher("node-b");
 
         Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 3);
-        assertThat(System.nanoTime() - claimedAt).as("not before the claim lapsed")
+        assertThat(System.nanoTime() - claimedAt)
+                .as("not before the claim lapsed")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(700));
         assertThat(payloadIds(receiver.hits)).containsExactlyElementsOf(sent);
-        var head = rows(null).stream().filter(r -> r.id() == crashed.getFirst().id()).findFirst().orElseThrow();
+        var head = rows(null).stream()
+                .filter(r -> r.id() == crashed.getFirst().id())
+                .findFirst()
+                .orElseThrow();
         assertThat(head.claimedBy()).isEqualTo("node-b");
         assertThat(head.attempts()).isEqualTo(2);
         assertThat(survivor.metrics().delivered()).isEqualTo(3);
@@ -368,7 +433,8 @@ class WebhookDispatcherTest {
             return 200;
         });
         // No grace: close abandons what is in flight, as a crash would.
-        var first = dispatcher("node-a", settings(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ZERO)).start();
+        var first = dispatcher("node-a", settings(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ZERO))
+                .start();
         var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/hook"), 5))), first);
         List<String> sent = publishMessages(publisher, 1);
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -381,14 +447,23 @@ class WebhookDispatcherTest {
         });
         var second = startedDispatcher("node-b");
 
-        Await.until("delivered by the second dispatcher", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        Await.until(
+                "delivered by the second dispatcher",
+                WAIT,
+                () -> rows(DeliveryStatus.delivered).size() == 1);
         var row = rows(null).getFirst();
         assertThat(row.claimedBy()).isEqualTo("node-b");
         assertThat(row.attempts()).isEqualTo(2);
-        assertThat(first.metrics().delivered() + first.metrics().retried() + first.metrics().dead()).isZero();
+        assertThat(first.metrics().delivered()
+                        + first.metrics().retried()
+                        + first.metrics().dead())
+                .isZero();
         assertThat(second.metrics().delivered()).isEqualTo(1);
         // At least once: the receiver saw the abandoned attempt too, with the same request id to dedupe on.
-        assertThat(receiver.hits).hasSize(2).extracting(h -> h.header("X-Webhook-Request-Id")).containsOnly(row.requestId());
+        assertThat(receiver.hits)
+                .hasSize(2)
+                .extracting(h -> h.header("X-Webhook-Request-Id"))
+                .containsOnly(row.requestId());
         assertThat(payloadIds(receiver.hits)).containsOnly(sent.getFirst());
     }
 
@@ -397,20 +472,40 @@ class WebhookDispatcherTest {
         var receiver = receiver((n, hit) -> 200);
         int port = receiver.port();
         var lookups = new AtomicInteger();
-        // Names are resolved when a webhook is sent: each of these could have resolved to a public address when configured.
-        var names = dns(Map.of("rebound.test", List.of("127.0.0.1"), "mixed.test", List.of("93.184.216.34", "127.0.0.1"),
-                "metadata.test", List.of("169.254.169.254"), "intranet.test", List.of("10.0.0.7")), lookups);
-        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                new WebhookDestinations(DestinationPolicy.PUBLIC_ONLY, names), null).start();
+        // Names are resolved when a webhook is sent: each of these could have resolved to a public address when
+        // configured.
+        var names = dns(
+                Map.of(
+                        "rebound.test",
+                        List.of("127.0.0.1"),
+                        "mixed.test",
+                        List.of("93.184.216.34", "127.0.0.1"),
+                        "metadata.test",
+                        List.of("169.254.169.254"),
+                        "intranet.test",
+                        List.of("10.0.0.7")),
+                lookups);
+        var dispatcher = dispatcher(
+                        "node-a",
+                        settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                        new WebhookDestinations(DestinationPolicy.PUBLIC_ONLY, names),
+                        null)
+                .start();
         var logs = webhookLogs();
-        List<String> urls = List.of(receiver.url("/literal"), "http://[::ffff:127.0.0.1]:" + port + "/mapped",
-                "http://rebound.test:" + port + "/rebound", "http://mixed.test:" + port + "/mixed",
-                "http://metadata.test/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/", "http://intranet.test:5701/");
+        List<String> urls = List.of(
+                receiver.url("/literal"),
+                "http://[::ffff:127.0.0.1]:" + port + "/mapped",
+                "http://rebound.test:" + port + "/rebound",
+                "http://mixed.test:" + port + "/mixed",
+                "http://metadata.test/latest/meta-data/",
+                "http://[fd00:ec2::254]/latest/meta-data/",
+                "http://intranet.test:5701/");
         var publisher = publisherFor(Map.of("webhooks", webhooks(urls, 5)), dispatcher);
 
         publishMessages(publisher, 1);
 
-        Await.until("every delivery refused", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+        Await.until(
+                "every delivery refused", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
         assertThat(rows(null)).allSatisfy(r -> {
             assertThat(r.lastError()).isEqualTo(REFUSED);
             assertThat(r.lastHttpStatus()).isNull();
@@ -418,7 +513,8 @@ class WebhookDispatcherTest {
         });
         assertThat(receiver.hits).isEmpty();
         assertThat(lookups).hasValue(4);
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).contains(session, "rebound.test resolved to 127.0.0.1 (loopback)"))
                 .anySatisfy(m -> assertThat(m).contains("mixed.test resolved to 127.0.0.1 (loopback)"))
                 .anySatisfy(m -> assertThat(m).contains("metadata.test resolved to 169.254.169.254 (cloud metadata)"))
@@ -433,9 +529,14 @@ class WebhookDispatcherTest {
         var lookups = new AtomicInteger();
         // .test names never resolve (RFC 6761): the request can only arrive through the checked address.
         var names = dns(Map.of("receiver.test", List.of("127.0.0.1")), lookups);
-        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                new WebhookDestinations(LOOPBACK_ALLOWED, names), null).start();
-        var publisher = publisherFor(Map.of("webhooks", List.of(webhook("http://Receiver.TEST:" + receiver.port() + "/Hook?Token=AbC", 3))),
+        var dispatcher = dispatcher(
+                        "node-a",
+                        settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                        new WebhookDestinations(LOOPBACK_ALLOWED, names),
+                        null)
+                .start();
+        var publisher = publisherFor(
+                Map.of("webhooks", List.of(webhook("http://Receiver.TEST:" + receiver.port() + "/Hook?Token=AbC", 3))),
                 dispatcher);
 
         publishMessages(publisher, 1);
@@ -446,7 +547,8 @@ class WebhookDispatcherTest {
             assertThat(h.path()).isEqualTo("/Hook");
         });
         assertThat(lookups).hasValue(1);
-        assertThat(rows(null).getFirst().url()).as("scheme and host in lower case, the rest as given")
+        assertThat(rows(null).getFirst().url())
+                .as("scheme and host in lower case, the rest as given")
                 .isEqualTo("http://receiver.test:" + receiver.port() + "/Hook?Token=AbC");
     }
 
@@ -466,21 +568,30 @@ class WebhookDispatcherTest {
                 }
             }
         });
-        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                new WebhookDestinations(LOOPBACK_ALLOWED, dns(Map.of(), new AtomicInteger())), null).start();
+        var dispatcher = dispatcher(
+                        "node-a",
+                        settings(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                        new WebhookDestinations(LOOPBACK_ALLOWED, dns(Map.of(), new AtomicInteger())),
+                        null)
+                .start();
         var logs = webhookLogs();
-        List<String> urls = List.of(Receiver.url(closedPort, "/closed"), Receiver.url(silent.getLocalPort(), "/silent"),
-                Receiver.url(notHttp.getLocalPort(), "/ssh"), "http://nowhere.test/hook");
+        List<String> urls = List.of(
+                Receiver.url(closedPort, "/closed"),
+                Receiver.url(silent.getLocalPort(), "/silent"),
+                Receiver.url(notHttp.getLocalPort(), "/ssh"),
+                "http://nowhere.test/hook");
         var publisher = publisherFor(Map.of("webhooks", webhooks(urls, 1)), dispatcher);
 
         publishMessages(publisher, 1);
 
-        Await.until("every delivery failed", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+        Await.until(
+                "every delivery failed", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
         assertThat(rows(null)).allSatisfy(r -> {
             assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
             assertThat(r.lastHttpStatus()).isNull();
         });
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).contains(":" + closedPort, "Connection refused"))
                 .anySatisfy(m -> assertThat(m).contains(":" + silent.getLocalPort(), "no answer within 1000 ms"))
                 .anySatisfy(m -> assertThat(m).contains(":" + notHttp.getLocalPort(), "invalid version format"))
@@ -490,33 +601,84 @@ class WebhookDispatcherTest {
     @Test
     void anHttpsReceiverIsVerifiedAsTheUrlsHostWhileTheConnectionGoesToTheCheckedAddress() throws Exception {
         Path dir = Files.createTempDirectory("webhook-tls");
-        keytool("-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=receiver.test", "-ext", "SAN=dns:receiver.test", "-storetype", "PKCS12",
-                "-keystore", dir.resolve("receiver.p12").toString(), "-storepass", "changeit", "-keypass", "changeit");
-        keytool("-exportcert", "-rfc", "-alias", "receiver", "-keystore", dir.resolve("receiver.p12").toString(),
-                "-storepass", "changeit", "-file", dir.resolve("receiver.pem").toString());
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "receiver",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=receiver.test",
+                "-ext",
+                "SAN=dns:receiver.test",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("receiver.p12").toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "receiver",
+                "-keystore",
+                dir.resolve("receiver.p12").toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                dir.resolve("receiver.pem").toString());
         List<String> serverNames = new CopyOnWriteArrayList<>();
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
-                        .setKeyCertOptions(new PfxOptions().setPath(dir.resolve("receiver.p12").toString()).setPassword("changeit")))
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setSni(true)
+                        .setKeyCertOptions(new PfxOptions()
+                                .setPath(dir.resolve("receiver.p12").toString())
+                                .setPassword("changeit")))
                 .requestHandler(request -> {
                     serverNames.add(request.connection().indicatedServerName());
                     request.response().setStatusCode(204).end();
                 })
-                .listen(0, "127.0.0.1").await();
+                .listen(0, "127.0.0.1")
+                .await();
         toClose.add(() -> server.close().await());
         int port = server.actualPort();
-        var names = dns(Map.of("receiver.test", List.of("127.0.0.1"), "impostor.test", List.of("127.0.0.1")), new AtomicInteger());
+        var names = dns(
+                Map.of("receiver.test", List.of("127.0.0.1"), "impostor.test", List.of("127.0.0.1")),
+                new AtomicInteger());
         // Generous timeouts: the JVM's first TLS handshake is slow on a busy machine.
-        var dispatcher = dispatcher("node-a", settings(Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(2)),
-                new WebhookDestinations(LOOPBACK_ALLOWED, names), new PemTrustOptions().addCertPath(dir.resolve("receiver.pem").toString()))
+        var dispatcher = dispatcher(
+                        "node-a",
+                        settings(Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(2)),
+                        new WebhookDestinations(LOOPBACK_ALLOWED, names),
+                        new PemTrustOptions()
+                                .addCertPath(dir.resolve("receiver.pem").toString()))
                 .start();
         var logs = webhookLogs();
-        var publisher = publisherFor(Map.of("webhooks", webhooks(List.of("https://receiver.test:" + port + "/tls",
-                "https://impostor.test:" + port + "/tls"), 1)), dispatcher);
+        var publisher = publisherFor(
+                Map.of(
+                        "webhooks",
+                        webhooks(
+                                List.of(
+                                        "https://receiver.test:" + port + "/tls",
+                                        "https://impostor.test:" + port + "/tls"),
+                                1)),
+                dispatcher);
 
         publishMessages(publisher, 1);
 
-        Await.until("both done", WAIT, () -> rows(DeliveryStatus.delivered).size() + rows(DeliveryStatus.dead).size() == 2);
+        Await.until(
+                "both done",
+                WAIT,
+                () -> rows(DeliveryStatus.delivered).size()
+                                + rows(DeliveryStatus.dead).size()
+                        == 2);
         assertThat(rows(DeliveryStatus.delivered)).singleElement().satisfies(r -> {
             assertThat(r.url()).contains("receiver.test");
             assertThat(r.lastHttpStatus()).isEqualTo(204);
@@ -526,8 +688,10 @@ class WebhookDispatcherTest {
             assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
         });
         assertThat(serverNames).containsExactly("receiver.test");
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(m -> assertThat(m).contains("impostor.test", "No subject alternative DNS name matching impostor.test"));
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m)
+                        .contains("impostor.test", "No subject alternative DNS name matching impostor.test"));
     }
 
     @Test
@@ -537,14 +701,24 @@ class WebhookDispatcherTest {
         Map<String, Object> invalid = webhook(receiver.url("/invalid"), 3);
         invalid.put("events", List.of("presence.update"));
         // Stored around the API, as configurations written before validation existed are.
-        var publisher = publisherFor(Map.of("webhooks", List.of(webhook(receiver.url("/first"), 3), invalid,
-                webhook("HTTP://127.0.0.1:" + receiver.port() + "/upper", 3))), dispatcher);
+        var publisher = publisherFor(
+                Map.of(
+                        "webhooks",
+                        List.of(
+                                webhook(receiver.url("/first"), 3),
+                                invalid,
+                                webhook("HTTP://127.0.0.1:" + receiver.port() + "/upper", 3))),
+                dispatcher);
 
         publishMessages(publisher, 1);
 
-        Await.until("both valid webhooks delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 2);
+        Await.until(
+                "both valid webhooks delivered",
+                WAIT,
+                () -> rows(DeliveryStatus.delivered).size() == 2);
         assertThat(receiver.hits).extracting(Receiver.Hit::path).containsExactlyInAnyOrder("/first", "/upper");
-        assertThat(rows(null)).extracting(WebhookDelivery::url)
+        assertThat(rows(null))
+                .extracting(WebhookDelivery::url)
                 .containsExactlyInAnyOrder(receiver.url("/first"), receiver.url("/upper"));
     }
 

@@ -13,8 +13,7 @@ final class WebhookTestDb {
     private static Jdbi jdbi;
     private static WebhookOutbox outbox;
 
-    private WebhookTestDb() {
-    }
+    private WebhookTestDb() {}
 
     static synchronized WebhookOutbox outbox() {
         if (outbox == null) {
@@ -24,7 +23,9 @@ final class WebhookTestDb {
             hc.setUsername("postgres");
             hc.setMaximumPoolSize(10);
             hc.setPoolName("webhook-test");
-            jdbi = Jdbi.create(new HikariDataSource(hc)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+            jdbi = Jdbi.create(new HikariDataSource(hc))
+                    .installPlugin(new SqlObjectPlugin())
+                    .installPlugin(new PostgresPlugin());
             outbox = new WebhookOutbox(jdbi);
         }
         return outbox;
@@ -33,8 +34,10 @@ final class WebhookTestDb {
     /** Makes the table refuse rows whose URL contains {@code marker}, until closed. */
     static AutoCloseable refuseUrlsContaining(String marker) {
         outbox();
-        jdbi.useHandle(h -> h.createUpdate("ALTER TABLE webhook_deliveries ADD CONSTRAINT test_refused_urls CHECK (url NOT LIKE '%"
-                + marker.replace("'", "''") + "%') NOT VALID").execute());
+        jdbi.useHandle(h -> h.createUpdate(
+                        "ALTER TABLE webhook_deliveries ADD CONSTRAINT test_refused_urls CHECK (url NOT LIKE '%"
+                                + marker.replace("'", "''") + "%') NOT VALID")
+                .execute());
         return () -> jdbi.useHandle(h -> h.execute("ALTER TABLE webhook_deliveries DROP CONSTRAINT test_refused_urls"));
     }
 

@@ -19,11 +19,15 @@ public record AssignmentChange(String session, Assignment before, Assignment aft
 
     /** Whether {@code nodeId} should now run the session and was not assigned it before. */
     public boolean gainedBy(String nodeId) {
-        return after != null && after.nodeId().equals(nodeId) && (before == null || !before.nodeId().equals(nodeId));
+        return after != null
+                && after.nodeId().equals(nodeId)
+                && (before == null || !before.nodeId().equals(nodeId));
     }
 
     /** Whether {@code nodeId} was assigned the session and no longer is (moved away or removed). */
     public boolean lostBy(String nodeId) {
-        return before != null && before.nodeId().equals(nodeId) && (after == null || !after.nodeId().equals(nodeId));
+        return before != null
+                && before.nodeId().equals(nodeId)
+                && (after == null || !after.nodeId().equals(nodeId));
     }
 }

@@ -65,7 +65,8 @@ public record ClusterSettings(
         members = List.copyOf(members);
         members.forEach(ClusterSettings::parseMember);
         if (failureDetection.compareTo(Duration.ofSeconds(2)) < 0 || failureDetection.toMillis() % 1000 != 0) {
-            throw new IllegalArgumentException("failureDetection must be whole seconds, at least 2 s, was " + failureDetection);
+            throw new IllegalArgumentException(
+                    "failureDetection must be whole seconds, at least 2 s, was " + failureDetection);
         }
         if (healthInterval.isNegative() || healthInterval.isZero() || healthInterval.compareTo(failureDetection) >= 0) {
             throw new IllegalArgumentException("healthInterval must be positive and shorter than failureDetection ("
@@ -81,35 +82,94 @@ public record ClusterSettings(
      * detection 10 s, health every 2 s, a coordinator round every second, default pacing and placement.
      */
     public static ClusterSettings defaults(String nodeId, String httpUrl, String bindHost, List<String> members) {
-        return new ClusterSettings(nodeId, httpUrl, DEFAULT_CLUSTER_NAME, bindHost, DEFAULT_PORT, members,
-                DEFAULT_FAILURE_DETECTION, DEFAULT_HEALTH_INTERVAL, DEFAULT_COORDINATOR_ROUND,
-                PolicyOptions.defaults(), PlacementOptions.defaults());
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                DEFAULT_CLUSTER_NAME,
+                bindHost,
+                DEFAULT_PORT,
+                members,
+                DEFAULT_FAILURE_DETECTION,
+                DEFAULT_HEALTH_INTERVAL,
+                DEFAULT_COORDINATOR_ROUND,
+                PolicyOptions.defaults(),
+                PlacementOptions.defaults());
     }
 
     public ClusterSettings withClusterName(String newClusterName) {
-        return new ClusterSettings(nodeId, httpUrl, newClusterName, bindHost, port, members, failureDetection,
-                healthInterval, coordinatorRound, policy, placement);
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                newClusterName,
+                bindHost,
+                port,
+                members,
+                failureDetection,
+                healthInterval,
+                coordinatorRound,
+                policy,
+                placement);
     }
 
     public ClusterSettings withPort(int newPort) {
-        return new ClusterSettings(nodeId, httpUrl, clusterName, bindHost, newPort, members, failureDetection,
-                healthInterval, coordinatorRound, policy, placement);
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                clusterName,
+                bindHost,
+                newPort,
+                members,
+                failureDetection,
+                healthInterval,
+                coordinatorRound,
+                policy,
+                placement);
     }
 
-    public ClusterSettings withTimings(Duration newFailureDetection, Duration newHealthInterval,
-                                       Duration newCoordinatorRound) {
-        return new ClusterSettings(nodeId, httpUrl, clusterName, bindHost, port, members, newFailureDetection,
-                newHealthInterval, newCoordinatorRound, policy, placement);
+    public ClusterSettings withTimings(
+            Duration newFailureDetection, Duration newHealthInterval, Duration newCoordinatorRound) {
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                clusterName,
+                bindHost,
+                port,
+                members,
+                newFailureDetection,
+                newHealthInterval,
+                newCoordinatorRound,
+                policy,
+                placement);
     }
 
     public ClusterSettings withPolicy(PolicyOptions newPolicy) {
-        return new ClusterSettings(nodeId, httpUrl, clusterName, bindHost, port, members, failureDetection,
-                healthInterval, coordinatorRound, newPolicy, placement);
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                clusterName,
+                bindHost,
+                port,
+                members,
+                failureDetection,
+                healthInterval,
+                coordinatorRound,
+                newPolicy,
+                placement);
     }
 
     public ClusterSettings withPlacement(PlacementOptions newPlacement) {
-        return new ClusterSettings(nodeId, httpUrl, clusterName, bindHost, port, members, failureDetection,
-                healthInterval, coordinatorRound, policy, newPlacement);
+        return new ClusterSettings(
+                nodeId,
+                httpUrl,
+                clusterName,
+                bindHost,
+                port,
+                members,
+                failureDetection,
+                healthInterval,
+                coordinatorRound,
+                policy,
+                newPlacement);
     }
 
     /** The member list as {@code host:port} addresses, a missing port replaced by this node's {@link #port}. */
@@ -125,11 +185,13 @@ public record ClusterSettings(
 
     /** The hosts of the member list (names or addresses, IPv6 without brackets), in order, each once. */
     public List<String> memberHosts() {
-        return members.stream().map(member -> parseMember(member).host()).distinct().toList();
+        return members.stream()
+                .map(member -> parseMember(member).host())
+                .distinct()
+                .toList();
     }
 
-    private record HostPort(String host, int port) {
-    }
+    private record HostPort(String host, int port) {}
 
     /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}; port 0 when absent. */
     private static HostPort parseMember(String member) {
@@ -155,7 +217,8 @@ public record ClusterSettings(
             }
         } else if (text.indexOf(':') >= 0) {
             if (text.indexOf(':') != text.lastIndexOf(':')) {
-                throw new IllegalArgumentException("cluster member " + member + ": write IPv6 addresses as [address]:port");
+                throw new IllegalArgumentException(
+                        "cluster member " + member + ": write IPv6 addresses as [address]:port");
             }
             host = text.substring(0, text.indexOf(':'));
             port = text.substring(text.indexOf(':') + 1);

@@ -5,7 +5,6 @@ import io.wagw.router.health.NodeMetrics;
 import io.wagw.router.placement.NodeSpec;
 import io.wagw.router.placement.NodeState;
 import io.wagw.router.placement.Placement;
-import io.wagw.router.placement.PlacementOptions;
 import io.wagw.router.rebalance.HealthTimeline;
 import io.wagw.router.rebalance.MovePlan;
 import io.wagw.router.rebalance.MoveRecord;
@@ -98,8 +97,7 @@ final class Coordinator implements AutoCloseable {
     }
 
     /** When the coordinator first saw a node's current metrics, by its own clock. */
-    private record Seen(Instant publishedAt, Instant seenAt) {
-    }
+    private record Seen(Instant publishedAt, Instant seenAt) {}
 
     private final Tables tables;
     private final ClusterSettings settings;
@@ -216,16 +214,22 @@ final class Coordinator implements AutoCloseable {
             tables.saveMoveRecords(nextRecords);
         }
         if (!writes.isEmpty()) {
-            log.info("coordinator {}: {} started, {} moved ({}), {} deferred, {} waiting for room",
-                    settings.nodeId(), plan.starts().size(), plan.moves().size(),
-                    plan.moves().stream().map(m -> m.session() + " " + m.from() + "→" + m.to() + " " + m.kind()).toList(),
-                    plan.deferred().size(), plan.startsWaiting().size());
+            log.info(
+                    "coordinator {}: {} started, {} moved ({}), {} deferred, {} waiting for room",
+                    settings.nodeId(),
+                    plan.starts().size(),
+                    plan.moves().size(),
+                    plan.moves().stream()
+                            .map(m -> m.session() + " " + m.from() + "→" + m.to() + " " + m.kind())
+                            .toList(),
+                    plan.deferred().size(),
+                    plan.startsWaiting().size());
         }
     }
 
     /** One spec per member; health judged by when this coordinator saw it change, not by the publisher's clock. */
-    private List<NodeSpec> specs(Set<String> memberIds, Map<String, NodeMetrics> health, Set<String> draining,
-                                 Instant now) {
+    private List<NodeSpec> specs(
+            Set<String> memberIds, Map<String, NodeMetrics> health, Set<String> draining, Instant now) {
         seen.keySet().retainAll(memberIds);
         List<NodeSpec> specs = new ArrayList<>();
         for (String nodeId : memberIds) {
@@ -240,7 +244,8 @@ final class Coordinator implements AutoCloseable {
                     last = new Seen(metrics.publishedAt(), now);
                     seen.put(nodeId, last);
                 }
-                spec = score.evaluate(metrics.withPublishedAt(last.seenAt()), now).toSpec();
+                spec = score.evaluate(metrics.withPublishedAt(last.seenAt()), now)
+                        .toSpec();
             }
             if (draining.contains(nodeId) && spec.state() != NodeState.DOWN) {
                 spec = spec.withState(NodeState.DRAINING);
@@ -277,8 +282,12 @@ final class Coordinator implements AutoCloseable {
         return current;
     }
 
-    private static List<MoveRecord> updateRecords(List<MoveRecord> records, Map<String, String> current,
-                                                  Map<String, String> running, Set<String> memberIds, Instant now) {
+    private static List<MoveRecord> updateRecords(
+            List<MoveRecord> records,
+            Map<String, String> current,
+            Map<String, String> running,
+            Set<String> memberIds,
+            Instant now) {
         Instant windowStart = now.minus(PolicyOptions.WINDOW);
         List<MoveRecord> next = new ArrayList<>();
         for (MoveRecord record : records) {

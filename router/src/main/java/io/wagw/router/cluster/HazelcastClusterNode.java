@@ -111,15 +111,22 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         try {
             hazelcast = Hazelcast.newHazelcastInstance(config(settings));
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cluster member " + settings.nodeId() + " could not start on "
-                    + settings.bindHost() + ":" + settings.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cluster member " + settings.nodeId() + " could not start on " + settings.bindHost() + ":"
+                            + settings.port() + ": " + e.getMessage(),
+                    e);
         }
         try {
             awaitUniqueNodeId(hazelcast, settings);
             HazelcastClusterNode node = new HazelcastClusterNode(settings, hazelcast);
             node.start();
-            log.info("node {} joined cluster {} on {}:{} with {} members", settings.nodeId(), settings.clusterName(),
-                    settings.bindHost(), settings.port(), hazelcast.getCluster().getMembers().size());
+            log.info(
+                    "node {} joined cluster {} on {}:{} with {} members",
+                    settings.nodeId(),
+                    settings.clusterName(),
+                    settings.bindHost(),
+                    settings.port(),
+                    hazelcast.getCluster().getMembers().size());
             return node;
         } catch (RuntimeException e) {
             hazelcast.getLifecycleService().terminate();
@@ -135,7 +142,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         config.setProperty(ClusterProperty.PHONE_HOME_ENABLED.getName(), "false");
         // A dead member is declared after max.no.heartbeat seconds without a heartbeat, sent every second.
         config.setProperty(ClusterProperty.HEARTBEAT_INTERVAL_SECONDS.getName(), "1");
-        config.setProperty(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS.getName(),
+        config.setProperty(
+                ClusterProperty.MAX_NO_HEARTBEAT_SECONDS.getName(),
                 Long.toString(settings.failureDetection().toSeconds()));
         // The node drains its sessions on SIGTERM and leaves the cluster after; Hazelcast must not leave first.
         config.setProperty(ClusterProperty.SHUTDOWNHOOK_ENABLED.getName(), "false");
@@ -171,8 +179,12 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         // the copies at once (not in batches), so a moved session is routed to its new node right away.
         config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
         for (String routing : List.of("wagw.assignments", "wagw.running")) {
-            config.addMapConfig(new MapConfig(routing).setBackupCount(2).setNearCacheConfig(new NearCacheConfig()
-                    .setInvalidateOnChange(true).setCacheLocalEntries(true).setInMemoryFormat(InMemoryFormat.OBJECT)));
+            config.addMapConfig(new MapConfig(routing)
+                    .setBackupCount(2)
+                    .setNearCacheConfig(new NearCacheConfig()
+                            .setInvalidateOnChange(true)
+                            .setCacheLocalEntries(true)
+                            .setInMemoryFormat(InMemoryFormat.OBJECT)));
         }
         return config;
     }
@@ -191,8 +203,11 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         // Java-serialised: a Throwable's fields are its stack trace and an empty or unmodifiable list of
         // suppressed exceptions. An answer that cannot be read would leave the caller waiting, not retrying.
         allowed.addPackages("java.lang");
-        allowed.addClasses(StackTraceElement[].class.getName(), Collections.emptyList().getClass().getName(),
-                "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableList",
+        allowed.addClasses(
+                StackTraceElement[].class.getName(),
+                Collections.emptyList().getClass().getName(),
+                "java.util.Collections$UnmodifiableRandomAccessList",
+                "java.util.Collections$UnmodifiableList",
                 "java.util.Collections$UnmodifiableCollection");
         allowed.addPrefixes("com.hazelcast.");
         return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
@@ -203,7 +218,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
      * waits for that, and refuses to run beside a live member with the same id.
      */
     private static void awaitUniqueNodeId(HazelcastInstance hazelcast, ClusterSettings settings) {
-        long deadline = System.nanoTime() + settings.failureDetection().multipliedBy(2).toNanos();
+        long deadline =
+                System.nanoTime() + settings.failureDetection().multipliedBy(2).toNanos();
         while (true) {
             boolean duplicate = hazelcast.getCluster().getMembers().stream()
                     .anyMatch(m -> !m.localMember() && settings.nodeId().equals(m.getAttribute(NODE_ATTRIBUTE)));
@@ -217,8 +233,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the old member " + settings.nodeId()
-                        + " to leave", e);
+                throw new IllegalStateException(
+                        "interrupted while waiting for the old member " + settings.nodeId() + " to leave", e);
             }
         }
     }
@@ -244,17 +260,21 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
 
     /** Hands every assignment event to the event thread and returns: nothing blocks a Hazelcast thread. */
     private record AssignmentListener(Consumer<AssignmentChange> sink)
-            implements EntryAddedListener<String, StoredAssignment>, EntryUpdatedListener<String, StoredAssignment>,
-                       EntryRemovedListener<String, StoredAssignment> {
+            implements EntryAddedListener<String, StoredAssignment>,
+                    EntryUpdatedListener<String, StoredAssignment>,
+                    EntryRemovedListener<String, StoredAssignment> {
         @Override
         public void entryAdded(EntryEvent<String, StoredAssignment> event) {
-            sink.accept(new AssignmentChange(event.getKey(), null, event.getValue().toAssignment()));
+            sink.accept(
+                    new AssignmentChange(event.getKey(), null, event.getValue().toAssignment()));
         }
 
         @Override
         public void entryUpdated(EntryEvent<String, StoredAssignment> event) {
             StoredAssignment before = event.getOldValue();
-            sink.accept(new AssignmentChange(event.getKey(), before == null ? null : before.toAssignment(),
+            sink.accept(new AssignmentChange(
+                    event.getKey(),
+                    before == null ? null : before.toAssignment(),
                     event.getValue().toAssignment()));
         }
 
@@ -316,7 +336,10 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
 
     @Override
     public Optional<String> httpUrlOf(String nodeId) {
-        return members().stream().filter(m -> m.nodeId().equals(nodeId)).map(ClusterMember::httpUrl).findFirst();
+        return members().stream()
+                .filter(m -> m.nodeId().equals(nodeId))
+                .map(ClusterMember::httpUrl)
+                .findFirst();
     }
 
     @Override
@@ -337,8 +360,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
     public void publishHealth(NodeMetrics metrics) {
         Objects.requireNonNull(metrics, "metrics");
         if (!metrics.nodeId().equals(settings.nodeId())) {
-            throw new IllegalArgumentException("node " + settings.nodeId() + " cannot publish the health of "
-                    + metrics.nodeId());
+            throw new IllegalArgumentException(
+                    "node " + settings.nodeId() + " cannot publish the health of " + metrics.nodeId());
         }
         health.set(metrics.nodeId(), StoredMetrics.of(metrics));
     }
@@ -466,7 +489,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
 
     @Override
     public Optional<DesiredPlacement> desired() {
-        return Optional.ofNullable((StoredDesired) coordinatorState.get(DESIRED_KEY)).map(StoredDesired::toDesired);
+        return Optional.ofNullable((StoredDesired) coordinatorState.get(DESIRED_KEY))
+                .map(StoredDesired::toDesired);
     }
 
     @Override
@@ -519,7 +543,8 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
                 draining.delete(nodeId);
             }
         }
-        for (Map.Entry<String, String> entry : Map.copyOf(new HashMap<>(running)).entrySet()) {
+        for (Map.Entry<String, String> entry :
+                Map.copyOf(new HashMap<>(running)).entrySet()) {
             if (!memberIds.contains(entry.getValue())) {
                 running.remove(entry.getKey(), entry.getValue());
             }

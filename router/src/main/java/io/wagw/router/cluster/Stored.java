@@ -17,11 +17,15 @@ import java.util.List;
  */
 final class Stored {
     /** Every stored record: the only classes of this project members deserialise from each other. */
-    static final List<Class<? extends Serializable>> TYPES = List.of(StoredAssignment.class, StoredMetrics.class,
-            StoredSpec.class, StoredDesired.class, StoredMove.class, StoredMoves.class);
+    static final List<Class<? extends Serializable>> TYPES = List.of(
+            StoredAssignment.class,
+            StoredMetrics.class,
+            StoredSpec.class,
+            StoredDesired.class,
+            StoredMove.class,
+            StoredMoves.class);
 
-    private Stored() {
-    }
+    private Stored() {}
 
     record StoredAssignment(String session, String nodeId, long version) implements Serializable {
         static StoredAssignment of(Assignment a) {
@@ -33,26 +37,60 @@ final class Stored {
         }
     }
 
-    record StoredMetrics(String nodeId, long publishedAtMillis, int capacity, int sessionsRunning,
-                         long heapUsedBytes, long heapMaxBytes, long chromiumMemoryBytes, long chromiumBudgetBytes,
-                         double systemCpuLoad, int recentStartFailures, int recentBrowserCrashes, boolean draining)
+    record StoredMetrics(
+            String nodeId,
+            long publishedAtMillis,
+            int capacity,
+            int sessionsRunning,
+            long heapUsedBytes,
+            long heapMaxBytes,
+            long chromiumMemoryBytes,
+            long chromiumBudgetBytes,
+            double systemCpuLoad,
+            int recentStartFailures,
+            int recentBrowserCrashes,
+            boolean draining)
             implements Serializable {
         static StoredMetrics of(NodeMetrics m) {
-            return new StoredMetrics(m.nodeId(), m.publishedAt().toEpochMilli(), m.capacity(), m.sessionsRunning(),
-                    m.heapUsedBytes(), m.heapMaxBytes(), m.chromiumMemoryBytes(), m.chromiumBudgetBytes(),
-                    m.systemCpuLoad(), m.recentStartFailures(), m.recentBrowserCrashes(), m.draining());
+            return new StoredMetrics(
+                    m.nodeId(),
+                    m.publishedAt().toEpochMilli(),
+                    m.capacity(),
+                    m.sessionsRunning(),
+                    m.heapUsedBytes(),
+                    m.heapMaxBytes(),
+                    m.chromiumMemoryBytes(),
+                    m.chromiumBudgetBytes(),
+                    m.systemCpuLoad(),
+                    m.recentStartFailures(),
+                    m.recentBrowserCrashes(),
+                    m.draining());
         }
 
         NodeMetrics toMetrics() {
-            return new NodeMetrics(nodeId, Instant.ofEpochMilli(publishedAtMillis), capacity, sessionsRunning,
-                    heapUsedBytes, heapMaxBytes, chromiumMemoryBytes, chromiumBudgetBytes, systemCpuLoad,
-                    recentStartFailures, recentBrowserCrashes, draining);
+            return new NodeMetrics(
+                    nodeId,
+                    Instant.ofEpochMilli(publishedAtMillis),
+                    capacity,
+                    sessionsRunning,
+                    heapUsedBytes,
+                    heapMaxBytes,
+                    chromiumMemoryBytes,
+                    chromiumBudgetBytes,
+                    systemCpuLoad,
+                    recentStartFailures,
+                    recentBrowserCrashes,
+                    draining);
         }
     }
 
     record StoredSpec(String nodeId, int capacity, double healthWeight, String state) implements Serializable {
         static StoredSpec of(NodeSpec spec) {
-            return new StoredSpec(spec.nodeId(), spec.capacity(), spec.healthWeight(), spec.state().name());
+            return new StoredSpec(
+                    spec.nodeId(),
+                    spec.capacity(),
+                    spec.healthWeight(),
+                    spec.state().name());
         }
 
         NodeSpec toSpec() {
@@ -62,12 +100,14 @@ final class Stored {
 
     record StoredDesired(HashMap<String, String> owners, ArrayList<StoredSpec> nodes) implements Serializable {
         static StoredDesired of(DesiredPlacement desired) {
-            return new StoredDesired(new HashMap<>(desired.owners()),
+            return new StoredDesired(
+                    new HashMap<>(desired.owners()),
                     new ArrayList<>(desired.nodes().stream().map(StoredSpec::of).toList()));
         }
 
         DesiredPlacement toDesired() {
-            return new DesiredPlacement(owners, nodes.stream().map(StoredSpec::toSpec).toList());
+            return new DesiredPlacement(
+                    owners, nodes.stream().map(StoredSpec::toSpec).toList());
         }
     }
 
@@ -84,7 +124,8 @@ final class Stored {
 
     record StoredMoves(ArrayList<StoredMove> moves) implements Serializable {
         static StoredMoves of(List<MoveRecord> records) {
-            return new StoredMoves(new ArrayList<>(records.stream().map(StoredMove::of).toList()));
+            return new StoredMoves(
+                    new ArrayList<>(records.stream().map(StoredMove::of).toList()));
         }
 
         List<MoveRecord> toRecords() {

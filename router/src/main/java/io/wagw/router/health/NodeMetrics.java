@@ -49,8 +49,19 @@ public record NodeMetrics(
 
     /** The same metrics as measured at another time. */
     public NodeMetrics withPublishedAt(Instant at) {
-        return new NodeMetrics(nodeId, at, capacity, sessionsRunning, heapUsedBytes, heapMaxBytes, chromiumMemoryBytes,
-                chromiumBudgetBytes, systemCpuLoad, recentStartFailures, recentBrowserCrashes, draining);
+        return new NodeMetrics(
+                nodeId,
+                at,
+                capacity,
+                sessionsRunning,
+                heapUsedBytes,
+                heapMaxBytes,
+                chromiumMemoryBytes,
+                chromiumBudgetBytes,
+                systemCpuLoad,
+                recentStartFailures,
+                recentBrowserCrashes,
+                draining);
     }
 
     /** Memory pressure in [0, ∞): the worse of heap used / heap max and Chromium memory / budget. */

@@ -23,8 +23,7 @@ import java.util.Objects;
 public final class Placement {
     private static final double TOLERANCE = 1e-9;
 
-    private Placement() {
-    }
+    private Placement() {}
 
     /** Places every session from scratch on the given nodes. */
     public static Assignment assign(List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
@@ -35,8 +34,8 @@ public final class Placement {
      * Moves as few sessions as possible from a previous assignment to a valid one for the new inputs.
      * Sessions of {@code previous} that are no longer in {@code sessions} are dropped; new ones are placed.
      */
-    public static Assignment rebalance(Assignment previous, List<NodeSpec> nodes, Collection<String> sessions,
-                                       PlacementOptions options) {
+    public static Assignment rebalance(
+            Assignment previous, List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
         return rebalance(previous.owners(), previous.nodes(), nodes, sessions, options);
     }
 
@@ -49,8 +48,12 @@ public final class Placement {
      *                      new. Passing the current {@code nodes} again means "no new points": only sessions that
      *                      must move do.
      */
-    public static Assignment rebalance(Map<String, String> currentOwners, List<NodeSpec> previousNodes,
-                                       List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
+    public static Assignment rebalance(
+            Map<String, String> currentOwners,
+            List<NodeSpec> previousNodes,
+            List<NodeSpec> nodes,
+            Collection<String> sessions,
+            PlacementOptions options) {
         Objects.requireNonNull(currentOwners, "currentOwners");
         Objects.requireNonNull(previousNodes, "previousNodes");
         Objects.requireNonNull(nodes, "nodes");
@@ -127,6 +130,7 @@ public final class Placement {
         private final String[] sessions;
         /** Canonical index of the i-th session in name order. */
         private final int[] nameOrder;
+
         private final long[] position;
         private final int[] owner;
         private final String[] previousOwner;
@@ -135,10 +139,16 @@ public final class Placement {
         private long roomBelowBound;
         private long roomBelowTarget;
 
-        Run(Map<String, String> currentOwners, List<NodeSpec> previousNodes, List<NodeSpec> nodes,
-            Collection<String> sessionIds, PlacementOptions options) {
+        Run(
+                Map<String, String> currentOwners,
+                List<NodeSpec> previousNodes,
+                List<NodeSpec> nodes,
+                Collection<String> sessionIds,
+                PlacementOptions options) {
             this.currentOwners = currentOwners;
-            specs = nodes.stream().sorted(Comparator.comparing(NodeSpec::nodeId)).toArray(NodeSpec[]::new);
+            specs = nodes.stream()
+                    .sorted(Comparator.comparing(NodeSpec::nodeId))
+                    .toArray(NodeSpec[]::new);
             nodeIds = new String[specs.length];
             int[] points = new int[specs.length];
             nodeSeed = new long[specs.length];
@@ -359,7 +369,8 @@ public final class Placement {
                 }
                 double deficit = share[node] - load[node];
                 long score = StableHash.mix64(position[s] ^ nodeSeed[node]);
-                if (best < 0 || deficit > bestDeficit + TOLERANCE
+                if (best < 0
+                        || deficit > bestDeficit + TOLERANCE
                         || (Math.abs(deficit - bestDeficit) <= TOLERANCE && score > bestScore)) {
                     best = node;
                     bestDeficit = deficit;

@@ -17,8 +17,7 @@ final class StableHash {
     /** 2^64 divided by the golden ratio: the SplitMix64 increment. */
     static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private StableHash() {
-    }
+    private StableHash() {}
 
     static long of(String text) {
         return xxh64(text.getBytes(StandardCharsets.UTF_8), 0L);

@@ -10,7 +10,8 @@ import java.util.List;
  * @param deferred      moves the desired placement wants that wait, with the reason
  * @param startsWaiting sessions to start whose node is full in the current table, for a later round
  */
-public record MovePlan(List<Start> starts, List<PlannedMove> moves, List<Deferral> deferred, List<Start> startsWaiting) {
+public record MovePlan(
+        List<Start> starts, List<PlannedMove> moves, List<Deferral> deferred, List<Start> startsWaiting) {
     public MovePlan {
         starts = List.copyOf(starts);
         moves = List.copyOf(moves);

@@ -20,7 +20,8 @@ public record PolicyOptions(int maxMovesPerNodePerMinute, Duration unhealthyGrac
     public PolicyOptions {
         Objects.requireNonNull(unhealthyGrace, "unhealthyGrace");
         if (maxMovesPerNodePerMinute < 1) {
-            throw new IllegalArgumentException("maxMovesPerNodePerMinute must be >= 1, was " + maxMovesPerNodePerMinute);
+            throw new IllegalArgumentException(
+                    "maxMovesPerNodePerMinute must be >= 1, was " + maxMovesPerNodePerMinute);
         }
         if (unhealthyGrace.isNegative()) {
             throw new IllegalArgumentException("unhealthyGrace must not be negative, was " + unhealthyGrace);

@@ -58,8 +58,8 @@ public final class RebalancePolicy {
     }
 
     /** The timelines after seeing this round's specs; nodes no longer listed are forgotten. */
-    public static Map<String, HealthTimeline> observe(Map<String, HealthTimeline> timelines, List<NodeSpec> specs,
-                                                      Instant now) {
+    public static Map<String, HealthTimeline> observe(
+            Map<String, HealthTimeline> timelines, List<NodeSpec> specs, Instant now) {
         Map<String, HealthTimeline> next = new LinkedHashMap<>();
         specs.stream().sorted(Comparator.comparing(NodeSpec::nodeId)).forEach(spec -> {
             HealthTimeline known = timelines.get(spec.nodeId());
@@ -93,8 +93,12 @@ public final class RebalancePolicy {
      * @param moveRecords moves started within the last minute or not finished yet
      * @param now         the time of this round
      */
-    public MovePlan plan(Map<String, String> current, Assignment desired, Map<String, HealthTimeline> timelines,
-                         List<MoveRecord> moveRecords, Instant now) {
+    public MovePlan plan(
+            Map<String, String> current,
+            Assignment desired,
+            Map<String, HealthTimeline> timelines,
+            List<MoveRecord> moveRecords,
+            Instant now) {
         Map<String, NodeSpec> nodes = new HashMap<>();
         desired.nodes().forEach(spec -> nodes.put(spec.nodeId(), spec));
         Map<String, Integer> load = new HashMap<>();
@@ -132,13 +136,15 @@ public final class RebalancePolicy {
         // a failover now, or a recorded move off a node that is gone or down since (a failover, or a drained
         // node that exited), marks the window in which nodes restore sessions
         boolean settling = wanted.stream().anyMatch(m -> m.kind() == MoveKind.FAILOVER)
-                || moveRecords.stream().anyMatch(r -> r.startedAt().isAfter(windowStart)
-                        && kindOf(nodes.get(r.from()), null) == MoveKind.FAILOVER);
+                || moveRecords.stream()
+                        .anyMatch(r -> r.startedAt().isAfter(windowStart)
+                                && kindOf(nodes.get(r.from()), null) == MoveKind.FAILOVER);
 
         List<PlannedMove> moves = new ArrayList<>();
         List<Deferral> deferred = new ArrayList<>();
         for (PlannedMove move : wanted) {
-            DeferReason reason = settling && move.kind() == MoveKind.REBALANCE ? DeferReason.SETTLING
+            DeferReason reason = settling && move.kind() == MoveKind.REBALANCE
+                    ? DeferReason.SETTLING
                     : reasonToWait(move, nodes, load, recent, inFlight, timelines, now);
             if (reason != null) {
                 deferred.add(new Deferral(move.session(), move.from(), move.to(), move.kind(), reason));
@@ -178,9 +184,14 @@ public final class RebalancePolicy {
     }
 
     /** Why the move must wait, or {@code null} when it may start now. */
-    private DeferReason reasonToWait(PlannedMove move, Map<String, NodeSpec> nodes, Map<String, Integer> load,
-                                     Map<String, Integer> recent, Map<String, Integer> inFlight,
-                                     Map<String, HealthTimeline> timelines, Instant now) {
+    private DeferReason reasonToWait(
+            PlannedMove move,
+            Map<String, NodeSpec> nodes,
+            Map<String, Integer> load,
+            Map<String, Integer> recent,
+            Map<String, Integer> inFlight,
+            Map<String, HealthTimeline> timelines,
+            Instant now) {
         if (!hasRoom(nodes.get(move.to()), load)) {
             return DeferReason.TARGET_FULL;
         }

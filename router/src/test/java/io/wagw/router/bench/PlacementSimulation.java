@@ -96,8 +96,18 @@ public final class PlacementSimulation {
         System.out.println();
         System.out.println("placement simulation: " + sessionCount + " sessions, " + nodeCount + " nodes of capacity "
                 + capacity + ", ε = " + options.epsilon() + ", " + events + " events, seed " + seed);
-        System.out.printf(Locale.ROOT, "%-9s %6s %9s %9s %12s %13s %11s %11s %10s%n", "event", "count", "moved",
-                "ideal", "moved/ideal", "worst/event", "max/avg", "worst m/a", "violations");
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %6s %9s %9s %12s %13s %11s %11s %10s%n",
+                "event",
+                "count",
+                "moved",
+                "ideal",
+                "moved/ideal",
+                "worst/event",
+                "max/avg",
+                "worst m/a",
+                "violations");
         Map<String, Object> perType = new LinkedHashMap<>();
         System.out.println(initial.row("initial"));
         perType.put("initial", initial.json());
@@ -113,11 +123,19 @@ public final class PlacementSimulation {
         result.put("java", System.getProperty("java.version"));
         @SuppressWarnings("unchecked")
         Map<String, Object> full = (Map<String, Object>) result.get("full_placement_ms");
-        System.out.printf(Locale.ROOT, "full placement of %d sessions on %d nodes: p50 %.2f ms, p90 %.2f ms; "
-                        + "rebalance after an event: p50 %.2f ms, max %.2f ms%n", sessionCount, nodeCount,
-                full.get("p50"), full.get("p90"), ms(rebalanceNanos[events / 2]), ms(rebalanceNanos[events - 1]));
-        System.out.println("moved/ideal: total sessions moved over the sum of ideals; max/avg: the fullest node over the"
-                + " average load of the nodes that accept sessions, after each event");
+        System.out.printf(
+                Locale.ROOT,
+                "full placement of %d sessions on %d nodes: p50 %.2f ms, p90 %.2f ms; "
+                        + "rebalance after an event: p50 %.2f ms, max %.2f ms%n",
+                sessionCount,
+                nodeCount,
+                full.get("p50"),
+                full.get("p90"),
+                ms(rebalanceNanos[events / 2]),
+                ms(rebalanceNanos[events - 1]));
+        System.out.println(
+                "moved/ideal: total sessions moved over the sum of ideals; max/avg: the fullest node over the"
+                        + " average load of the nodes that accept sessions, after each event");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json(result, "") + "\n");
         System.out.println("saved to " + out.toAbsolutePath());
@@ -126,12 +144,18 @@ public final class PlacementSimulation {
     /** Keeps between 85 % and 115 % of the initial node count alive so the capacity always suffices. */
     private static String pickType(Random random, Map<String, NodeSpec> nodes) {
         long alive = nodes.values().stream().filter(NodeSpec::acceptsSessions).count();
-        long down = nodes.values().stream().filter(n -> n.state() == NodeState.DOWN).count();
-        long degraded = nodes.values().stream().filter(n -> n.state() == NodeState.DEGRADED).count();
+        long down =
+                nodes.values().stream().filter(n -> n.state() == NodeState.DOWN).count();
+        long degraded = nodes.values().stream()
+                .filter(n -> n.state() == NodeState.DEGRADED)
+                .count();
         while (true) {
             int roll = random.nextInt(100);
-            String type = roll < 30 ? "fail" : roll < 50 ? "recover" : roll < 65 ? "join" : roll < 75 ? "drain"
-                    : roll < 90 ? "degrade" : "restore";
+            String type = roll < 30
+                    ? "fail"
+                    : roll < 50
+                            ? "recover"
+                            : roll < 65 ? "join" : roll < 75 ? "drain" : roll < 90 ? "degrade" : "restore";
             boolean possible = switch (type) {
                 case "fail", "drain", "degrade" -> alive > 85;
                 case "recover" -> down > 0;
@@ -145,7 +169,8 @@ public final class PlacementSimulation {
     }
 
     /** Changes the cluster and returns the node the event is about. */
-    private static String applyEvent(String type, Random random, Map<String, NodeSpec> nodes, int capacity, int joined) {
+    private static String applyEvent(
+            String type, Random random, Map<String, NodeSpec> nodes, int capacity, int joined) {
         if (type.equals("join")) {
             String id = String.format(Locale.ROOT, "new-%03d", joined);
             nodes.put(id, NodeSpec.active(id, capacity));
@@ -156,12 +181,14 @@ public final class PlacementSimulation {
             case "restore" -> NodeState.DEGRADED;
             default -> NodeState.ACTIVE;
         };
-        List<NodeSpec> candidates = nodes.values().stream().filter(n -> n.state() == wanted).toList();
+        List<NodeSpec> candidates =
+                nodes.values().stream().filter(n -> n.state() == wanted).toList();
         NodeSpec node = candidates.get(random.nextInt(candidates.size()));
         NodeSpec changed = switch (type) {
             case "fail" -> node.withState(NodeState.DOWN);
             case "drain" -> node.withState(NodeState.DRAINING);
-            case "degrade" -> new NodeSpec(node.nodeId(), capacity, 0.3 + 0.4 * random.nextDouble(), NodeState.DEGRADED);
+            case "degrade" ->
+                new NodeSpec(node.nodeId(), capacity, 0.3 + 0.4 * random.nextDouble(), NodeState.DEGRADED);
             default -> NodeSpec.active(node.nodeId(), capacity);
         };
         nodes.put(node.nodeId(), changed);
@@ -180,8 +207,8 @@ public final class PlacementSimulation {
         return violations + assignment.unplaced().size();
     }
 
-    private static Map<String, Object> timeFullPlacement(List<NodeSpec> nodes, List<String> sessions,
-                                                         PlacementOptions options) {
+    private static Map<String, Object> timeFullPlacement(
+            List<NodeSpec> nodes, List<String> sessions, PlacementOptions options) {
         for (int i = 0; i < 20; i++) {
             Placement.assign(nodes, sessions, options); // warm-up
         }
@@ -221,7 +248,8 @@ public final class PlacementSimulation {
             if (idealNow > 0) {
                 worstRatio = Math.max(worstRatio, movedNow / idealNow);
             }
-            long accepting = after.nodes().stream().filter(NodeSpec::acceptsSessions).count();
+            long accepting =
+                    after.nodes().stream().filter(NodeSpec::acceptsSessions).count();
             int max = after.loads().stream().mapToInt(NodeLoad::sessions).max().orElse(0);
             double maxOverAvg = max / ((double) after.owners().size() / accepting);
             maxOverAvgSum += maxOverAvg;
@@ -230,9 +258,18 @@ public final class PlacementSimulation {
         }
 
         String row(String type) {
-            return String.format(Locale.ROOT, "%-9s %6d %9d %9.1f %12.3f %13.3f %11.3f %11.3f %10d", type, count, moved,
-                    ideal, ideal > 0 ? moved / ideal : 0.0, worstRatio, count > 0 ? maxOverAvgSum / count : 0.0,
-                    worstMaxOverAvg, violations);
+            return String.format(
+                    Locale.ROOT,
+                    "%-9s %6d %9d %9.1f %12.3f %13.3f %11.3f %11.3f %10d",
+                    type,
+                    count,
+                    moved,
+                    ideal,
+                    ideal > 0 ? moved / ideal : 0.0,
+                    worstRatio,
+                    count > 0 ? maxOverAvgSum / count : 0.0,
+                    worstMaxOverAvg,
+                    violations);
         }
 
         Map<String, Object> json() {
@@ -258,7 +295,10 @@ public final class PlacementSimulation {
             StringBuilder sb = new StringBuilder("{\n");
             int i = 0;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                sb.append(indent).append("  \"").append(entry.getKey()).append("\": ")
+                sb.append(indent)
+                        .append("  \"")
+                        .append(entry.getKey())
+                        .append("\": ")
                         .append(json(entry.getValue(), indent + "  "))
                         .append(++i < map.size() ? ",\n" : "\n");
             }

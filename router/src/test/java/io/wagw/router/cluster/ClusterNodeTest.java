@@ -41,10 +41,16 @@ class ClusterNodeTest {
         for (String self : List.of("node-1", "node-2", "node-3")) {
             List<ClusterMember> members = cluster.node(self).members();
             assertThat(members).extracting(ClusterMember::nodeId).containsExactly("node-1", "node-2", "node-3");
-            assertThat(members).extracting(ClusterMember::httpUrl)
+            assertThat(members)
+                    .extracting(ClusterMember::httpUrl)
                     .containsExactly("http://127.0.0.1:18001", "http://127.0.0.1:18002", "http://127.0.0.1:18003");
-            assertThat(members).filteredOn(ClusterMember::local).extracting(ClusterMember::nodeId).containsExactly(self);
-            assertThat(members).allSatisfy(m -> assertThat(m.since()).isBefore(Instant.now().plusMillis(1)));
+            assertThat(members)
+                    .filteredOn(ClusterMember::local)
+                    .extracting(ClusterMember::nodeId)
+                    .containsExactly(self);
+            assertThat(members)
+                    .allSatisfy(
+                            m -> assertThat(m.since()).isBefore(Instant.now().plusMillis(1)));
         }
         assertThat(cluster.node("node-3").httpUrlOf("node-2")).contains("http://127.0.0.1:18002");
         assertThat(cluster.node("node-3").httpUrlOf("node-9")).isEmpty();
@@ -60,7 +66,8 @@ class ClusterNodeTest {
     @Test
     void everyNodeSeesTheHealthOfEveryMember() {
         await(Duration.ofSeconds(5), () -> cluster.node("node-2").health().size() == 3);
-        assertThat(cluster.node("node-2").health()).containsOnlyKeys("node-1", "node-2", "node-3")
+        assertThat(cluster.node("node-2").health())
+                .containsOnlyKeys("node-1", "node-2", "node-3")
                 .allSatisfy((nodeId, metrics) -> {
                     assertThat(metrics.nodeId()).isEqualTo(nodeId);
                     assertThat(metrics.capacity()).isEqualTo(TestCluster.CAPACITY);
@@ -72,7 +79,8 @@ class ClusterNodeTest {
         NodeMetrics forged = new NodeMetrics("node-2", Instant.now(), 5, 0, 0, 0, 0, 0, -1, 0, 0, false);
 
         assertThatThrownBy(() -> cluster.node("node-1").publishHealth(forged))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node-2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("node-2");
     }
 
     @Test
@@ -133,11 +141,20 @@ class ClusterNodeTest {
 
     @Test
     void aMemberWithAnotherClusterNameStaysOut() {
-        ClusterSettings stranger = cluster.settings("node-1").withClusterName("another-deployment")
-                .withPort(TestCluster.freePort());
-        ClusterSettings renamed = new ClusterSettings("node-9", stranger.httpUrl(), stranger.clusterName(),
-                stranger.bindHost(), stranger.port(), stranger.members(), stranger.failureDetection(),
-                stranger.healthInterval(), stranger.coordinatorRound(), stranger.policy(), stranger.placement());
+        ClusterSettings stranger =
+                cluster.settings("node-1").withClusterName("another-deployment").withPort(TestCluster.freePort());
+        ClusterSettings renamed = new ClusterSettings(
+                "node-9",
+                stranger.httpUrl(),
+                stranger.clusterName(),
+                stranger.bindHost(),
+                stranger.port(),
+                stranger.members(),
+                stranger.failureDetection(),
+                stranger.healthInterval(),
+                stranger.coordinatorRound(),
+                stranger.policy(),
+                stranger.placement());
 
         try (ClusterNode outsider = ClusterNode.join(renamed)) {
             assertThat(outsider.members()).extracting(ClusterMember::nodeId).containsExactly("node-9");
@@ -147,8 +164,7 @@ class ClusterNodeTest {
     }
 
     /** Stands for a deserialisation gadget a foreign member writes into a map: a class no member may read. */
-    record Foreign(String command) implements Serializable {
-    }
+    record Foreign(String command) implements Serializable {}
 
     @Test
     void aMemberRefusesToDeserialiseClassesOutsideTheStoredRecords() {
@@ -158,10 +174,16 @@ class ClusterNodeTest {
         written.set("inside-a-map", new HashMap<>(Map.of("value", new Foreign("touch /tmp/owned"))));
         written.set("stored", new Stored.StoredAssignment("tenant-9/probe", "node-1", 7));
 
-        assertThatThrownBy(() -> read.get("foreign")).isInstanceOf(HazelcastSerializationException.class)
-                .rootCause().isInstanceOf(SecurityException.class).hasMessageContaining(Foreign.class.getName());
-        assertThatThrownBy(() -> read.get("inside-a-map")).isInstanceOf(HazelcastSerializationException.class)
-                .rootCause().isInstanceOf(SecurityException.class).hasMessageContaining(Foreign.class.getName());
+        assertThatThrownBy(() -> read.get("foreign"))
+                .isInstanceOf(HazelcastSerializationException.class)
+                .rootCause()
+                .isInstanceOf(SecurityException.class)
+                .hasMessageContaining(Foreign.class.getName());
+        assertThatThrownBy(() -> read.get("inside-a-map"))
+                .isInstanceOf(HazelcastSerializationException.class)
+                .rootCause()
+                .isInstanceOf(SecurityException.class)
+                .hasMessageContaining(Foreign.class.getName());
         assertThat(read.get("stored")).isEqualTo(new Stored.StoredAssignment("tenant-9/probe", "node-1", 7));
     }
 

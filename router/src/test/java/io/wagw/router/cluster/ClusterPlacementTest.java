@@ -26,7 +26,9 @@ class ClusterPlacementTest {
     private static final Duration FAILOVER_BOUND = FAILURE_DETECTION.plusSeconds(3);
 
     private static List<String> sessions(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> "tenant-" + (i % 5) + "/" + prefix + "-" + i).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> "tenant-" + (i % 5) + "/" + prefix + "-" + i)
+                .toList();
     }
 
     /** Session → node as the fake runtimes run them (a snapshot per runtime, so a session may show twice mid-move). */
@@ -44,11 +46,14 @@ class ClusterPlacementTest {
         for (ClusterNode node : cluster.liveNodes()) {
             for (String session : cluster.runtime(node.localNodeId()).sessions()) {
                 String other = where.put(session, node.localNodeId());
-                assertThat(other).as("session %s runs on %s and %s", session, other, node.localNodeId()).isNull();
+                assertThat(other)
+                        .as("session %s runs on %s and %s", session, other, node.localNodeId())
+                        .isNull();
             }
         }
         Map<String, Assignment> table = cluster.liveNodes().getFirst().assignments();
-        where.forEach((session, nodeId) -> assertThat(table.get(session).nodeId()).as(session).isEqualTo(nodeId));
+        where.forEach((session, nodeId) ->
+                assertThat(table.get(session).nodeId()).as(session).isEqualTo(nodeId));
         return where;
     }
 
@@ -65,7 +70,8 @@ class ClusterPlacementTest {
         sessions.forEach(s -> cluster.liveNodes().getLast().setWanted(s, true));
         await(Duration.ofSeconds(15), () -> {
             Map<String, String> where = runningOn(cluster);
-            return where.keySet().equals(Set.copyOf(sessions)) && loads(where).values().stream().allMatch(l -> l <= bound);
+            return where.keySet().equals(Set.copyOf(sessions))
+                    && loads(where).values().stream().allMatch(l -> l <= bound);
         });
         awaitQuiet(cluster.liveNodes().getFirst(), Duration.ofSeconds(1), Duration.ofSeconds(10));
         return assertRunOnce(cluster);
@@ -113,7 +119,8 @@ class ClusterPlacementTest {
             assertThat(loads(where)).containsOnlyKeys("node-1", "node-2", "node-3");
             Map<String, Assignment> table = cluster.node("node-2").assignments();
             assertThat(table).hasSize(30);
-            where.forEach((session, node) -> assertThat(table.get(session).nodeId()).isEqualTo(node));
+            where.forEach(
+                    (session, node) -> assertThat(table.get(session).nodeId()).isEqualTo(node));
             assertThat(cluster.node("node-3").running()).isEqualTo(where);
         }
     }
@@ -134,10 +141,13 @@ class ClusterPlacementTest {
             assertThat(loads(after)).containsOnlyKeys("node-1", "node-2");
             assertThat(without(after, "node-3")).containsAllEntriesOf(without(before, "node-3"));
             // ceil(1.25 × 24 / 2) = 15
-            assertThat(loads(after).values()).allSatisfy(load -> assertThat(load).isLessThanOrEqualTo(15));
-            assertThat(cluster.node("node-1").members()).extracting(ClusterMember::nodeId)
+            assertThat(loads(after).values())
+                    .allSatisfy(load -> assertThat(load).isLessThanOrEqualTo(15));
+            assertThat(cluster.node("node-1").members())
+                    .extracting(ClusterMember::nodeId)
                     .containsExactly("node-1", "node-2");
-            System.out.println("failover of " + loadOf(before, "node-3") + " sessions took " + failover.toMillis() + " ms");
+            System.out.println(
+                    "failover of " + loadOf(before, "node-3") + " sessions took " + failover.toMillis() + " ms");
         }
     }
 
@@ -147,7 +157,9 @@ class ClusterPlacementTest {
             List<String> wanted = sessions("line", 15);
             Map<String, String> before = placeAndSettle(cluster, wanted, 7);
             long lastVersion = cluster.node("node-2").assignments().values().stream()
-                    .mapToLong(Assignment::version).max().orElseThrow();
+                    .mapToLong(Assignment::version)
+                    .max()
+                    .orElseThrow();
             assertThat(cluster.node("node-1").isCoordinator()).isTrue();
             assertThat(cluster.node("node-2").isCoordinator()).isFalse();
 
@@ -162,8 +174,13 @@ class ClusterPlacementTest {
 
             // the new coordinator keeps placing, with versions that continue the old coordinator's
             cluster.node("node-3").setWanted("tenant-9/late", true);
-            await(Duration.ofSeconds(5), () -> cluster.node("node-3").assignmentOf("tenant-9/late").isPresent());
-            assertThat(cluster.node("node-3").assignmentOf("tenant-9/late").orElseThrow().version())
+            await(
+                    Duration.ofSeconds(5),
+                    () -> cluster.node("node-3").assignmentOf("tenant-9/late").isPresent());
+            assertThat(cluster.node("node-3")
+                            .assignmentOf("tenant-9/late")
+                            .orElseThrow()
+                            .version())
                     .isGreaterThan(lastVersion);
         }
     }
@@ -178,9 +195,12 @@ class ClusterPlacementTest {
             cluster.runtime("node-2").stopPublishing();
 
             // a listed member with frozen health is DOWN after STALE_HEALTH_FACTOR detection windows
-            await(FAILURE_DETECTION.multipliedBy(Coordinator.STALE_HEALTH_FACTOR).plusSeconds(3),
+            await(
+                    FAILURE_DETECTION
+                            .multipliedBy(Coordinator.STALE_HEALTH_FACTOR)
+                            .plusSeconds(3),
                     () -> loadOf(runningOn(cluster), "node-2") == 0
-                    && runningOn(cluster).keySet().equals(Set.copyOf(wanted)));
+                            && runningOn(cluster).keySet().equals(Set.copyOf(wanted)));
             assertThat(cluster.node("node-1").members()).hasSize(3);
             assertThat(without(assertRunOnce(cluster), "node-2")).containsAllEntriesOf(without(before, "node-2"));
         }
@@ -207,7 +227,8 @@ class ClusterPlacementTest {
             assertThat(after.keySet()).isEqualTo(Set.copyOf(wanted));
             // fair share 24 / 4 = 6, bound ceil(1.25 × 6) = 8
             assertThat(loadOf(after, "node-4")).isBetween(3L, 8L);
-            assertThat(loads(after).values()).allSatisfy(load -> assertThat(load).isLessThanOrEqualTo(8));
+            assertThat(loads(after).values())
+                    .allSatisfy(load -> assertThat(load).isLessThanOrEqualTo(8));
             before.forEach((session, node) -> assertThat(after.get(session)).isIn(node, "node-4"));
             assertThat(membershipChanges).hasValueGreaterThanOrEqualTo(1);
             System.out.println("joiner took " + loadOf(after, "node-4") + " of 24 sessions");
@@ -221,20 +242,22 @@ class ClusterPlacementTest {
             Map<String, String> before = placeAndSettle(cluster, wanted, 8);
             long toMove = loadOf(before, "node-2");
             assertThat(toMove).isGreaterThanOrEqualTo(3);
-            record Departure(String session, String to, Instant at) {
-            }
+            record Departure(String session, String to, Instant at) {}
             List<Departure> departures = new CopyOnWriteArrayList<>();
             cluster.node("node-1").onAssignmentChange(change -> {
                 if (change.lostBy("node-2") && change.after() != null) {
-                    departures.add(new Departure(change.session(), change.after().nodeId(), Instant.now()));
+                    departures.add(
+                            new Departure(change.session(), change.after().nodeId(), Instant.now()));
                 }
             });
 
             cluster.node("node-3").requestDrain("node-2");
             cluster.node("node-1").setWanted("tenant-9/during-drain", true);
 
-            await(Duration.ofSeconds(20), () -> loadOf(runningOn(cluster), "node-2") == 0
-                    && runningOn(cluster).size() == wanted.size() + 1);
+            await(
+                    Duration.ofSeconds(20),
+                    () -> loadOf(runningOn(cluster), "node-2") == 0
+                            && runningOn(cluster).size() == wanted.size() + 1);
             assertThat(cluster.node("node-1").draining()).containsExactly("node-2");
             assertThat(departures).hasSize((int) toMove);
             List<Departure> ordered = new ArrayList<>(departures);
@@ -242,7 +265,9 @@ class ClusterPlacementTest {
                 Departure previous = ordered.get(i - 1);
                 Instant previousRunning = cluster.runtime(previous.to()).runningSince(previous.session());
                 // the next hand-over starts only once the previous session runs on its new node
-                assertThat(previousRunning).as("%s running on %s", previous.session(), previous.to()).isNotNull();
+                assertThat(previousRunning)
+                        .as("%s running on %s", previous.session(), previous.to())
+                        .isNotNull();
                 assertThat(ordered.get(i).at()).isAfterOrEqualTo(previousRunning);
             }
             Map<String, String> after = assertRunOnce(cluster);

@@ -42,21 +42,27 @@ class ClusterSettingsTest {
     @Test
     void badMembersAreRejectedWithTheirText() {
         assertThatThrownBy(() -> settings(List.of("10.0.0.2:http")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10.0.0.2:http");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10.0.0.2:http");
         assertThatThrownBy(() -> settings(List.of("10.0.0.2:70000")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> settings(List.of("fd00::4")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IPv6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("IPv6");
         assertThatThrownBy(() -> settings(List.of(" ")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blank");
     }
 
     @Test
     void theHttpUrlMustBeAnAbsoluteHttpUrl() {
         assertThatThrownBy(() -> ClusterSettings.defaults("node-1", "10.0.0.1:8080", "10.0.0.1", List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpUrl");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("httpUrl");
         assertThatThrownBy(() -> ClusterSettings.defaults("node-1", "ftp://10.0.0.1", "10.0.0.1", List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpUrl");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("httpUrl");
     }
 
     @Test
@@ -64,18 +70,23 @@ class ClusterSettingsTest {
         ClusterSettings s = settings(List.of());
 
         assertThatThrownBy(() -> s.withTimings(Duration.ofMillis(2500), Duration.ofSeconds(1), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole seconds");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("whole seconds");
         assertThatThrownBy(() -> s.withTimings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 s");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2 s");
         assertThatThrownBy(() -> s.withTimings(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("healthInterval");
-        assertThat(s.withTimings(Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofMillis(250)).failureDetection())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("healthInterval");
+        assertThat(s.withTimings(Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofMillis(250))
+                        .failureDetection())
                 .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void aBlankNodeIdIsRejected() {
         assertThatThrownBy(() -> ClusterSettings.defaults(" ", "http://10.0.0.1:8080", "10.0.0.1", List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nodeId");
     }
 }

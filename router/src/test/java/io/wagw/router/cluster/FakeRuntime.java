@@ -55,8 +55,19 @@ final class FakeRuntime {
             return;
         }
         try {
-            node.publishHealth(new NodeMetrics(node.localNodeId(), Instant.now(), capacity, runningSince.size(),
-                    100, 1000, 0, 0, -1, 0, 0, false));
+            node.publishHealth(new NodeMetrics(
+                    node.localNodeId(),
+                    Instant.now(),
+                    capacity,
+                    runningSince.size(),
+                    100,
+                    1000,
+                    0,
+                    0,
+                    -1,
+                    0,
+                    0,
+                    false));
         } catch (RuntimeException e) {
             // the member was stopped under us
         }
@@ -75,7 +86,8 @@ final class FakeRuntime {
                 }
             }
             // Like the lease in the session store: start only once the previous runner let go.
-            table.values().stream().filter(a -> a.nodeId().equals(me) && !runningSince.containsKey(a.session()))
+            table.values().stream()
+                    .filter(a -> a.nodeId().equals(me) && !runningSince.containsKey(a.session()))
                     .filter(a -> runners.getOrDefault(a.session(), me).equals(me))
                     .forEach(a -> {
                         runningSince.put(a.session(), Instant.now());

@@ -24,7 +24,8 @@ final class TestCluster implements AutoCloseable {
     /** K high enough that only "one move in flight per node" paces the tests. */
     static final PolicyOptions POLICY = new PolicyOptions(120, Duration.ofSeconds(30), 1);
 
-    private static final AtomicInteger NEXT_PORT = new AtomicInteger(15701 + (int) (ProcessHandle.current().pid() % 200) * 10);
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(15701 + (int) (ProcessHandle.current().pid() % 200) * 10);
 
     private final String clusterName = "test-" + UUID.randomUUID();
     private final List<String> addresses = new ArrayList<>();
@@ -43,7 +44,8 @@ final class TestCluster implements AutoCloseable {
     ClusterNode start(int index) {
         String nodeId = "node-" + index;
         int port = Integer.parseInt(addresses.get(index - 1).split(":")[1]);
-        ClusterSettings s = ClusterSettings.defaults(nodeId, "http://127.0.0.1:" + (18000 + index), "127.0.0.1", addresses)
+        ClusterSettings s = ClusterSettings.defaults(
+                        nodeId, "http://127.0.0.1:" + (18000 + index), "127.0.0.1", addresses)
                 .withClusterName(clusterName)
                 .withPort(port)
                 .withTimings(FAILURE_DETECTION, HEALTH_INTERVAL, ROUND)
@@ -85,8 +87,11 @@ final class TestCluster implements AutoCloseable {
 
     /** A running node other than {@code except}. */
     ClusterNode anyNodeBut(String except) {
-        return nodes.entrySet().stream().filter(e -> !e.getKey().equals(except) && e.getValue().isRunning())
-                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        return nodes.entrySet().stream()
+                .filter(e -> !e.getKey().equals(except) && e.getValue().isRunning())
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
     }
 
     List<ClusterNode> liveNodes() {
@@ -94,13 +99,17 @@ final class TestCluster implements AutoCloseable {
     }
 
     void awaitMembers(int count) {
-        await(Duration.ofSeconds(20), () -> liveNodes().stream().allMatch(n -> n.members().size() == count));
+        await(
+                Duration.ofSeconds(20),
+                () -> liveNodes().stream().allMatch(n -> n.members().size() == count));
     }
 
     /** The closest thing to kill -9 in one JVM: the member vanishes without telling anyone. */
     void kill(String nodeId) {
         runtimes.get(nodeId).stop();
-        Hazelcast.getHazelcastInstanceByName("wagw-" + nodeId).getLifecycleService().terminate();
+        Hazelcast.getHazelcastInstanceByName("wagw-" + nodeId)
+                .getLifecycleService()
+                .terminate();
         nodes.get(nodeId).close();
     }
 
@@ -131,7 +140,9 @@ final class TestCluster implements AutoCloseable {
         // The cluster's data is of no further use: terminating skips the migrations of a graceful leave.
         nodes.forEach((nodeId, node) -> {
             if (node.isRunning()) {
-                Hazelcast.getHazelcastInstanceByName("wagw-" + nodeId).getLifecycleService().terminate();
+                Hazelcast.getHazelcastInstanceByName("wagw-" + nodeId)
+                        .getLifecycleService()
+                        .terminate();
             }
             node.close();
         });

@@ -21,10 +21,21 @@ class HealthScoreTest {
         return new NodeMetrics("node-a", NOW.minusSeconds(1), 40, 20, GB / 4, GB, 4 * GB, 10 * GB, 0.30, 0, 0, false);
     }
 
-    private static NodeMetrics with(NodeMetrics m, int sessions, long heapUsed, long chromium, double cpu,
-                                    int failures, int crashes) {
-        return new NodeMetrics(m.nodeId(), m.publishedAt(), m.capacity(), sessions, heapUsed, m.heapMaxBytes(),
-                chromium, m.chromiumBudgetBytes(), cpu, failures, crashes, m.draining());
+    private static NodeMetrics with(
+            NodeMetrics m, int sessions, long heapUsed, long chromium, double cpu, int failures, int crashes) {
+        return new NodeMetrics(
+                m.nodeId(),
+                m.publishedAt(),
+                m.capacity(),
+                sessions,
+                heapUsed,
+                m.heapMaxBytes(),
+                chromium,
+                m.chromiumBudgetBytes(),
+                cpu,
+                failures,
+                crashes,
+                m.draining());
     }
 
     @Test
@@ -58,14 +69,22 @@ class HealthScoreTest {
 
     @Test
     void saturatedCpuAtMostHalvesTheWeight() {
-        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, 1.0, 0, 0), NOW).weight()).isEqualTo(0.5);
-        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, 0.9, 0, 0), NOW).weight()).isEqualTo(0.75);
+        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, 1.0, 0, 0), NOW)
+                        .weight())
+                .isEqualTo(0.5);
+        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, 0.9, 0, 0), NOW)
+                        .weight())
+                .isEqualTo(0.75);
     }
 
     @Test
     void unknownCpuLoadIsIgnored() {
-        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, -1.0, 0, 0), NOW).weight()).isEqualTo(1.0);
-        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, Double.NaN, 0, 0), NOW).weight()).isEqualTo(1.0);
+        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, -1.0, 0, 0), NOW)
+                        .weight())
+                .isEqualTo(1.0);
+        assertThat(score.evaluate(with(healthy(), 20, GB / 4, 4 * GB, Double.NaN, 0, 0), NOW)
+                        .weight())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -88,7 +107,9 @@ class HealthScoreTest {
 
     @Test
     void runningAboveCapacityLowersTheWeight() {
-        assertThat(score.evaluate(with(healthy(), 50, GB / 4, 4 * GB, 0.3, 0, 0), NOW).weight()).isEqualTo(0.80);
+        assertThat(score.evaluate(with(healthy(), 50, GB / 4, 4 * GB, 0.3, 0, 0), NOW)
+                        .weight())
+                .isEqualTo(0.80);
     }
 
     @Test
@@ -106,8 +127,19 @@ class HealthScoreTest {
     @Test
     void drainingFlagWinsOverHealthButNotOverStaleness() {
         NodeMetrics h = healthy();
-        NodeMetrics draining = new NodeMetrics(h.nodeId(), h.publishedAt(), h.capacity(), h.sessionsRunning(),
-                h.heapUsedBytes(), h.heapMaxBytes(), h.chromiumMemoryBytes(), h.chromiumBudgetBytes(), 1.0, 3, 3, true);
+        NodeMetrics draining = new NodeMetrics(
+                h.nodeId(),
+                h.publishedAt(),
+                h.capacity(),
+                h.sessionsRunning(),
+                h.heapUsedBytes(),
+                h.heapMaxBytes(),
+                h.chromiumMemoryBytes(),
+                h.chromiumBudgetBytes(),
+                1.0,
+                3,
+                3,
+                true);
 
         assertThat(score.evaluate(draining, NOW).state()).isEqualTo(NodeState.DRAINING);
         assertThat(score.evaluate(draining, NOW.plusSeconds(60)).state()).isEqualTo(NodeState.DOWN);
@@ -117,18 +149,54 @@ class HealthScoreTest {
     void worseMetricsNeverRaiseTheWeight() {
         Random random = new Random(7);
         List<UnaryOperator<NodeMetrics>> worsen = List.of(
-                m -> with(m, m.sessionsRunning() + 1 + random.nextInt(20), m.heapUsedBytes(), m.chromiumMemoryBytes(),
-                        m.systemCpuLoad(), m.recentStartFailures(), m.recentBrowserCrashes()),
-                m -> with(m, m.sessionsRunning(), m.heapUsedBytes() + random.nextLong(GB / 4), m.chromiumMemoryBytes(),
-                        m.systemCpuLoad(), m.recentStartFailures(), m.recentBrowserCrashes()),
-                m -> with(m, m.sessionsRunning(), m.heapUsedBytes(), m.chromiumMemoryBytes() + random.nextLong(2 * GB),
-                        m.systemCpuLoad(), m.recentStartFailures(), m.recentBrowserCrashes()),
-                m -> with(m, m.sessionsRunning(), m.heapUsedBytes(), m.chromiumMemoryBytes(),
-                        Math.max(0, m.systemCpuLoad()) + random.nextDouble() * 0.3, m.recentStartFailures(), m.recentBrowserCrashes()),
-                m -> with(m, m.sessionsRunning(), m.heapUsedBytes(), m.chromiumMemoryBytes(),
-                        m.systemCpuLoad(), m.recentStartFailures() + 1, m.recentBrowserCrashes()),
-                m -> with(m, m.sessionsRunning(), m.heapUsedBytes(), m.chromiumMemoryBytes(),
-                        m.systemCpuLoad(), m.recentStartFailures(), m.recentBrowserCrashes() + 1));
+                m -> with(
+                        m,
+                        m.sessionsRunning() + 1 + random.nextInt(20),
+                        m.heapUsedBytes(),
+                        m.chromiumMemoryBytes(),
+                        m.systemCpuLoad(),
+                        m.recentStartFailures(),
+                        m.recentBrowserCrashes()),
+                m -> with(
+                        m,
+                        m.sessionsRunning(),
+                        m.heapUsedBytes() + random.nextLong(GB / 4),
+                        m.chromiumMemoryBytes(),
+                        m.systemCpuLoad(),
+                        m.recentStartFailures(),
+                        m.recentBrowserCrashes()),
+                m -> with(
+                        m,
+                        m.sessionsRunning(),
+                        m.heapUsedBytes(),
+                        m.chromiumMemoryBytes() + random.nextLong(2 * GB),
+                        m.systemCpuLoad(),
+                        m.recentStartFailures(),
+                        m.recentBrowserCrashes()),
+                m -> with(
+                        m,
+                        m.sessionsRunning(),
+                        m.heapUsedBytes(),
+                        m.chromiumMemoryBytes(),
+                        Math.max(0, m.systemCpuLoad()) + random.nextDouble() * 0.3,
+                        m.recentStartFailures(),
+                        m.recentBrowserCrashes()),
+                m -> with(
+                        m,
+                        m.sessionsRunning(),
+                        m.heapUsedBytes(),
+                        m.chromiumMemoryBytes(),
+                        m.systemCpuLoad(),
+                        m.recentStartFailures() + 1,
+                        m.recentBrowserCrashes()),
+                m -> with(
+                        m,
+                        m.sessionsRunning(),
+                        m.heapUsedBytes(),
+                        m.chromiumMemoryBytes(),
+                        m.systemCpuLoad(),
+                        m.recentStartFailures(),
+                        m.recentBrowserCrashes() + 1));
         int lowered = 0;
         for (int trial = 0; trial < 5_000; trial++) {
             NodeMetrics m = randomMetrics(random);
@@ -136,7 +204,10 @@ class HealthScoreTest {
             NodeMetrics worse = worsen.get(random.nextInt(worsen.size())).apply(m);
             NodeHealth after = score.evaluate(worse, NOW);
 
-            assertThat(after.weight()).as("%s -> %s", m, worse).isLessThanOrEqualTo(before.weight()).isBetween(0.0, 1.0);
+            assertThat(after.weight())
+                    .as("%s -> %s", m, worse)
+                    .isLessThanOrEqualTo(before.weight())
+                    .isBetween(0.0, 1.0);
             if (before.state() == NodeState.DEGRADED) {
                 assertThat(after.state()).as("%s -> %s", m, worse).isEqualTo(NodeState.DEGRADED);
             }
@@ -149,15 +220,27 @@ class HealthScoreTest {
     @Test
     void rejectsNegativeCountsAndBadOptions() {
         assertThatThrownBy(() -> with(healthy(), -1, 0, 0, 0, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionsRunning");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionsRunning");
         assertThatThrownBy(() -> new HealthScore(Duration.ZERO, 0.75)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new HealthScore(Duration.ofSeconds(10), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HealthScore(Duration.ofSeconds(10), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static NodeMetrics randomMetrics(Random random) {
         int capacity = 1 + random.nextInt(60);
-        return new NodeMetrics("node-r", NOW, capacity, random.nextInt(capacity + 10),
-                random.nextLong(GB), GB, random.nextLong(10 * GB), 10 * GB,
-                random.nextInt(10) == 0 ? -1.0 : random.nextDouble(), random.nextInt(4), random.nextInt(3), false);
+        return new NodeMetrics(
+                "node-r",
+                NOW,
+                capacity,
+                random.nextInt(capacity + 10),
+                random.nextLong(GB),
+                GB,
+                random.nextLong(10 * GB),
+                10 * GB,
+                random.nextInt(10) == 0 ? -1.0 : random.nextDouble(),
+                random.nextInt(4),
+                random.nextInt(3),
+                false);
     }
 }

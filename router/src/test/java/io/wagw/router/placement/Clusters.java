@@ -12,8 +12,7 @@ import java.util.TreeSet;
 
 /** Builders of test clusters and the independent checks every placement must pass. */
 final class Clusters {
-    private Clusters() {
-    }
+    private Clusters() {}
 
     static String nodeId(int i) {
         return "node-" + i;
@@ -51,7 +50,10 @@ final class Clusters {
      * Σ min(capacity, λ × capacity × health) equals the sessions that fit.
      */
     static Map<String, Double> expectedShares(List<NodeSpec> nodes, int sessions) {
-        long capacity = nodes.stream().filter(NodeSpec::acceptsSessions).mapToLong(NodeSpec::capacity).sum();
+        long capacity = nodes.stream()
+                .filter(NodeSpec::acceptsSessions)
+                .mapToLong(NodeSpec::capacity)
+                .sum();
         double total = Math.min(sessions, capacity);
         double low = 0;
         double high = 1;
@@ -88,7 +90,8 @@ final class Clusters {
      * when capacity is short), only accepting nodes hold sessions, no node above its hard cap nor above
      * ceil((1 + ε) × its fair share), reported loads match the table.
      */
-    static void assertValid(Assignment assignment, List<NodeSpec> nodes, List<String> sessions, PlacementOptions options) {
+    static void assertValid(
+            Assignment assignment, List<NodeSpec> nodes, List<String> sessions, PlacementOptions options) {
         Set<String> expected = new TreeSet<>(sessions);
         Set<String> seen = new TreeSet<>(assignment.owners().keySet());
         for (String lost : assignment.unplaced()) {
@@ -97,11 +100,18 @@ final class Clusters {
         seen.addAll(assignment.unplaced());
         assertThat(seen).isEqualTo(expected);
 
-        long capacity = nodes.stream().filter(NodeSpec::acceptsSessions).mapToLong(NodeSpec::capacity).sum();
+        long capacity = nodes.stream()
+                .filter(NodeSpec::acceptsSessions)
+                .mapToLong(NodeSpec::capacity)
+                .sum();
         if (capacity >= expected.size()) {
-            assertThat(assignment.unplaced()).as("unplaced although capacity suffices").isEmpty();
+            assertThat(assignment.unplaced())
+                    .as("unplaced although capacity suffices")
+                    .isEmpty();
         } else {
-            assertThat(assignment.owners()).as("placed sessions when capacity is short").hasSize((int) capacity);
+            assertThat(assignment.owners())
+                    .as("placed sessions when capacity is short")
+                    .hasSize((int) capacity);
         }
 
         Map<String, Integer> counted = new HashMap<>();
@@ -109,14 +119,19 @@ final class Clusters {
         Map<String, Double> shares = expectedShares(nodes, expected.size());
         for (NodeSpec node : nodes) {
             int load = counted.getOrDefault(node.nodeId(), 0);
-            assertThat(assignment.sessionsOn(node.nodeId())).as("reported load of %s", node.nodeId()).isEqualTo(load);
+            assertThat(assignment.sessionsOn(node.nodeId()))
+                    .as("reported load of %s", node.nodeId())
+                    .isEqualTo(load);
             if (!node.acceptsSessions()) {
                 assertThat(load).as("sessions on non-accepting %s", node).isZero();
                 continue;
             }
             double limit = Math.ceil((1 + options.epsilon()) * shares.get(node.nodeId()) - 1e-6);
-            assertThat(load).as("load of %s against its hard cap", node.nodeId()).isLessThanOrEqualTo(node.capacity());
-            assertThat((double) load).as("load of %s against ceil((1+ε) × share %.3f)", node.nodeId(), shares.get(node.nodeId()))
+            assertThat(load)
+                    .as("load of %s against its hard cap", node.nodeId())
+                    .isLessThanOrEqualTo(node.capacity());
+            assertThat((double) load)
+                    .as("load of %s against ceil((1+ε) × share %.3f)", node.nodeId(), shares.get(node.nodeId()))
                     .isLessThanOrEqualTo(Math.max(1, limit));
         }
     }

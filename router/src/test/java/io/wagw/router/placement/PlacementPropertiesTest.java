@@ -39,7 +39,8 @@ class PlacementPropertiesTest {
             assertValid(after, grown, sessions, options);
             double ideal = (double) m / (n + 1);
             int moved = movedBetween(before, after);
-            assertThat((double) moved).as("seed %d: N=%d, m=%d, cap=%d", seed, n, m, capacity)
+            assertThat((double) moved)
+                    .as("seed %d: N=%d, m=%d, cap=%d", seed, n, m, capacity)
                     .isLessThanOrEqualTo(1.2 * ideal);
             assertThat(after.moves()).as("seed %d", seed).hasSize(moved);
             if (ideal >= 10) {
@@ -77,7 +78,9 @@ class PlacementPropertiesTest {
             for (Map.Entry<String, String> entry : before.owners().entrySet()) {
                 String now = after.owners().get(entry.getKey());
                 if (!entry.getValue().equals(leaver.nodeId())) {
-                    assertThat(now).as("seed %d: %s of a staying node", seed, entry.getKey()).isEqualTo(entry.getValue());
+                    assertThat(now)
+                            .as("seed %d: %s of a staying node", seed, entry.getKey())
+                            .isEqualTo(entry.getValue());
                 }
             }
             assertThat(after.sessionsOn(leaver.nodeId())).as("seed %d", seed).isZero();
@@ -95,14 +98,16 @@ class PlacementPropertiesTest {
             List<String> sessions = Clusters.sessions(random, m);
             Assignment before = Placement.assign(nodes, sessions, options);
 
-            NodeSpec joiner = new NodeSpec("joiner", nodes.get(0).capacity(), 0.3 + 0.7 * random.nextDouble(), NodeState.ACTIVE);
+            NodeSpec joiner =
+                    new NodeSpec("joiner", nodes.get(0).capacity(), 0.3 + 0.7 * random.nextDouble(), NodeState.ACTIVE);
             List<NodeSpec> grown = new ArrayList<>(nodes);
             grown.add(joiner);
             Assignment after = Placement.rebalance(before, grown, sessions, options);
 
             assertValid(after, grown, sessions, options);
             double ideal = Clusters.expectedShares(grown, m).get("joiner");
-            assertThat((double) Clusters.movedBetween(before, after)).as("seed %d: N=%d, m=%d", seed, n, m)
+            assertThat((double) Clusters.movedBetween(before, after))
+                    .as("seed %d: N=%d, m=%d", seed, n, m)
                     .isLessThanOrEqualTo(1.2 * ideal);
         }
     }
@@ -157,8 +162,8 @@ class PlacementPropertiesTest {
             changed.add(NodeSpec.active("joiner", nodes.get(0).capacity()));
             Assignment viaTreeMap = Placement.rebalance(reference, changed, sessions, options);
             Collections.shuffle(changed, random);
-            Assignment viaHashMap = Placement.rebalance(new java.util.HashMap<>(reference.owners()),
-                    shuffledNodes, changed, shuffledSessions, options);
+            Assignment viaHashMap = Placement.rebalance(
+                    new java.util.HashMap<>(reference.owners()), shuffledNodes, changed, shuffledSessions, options);
             assertThat(viaHashMap).as("seed %d", seed).isEqualTo(viaTreeMap);
         }
     }
@@ -183,7 +188,8 @@ class PlacementPropertiesTest {
                 double peerAverage = (double) (m - assignment.sessionsOn("weighted")) / n;
                 ratioSum += assignment.sessionsOn("weighted") / peerAverage;
             }
-            assertThat(ratioSum / trials).as("weighted/peer load at health %.2f", health)
+            assertThat(ratioSum / trials)
+                    .as("weighted/peer load at health %.2f", health)
                     .isCloseTo(health, org.assertj.core.data.Offset.offset(0.06));
         }
     }
@@ -214,12 +220,23 @@ class PlacementPropertiesTest {
             }
             case 4 -> {
                 double health = random.nextDouble();
-                nodes.set(i, new NodeSpec(node.nodeId(), node.capacity(), health, health < 0.75 ? NodeState.DEGRADED : NodeState.ACTIVE));
+                nodes.set(
+                        i,
+                        new NodeSpec(
+                                node.nodeId(),
+                                node.capacity(),
+                                health,
+                                health < 0.75 ? NodeState.DEGRADED : NodeState.ACTIVE));
                 return "health " + node.nodeId();
             }
             case 5 -> {
-                nodes.set(i, new NodeSpec(node.nodeId(), Math.max(0, node.capacity() / 2 + random.nextInt(node.capacity() + 2)),
-                        node.healthWeight(), node.state()));
+                nodes.set(
+                        i,
+                        new NodeSpec(
+                                node.nodeId(),
+                                Math.max(0, node.capacity() / 2 + random.nextInt(node.capacity() + 2)),
+                                node.healthWeight(),
+                                node.state()));
                 return "capacity " + node.nodeId();
             }
             case 6 -> {
@@ -243,7 +260,8 @@ class PlacementPropertiesTest {
     private static PlacementOptions sizedFor(List<NodeSpec> nodes) {
         int[] capacities = nodes.stream().mapToInt(NodeSpec::capacity).sorted().toArray();
         PlacementOptions defaults = PlacementOptions.defaults();
-        return new PlacementOptions(defaults.epsilon(), defaults.virtualNodes(), Math.max(1, capacities[capacities.length / 2]));
+        return new PlacementOptions(
+                defaults.epsilon(), defaults.virtualNodes(), Math.max(1, capacities[capacities.length / 2]));
     }
 
     private static int sessionCount(Random random) {

@@ -22,15 +22,16 @@ class PlacementTest {
         assertValid(assignment, nodes, sessions, OPTIONS);
         assertThat(assignment.owners()).hasSize(1_000);
         // ceil((1 + 0.25) × 1000 / 5) = 250
-        assertThat(assignment.loads()).allSatisfy(load -> assertThat(load.sessions()).isBetween(1, 250));
+        assertThat(assignment.loads())
+                .allSatisfy(load -> assertThat(load.sessions()).isBetween(1, 250));
         assertThat(assignment.loads()).extracting(NodeLoad::bound).containsOnly(250);
         assertThat(assignment.moves()).isEmpty();
     }
 
     @Test
     void hardCapWinsOverTheSlackBoundAndTheRestGoesToBiggerNodes() {
-        List<NodeSpec> nodes = List.of(NodeSpec.active("small", 10), NodeSpec.active("big-1", 500),
-                NodeSpec.active("big-2", 500));
+        List<NodeSpec> nodes =
+                List.of(NodeSpec.active("small", 10), NodeSpec.active("big-1", 500), NodeSpec.active("big-2", 500));
         List<String> sessions = Clusters.numbered(300);
 
         Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
@@ -48,7 +49,9 @@ class PlacementTest {
         Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertThat(assignment.owners()).hasSize(30);
-        assertThat(assignment.unplaced()).hasSize(10).doesNotContainAnyElementsOf(assignment.owners().keySet());
+        assertThat(assignment.unplaced())
+                .hasSize(10)
+                .doesNotContainAnyElementsOf(assignment.owners().keySet());
         assertThat(assignment.loads()).extracting(NodeLoad::sessions).containsOnly(10);
     }
 
@@ -62,8 +65,11 @@ class PlacementTest {
 
     @Test
     void drainingAndDownNodesGetNoNewSessions() {
-        List<NodeSpec> nodes = List.of(NodeSpec.active("a", 100), NodeSpec.active("b", 100).withState(NodeState.DRAINING),
-                NodeSpec.active("c", 100).withState(NodeState.DOWN), NodeSpec.active("d", 100));
+        List<NodeSpec> nodes = List.of(
+                NodeSpec.active("a", 100),
+                NodeSpec.active("b", 100).withState(NodeState.DRAINING),
+                NodeSpec.active("c", 100).withState(NodeState.DOWN),
+                NodeSpec.active("d", 100));
         List<String> sessions = Clusters.numbered(120);
 
         Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
@@ -84,11 +90,10 @@ class PlacementTest {
 
         assertValid(rebalanced, after, sessions, OPTIONS);
         assertThat(rebalanced.sessionsOn("node-2")).isZero();
-        assertThat(rebalanced.moves()).hasSize(before.sessionsOn("node-2"))
-                .allSatisfy(move -> {
-                    assertThat(move.from()).isEqualTo("node-2");
-                    assertThat(move.reason()).isEqualTo(MoveReason.NODE_DOWN);
-                });
+        assertThat(rebalanced.moves()).hasSize(before.sessionsOn("node-2")).allSatisfy(move -> {
+            assertThat(move.from()).isEqualTo("node-2");
+            assertThat(move.reason()).isEqualTo(MoveReason.NODE_DOWN);
+        });
     }
 
     @Test
@@ -101,7 +106,8 @@ class PlacementTest {
         Assignment rebalanced = Placement.rebalance(before, after, sessions, OPTIONS);
 
         assertThat(rebalanced.sessionsOn("node-1")).isZero();
-        assertThat(rebalanced.moves()).isNotEmpty()
+        assertThat(rebalanced.moves())
+                .isNotEmpty()
                 .allSatisfy(move -> assertThat(move.reason()).isEqualTo(MoveReason.NODE_DRAINING));
     }
 
@@ -130,7 +136,8 @@ class PlacementTest {
         assertValid(after, grown, sessions, OPTIONS);
         // Fair share 300: the joiner takes between 80 % and 100 % of it, and every move goes to it.
         assertThat(after.sessionsOn("node-3")).isBetween(240, 300);
-        assertThat(after.moves()).hasSize(after.sessionsOn("node-3"))
+        assertThat(after.moves())
+                .hasSize(after.sessionsOn("node-3"))
                 .allSatisfy(move -> assertThat(move.to()).isEqualTo("node-3"));
         assertThat(after.moves()).extracting(Move::from).contains("node-0", "node-1", "node-2");
     }
@@ -148,7 +155,8 @@ class PlacementTest {
 
         assertThat(degraded.sessionsOn("node-1")).isZero();
         assertThat(recovered.sessionsOn("node-1")).isBetween(160, 200);
-        assertThat(recovered.moves()).allSatisfy(move -> assertThat(move.reason()).isEqualTo(MoveReason.REBALANCE));
+        assertThat(recovered.moves())
+                .allSatisfy(move -> assertThat(move.reason()).isEqualTo(MoveReason.REBALANCE));
     }
 
     @Test
@@ -161,7 +169,8 @@ class PlacementTest {
 
         assertValid(assignment, nodes, sessions, OPTIONS);
         // Weights 9 × 1 + 0.5: the sick node's share is 4750 × 0.5 / 9.5 = 250, a peer's 500.
-        assertThat(assignment.load("sick").orElseThrow().fairShare()).isCloseTo(250.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(assignment.load("sick").orElseThrow().fairShare())
+                .isCloseTo(250.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(assignment.sessionsOn("sick")).isBetween(200, 282);
     }
 
@@ -220,13 +229,15 @@ class PlacementTest {
         List<NodeSpec> nodes = List.of(NodeSpec.active("a", 10), NodeSpec.active("a", 20));
 
         assertThatThrownBy(() -> Placement.assign(nodes, List.of("s"), OPTIONS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listed twice");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listed twice");
     }
 
     @Test
     void rejectsHealthWeightOutsideZeroToOne() {
         assertThatThrownBy(() -> new NodeSpec("a", 10, 1.5, NodeState.ACTIVE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("healthWeight");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("healthWeight");
         assertThatThrownBy(() -> new NodeSpec("a", 10, Double.NaN, NodeState.ACTIVE))
                 .isInstanceOf(IllegalArgumentException.class);
     }

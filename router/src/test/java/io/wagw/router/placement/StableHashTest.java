@@ -12,15 +12,17 @@ class StableHashTest {
 
     /** Reference values computed with the system's libxxhash (XXH64, seed 0) for inputs covering every tail path. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|ef46db3751d8e999",
-        "a|d24ec4f1a98c6e5b",
-        "abc|44bc2cf5ad770999",
-        "session-42|2389e998631f091e",
-        "tenant-7/sales-line-01|e894a5b2161c76b4",
-        "0123456789abcdef0123456789abcdef!|8afff4daac4e677e",
-        "héllo wörld ☎|e51d472a24726e07",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|ef46db3751d8e999",
+                "a|d24ec4f1a98c6e5b",
+                "abc|44bc2cf5ad770999",
+                "session-42|2389e998631f091e",
+                "tenant-7/sales-line-01|e894a5b2161c76b4",
+                "0123456789abcdef0123456789abcdef!|8afff4daac4e677e",
+                "héllo wörld ☎|e51d472a24726e07",
+            })
     void matchesReferenceXxh64(String text, String expectedHex) {
         assertThat(Long.toHexString(StableHash.of(text))).isEqualTo(expectedHex);
     }
@@ -40,6 +42,7 @@ class StableHashTest {
         for (int i = 0; i < 16_000; i++) {
             buckets[(int) (StableHash.of("tenant-1/session-" + i) >>> 60)]++;
         }
-        assertThat(Arrays.stream(buckets).boxed()).allSatisfy(count -> assertThat(count).isBetween(850, 1150));
+        assertThat(Arrays.stream(buckets).boxed())
+                .allSatisfy(count -> assertThat(count).isBetween(850, 1150));
     }
 }

@@ -49,7 +49,8 @@ class CoordinatorLoopTest {
         Instant start = clock.now();
         while (clock.now().isBefore(start.plus(duration))) {
             Instant now = clock.now();
-            records.replaceAll(r -> !r.finished() && !r.startedAt().plus(HAND_OVER).isAfter(now) ? r.markFinished() : r);
+            records.replaceAll(
+                    r -> !r.finished() && !r.startedAt().plus(HAND_OVER).isAfter(now) ? r.markFinished() : r);
             records.removeIf(r -> r.finished() && !r.startedAt().isAfter(now.minus(PolicyOptions.WINDOW)));
             List<NodeSpec> specs = cluster.apply(Duration.between(start, now).toSeconds());
             timelines = RebalancePolicy.observe(timelines, specs, now);
@@ -141,7 +142,8 @@ class CoordinatorLoopTest {
         assertThat(history).hasSize(toMove).allSatisfy(r -> assertThat(r.from()).isEqualTo("node-2"));
         for (int i = 1; i < history.size(); i++) {
             // the next hand-over starts only after the previous one finished
-            assertThat(history.get(i).startedAt()).isAfterOrEqualTo(history.get(i - 1).startedAt().plus(HAND_OVER));
+            assertThat(history.get(i).startedAt())
+                    .isAfterOrEqualTo(history.get(i - 1).startedAt().plus(HAND_OVER));
         }
         assertThat(busiestMinute()).isLessThanOrEqualTo(POLICY.maxMovesPerNodePerMinute());
     }

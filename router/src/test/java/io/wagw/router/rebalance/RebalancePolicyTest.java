@@ -22,7 +22,8 @@ class RebalancePolicyTest {
     private static Assignment desired(Map<String, String> owners, NodeSpec... nodes) {
         List<NodeLoad> loads = new ArrayList<>();
         for (NodeSpec node : nodes) {
-            int held = (int) owners.values().stream().filter(node.nodeId()::equals).count();
+            int held =
+                    (int) owners.values().stream().filter(node.nodeId()::equals).count();
             loads.add(new NodeLoad(node.nodeId(), held, held, node.capacity()));
         }
         return new Assignment(owners, loads, List.of(), List.of(nodes), List.of());
@@ -42,7 +43,8 @@ class RebalancePolicyTest {
         return moved;
     }
 
-    private MovePlan planAndStart(Map<String, String> current, Assignment desired, Map<String, HealthTimeline> timelines) {
+    private MovePlan planAndStart(
+            Map<String, String> current, Assignment desired, Map<String, HealthTimeline> timelines) {
         MovePlan plan = policy.plan(current, desired, timelines, records, clock.now());
         for (PlannedMove move : plan.moves()) {
             records.add(MoveRecord.started(move, clock.now()));
@@ -63,7 +65,9 @@ class RebalancePolicyTest {
 
         MovePlan plan = planAndStart(current, desired(retarget(current, "b"), down, survivor), Map.of());
 
-        assertThat(plan.moves()).hasSize(30).allSatisfy(move -> assertThat(move.kind()).isEqualTo(MoveKind.FAILOVER));
+        assertThat(plan.moves())
+                .hasSize(30)
+                .allSatisfy(move -> assertThat(move.kind()).isEqualTo(MoveKind.FAILOVER));
         assertThat(plan.deferred()).isEmpty();
     }
 
@@ -85,11 +89,15 @@ class RebalancePolicyTest {
         clock.advance(Duration.ofSeconds(31));
         MovePlan aMinuteLater = planAndStart(current, desired(owners, b, c), Map.of());
 
-        assertThat(atFailure.moves()).hasSize(2).allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.FAILOVER));
+        assertThat(atFailure.moves())
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.FAILOVER));
         assertThat(atFailure.deferred()).hasSize(2).extracting(Deferral::reason).containsOnly(DeferReason.SETTLING);
         assertThat(halfAMinuteLater.moves()).isEmpty();
         assertThat(halfAMinuteLater.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.SETTLING);
-        assertThat(aMinuteLater.moves()).isNotEmpty().allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.REBALANCE));
+        assertThat(aMinuteLater.moves())
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m.kind()).isEqualTo(MoveKind.REBALANCE));
     }
 
     @Test
@@ -112,7 +120,9 @@ class RebalancePolicyTest {
         // One per round while each finishes in time, three per minute (K = 3), then the rest a minute later.
         assertThat(movesPerRound).containsExactly(1, 1, 1, 0, 0);
         assertThat(limited.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.RATE_LIMIT);
-        assertThat(nextMinute.moves()).singleElement().satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.DRAIN));
+        assertThat(nextMinute.moves())
+                .singleElement()
+                .satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.DRAIN));
     }
 
     @Test
@@ -127,7 +137,10 @@ class RebalancePolicyTest {
 
         assertThat(first.moves()).hasSize(1);
         assertThat(whileMoving.moves()).isEmpty();
-        assertThat(whileMoving.deferred()).hasSize(3).extracting(Deferral::reason).containsOnly(DeferReason.IN_FLIGHT);
+        assertThat(whileMoving.deferred())
+                .hasSize(3)
+                .extracting(Deferral::reason)
+                .containsOnly(DeferReason.IN_FLIGHT);
     }
 
     @Test
@@ -145,7 +158,9 @@ class RebalancePolicyTest {
 
         assertThat(early.moves()).isEmpty();
         assertThat(early.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.GRACE);
-        assertThat(due.moves()).singleElement().satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.HEALTH));
+        assertThat(due.moves())
+                .singleElement()
+                .satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.HEALTH));
     }
 
     @Test
@@ -154,7 +169,8 @@ class RebalancePolicyTest {
         NodeSpec alsoLoaded = new NodeSpec("b", 10, 0.6, NodeState.DEGRADED);
         NodeSpec fine = new NodeSpec("b", 10, 0.5 + RebalancePolicy.HEALTH_MARGIN, NodeState.ACTIVE);
         Map<String, String> current = table("a", 2, "s");
-        Map<String, HealthTimeline> timelines = RebalancePolicy.observe(Map.of(), List.of(sick, alsoLoaded), clock.now());
+        Map<String, HealthTimeline> timelines =
+                RebalancePolicy.observe(Map.of(), List.of(sick, alsoLoaded), clock.now());
         clock.advance(Duration.ofSeconds(60));
 
         MovePlan bothLoaded = planAndStart(current, desired(retarget(current, "b"), sick, alsoLoaded), timelines);
@@ -162,7 +178,9 @@ class RebalancePolicyTest {
 
         assertThat(bothLoaded.moves()).isEmpty();
         assertThat(bothLoaded.deferred()).extracting(Deferral::reason).containsOnly(DeferReason.TARGET_NOT_HEALTHIER);
-        assertThat(targetRecovered.moves()).singleElement().satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.HEALTH));
+        assertThat(targetRecovered.moves())
+                .singleElement()
+                .satisfies(move -> assertThat(move.kind()).isEqualTo(MoveKind.HEALTH));
     }
 
     @Test
@@ -206,13 +224,17 @@ class RebalancePolicyTest {
         Assignment desired = desired(wanted, nodes.toArray(NodeSpec[]::new));
 
         MovePlan first = generous.plan(current, desired, Map.of(), records, clock.now());
-        first.moves().forEach(move -> records.add(MoveRecord.started(move, clock.now()).markFinished()));
+        first.moves()
+                .forEach(move ->
+                        records.add(MoveRecord.started(move, clock.now()).markFinished()));
         clock.advance(Duration.ofSeconds(59));
         MovePlan sameMinute = generous.plan(current, desired, Map.of(), records, clock.now());
         clock.advance(Duration.ofSeconds(1));
         MovePlan nextMinute = generous.plan(current, desired, Map.of(), records, clock.now());
 
-        assertThat(first.moves()).hasSize(6).allSatisfy(move -> assertThat(move.kind()).isEqualTo(MoveKind.REBALANCE));
+        assertThat(first.moves())
+                .hasSize(6)
+                .allSatisfy(move -> assertThat(move.kind()).isEqualTo(MoveKind.REBALANCE));
         assertThat(sameMinute.moves()).isEmpty();
         assertThat(nextMinute.moves()).hasSize(6);
     }
@@ -229,7 +251,9 @@ class RebalancePolicyTest {
 
         MovePlan plan = planAndStart(current, desired(wanted, down, b, c), Map.of());
 
-        assertThat(plan.moves()).extracting(PlannedMove::kind).containsExactly(MoveKind.FAILOVER, MoveKind.FAILOVER, MoveKind.FAILOVER);
+        assertThat(plan.moves())
+                .extracting(PlannedMove::kind)
+                .containsExactly(MoveKind.FAILOVER, MoveKind.FAILOVER, MoveKind.FAILOVER);
         assertThat(plan.deferred()).singleElement().satisfies(deferral -> {
             assertThat(deferral.session()).isEqualTo("r0");
             assertThat(deferral.reason()).isEqualTo(DeferReason.RATE_LIMIT);
@@ -247,7 +271,9 @@ class RebalancePolicyTest {
         MovePlan plan = planAndStart(current, desired(wanted, down, small), Map.of());
 
         assertThat(plan.moves()).hasSize(2);
-        assertThat(plan.deferred()).singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo(DeferReason.TARGET_FULL));
+        assertThat(plan.deferred())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(DeferReason.TARGET_FULL));
         assertThat(plan.starts()).isEmpty();
         assertThat(plan.startsWaiting()).containsExactly(new Start("new", "b"));
     }
@@ -270,8 +296,10 @@ class RebalancePolicyTest {
         NodeSpec down = NodeSpec.active("b", 10).withState(NodeState.DOWN);
         Map<String, HealthTimeline> timelines = RebalancePolicy.observe(Map.of(), List.of(sick, down), clock.now());
 
-        List<NodeSpec> early = policy.placementView(List.of(sick, down), timelines, clock.advance(Duration.ofSeconds(29)));
-        List<NodeSpec> late = policy.placementView(List.of(sick, down), timelines, clock.advance(Duration.ofSeconds(1)));
+        List<NodeSpec> early =
+                policy.placementView(List.of(sick, down), timelines, clock.advance(Duration.ofSeconds(29)));
+        List<NodeSpec> late =
+                policy.placementView(List.of(sick, down), timelines, clock.advance(Duration.ofSeconds(1)));
 
         assertThat(early).containsExactly(NodeSpec.active("a", 10), down);
         assertThat(late).containsExactly(sick, down);
@@ -284,7 +312,8 @@ class RebalancePolicyTest {
         HealthTimeline timeline = HealthTimeline.first(healthy, clock.now());
 
         HealthTimeline unhealthy = timeline.observe(dipped, clock.advance(Duration.ofSeconds(5)));
-        HealthTimeline still = unhealthy.observe(new NodeSpec("a", 10, 0.3, NodeState.DEGRADED), clock.advance(Duration.ofSeconds(5)));
+        HealthTimeline still =
+                unhealthy.observe(new NodeSpec("a", 10, 0.3, NodeState.DEGRADED), clock.advance(Duration.ofSeconds(5)));
 
         assertThat(timeline.unhealthy()).isFalse();
         assertThat(unhealthy.unhealthy()).isTrue();

@@ -9,7 +9,10 @@ import java.time.Instant;
  */
 public record ApiKey(long id, String prefix, Scope scope, String session, Instant createdAt, Instant revokedAt) {
 
-    public enum Scope { admin, session }
+    public enum Scope {
+        admin,
+        session
+    }
 
     public boolean revoked() {
         return revokedAt != null;

@@ -9,8 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterConstructorMapper(ApiKey.class)
 @RegisterConstructorMapper(ApiKeyDao.HashedKey.class)
 interface ApiKeyDao {
-    record HashedKey(String keyHash, long id) {
-    }
+    record HashedKey(String keyHash, long id) {}
 
     String SELECT = """
             SELECT k.id, k.key_prefix AS prefix, k.scope, s.name AS session, k.created_at, k.revoked_at
@@ -25,8 +24,11 @@ interface ApiKeyDao {
             )
             SELECT k.id, k.key_prefix AS prefix, k.scope, :session AS session, k.created_at, k.revoked_at FROM inserted k
             """)
-    ApiKey insert(@Bind("hash") String hash, @Bind("prefix") String prefix, @Bind("scope") ApiKey.Scope scope,
-                  @Bind("session") String session);
+    ApiKey insert(
+            @Bind("hash") String hash,
+            @Bind("prefix") String prefix,
+            @Bind("scope") ApiKey.Scope scope,
+            @Bind("session") String session);
 
     @SqlQuery("SELECT key_hash, id FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
     Optional<HashedKey> findActiveHash(@Bind("hash") String hash);

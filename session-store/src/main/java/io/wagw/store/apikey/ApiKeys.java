@@ -18,8 +18,7 @@ public final class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A newly created key: {@code plaintext} is never stored and cannot be shown again. */
-    public record Created(ApiKey key, String plaintext) {
-    }
+    public record Created(ApiKey key, String plaintext) {}
 
     private final Jdbi jdbi;
 
@@ -42,8 +41,12 @@ public final class ApiKeys {
         RANDOM.nextBytes(secret);
         String plaintext = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return jdbi.inTransaction(h -> {
-            if (session != null && h.createQuery("SELECT id FROM sessions WHERE name = :n").bind("n", session)
-                    .mapTo(Long.class).findOne().isEmpty()) {
+            if (session != null
+                    && h.createQuery("SELECT id FROM sessions WHERE name = :n")
+                            .bind("n", session)
+                            .mapTo(Long.class)
+                            .findOne()
+                            .isEmpty()) {
                 throw new StoreException.NotFound("session", "unknown session '%s'".formatted(session));
             }
             var key = h.attach(ApiKeyDao.class).insert(hash(plaintext), plaintext.substring(0, 12), scope, session);
@@ -57,11 +60,14 @@ public final class ApiKeys {
             return Optional.empty();
         }
         String hash = hash(presented);
-        return jdbi.withExtension(ApiKeyDao.class, dao -> dao.findActiveHash(hash)
-                // the index lookup already matched; compare in constant time anyway so no path leaks timing
-                .filter(k -> MessageDigest.isEqual(k.keyHash().getBytes(StandardCharsets.US_ASCII),
-                        hash.getBytes(StandardCharsets.US_ASCII)))
-                .flatMap(k -> dao.find(k.id())));
+        return jdbi.withExtension(
+                ApiKeyDao.class,
+                dao -> dao.findActiveHash(hash)
+                        // the index lookup already matched; compare in constant time anyway so no path leaks timing
+                        .filter(k -> MessageDigest.isEqual(
+                                k.keyHash().getBytes(StandardCharsets.US_ASCII),
+                                hash.getBytes(StandardCharsets.US_ASCII)))
+                        .flatMap(k -> dao.find(k.id())));
     }
 
     public List<ApiKey> list() {
@@ -72,8 +78,8 @@ public final class ApiKeys {
         jdbi.useTransaction(h -> {
             var dao = h.attach(ApiKeyDao.class);
             if (dao.revoke(id).isEmpty()) {
-                var existing = dao.find(id).orElseThrow(
-                        () -> new StoreException.NotFound("id", "unknown API key %d".formatted(id)));
+                var existing = dao.find(id)
+                        .orElseThrow(() -> new StoreException.NotFound("id", "unknown API key %d".formatted(id)));
                 if (existing.revoked()) {
                     throw new StoreException.InvalidState("id", "API key %d is already revoked".formatted(id));
                 }
@@ -83,7 +89,8 @@ public final class ApiKeys {
 
     static String hash(String plaintext) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plaintext.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(plaintext.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -35,7 +35,8 @@ public final class DataFolderLock implements AutoCloseable {
         try {
             Files.createDirectories(folder);
             // no TRUNCATE on open: the holder's pid must stay readable for the refusal message
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -65,7 +66,9 @@ public final class DataFolderLock implements AutoCloseable {
         if (!pid.matches("\\d{1,10}")) {
             return "another process";
         }
-        String command = ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().commandLine()).orElse("");
+        String command = ProcessHandle.of(Long.parseLong(pid))
+                .flatMap(p -> p.info().commandLine())
+                .orElse("");
         if (command.length() > 160) {
             command = command.substring(0, 160) + "...";
         }

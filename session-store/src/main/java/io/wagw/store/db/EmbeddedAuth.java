@@ -22,6 +22,7 @@ final class EmbeddedAuth {
     static final String PASSWORD_FILE = "postgres.password";
     /** First line of the pg_hba.conf this class writes: a data folder that has it requires the password. */
     private static final String MARKER = "# wagw: the embedded server requires the password in " + PASSWORD_FILE;
+
     private static final String PG_HBA = MARKER + """
 
             # connections from this machine only (the server listens on loopback only), with the password
@@ -29,8 +30,7 @@ final class EmbeddedAuth {
             host    all    all    ::1/128         scram-sha-256
             """;
 
-    private EmbeddedAuth() {
-    }
+    private EmbeddedAuth() {}
 
     /** The password in {@code dataDir/postgres.password}, generated with mode 0600 when missing. */
     static String password(Path dataDir) {
@@ -40,8 +40,11 @@ final class EmbeddedAuth {
                 byte[] raw = new byte[24];
                 new SecureRandom().nextBytes(raw);
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(raw) + "\n",
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(
+                            file,
+                            Base64.getUrlEncoder().withoutPadding().encodeToString(raw) + "\n",
                             StandardCharsets.US_ASCII);
                 } catch (FileAlreadyExistsException raced) {
                     // written meanwhile: read it below
@@ -61,7 +64,8 @@ final class EmbeddedAuth {
     static boolean required(Path pgDir) {
         try {
             Path hba = pgDir.resolve("pg_hba.conf");
-            return Files.exists(hba) && Files.readString(hba, StandardCharsets.UTF_8).startsWith(MARKER);
+            return Files.exists(hba)
+                    && Files.readString(hba, StandardCharsets.UTF_8).startsWith(MARKER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,7 +79,8 @@ final class EmbeddedAuth {
         if (required(pgDir)) {
             return;
         }
-        try (var c = server.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+        try (var c = server.getPostgresDatabase().getConnection();
+                var st = c.createStatement()) {
             // the password is base64url (checked above): safe inside a literal
             st.execute("ALTER USER postgres PASSWORD '" + password + "'");
             Files.writeString(pgDir.resolve("pg_hba.conf"), PG_HBA, StandardCharsets.UTF_8);

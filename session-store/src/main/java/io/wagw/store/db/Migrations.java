@@ -28,8 +28,7 @@ final class Migrations {
     /** The last migration's loader, so that a test can see it go. */
     static volatile WeakReference<ClassLoader> lastLoader = new WeakReference<>(null);
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Migrates the schema; returns the version it is at. */
     static int apply(DataSource ds) {
@@ -40,7 +39,8 @@ final class Migrations {
             Thread t = Thread.ofPlatform().name("schema-migration").unstarted(() -> {
                 try {
                     // the same class, loaded again: a different runtime package, so package access needs this
-                    var migrate = loader.loadClass(Migrations.class.getName()).getDeclaredMethod("migrate", DataSource.class);
+                    var migrate =
+                            loader.loadClass(Migrations.class.getName()).getDeclaredMethod("migrate", DataSource.class);
                     migrate.setAccessible(true);
                     result.set(migrate.invoke(null, ds));
                 } catch (InvocationTargetException e) {
@@ -96,10 +96,12 @@ final class Migrations {
     /** The jars (or class folders) the isolated classes come from: Flyway's, its plugins', Jackson's, ours. */
     private static URL[] codeSources(ClassLoader parent) throws IOException {
         Set<URL> urls = new LinkedHashSet<>();
-        for (String resource : List.of("org/flywaydb/core/Flyway.class",
+        for (String resource : List.of(
+                "org/flywaydb/core/Flyway.class",
                 "org/flywaydb/database/postgresql/PostgreSQLDatabaseType.class",
                 "org/flywaydb/database/cockroachdb/CockroachDBDatabaseType.class",
-                "tools/jackson/databind/ObjectMapper.class", "tools/jackson/core/JsonParser.class",
+                "tools/jackson/databind/ObjectMapper.class",
+                "tools/jackson/core/JsonParser.class",
                 Migrations.class.getName().replace('.', '/') + ".class")) {
             URL url = parent.getResource(resource);
             if (url != null) {

@@ -32,11 +32,14 @@ public final class Postgres implements AutoCloseable {
     private final DataFolderLock folderLock;
 
     /** The embedded server with what ties it to this process (the watchdog) and its superuser's password. */
-    private record Embedded(EmbeddedPostgres server, Postmaster.Watchdog watchdog, String password) {
-    }
+    private record Embedded(EmbeddedPostgres server, Postmaster.Watchdog watchdog, String password) {}
 
-    private Postgres(DataFolderLock folderLock, Embedded embedded, HikariDataSource dataSource, String jdbcUrl,
-                     int schemaVersion) {
+    private Postgres(
+            DataFolderLock folderLock,
+            Embedded embedded,
+            HikariDataSource dataSource,
+            String jdbcUrl,
+            int schemaVersion) {
         this.folderLock = folderLock;
         this.embedded = embedded;
         this.dataSource = dataSource;
@@ -112,7 +115,8 @@ public final class Postgres implements AutoCloseable {
             return new Embedded(server, watchdog, password);
         } catch (IOException e) {
             closeQuietly(new Embedded(server, null, null));
-            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(new Embedded(server, null, null));
             throw e;

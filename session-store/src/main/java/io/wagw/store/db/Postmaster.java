@@ -52,8 +52,7 @@ public final class Postmaster {
             done
             """;
 
-    private Postmaster() {
-    }
+    private Postmaster() {}
 
     /** The pid in the server's {@code postmaster.pid}, if the file is there. */
     static Optional<Long> pidOf(Path pgDir) {
@@ -80,8 +79,10 @@ public final class Postmaster {
             return Optional.empty(); // no file, or a stale one: PostgreSQL removes a stale file itself
         }
         long p = pid.get();
-        log.warn("the embedded PostgreSQL of {} is still running (pid {}) although its node is gone: stopping it",
-                pgDir, p);
+        log.warn(
+                "the embedded PostgreSQL of {} is still running (pid {}) although its node is gone: stopping it",
+                pgDir,
+                p);
         long deadline = System.nanoTime() + timeout.toNanos();
         signal(p, "INT");
         if (!awaitGone(p, deadline)) {
@@ -109,7 +110,8 @@ public final class Postmaster {
 
     private static String readCmdline(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ');
         } catch (IOException e) {
             return "";
@@ -139,8 +141,11 @@ public final class Postmaster {
 
     private static void signal(long pid, String signal) {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException("could not signal PostgreSQL pid " + pid, e);
         } catch (InterruptedException e) {
@@ -161,8 +166,13 @@ public final class Postmaster {
     public static Watchdog watch(Path pgDir) {
         long pid = pidOf(pgDir).orElseThrow(() -> new IllegalStateException("no " + PID_FILE + " in " + pgDir));
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", WATCHDOG, WATCHDOG_NAME, Long.toString(pid),
-                    pgDir.resolve(PID_FILE).toAbsolutePath().toString())
+            Process p = new ProcessBuilder(
+                            "/bin/sh",
+                            "-c",
+                            WATCHDOG,
+                            WATCHDOG_NAME,
+                            Long.toString(pid),
+                            pgDir.resolve(PID_FILE).toAbsolutePath().toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -12,8 +12,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 interface LeaseDao {
 
     /** What a fenced write sees of the lease, read under a share lock so no takeover can interleave. */
-    record FenceRow(String ownerNode, long epoch, boolean live, Instant expiresAt) {
-    }
+    record FenceRow(String ownerNode, long epoch, boolean live, Instant expiresAt) {}
 
     // The conditional upsert is atomic: a concurrent acquirer waits for the row lock and re-checks the
     // WHERE against the winner's version, so only one of them gets a row back. Times are taken after
@@ -30,7 +29,8 @@ interface LeaseDao {
              WHERE l.owner_node IS NULL OR l.expires_at <= clock_timestamp()
             RETURNING :session AS session, owner_node, epoch, acquired_at, expires_at
             """)
-    Optional<SessionLease> acquire(@Bind("session") String session, @Bind("node") String node, @Bind("ttlMs") long ttlMs);
+    Optional<SessionLease> acquire(
+            @Bind("session") String session, @Bind("node") String node, @Bind("ttlMs") long ttlMs);
 
     @SqlQuery("""
             UPDATE session_leases l
@@ -40,8 +40,11 @@ interface LeaseDao {
                AND l.expires_at > clock_timestamp()
             RETURNING s.name AS session, l.owner_node, l.epoch, l.acquired_at, l.expires_at
             """)
-    List<SessionLease> renewAll(@Bind("node") String node, @Bind("sessions") String[] sessions, @Bind("epochs") Long[] epochs,
-                                @Bind("ttlMs") long ttlMs);
+    List<SessionLease> renewAll(
+            @Bind("node") String node,
+            @Bind("sessions") String[] sessions,
+            @Bind("epochs") Long[] epochs,
+            @Bind("ttlMs") long ttlMs);
 
     @SqlQuery("""
             UPDATE session_leases l

@@ -44,8 +44,11 @@ public final class Leases {
         long ttlMs = ttlMillis(ttl);
         return jdbi.inTransaction(h -> {
             var dao = h.attach(LeaseDao.class);
-            return dao.renewAll(lease.ownerNode(), new String[]{lease.session()}, new Long[]{lease.epoch()}, ttlMs).stream()
-                    .findFirst().orElseThrow(() -> stale(dao, lease));
+            return dao
+                    .renewAll(lease.ownerNode(), new String[] {lease.session()}, new Long[] {lease.epoch()}, ttlMs)
+                    .stream()
+                    .findFirst()
+                    .orElseThrow(() -> stale(dao, lease));
         });
     }
 
@@ -74,7 +77,8 @@ public final class Leases {
 
     /** Gives the lease up; returns when it ended, or empty when the caller no longer held it. */
     public Optional<Instant> release(SessionLease lease) {
-        return jdbi.withExtension(LeaseDao.class, dao -> dao.release(lease.session(), lease.ownerNode(), lease.epoch()));
+        return jdbi.withExtension(
+                LeaseDao.class, dao -> dao.release(lease.session(), lease.ownerNode(), lease.epoch()));
     }
 
     /** The live lease of a session, if some node holds one. */
@@ -99,43 +103,53 @@ public final class Leases {
     public static long fence(Handle handle, SessionLease lease) {
         var dao = handle.attach(LeaseDao.class);
         long sessionId = requireSession(dao, lease.session());
-        var row = dao.lockForWrite(sessionId).orElseThrow(
-                () -> new StoreException.StaleEpoch(lease.session(), lease.epoch(), 0, "but the session was never leased"));
+        var row = dao.lockForWrite(sessionId)
+                .orElseThrow(() -> new StoreException.StaleEpoch(
+                        lease.session(), lease.epoch(), 0, "but the session was never leased"));
         if (row.epoch() != lease.epoch()) {
-            throw new StoreException.StaleEpoch(lease.session(), lease.epoch(), row.epoch(),
-                    "but the current epoch is %d".formatted(row.epoch()));
+            throw new StoreException.StaleEpoch(
+                    lease.session(), lease.epoch(), row.epoch(), "but the current epoch is %d".formatted(row.epoch()));
         }
         if (!row.live()) {
-            throw new StoreException.StaleEpoch(lease.session(), lease.epoch(), row.epoch(),
-                    row.ownerNode() == null ? "but the lease was released" : "but the lease expired at " + row.expiresAt());
+            throw new StoreException.StaleEpoch(
+                    lease.session(),
+                    lease.epoch(),
+                    row.epoch(),
+                    row.ownerNode() == null
+                            ? "but the lease was released"
+                            : "but the lease expired at " + row.expiresAt());
         }
         if (!row.ownerNode().equals(lease.ownerNode())) {
-            throw new StoreException.StaleEpoch(lease.session(), lease.epoch(), row.epoch(),
-                    "but it is held by another node");
+            throw new StoreException.StaleEpoch(
+                    lease.session(), lease.epoch(), row.epoch(), "but it is held by another node");
         }
         return sessionId;
     }
 
     private static long requireSession(LeaseDao dao, String session) {
-        return dao.sessionId(session).orElseThrow(
-                () -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
+        return dao.sessionId(session)
+                .orElseThrow(() -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
     }
 
     private static StoreException stale(LeaseDao dao, SessionLease lease) {
         long sessionId = requireSession(dao, lease.session());
         var row = dao.lockForWrite(sessionId);
         long current = row.map(LeaseDao.FenceRow::epoch).orElse(0L);
-        String reason = row.isEmpty() ? "but the session was never leased"
-                : current != lease.epoch() ? "but the current epoch is " + current
-                : row.get().ownerNode() == null ? "but the lease was released"
-                : "but the lease expired at " + row.get().expiresAt();
+        String reason = row.isEmpty()
+                ? "but the session was never leased"
+                : current != lease.epoch()
+                        ? "but the current epoch is " + current
+                        : row.get().ownerNode() == null
+                                ? "but the lease was released"
+                                : "but the lease expired at " + row.get().expiresAt();
         return new StoreException.StaleEpoch(lease.session(), lease.epoch(), current, reason);
     }
 
     private static long ttlMillis(Duration ttl) {
         if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-            throw new StoreException.InvalidInput("ttl", "lease ttl must be between %d ms and %d ms"
-                    .formatted(MIN_TTL.toMillis(), MAX_TTL.toMillis()));
+            throw new StoreException.InvalidInput(
+                    "ttl",
+                    "lease ttl must be between %d ms and %d ms".formatted(MIN_TTL.toMillis(), MAX_TTL.toMillis()));
         }
         return ttl.toMillis();
     }

@@ -7,6 +7,5 @@ import java.time.Instant;
  *
  * @param awaitsHandler whether the message handler still has to answer it; otherwise it is stored handled
  */
-public record InboundRecord(String session, String chatId, String waMessageId, String body, Instant waTimestamp,
-                            boolean awaitsHandler) {
-}
+public record InboundRecord(
+        String session, String chatId, String waMessageId, String body, Instant waTimestamp, boolean awaitsHandler) {}

@@ -11,9 +11,23 @@ import java.time.Instant;
  * @param epoch       lease epoch an outbound message was written under
  * @param waTimestamp WhatsApp's timestamp of the message, when known
  */
-public record Message(long id, String session, String chatId, Direction direction, String waMessageId, String body,
-                      MessageStatus status, int ack, Long epoch, String error, Instant waTimestamp,
-                      Instant createdAt, Instant updatedAt) {
+public record Message(
+        long id,
+        String session,
+        String chatId,
+        Direction direction,
+        String waMessageId,
+        String body,
+        MessageStatus status,
+        int ack,
+        Long epoch,
+        String error,
+        Instant waTimestamp,
+        Instant createdAt,
+        Instant updatedAt) {
 
-    public enum Direction { in, out }
+    public enum Direction {
+        in,
+        out
+    }
 }

@@ -19,24 +19,37 @@ interface MessageDao {
             INSERT INTO messages (session_id, chat_id, direction, body, status, ack, epoch)
             VALUES (:sessionId, :chatId, 'out', :body, 'pending', 0, :epoch)
             """ + RETURNING)
-    Message insertOutbound(@Bind("sessionId") long sessionId, @Bind("session") String session,
-                           @Bind("chatId") String chatId, @Bind("body") String body, @Bind("epoch") long epoch);
+    Message insertOutbound(
+            @Bind("sessionId") long sessionId,
+            @Bind("session") String session,
+            @Bind("chatId") String chatId,
+            @Bind("body") String body,
+            @Bind("epoch") long epoch);
 
     @SqlQuery("""
             UPDATE messages SET status = 'sent', wa_message_id = :waId, ack = GREATEST(ack, :ack),
                    wa_timestamp = :waTimestamp, epoch = :epoch, updated_at = clock_timestamp()
              WHERE id = :id AND session_id = :sessionId AND direction = 'out'
             """ + RETURNING)
-    Optional<Message> markSent(@Bind("sessionId") long sessionId, @Bind("session") String session, @Bind("id") long id,
-                               @Bind("waId") String waMessageId, @Bind("ack") int ack,
-                               @Bind("waTimestamp") Instant waTimestamp, @Bind("epoch") long epoch);
+    Optional<Message> markSent(
+            @Bind("sessionId") long sessionId,
+            @Bind("session") String session,
+            @Bind("id") long id,
+            @Bind("waId") String waMessageId,
+            @Bind("ack") int ack,
+            @Bind("waTimestamp") Instant waTimestamp,
+            @Bind("epoch") long epoch);
 
     @SqlQuery("""
             UPDATE messages SET status = 'failed', error = :error, ack = -1, epoch = :epoch, updated_at = clock_timestamp()
              WHERE id = :id AND session_id = :sessionId AND direction = 'out' AND status = 'pending'
             """ + RETURNING)
-    Optional<Message> markFailed(@Bind("sessionId") long sessionId, @Bind("session") String session, @Bind("id") long id,
-                                 @Bind("error") String error, @Bind("epoch") long epoch);
+    Optional<Message> markFailed(
+            @Bind("sessionId") long sessionId,
+            @Bind("session") String session,
+            @Bind("id") long id,
+            @Bind("error") String error,
+            @Bind("epoch") long epoch);
 
     // Acks only move forward (server → delivered → read → played); -1 (error) is final.
     @SqlQuery("""
@@ -45,8 +58,11 @@ interface MessageDao {
              WHERE session_id = :sessionId AND wa_message_id = :waId AND direction = 'out'
                AND ack <> -1 AND (:ack = -1 OR :ack > ack)
             """ + RETURNING)
-    Optional<Message> updateAck(@Bind("sessionId") long sessionId, @Bind("session") String session,
-                                @Bind("waId") String waMessageId, @Bind("ack") int ack);
+    Optional<Message> updateAck(
+            @Bind("sessionId") long sessionId,
+            @Bind("session") String session,
+            @Bind("waId") String waMessageId,
+            @Bind("ack") int ack);
 
     @SqlQuery("""
             SELECT m.id, s.name AS session, m.chat_id, m.direction, m.wa_message_id, m.body, m.status, m.ack, m.epoch,
@@ -82,8 +98,8 @@ interface MessageDao {
              ORDER BY m.id
              LIMIT :limit
             """)
-    List<Message> unhandledInbound(@Bind("session") String session, @Bind("withinSeconds") long withinSeconds,
-                                   @Bind("limit") int limit);
+    List<Message> unhandledInbound(
+            @Bind("session") String session, @Bind("withinSeconds") long withinSeconds, @Bind("limit") int limit);
 
     // the partial index messages_unhandled_idx holds only unhandled inbound rows: the join stays small
     @SqlQuery("""
@@ -95,8 +111,10 @@ interface MessageDao {
                AND m.created_at < clock_timestamp() - make_interval(secs => :settledSeconds)
                AND coalesce(m.wa_timestamp, m.created_at) > clock_timestamp() - make_interval(secs => :withinSeconds)
             """)
-    List<String> sessionsWithUnhandled(@Bind("node") String node, @Bind("settledSeconds") double settledSeconds,
-                                       @Bind("withinSeconds") long withinSeconds);
+    List<String> sessionsWithUnhandled(
+            @Bind("node") String node,
+            @Bind("settledSeconds") double settledSeconds,
+            @Bind("withinSeconds") long withinSeconds);
 
     @SqlQuery("SELECT id FROM sessions WHERE name = :session")
     Optional<Long> sessionId(@Bind("session") String session);

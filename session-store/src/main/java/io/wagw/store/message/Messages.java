@@ -33,8 +33,10 @@ public final class Messages {
      *
      * @return the stored message, or empty when this WhatsApp id was stored before (a duplicate)
      */
-    public Optional<Message> recordInbound(String session, String chatId, String waMessageId, String body, Instant waTimestamp) {
-        Optional<Message> inserted = recordInbound(List.of(new InboundRecord(session, chatId, waMessageId, body, waTimestamp, true)))
+    public Optional<Message> recordInbound(
+            String session, String chatId, String waMessageId, String body, Instant waTimestamp) {
+        Optional<Message> inserted = recordInbound(
+                        List.of(new InboundRecord(session, chatId, waMessageId, body, waTimestamp, true)))
                 .getFirst();
         if (inserted.isEmpty()) {
             jdbi.useExtension(MessageDao.class, dao -> requireSession(dao, session)); // unknown session, or a duplicate
@@ -109,10 +111,16 @@ public final class Messages {
         requireWaId(r.waMessageId());
         String text = r.body() == null ? "" : r.body();
         if (text.length() > Validation.MAX_TEXT_LENGTH) {
-            throw new StoreException.InvalidInput("body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
+            throw new StoreException.InvalidInput(
+                    "body", "body must be at most %d characters".formatted(Validation.MAX_TEXT_LENGTH));
         }
         // what a customer wrote is kept, whatever it holds: only the U+0000 PostgreSQL cannot store is replaced
-        return new InboundRecord(r.session(), r.chatId(), r.waMessageId(), Validation.storable(text), r.waTimestamp(),
+        return new InboundRecord(
+                r.session(),
+                r.chatId(),
+                r.waMessageId(),
+                Validation.storable(text),
+                r.waTimestamp(),
                 r.awaitsHandler());
     }
 
@@ -145,7 +153,8 @@ public final class Messages {
      */
     public List<String> sessionsWithUnhandled(String node, Duration settled, Duration within) {
         Validation.nodeId(node);
-        return jdbi.withExtension(MessageDao.class,
+        return jdbi.withExtension(
+                MessageDao.class,
                 dao -> dao.sessionsWithUnhandled(node, settled.toMillis() / 1000.0, within.toSeconds()));
     }
 
@@ -165,7 +174,8 @@ public final class Messages {
         requireAck(ack);
         return jdbi.inTransaction(h -> {
             long sessionId = Leases.fence(h, lease);
-            return h.attach(MessageDao.class).markSent(sessionId, lease.session(), messageId, waMessageId, ack, waTimestamp, lease.epoch())
+            return h.attach(MessageDao.class)
+                    .markSent(sessionId, lease.session(), messageId, waMessageId, ack, waTimestamp, lease.epoch())
                     .orElseThrow(() -> unknownMessage(messageId));
         });
     }
@@ -175,9 +185,10 @@ public final class Messages {
         String storable = Validation.storable(error);
         return jdbi.inTransaction(h -> {
             long sessionId = Leases.fence(h, lease);
-            return h.attach(MessageDao.class).markFailed(sessionId, lease.session(), messageId, storable, lease.epoch())
-                    .orElseThrow(() -> new StoreException.InvalidState("id",
-                            "outbound message %d does not exist or is no longer pending".formatted(messageId)));
+            return h.attach(MessageDao.class)
+                    .markFailed(sessionId, lease.session(), messageId, storable, lease.epoch())
+                    .orElseThrow(() -> new StoreException.InvalidState(
+                            "id", "outbound message %d does not exist or is no longer pending".formatted(messageId)));
         });
     }
 
@@ -216,7 +227,8 @@ public final class Messages {
     }
 
     private static void requireSession(MessageDao dao, String session) {
-        dao.sessionId(session).orElseThrow(() -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
+        dao.sessionId(session)
+                .orElseThrow(() -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
     }
 
     private static void requireWaId(String waMessageId) {

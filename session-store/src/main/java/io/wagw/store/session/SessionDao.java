@@ -26,12 +26,14 @@ interface SessionDao {
                    s.me_id, s.me_push_name, s.created_at, s.updated_at
             FROM inserted s JOIN tenants t ON t.id = s.tenant_id
             """)
-    Optional<Session> insert(@Bind("tenantId") long tenantId, @Bind("name") String name, @Bind("config") String configJson);
+    Optional<Session> insert(
+            @Bind("tenantId") long tenantId, @Bind("name") String name, @Bind("config") String configJson);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.name = :name")
     Optional<Session> find(@Bind("name") String name);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = :tenant ORDER BY s.name")
+    @SqlQuery("SELECT " + COLUMNS
+            + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = :tenant ORDER BY s.name")
     List<Session> listByTenant(@Bind("tenant") String tenant);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM sessions s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.name")

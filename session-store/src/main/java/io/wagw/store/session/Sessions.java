@@ -28,14 +28,18 @@ public final class Sessions {
         Validation.sessionName(name);
         String json = Json.fromMap("config", config);
         return jdbi.inTransaction(h -> {
-            var t = h.createQuery("SELECT id, status FROM tenants WHERE slug = :slug FOR SHARE").bind("slug", tenant)
-                    .mapToMap().findOne()
+            var t = h.createQuery("SELECT id, status FROM tenants WHERE slug = :slug FOR SHARE")
+                    .bind("slug", tenant)
+                    .mapToMap()
+                    .findOne()
                     .orElseThrow(() -> new StoreException.NotFound("tenant", "unknown tenant '%s'".formatted(tenant)));
             if ("deleted".equals(t.get("status"))) {
                 throw new StoreException.InvalidState("tenant", "tenant '%s' is deleted".formatted(tenant));
             }
-            return h.attach(SessionDao.class).insert(((Number) t.get("id")).longValue(), name, json)
-                    .orElseThrow(() -> new StoreException.Duplicate("name", "session '%s' already exists".formatted(name)));
+            return h.attach(SessionDao.class)
+                    .insert(((Number) t.get("id")).longValue(), name, json)
+                    .orElseThrow(
+                            () -> new StoreException.Duplicate("name", "session '%s' already exists".formatted(name)));
         });
     }
 
@@ -119,13 +123,15 @@ public final class Sessions {
     /** What pairing links of the session are signed over: its row id and its link generation. */
     public PairIncarnation pairIncarnation(String name) {
         Validation.sessionName(name);
-        return jdbi.withExtension(SessionDao.class, dao -> dao.pairIncarnation(name)).orElseThrow(() -> unknown(name));
+        return jdbi.withExtension(SessionDao.class, dao -> dao.pairIncarnation(name))
+                .orElseThrow(() -> unknown(name));
     }
 
     /** Revokes every pairing link issued for the session so far. */
     public PairIncarnation revokePairLinks(String name) {
         Validation.sessionName(name);
-        return jdbi.withExtension(SessionDao.class, dao -> dao.nextPairGeneration(name)).orElseThrow(() -> unknown(name));
+        return jdbi.withExtension(SessionDao.class, dao -> dao.nextPairGeneration(name))
+                .orElseThrow(() -> unknown(name));
     }
 
     /** Forgets the own WhatsApp id after a logout; fenced by the lease. */
@@ -145,14 +151,18 @@ public final class Sessions {
     public void delete(String name) {
         Validation.sessionName(name);
         jdbi.useTransaction(h -> {
-            var id = h.createQuery("SELECT id FROM sessions WHERE name = :n FOR UPDATE").bind("n", name)
-                    .mapTo(Long.class).findOne().orElseThrow(() -> unknown(name));
+            var id = h.createQuery("SELECT id FROM sessions WHERE name = :n FOR UPDATE")
+                    .bind("n", name)
+                    .mapTo(Long.class)
+                    .findOne()
+                    .orElseThrow(() -> unknown(name));
             boolean leased = h.createQuery("""
                     SELECT count(*) FROM session_leases
                      WHERE session_id = :id AND owner_node IS NOT NULL AND expires_at > clock_timestamp()
                     """).bind("id", id).mapTo(Long.class).one() > 0;
             if (leased) {
-                throw new StoreException.InvalidState("name", "session '%s' is running; stop it before deleting".formatted(name));
+                throw new StoreException.InvalidState(
+                        "name", "session '%s' is running; stop it before deleting".formatted(name));
             }
             h.attach(SessionDao.class).delete(name);
         });

@@ -33,16 +33,22 @@ public final class AuthSnapshots {
             throw new StoreException.InvalidInput("state", "a snapshot must not be empty");
         }
         if (state.length > MAX_BYTES) {
-            throw new StoreException.InvalidInput("state",
-                    "a snapshot must be at most %d bytes (got %d)".formatted(MAX_BYTES, state.length));
+            throw new StoreException.InvalidInput(
+                    "state", "a snapshot must be at most %d bytes (got %d)".formatted(MAX_BYTES, state.length));
         }
         // Encrypt outside the transaction: the row lock on the lease is held only for the insert.
         var sealed = cipher.seal(lease.session(), lease.epoch(), state);
         return jdbi.inTransaction(h -> {
             long sessionId = Leases.fence(h, lease);
             var dao = h.attach(SnapshotDao.class);
-            var info = dao.insert(sessionId, lease.session(), lease.epoch(), sealed.ciphertext(), sealed.nonce(),
-                    sealed.keyId(), state.length);
+            var info = dao.insert(
+                    sessionId,
+                    lease.session(),
+                    lease.epoch(),
+                    sealed.ciphertext(),
+                    sealed.nonce(),
+                    sealed.keyId(),
+                    state.length);
             dao.prune(sessionId, KEEP);
             return info;
         });
@@ -67,8 +73,9 @@ public final class AuthSnapshots {
         var dao = jdbi.onDemand(SnapshotDao.class);
         var row = dao.latest(session);
         if (row.isEmpty()) {
-            dao.sessionId(session).orElseThrow(
-                    () -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
+            dao.sessionId(session)
+                    .orElseThrow(
+                            () -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
             return Optional.empty();
         }
         var r = row.get();

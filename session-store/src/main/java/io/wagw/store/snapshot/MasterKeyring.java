@@ -48,7 +48,8 @@ public final class MasterKeyring {
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         for (byte[] raw : rawKeys) {
             if (raw.length != KEY_BYTES) {
-                throw new IllegalArgumentException("a master key must be %d bytes, got %d".formatted(KEY_BYTES, raw.length));
+                throw new IllegalArgumentException(
+                        "a master key must be %d bytes, got %d".formatted(KEY_BYTES, raw.length));
             }
             keys.put(keyId(raw), new SecretKeySpec(raw.clone(), "AES"));
         }
@@ -61,7 +62,8 @@ public final class MasterKeyring {
         try {
             lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException("GW_MASTER_KEY_FILE: cannot read %s (%s)".formatted(file, e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "GW_MASTER_KEY_FILE: cannot read %s (%s)".formatted(file, e.getMessage()), e);
         }
         List<byte[]> raw = new ArrayList<>();
         int lineNo = 0;
@@ -75,18 +77,21 @@ public final class MasterKeyring {
             try {
                 key = Base64.getDecoder().decode(trimmed);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("GW_MASTER_KEY_FILE: %s line %d is not base64 (expected one base64-encoded 32-byte key per line)"
-                        .formatted(file, lineNo));
+                throw new IllegalArgumentException(
+                        "GW_MASTER_KEY_FILE: %s line %d is not base64 (expected one base64-encoded 32-byte key per line)"
+                                .formatted(file, lineNo));
             }
             if (key.length != KEY_BYTES) {
-                throw new IllegalArgumentException("GW_MASTER_KEY_FILE: %s line %d decodes to %d bytes, expected %d (AES-256)"
-                        .formatted(file, lineNo, key.length, KEY_BYTES));
+                throw new IllegalArgumentException(
+                        "GW_MASTER_KEY_FILE: %s line %d decodes to %d bytes, expected %d (AES-256)"
+                                .formatted(file, lineNo, key.length, KEY_BYTES));
             }
             raw.add(key);
         }
         if (raw.isEmpty()) {
-            throw new IllegalArgumentException("GW_MASTER_KEY_FILE: %s holds no key (expected one base64-encoded 32-byte key per line)"
-                    .formatted(file));
+            throw new IllegalArgumentException(
+                    "GW_MASTER_KEY_FILE: %s holds no key (expected one base64-encoded 32-byte key per line)"
+                            .formatted(file));
         }
         return of(raw);
     }
@@ -97,8 +102,9 @@ public final class MasterKeyring {
         if (!Files.exists(file)) {
             byte[] key = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(key);
-            String content = "# AES-256 master key for auth snapshots. Keep it secret and back it up: without it no snapshot can be restored.\n"
-                    + Base64.getEncoder().encodeToString(key) + "\n";
+            String content =
+                    "# AES-256 master key for auth snapshots. Keep it secret and back it up: without it no snapshot can be restored.\n"
+                            + Base64.getEncoder().encodeToString(key) + "\n";
             try {
                 Files.createDirectories(dataDir);
                 Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");

@@ -17,8 +17,7 @@ public final class SnapshotCipher {
     private static final int TAG_BITS = 128;
 
     /** A ciphertext with what is needed to open it. */
-    public record Sealed(byte[] ciphertext, byte[] nonce, String keyId) {
-    }
+    public record Sealed(byte[] ciphertext, byte[] nonce, String keyId) {}
 
     private final MasterKeyring keyring;
     private final SecureRandom random = new SecureRandom();
@@ -41,9 +40,10 @@ public final class SnapshotCipher {
     }
 
     public byte[] open(String session, long epoch, Sealed sealed) {
-        var key = keyring.byId(sealed.keyId()).orElseThrow(() -> new StoreException.UnknownMasterKey(
-                "the snapshot of session '%s' was encrypted with master key %s, which is not in this node's keyring %s; is GW_MASTER_KEY_FILE the key file the cluster uses?"
-                        .formatted(session, sealed.keyId(), keyring.keyIds())));
+        var key = keyring.byId(sealed.keyId())
+                .orElseThrow(() -> new StoreException.UnknownMasterKey(
+                        "the snapshot of session '%s' was encrypted with master key %s, which is not in this node's keyring %s; is GW_MASTER_KEY_FILE the key file the cluster uses?"
+                                .formatted(session, sealed.keyId(), keyring.keyIds())));
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce()));
@@ -52,10 +52,13 @@ public final class SnapshotCipher {
         } catch (AEADBadTagException e) {
             throw new StoreException.SnapshotIntegrity(
                     "the snapshot of session '%s' (epoch %d) failed authentication: it was altered or belongs to another session"
-                            .formatted(session, epoch), e);
+                            .formatted(session, epoch),
+                    e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new StoreException.SnapshotIntegrity(
-                    "the snapshot of session '%s' (epoch %d) cannot be decrypted: %s".formatted(session, epoch, e.getMessage()), e);
+                    "the snapshot of session '%s' (epoch %d) cannot be decrypted: %s"
+                            .formatted(session, epoch, e.getMessage()),
+                    e);
         }
     }
 

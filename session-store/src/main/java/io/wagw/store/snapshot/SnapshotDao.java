@@ -12,17 +12,21 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(SnapshotInfo.class)
 interface SnapshotDao {
 
-    record Row(long id, long epoch, byte[] ciphertext, byte[] nonce, String keyId, int size, Instant createdAt) {
-    }
+    record Row(long id, long epoch, byte[] ciphertext, byte[] nonce, String keyId, int size, Instant createdAt) {}
 
     @SqlQuery("""
             INSERT INTO auth_snapshots (session_id, epoch, ciphertext, nonce, key_id, size)
             VALUES (:sessionId, :epoch, :ciphertext, :nonce, :keyId, :size)
             RETURNING id, :session AS session, epoch, key_id, size, created_at
             """)
-    SnapshotInfo insert(@Bind("sessionId") long sessionId, @Bind("session") String session, @Bind("epoch") long epoch,
-                        @Bind("ciphertext") byte[] ciphertext, @Bind("nonce") byte[] nonce,
-                        @Bind("keyId") String keyId, @Bind("size") int size);
+    SnapshotInfo insert(
+            @Bind("sessionId") long sessionId,
+            @Bind("session") String session,
+            @Bind("epoch") long epoch,
+            @Bind("ciphertext") byte[] ciphertext,
+            @Bind("nonce") byte[] nonce,
+            @Bind("keyId") String keyId,
+            @Bind("size") int size);
 
     @SqlUpdate("""
             DELETE FROM auth_snapshots

@@ -15,8 +15,8 @@ interface TenantDao {
             ON CONFLICT (slug) DO NOTHING
             RETURNING *
             """)
-    Optional<Tenant> insert(@Bind("slug") String slug, @Bind("displayName") String displayName,
-                            @Bind("plan") String plan);
+    Optional<Tenant> insert(
+            @Bind("slug") String slug, @Bind("displayName") String displayName, @Bind("plan") String plan);
 
     @SqlQuery("SELECT * FROM tenants WHERE slug = :slug")
     Optional<Tenant> find(@Bind("slug") String slug);

@@ -18,7 +18,8 @@ public final class Tenants {
         Validation.slug(slug);
         String name = Validation.displayName(displayName);
         Validation.plan(plan);
-        return jdbi.onDemand(TenantDao.class).insert(slug, name, plan)
+        return jdbi.onDemand(TenantDao.class)
+                .insert(slug, name, plan)
                 .orElseThrow(() -> new StoreException.Duplicate("slug", "tenant '%s' already exists".formatted(slug)));
     }
 
@@ -34,7 +35,8 @@ public final class Tenants {
     public Tenant setStatus(String slug, TenantStatus status) {
         Validation.slug(slug);
         if (status == null) {
-            throw new StoreException.InvalidInput("status", "status is required (onboarding, active, suspended, deleted)");
+            throw new StoreException.InvalidInput(
+                    "status", "status is required (onboarding, active, suspended, deleted)");
         }
         return jdbi.onDemand(TenantDao.class).setStatus(slug, status).orElseThrow(() -> unknown(slug));
     }

@@ -21,8 +21,15 @@ public final class Usage {
         if (delta.messagesIn() < 0 || delta.messagesOut() < 0 || delta.llmTokensIn() < 0 || delta.llmTokensOut() < 0) {
             throw new StoreException.InvalidInput("delta", "usage increments must not be negative");
         }
-        int rows = jdbi.withExtension(UsageDao.class, dao -> dao.add(tenant, month.atDay(1), delta.messagesIn(),
-                delta.messagesOut(), delta.llmTokensIn(), delta.llmTokensOut()));
+        int rows = jdbi.withExtension(
+                UsageDao.class,
+                dao -> dao.add(
+                        tenant,
+                        month.atDay(1),
+                        delta.messagesIn(),
+                        delta.messagesOut(),
+                        delta.llmTokensIn(),
+                        delta.llmTokensOut()));
         if (rows == 0) {
             throw new StoreException.NotFound("tenant", "unknown tenant '%s'".formatted(tenant));
         }
@@ -33,8 +40,12 @@ public final class Usage {
         return jdbi.inTransaction(h -> {
             var row = h.attach(UsageDao.class).get(tenant, month.atDay(1));
             if (row.isEmpty()) {
-                h.createQuery("SELECT id FROM tenants WHERE slug = :slug").bind("slug", tenant).mapTo(Long.class).findOne()
-                        .orElseThrow(() -> new StoreException.NotFound("tenant", "unknown tenant '%s'".formatted(tenant)));
+                h.createQuery("SELECT id FROM tenants WHERE slug = :slug")
+                        .bind("slug", tenant)
+                        .mapTo(Long.class)
+                        .findOne()
+                        .orElseThrow(
+                                () -> new StoreException.NotFound("tenant", "unknown tenant '%s'".formatted(tenant)));
             }
             var r = row.orElse(new UsageDao.Row(0, 0, 0, 0));
             return new UsageCounters(tenant, month, r.messagesIn(), r.messagesOut(), r.llmTokensIn(), r.llmTokensOut());

@@ -3,8 +3,8 @@ package io.wagw.store.usage;
 import java.time.YearMonth;
 
 /** A tenant's usage in one calendar month (UTC). */
-public record UsageCounters(String tenant, YearMonth month, long messagesIn, long messagesOut,
-                            long llmTokensIn, long llmTokensOut) {
+public record UsageCounters(
+        String tenant, YearMonth month, long messagesIn, long messagesOut, long llmTokensIn, long llmTokensOut) {
 
     /** An increment to apply; all parts must be non-negative. */
     public record Delta(long messagesIn, long messagesOut, long llmTokensIn, long llmTokensOut) {

@@ -9,8 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 @RegisterConstructorMapper(UsageDao.Row.class)
 interface UsageDao {
-    record Row(long messagesIn, long messagesOut, long llmTokensIn, long llmTokensOut) {
-    }
+    record Row(long messagesIn, long messagesOut, long llmTokensIn, long llmTokensOut) {}
 
     // One atomic upsert per increment: concurrent increments serialise on the row and none is lost.
     @SqlUpdate("""
@@ -22,8 +21,13 @@ interface UsageDao {
                    llm_tokens_in = u.llm_tokens_in + excluded.llm_tokens_in,
                    llm_tokens_out = u.llm_tokens_out + excluded.llm_tokens_out
             """)
-    int add(@Bind("tenant") String tenant, @Bind("month") LocalDate month, @Bind("in") long in, @Bind("out") long out,
-            @Bind("tokIn") long tokensIn, @Bind("tokOut") long tokensOut);
+    int add(
+            @Bind("tenant") String tenant,
+            @Bind("month") LocalDate month,
+            @Bind("in") long in,
+            @Bind("out") long out,
+            @Bind("tokIn") long tokensIn,
+            @Bind("tokOut") long tokensOut);
 
     @SqlQuery("""
             SELECT u.messages_in, u.messages_out, u.llm_tokens_in, u.llm_tokens_out

@@ -16,8 +16,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** Maps a webhook_deliveries row (with its session's name); the JSONB headers arrive as text. */
 public final class DeliveryRowMapper implements RowMapper<WebhookDelivery> {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<WebhookHeader>> HEADERS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<WebhookHeader>> HEADERS = new TypeReference<>() {};
 
     @Override
     public WebhookDelivery map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -32,7 +31,9 @@ public final class DeliveryRowMapper implements RowMapper<WebhookDelivery> {
                 rs.getString("body"),
                 rs.getString("hmac_key"),
                 headers(rs.getString("headers")),
-                new RetryPlan(rs.getInt("max_attempts"), rs.getString("retry_policy"),
+                new RetryPlan(
+                        rs.getInt("max_attempts"),
+                        rs.getString("retry_policy"),
                         Duration.ofMillis(rs.getLong("retry_delay_ms"))),
                 rs.getInt("attempts"),
                 DeliveryStatus.valueOf(rs.getString("status")),

@@ -5,4 +5,9 @@ package io.wagw.store.webhook;
  * (claimed by a node), {@code delivered} (the receiver answered 2xx) or {@code dead} (given up; can be
  * re-queued by hand).
  */
-public enum DeliveryStatus { pending, delivering, delivered, dead }
+public enum DeliveryStatus {
+    pending,
+    delivering,
+    delivered,
+    dead
+}

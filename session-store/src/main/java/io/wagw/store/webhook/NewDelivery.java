@@ -9,8 +9,14 @@ import java.util.List;
  * @param body      the JSON text exactly as it will be sent (and signed)
  * @param hmacKey   the webhook's signing key at enqueue time, or null when it is not signed
  */
-public record NewDelivery(String url, String event, String requestId, String body, String hmacKey,
-                          List<WebhookHeader> headers, RetryPlan retry) {
+public record NewDelivery(
+        String url,
+        String event,
+        String requestId,
+        String body,
+        String hmacKey,
+        List<WebhookHeader> headers,
+        RetryPlan retry) {
 
     public NewDelivery {
         headers = headers == null ? List.of() : List.copyOf(headers);

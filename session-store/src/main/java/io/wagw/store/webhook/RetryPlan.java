@@ -9,5 +9,4 @@ import java.time.Duration;
  * @param policy      {@code constant}, {@code linear} or {@code exponential}; interpreted by the dispatcher
  * @param delay       the base delay between attempts
  */
-public record RetryPlan(int maxAttempts, String policy, Duration delay) {
-}
+public record RetryPlan(int maxAttempts, String policy, Duration delay) {}

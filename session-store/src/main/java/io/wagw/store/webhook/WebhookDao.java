@@ -19,8 +19,7 @@ interface WebhookDao {
              d.delivered_at
             """;
 
-    record StatusCount(String status, long count) {
-    }
+    record StatusCount(String status, long count) {}
 
     @SqlQuery("SELECT id FROM sessions WHERE name = :session")
     Optional<Long> sessionId(@Bind("session") String session);
@@ -34,11 +33,17 @@ interface WebhookDao {
                 RETURNING *
             )
             SELECT""" + COLUMNS + "FROM d JOIN sessions s ON s.id = d.session_id")
-    WebhookDelivery insert(@Bind("sessionId") long sessionId, @Bind("url") String url, @Bind("event") String event,
-                           @Bind("requestId") String requestId, @Bind("body") String body,
-                           @Bind("hmacKey") String hmacKey, @Bind("headers") String headersJson,
-                           @Bind("maxAttempts") int maxAttempts, @Bind("retryPolicy") String retryPolicy,
-                           @Bind("retryDelayMs") long retryDelayMs);
+    WebhookDelivery insert(
+            @Bind("sessionId") long sessionId,
+            @Bind("url") String url,
+            @Bind("event") String event,
+            @Bind("requestId") String requestId,
+            @Bind("body") String body,
+            @Bind("hmacKey") String hmacKey,
+            @Bind("headers") String headersJson,
+            @Bind("maxAttempts") int maxAttempts,
+            @Bind("retryPolicy") String retryPolicy,
+            @Bind("retryDelayMs") long retryDelayMs);
 
     // A claim that lapsed during the last allowed attempt is not tried again: its node may have
     // delivered the row or died on it, and either way the retry plan is spent.
@@ -88,8 +93,8 @@ interface WebhookDao {
               FROM sessions s
              WHERE d.id = :id AND d.claim_token = :token AND d.status = 'delivering' AND s.id = d.session_id
             RETURNING""" + COLUMNS)
-    Optional<WebhookDelivery> markDelivered(@Bind("id") long id, @Bind("token") UUID token,
-                                            @Bind("httpStatus") int httpStatus);
+    Optional<WebhookDelivery> markDelivered(
+            @Bind("id") long id, @Bind("token") UUID token, @Bind("httpStatus") int httpStatus);
 
     @SqlQuery("""
             UPDATE webhook_deliveries d
@@ -104,17 +109,20 @@ interface WebhookDao {
               FROM sessions s
              WHERE d.id = :id AND d.claim_token = :token AND d.status = 'delivering' AND s.id = d.session_id
             RETURNING""" + COLUMNS)
-    Optional<WebhookDelivery> markFailed(@Bind("id") long id, @Bind("token") UUID token,
-                                         @Bind("httpStatus") Integer httpStatus, @Bind("error") String error,
-                                         @Bind("retryMs") Long retryMs);
+    Optional<WebhookDelivery> markFailed(
+            @Bind("id") long id,
+            @Bind("token") UUID token,
+            @Bind("httpStatus") Integer httpStatus,
+            @Bind("error") String error,
+            @Bind("retryMs") Long retryMs);
 
     @SqlQuery("SELECT" + COLUMNS + """
               FROM webhook_deliveries d JOIN sessions s ON s.id = d.session_id
              WHERE d.session_id = :sessionId AND (CAST(:status AS text) IS NULL OR d.status = :status)
              ORDER BY d.id DESC LIMIT :limit
             """)
-    List<WebhookDelivery> listBySession(@Bind("sessionId") long sessionId, @Bind("status") String status,
-                                        @Bind("limit") int limit);
+    List<WebhookDelivery> listBySession(
+            @Bind("sessionId") long sessionId, @Bind("status") String status, @Bind("limit") int limit);
 
     @SqlQuery("SELECT" + COLUMNS + """
               FROM webhook_deliveries d JOIN sessions s ON s.id = d.session_id

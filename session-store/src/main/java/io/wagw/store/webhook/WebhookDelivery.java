@@ -16,11 +16,27 @@ import java.util.UUID;
  * @param claimExpiresAt when the current claim lapses and the row becomes claimable again
  * @param lastHttpStatus the receiver's status of the last attempt, or null (no answer / never tried)
  */
-public record WebhookDelivery(long id, String session, String url, String event, String requestId, String body,
-                              String hmacKey, List<WebhookHeader> headers, RetryPlan retry, int attempts,
-                              DeliveryStatus status, Instant nextAttemptAt, String claimedBy, UUID claimToken,
-                              Instant claimExpiresAt, String lastError, Integer lastHttpStatus,
-                              Instant createdAt, Instant updatedAt, Instant deliveredAt) {
+public record WebhookDelivery(
+        long id,
+        String session,
+        String url,
+        String event,
+        String requestId,
+        String body,
+        String hmacKey,
+        List<WebhookHeader> headers,
+        RetryPlan retry,
+        int attempts,
+        DeliveryStatus status,
+        Instant nextAttemptAt,
+        String claimedBy,
+        UUID claimToken,
+        Instant claimExpiresAt,
+        String lastError,
+        Integer lastHttpStatus,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant deliveredAt) {
 
     public WebhookDelivery {
         headers = headers == null ? List.of() : List.copyOf(headers);

@@ -61,8 +61,16 @@ public final class WebhookOutbox {
             long sessionId = requireSession(dao, session);
             List<WebhookDelivery> stored = new ArrayList<>(deliveries.size());
             for (NewDelivery d : deliveries) {
-                stored.add(dao.insert(sessionId, d.url(), d.event(), d.requestId(), d.body(), d.hmacKey(),
-                        DeliveryRowMapper.headersJson(d.headers()), d.retry().maxAttempts(), d.retry().policy(),
+                stored.add(dao.insert(
+                        sessionId,
+                        d.url(),
+                        d.event(),
+                        d.requestId(),
+                        d.body(),
+                        d.hmacKey(),
+                        DeliveryRowMapper.headersJson(d.headers()),
+                        d.retry().maxAttempts(),
+                        d.retry().policy(),
                         d.retry().delay().toMillis()));
             }
             return stored;
@@ -82,8 +90,9 @@ public final class WebhookOutbox {
             throw new StoreException.InvalidInput("limit", "limit must be between 1 and " + MAX_CLAIM);
         }
         if (lease == null || lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
-            throw new StoreException.InvalidInput("lease", "lease must be between %d ms and %d min"
-                    .formatted(MIN_LEASE.toMillis(), MAX_LEASE.toMinutes()));
+            throw new StoreException.InvalidInput(
+                    "lease",
+                    "lease must be between %d ms and %d min".formatted(MIN_LEASE.toMillis(), MAX_LEASE.toMinutes()));
         }
         List<WebhookDelivery> claimed = jdbi.inTransaction(h -> {
             var dao = h.attach(WebhookDao.class);
@@ -92,7 +101,8 @@ public final class WebhookOutbox {
         });
         // UPDATE ... RETURNING does not keep the CTE's order.
         claimed.sort((a, b) -> a.nextAttemptAt().equals(b.nextAttemptAt())
-                ? Long.compare(a.id(), b.id()) : a.nextAttemptAt().compareTo(b.nextAttemptAt()));
+                ? Long.compare(a.id(), b.id())
+                : a.nextAttemptAt().compareTo(b.nextAttemptAt()));
         return claimed;
     }
 
@@ -104,7 +114,8 @@ public final class WebhookOutbox {
      */
     public Optional<WebhookDelivery> markDelivered(WebhookDelivery claimed, int httpStatus) {
         requireClaim(claimed);
-        return jdbi.withExtension(WebhookDao.class, dao -> dao.markDelivered(claimed.id(), claimed.claimToken(), httpStatus));
+        return jdbi.withExtension(
+                WebhookDao.class, dao -> dao.markDelivered(claimed.id(), claimed.claimToken(), httpStatus));
     }
 
     /**
@@ -116,8 +127,8 @@ public final class WebhookOutbox {
      * @return the row as now stored ({@code pending} or {@code dead}), or empty when the caller's claim
      *         was taken over; nothing is written then
      */
-    public Optional<WebhookDelivery> markFailed(WebhookDelivery claimed, Integer httpStatus, String error,
-                                                Duration retryAfter) {
+    public Optional<WebhookDelivery> markFailed(
+            WebhookDelivery claimed, Integer httpStatus, String error, Duration retryAfter) {
         requireClaim(claimed);
         if (retryAfter != null && (retryAfter.isNegative() || retryAfter.compareTo(MAX_RETRY_DELAY) > 0)) {
             throw new StoreException.InvalidInput("retryAfter", "retryAfter must be between 0 and 1 day");
@@ -125,7 +136,8 @@ public final class WebhookOutbox {
         String reason = error == null || error.isBlank() ? "failed" : Validation.storable(error.strip());
         String shortReason = reason.length() <= MAX_ERROR ? reason : reason.substring(0, MAX_ERROR - 3) + "...";
         Long retryMs = retryAfter == null ? null : retryAfter.toMillis();
-        return jdbi.withExtension(WebhookDao.class,
+        return jdbi.withExtension(
+                WebhookDao.class,
                 dao -> dao.markFailed(claimed.id(), claimed.claimToken(), httpStatus, shortReason, retryMs));
     }
 
@@ -173,10 +185,12 @@ public final class WebhookOutbox {
             var dao = h.attach(WebhookDao.class);
             long sessionId = requireSession(dao, session);
             return dao.requeue(sessionId, id).orElseGet(() -> {
-                var row = dao.find(sessionId, id).orElseThrow(() -> new StoreException.NotFound("id",
-                        "session '%s' has no webhook delivery %d".formatted(session, id)));
-                throw new StoreException.InvalidState("id", "webhook delivery %d is %s; only dead deliveries can be retried"
-                        .formatted(id, row.status()));
+                var row = dao.find(sessionId, id)
+                        .orElseThrow(() -> new StoreException.NotFound(
+                                "id", "session '%s' has no webhook delivery %d".formatted(session, id)));
+                throw new StoreException.InvalidState(
+                        "id",
+                        "webhook delivery %d is %s; only dead deliveries can be retried".formatted(id, row.status()));
             });
         });
     }
@@ -199,8 +213,8 @@ public final class WebhookOutbox {
     }
 
     private static long requireSession(WebhookDao dao, String session) {
-        return dao.sessionId(session).orElseThrow(() -> new StoreException.NotFound("session",
-                "unknown session '%s'".formatted(session)));
+        return dao.sessionId(session)
+                .orElseThrow(() -> new StoreException.NotFound("session", "unknown session '%s'".formatted(session)));
     }
 
     private static void requireClaim(WebhookDelivery claimed) {
@@ -215,7 +229,8 @@ public final class WebhookOutbox {
         }
         requireHttpUrl(prefix + ".url", d.url());
         if (d.event() == null || !EVENT.matcher(d.event()).matches()) {
-            throw new StoreException.InvalidInput(prefix + ".event", prefix + ".event must be an event name like 'message.ack'");
+            throw new StoreException.InvalidInput(
+                    prefix + ".event", prefix + ".event must be an event name like 'message.ack'");
         }
         requireLength(prefix + ".requestId", d.requestId(), 200);
         requireLength(prefix + ".body", d.body(), MAX_BODY);
@@ -238,12 +253,15 @@ public final class WebhookOutbox {
             throw new StoreException.InvalidInput(prefix + ".retry", prefix + ".retry is required");
         }
         if (retry.maxAttempts() < 1 || retry.maxAttempts() > 100) {
-            throw new StoreException.InvalidInput(prefix + ".retry.maxAttempts", "maxAttempts must be between 1 and 100");
+            throw new StoreException.InvalidInput(
+                    prefix + ".retry.maxAttempts", "maxAttempts must be between 1 and 100");
         }
         if (!POLICIES.contains(retry.policy())) {
             throw new StoreException.InvalidInput(prefix + ".retry.policy", "policy must be one of " + POLICIES);
         }
-        if (retry.delay() == null || retry.delay().toMillis() < 1 || retry.delay().compareTo(MAX_RETRY_DELAY) > 0) {
+        if (retry.delay() == null
+                || retry.delay().toMillis() < 1
+                || retry.delay().compareTo(MAX_RETRY_DELAY) > 0) {
             throw new StoreException.InvalidInput(prefix + ".retry.delay", "delay must be between 1 ms and 1 day");
         }
     }
@@ -254,7 +272,8 @@ public final class WebhookOutbox {
             URI uri = new URI(url);
             // As the table's check has it (url ~ '^https?://'): a row refused there would fail its whole event.
             if (!(url.startsWith("http://") || url.startsWith("https://")) || uri.getHost() == null) {
-                throw new StoreException.InvalidInput(field, field + " must be an absolute http:// or https:// URL (scheme in lower case)");
+                throw new StoreException.InvalidInput(
+                        field, field + " must be an absolute http:// or https:// URL (scheme in lower case)");
             }
         } catch (URISyntaxException e) {
             throw new StoreException.InvalidInput(field, field + " is not a valid URL");

@@ -22,33 +22,42 @@ class ApiKeysTest {
         var created = store.apiKeys().create(ApiKey.Scope.session, session);
         assertThat(created.plaintext()).startsWith("wagw_").hasSizeGreaterThan(40);
         assertThat(created.key().session()).isEqualTo(session);
-        assertThat(store.apiKeys().verify(created.plaintext())).get()
-                .satisfies(k -> {
-                    assertThat(k.scope()).isEqualTo(ApiKey.Scope.session);
-                    assertThat(k.session()).isEqualTo(session);
-                });
+        assertThat(store.apiKeys().verify(created.plaintext())).get().satisfies(k -> {
+            assertThat(k.scope()).isEqualTo(ApiKey.Scope.session);
+            assertThat(k.session()).isEqualTo(session);
+        });
         assertThat(store.apiKeys().verify(created.plaintext() + "x")).isEmpty();
 
-        long plaintextRows = TestStore.jdbi().withHandle(h -> h.createQuery(
-                "SELECT count(*) FROM api_keys WHERE key_hash = :p OR key_prefix = :p").bind("p", created.plaintext())
-                .mapTo(Long.class).one());
+        long plaintextRows = TestStore.jdbi()
+                .withHandle(h -> h.createQuery("SELECT count(*) FROM api_keys WHERE key_hash = :p OR key_prefix = :p")
+                        .bind("p", created.plaintext())
+                        .mapTo(Long.class)
+                        .one());
         assertThat(plaintextRows).as("plaintext stored").isZero();
 
         store.apiKeys().revoke(created.key().id());
         assertThat(store.apiKeys().verify(created.plaintext())).isEmpty();
-        assertThatThrownBy(() -> store.apiKeys().revoke(created.key().id())).isInstanceOf(StoreException.InvalidState.class);
+        assertThatThrownBy(() -> store.apiKeys().revoke(created.key().id()))
+                .isInstanceOf(StoreException.InvalidState.class);
         assertThatThrownBy(() -> store.apiKeys().revoke(987654321L)).isInstanceOf(StoreException.NotFound.class);
     }
 
     @Test
     void anAdminKeyHasNoSessionAndASessionKeyNeedsAnExistingOne() {
         var admin = store.apiKeys().create(ApiKey.Scope.admin, null);
-        assertThat(store.apiKeys().verify(admin.plaintext())).get().extracting(ApiKey::scope).isEqualTo(ApiKey.Scope.admin);
+        assertThat(store.apiKeys().verify(admin.plaintext()))
+                .get()
+                .extracting(ApiKey::scope)
+                .isEqualTo(ApiKey.Scope.admin);
         int before = store.apiKeys().list().size();
         assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.session, "no-such-session"))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("session"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("session"));
         assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.admin, "some-session"))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("session"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("session"));
         assertThat(store.apiKeys().list()).hasSize(before);
     }
 }

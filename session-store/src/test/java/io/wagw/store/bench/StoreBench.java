@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -51,9 +51,13 @@ public final class StoreBench {
             result.put("threads", threads);
             result.put("seconds_per_measurement", seconds);
 
-            new Runner(1, store, sessions).apply(1, (s, name, node) -> s.leases().acquire(name, node, TTL)
-                    .ifPresent(s.leases()::release)); // warm-up
-            result.put("lease_acquire_release_pairs_per_sec_1_thread", round(acquireRelease(store, sessions, 1, seconds)));
+            new Runner(1, store, sessions)
+                    .apply(
+                            1,
+                            (s, name, node) ->
+                                    s.leases().acquire(name, node, TTL).ifPresent(s.leases()::release)); // warm-up
+            result.put(
+                    "lease_acquire_release_pairs_per_sec_1_thread", round(acquireRelease(store, sessions, 1, seconds)));
             result.put("lease_acquire_release_pairs_per_sec", round(acquireRelease(store, sessions, threads, seconds)));
             result.put("lease_renews_per_sec_1_thread", round(renews(store, sessions, 1, seconds)));
             result.put("lease_renews_per_sec", round(renews(store, sessions, threads, seconds)));
@@ -61,7 +65,8 @@ public final class StoreBench {
             byte[] state = new byte[1024 * 1024];
             new Random(42).nextBytes(state);
             String snapSession = sessions.getFirst();
-            SessionLease lease = store.leases().acquire(snapSession, "bench-node", TTL).orElseThrow();
+            SessionLease lease =
+                    store.leases().acquire(snapSession, "bench-node", TTL).orElseThrow();
             long[] save = new long[snapshotRounds];
             long[] load = new long[snapshotRounds];
             for (int i = -20; i < snapshotRounds; i++) { // 20 warm-up rounds
@@ -69,7 +74,8 @@ public final class StoreBench {
                 long t0 = System.nanoTime();
                 store.snapshots().save(lease, state);
                 long t1 = System.nanoTime();
-                byte[] back = store.snapshots().latest(snapSession).orElseThrow().state();
+                byte[] back =
+                        store.snapshots().latest(snapSession).orElseThrow().state();
                 long t2 = System.nanoTime();
                 if (!Arrays.equals(back, state)) {
                     throw new IllegalStateException("snapshot did not round-trip");
@@ -98,9 +104,12 @@ public final class StoreBench {
         System.out.println("saved to " + out.toAbsolutePath());
     }
 
-    private static double acquireRelease(SessionStore store, List<String> sessions, int threads, int seconds) throws Exception {
+    private static double acquireRelease(SessionStore store, List<String> sessions, int threads, int seconds)
+            throws Exception {
         return new Runner(threads, store, sessions).apply(seconds, (s, name, node) -> {
-            SessionLease l = s.leases().acquire(name, node, TTL).orElseThrow(() -> new IllegalStateException("lease busy: " + name));
+            SessionLease l = s.leases()
+                    .acquire(name, node, TTL)
+                    .orElseThrow(() -> new IllegalStateException("lease busy: " + name));
             s.leases().release(l);
         });
     }
@@ -108,7 +117,8 @@ public final class StoreBench {
     private static double renews(SessionStore store, List<String> sessions, int threads, int seconds) throws Exception {
         Map<String, SessionLease> held = new ConcurrentHashMap<>();
         double rate = new Runner(threads, store, sessions).apply(seconds, (s, name, node) -> {
-            SessionLease l = held.computeIfAbsent(name, n -> s.leases().acquire(n, node, TTL).orElseThrow());
+            SessionLease l = held.computeIfAbsent(
+                    name, n -> s.leases().acquire(n, node, TTL).orElseThrow());
             held.put(name, s.leases().renew(l, TTL));
         });
         held.values().forEach(store.leases()::release);
@@ -129,7 +139,9 @@ public final class StoreBench {
             long t0 = System.nanoTime();
             for (int t = 0; t < threads; t++) {
                 int me = t;
-                List<String> mine = sessions.stream().filter(s -> Math.floorMod(s.hashCode(), threads) == me).toList();
+                List<String> mine = sessions.stream()
+                        .filter(s -> Math.floorMod(s.hashCode(), threads) == me)
+                        .toList();
                 Thread.ofPlatform().start(() -> {
                     try {
                         int i = 0;
@@ -169,7 +181,8 @@ public final class StoreBench {
 
     private static String toJson(Map<String, Object> map) {
         return map.entrySet().stream()
-                .map(e -> "  \"" + e.getKey() + "\": " + (e.getValue() instanceof String s ? "\"" + s + "\"" : e.getValue()))
+                .map(e -> "  \"" + e.getKey() + "\": "
+                        + (e.getValue() instanceof String s ? "\"" + s + "\"" : e.getValue()))
                 .collect(Collectors.joining(",\n", "{\n", "\n}"));
     }
 }

@@ -35,7 +35,9 @@ class EmbeddedCrashTest {
             holder.descendants().forEach(ProcessHandle::destroyForcibly);
             holder.destroyForcibly();
         }
-        Postmaster.pidOf(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        Postmaster.pidOf(dataDir.resolve("postgres"))
+                .flatMap(ProcessHandle::of)
+                .ifPresent(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -67,7 +69,10 @@ class EmbeddedCrashTest {
         long orphan = Postmaster.pidOf(pgDir).orElseThrow();
         // the watchdog dies first (as when something kills every process of the node but the server)
         List<ProcessHandle> watchdogs = holder.descendants()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME)).orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains(Postmaster.WATCHDOG_NAME))
+                        .orElse(false))
                 .toList();
         assertThat(watchdogs).as("the node runs a watchdog for its server").hasSize(1);
         watchdogs.getFirst().destroyForcibly();
@@ -93,7 +98,9 @@ class EmbeddedCrashTest {
                 .isInstanceOf(DataFolderLock.FolderInUse.class)
                 .hasMessageContaining("in use by process " + holder.pid())
                 .hasMessageContaining(dataDir.toAbsolutePath().toString());
-        assertThat(Postmaster.running(postmaster)).as("the live node's server was left alone").isTrue();
+        assertThat(Postmaster.running(postmaster))
+                .as("the live node's server was left alone")
+                .isTrue();
         assertThat(holder.isAlive()).isTrue();
     }
 
@@ -102,14 +109,20 @@ class EmbeddedCrashTest {
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThatThrownBy(() -> SessionStore.open(StoreConfig.embedded(dataDir)))
                     .isInstanceOf(DataFolderLock.FolderInUse.class)
-                    .hasMessageContaining("in use by process " + ProcessHandle.current().pid());
+                    .hasMessageContaining(
+                            "in use by process " + ProcessHandle.current().pid());
             assertThat(store.reachable()).isTrue();
         }
     }
 
     private void startHolder(String tenant) throws IOException, InterruptedException, Exception {
-        var pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), StoreHolder.class.getName(), dataDir.toString(), tenant);
+        var pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                StoreHolder.class.getName(),
+                dataDir.toString(),
+                tenant);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         holder = pb.start();
         var ready = CompletableFuture.supplyAsync(() -> {
@@ -125,13 +138,16 @@ class EmbeddedCrashTest {
                 return false;
             }
         });
-        assertThat(ready.get(90, TimeUnit.SECONDS)).as("the holder JVM opened its store").isTrue();
+        assertThat(ready.get(90, TimeUnit.SECONDS))
+                .as("the holder JVM opened its store")
+                .isTrue();
     }
 
     private static void awaitGone(long pid, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (Postmaster.running(pid)) {
-            assertThat(System.nanoTime()).as("PostgreSQL pid %d still running %s after its node died", pid, timeout)
+            assertThat(System.nanoTime())
+                    .as("PostgreSQL pid %d still running %s after its node died", pid, timeout)
                     .isLessThan(deadline);
             Thread.sleep(50);
         }

@@ -27,7 +27,9 @@ class PostgresTest {
             assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(6);
             store.tenants().create("persisted", "Persisted", "free");
             store.sessions().create("persisted", "persisted-1", Map.of());
-            SessionLease lease = store.leases().acquire("persisted-1", "node-a", Duration.ofSeconds(1)).orElseThrow();
+            SessionLease lease = store.leases()
+                    .acquire("persisted-1", "node-a", Duration.ofSeconds(1))
+                    .orElseThrow();
             store.snapshots().save(lease, "linked device".getBytes(StandardCharsets.UTF_8));
             keyId = store.masterKeyId();
         }
@@ -35,7 +37,12 @@ class PostgresTest {
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThat(store.masterKeyId()).isEqualTo(keyId);
             assertThat(store.tenants().get("persisted").displayName()).isEqualTo("Persisted");
-            assertThat(new String(store.snapshots().latest("persisted-1").orElseThrow().state(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            store.snapshots()
+                                    .latest("persisted-1")
+                                    .orElseThrow()
+                                    .state(),
+                            StandardCharsets.UTF_8))
                     .isEqualTo("linked device");
         }
     }
@@ -45,29 +52,39 @@ class PostgresTest {
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             Path file = dataDir.resolve("postgres.password");
             assertThat(java.nio.file.Files.getPosixFilePermissions(file))
-                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    .containsExactlyInAnyOrder(
+                            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             String password = java.nio.file.Files.readString(file).trim();
             assertThat(store.embeddedPassword()).contains(password);
-            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", "").close())
-                    .as("no password").isInstanceOf(java.sql.SQLException.class);
-            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", "wrong-password-123").close())
-                    .as("a wrong one").isInstanceOf(java.sql.SQLException.class);
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", "")
+                            .close())
+                    .as("no password")
+                    .isInstanceOf(java.sql.SQLException.class);
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(
+                                    store.jdbcUrl(), "postgres", "wrong-password-123")
+                            .close())
+                    .as("a wrong one")
+                    .isInstanceOf(java.sql.SQLException.class);
             try (var c = java.sql.DriverManager.getConnection(store.jdbcUrl(), "postgres", password);
-                 var rs = c.createStatement().executeQuery("SHOW unix_socket_directories")) {
+                    var rs = c.createStatement().executeQuery("SHOW unix_socket_directories")) {
                 rs.next();
                 assertThat(rs.getString(1)).as("no Unix socket").isEmpty();
             }
         }
         try (var again = SessionStore.open(StoreConfig.embedded(dataDir))) {
-            assertThat(again.reachable()).as("the next start uses the same password").isTrue();
+            assertThat(again.reachable())
+                    .as("the next start uses the same password")
+                    .isTrue();
         }
     }
 
     @Test
     void aServerGivenByUrlIsUsedInsteadOfTheEmbeddedOne() {
         var shared = TestStore.get();
-        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
+        var config = StoreConfig.embedded(dataDir)
+                .withDbUrl(
+                        shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var viaUrl = SessionStore.open(config)) {
             assertThat(viaUrl.embedded()).isFalse();
@@ -77,26 +94,35 @@ class PostgresTest {
             assertThat(shared.tenants().get(tenant).displayName()).isEqualTo("Via URL");
             assertThat(viaUrl.masterKeyId()).isEqualTo(shared.masterKeyId());
         }
-        assertThat(Files.exists(dataDir.resolve("postgres"))).as("no embedded server started").isFalse();
+        assertThat(Files.exists(dataDir.resolve("postgres")))
+                .as("no embedded server started")
+                .isFalse();
     }
 
     @Test
     void flywaysClassesAreUnloadedOnceTheSchemaIsMigrated() throws Exception {
         var shared = TestStore.get();
-        var config = StoreConfig.embedded(dataDir).withDbUrl(shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
+        var config = StoreConfig.embedded(dataDir)
+                .withDbUrl(
+                        shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var store = SessionStore.open(config)) {
             assertThat(store.schemaVersion()).isEqualTo(6);
             ClassLoader migrationLoader = Migrations.lastLoader.get();
-            assertThat(migrationLoader).as("the migration ran in a loader of its own").isNotNull();
-            assertThat(Class.forName("org.flywaydb.core.Flyway", false, migrationLoader).getClassLoader())
+            assertThat(migrationLoader)
+                    .as("the migration ran in a loader of its own")
+                    .isNotNull();
+            assertThat(Class.forName("org.flywaydb.core.Flyway", false, migrationLoader)
+                            .getClassLoader())
                     .isSameAs(migrationLoader);
             migrationLoader = null;
             for (int i = 0; i < 20 && Migrations.lastLoader.get() != null; i++) {
                 System.gc();
                 Thread.sleep(50);
             }
-            assertThat(Migrations.lastLoader.get()).as("nothing keeps Flyway's loader, so its classes can go").isNull();
+            assertThat(Migrations.lastLoader.get())
+                    .as("nothing keeps Flyway's loader, so its classes can go")
+                    .isNull();
             assertThat(store.reachable()).isTrue();
         }
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * tenant given (committed), prints {@code ready} and waits to be killed.
  */
 public final class StoreHolder {
-    private StoreHolder() {
-    }
+    private StoreHolder() {}
 
     public static void main(String[] args) throws InterruptedException {
         SessionStore store = SessionStore.open(StoreConfig.embedded(Path.of(args[0])));

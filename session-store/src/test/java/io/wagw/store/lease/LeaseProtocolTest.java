@@ -31,7 +31,9 @@ class LeaseProtocolTest {
         assertThat(a.epoch()).isEqualTo(1);
         assertThat(a.ownerNode()).isEqualTo("node-a");
         assertThat(store.leases().acquire(session, "node-b", TTL)).isEmpty();
-        assertThat(store.leases().acquire(session, "node-a", TTL)).as("even the holder must renew, not re-acquire").isEmpty();
+        assertThat(store.leases().acquire(session, "node-a", TTL))
+                .as("even the holder must renew, not re-acquire")
+                .isEmpty();
         assertThat(store.leases().current(session)).contains(a);
         assertThat(store.leases().heldBy("node-a")).containsExactly(a);
     }
@@ -48,7 +50,9 @@ class LeaseProtocolTest {
 
     @Test
     void renewExtendsAHeldLeaseAndRefusesAStaleOne() throws Exception {
-        var a = store.leases().acquire(session, "node-a", Duration.ofMillis(300)).orElseThrow();
+        var a = store.leases()
+                .acquire(session, "node-a", Duration.ofMillis(300))
+                .orElseThrow();
         var renewed = store.leases().renew(a, TTL);
         assertThat(renewed.expiresAt()).isAfter(a.expiresAt());
         assertThat(renewed.epoch()).isEqualTo(a.epoch());
@@ -73,9 +77,15 @@ class LeaseProtocolTest {
         String takenOver = TestStore.unique("lease");
         store.sessions().create(tenant, expiring, Map.of());
         store.sessions().create(tenant, takenOver, Map.of());
-        var held = store.leases().acquire(session, "node-batch", Duration.ofMillis(400)).orElseThrow();
-        var expired = store.leases().acquire(expiring, "node-batch", Duration.ofMillis(150)).orElseThrow();
-        var lost = store.leases().acquire(takenOver, "node-batch", Duration.ofMillis(150)).orElseThrow();
+        var held = store.leases()
+                .acquire(session, "node-batch", Duration.ofMillis(400))
+                .orElseThrow();
+        var expired = store.leases()
+                .acquire(expiring, "node-batch", Duration.ofMillis(150))
+                .orElseThrow();
+        var lost = store.leases()
+                .acquire(takenOver, "node-batch", Duration.ofMillis(150))
+                .orElseThrow();
         Thread.sleep(250);
         store.leases().acquire(takenOver, "node-other", TTL).orElseThrow();
 
@@ -85,20 +95,29 @@ class LeaseProtocolTest {
         assertThat(renewed.get(session).epoch()).isEqualTo(held.epoch());
         assertThat(renewed.get(session).expiresAt()).isAfter(held.expiresAt());
         assertThat(store.leases().current(session)).contains(renewed.get(session));
-        assertThat(store.leases().current(expiring)).as("an expired lease stays expired").isEmpty();
+        assertThat(store.leases().current(expiring))
+                .as("an expired lease stays expired")
+                .isEmpty();
         assertThat(store.leases().current(takenOver).orElseThrow().ownerNode()).isEqualTo("node-other");
         assertThat(store.leases().renewAll("node-batch", List.of(), TTL)).isEmpty();
         assertThatThrownBy(() -> store.leases().renewAll("node-other", List.of(held), TTL))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("leases"));
-        assertThat(store.leases().current(session)).as("a refused call changes nothing").contains(renewed.get(session));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("leases"));
+        assertThat(store.leases().current(session))
+                .as("a refused call changes nothing")
+                .contains(renewed.get(session));
     }
 
     @Test
     void anExpiredLeaseCanBeTakenOverAndItsHolderCanNoLongerWrite() throws Exception {
-        var a = store.leases().acquire(session, "node-a", Duration.ofMillis(150)).orElseThrow();
+        var a = store.leases()
+                .acquire(session, "node-a", Duration.ofMillis(150))
+                .orElseThrow();
         Thread.sleep(250);
         assertThatThrownBy(() -> store.messages().recordOutbound(a, "77011234567@c.us", "late"))
-                .isInstanceOf(StoreException.StaleEpoch.class).hasMessageContaining("expired");
+                .isInstanceOf(StoreException.StaleEpoch.class)
+                .hasMessageContaining("expired");
         var b = store.leases().acquire(session, "node-b", TTL).orElseThrow();
         assertThat(b.epoch()).isEqualTo(2);
         assertThatThrownBy(() -> store.sessions().recordStatus(a, io.wagw.store.session.SessionStatus.WORKING, null))
@@ -109,18 +128,30 @@ class LeaseProtocolTest {
     @Test
     void badInputIsRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> store.leases().acquire("no-such-session", "node-a", TTL))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("session"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("session"));
         assertThatThrownBy(() -> store.leases().acquire(session, "node a!", TTL))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("node"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("node"));
         assertThatThrownBy(() -> store.leases().acquire(session, "node-a", Duration.ofMillis(5)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("ttl"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("ttl"));
         assertThat(store.leases().current(session)).isEmpty();
     }
 
     @Test
     void aWriteForASessionNeverLeasedIsStale() {
-        var forged = new SessionLease(session, "node-a", 1, java.time.Instant.now(), java.time.Instant.now().plusSeconds(60));
+        var forged = new SessionLease(
+                session,
+                "node-a",
+                1,
+                java.time.Instant.now(),
+                java.time.Instant.now().plusSeconds(60));
         assertThatThrownBy(() -> store.messages().recordOutbound(forged, "77011234567@c.us", "hi"))
-                .isInstanceOf(StoreException.StaleEpoch.class).hasMessageContaining("never leased");
+                .isInstanceOf(StoreException.StaleEpoch.class)
+                .hasMessageContaining("never leased");
     }
 }

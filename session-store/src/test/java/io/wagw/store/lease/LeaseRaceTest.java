@@ -35,8 +35,7 @@ class LeaseRaceTest {
 
     private final SessionStore store = TestStore.get();
 
-    private record Held(long epoch, String node, Instant acquiredAt) {
-    }
+    private record Held(long epoch, String node, Instant acquiredAt) {}
 
     @Test
     void racingNodesNeverShareALeaseAndStaleEpochWritesAreRefused() throws Exception {
@@ -82,12 +81,18 @@ class LeaseRaceTest {
                             endOf.put(renewed.epoch(), renewed.expiresAt());
                             write(renewed, maxEpochSeen, accepted, staleRefused, staleAccepted);
                             store.leases().release(renewed).ifPresent(at -> endOf.put(renewed.epoch(), at));
-                            write(renewed, maxEpochSeen, accepted, staleRefused, staleAccepted); // after release: refused
+                            write(
+                                    renewed,
+                                    maxEpochSeen,
+                                    accepted,
+                                    staleRefused,
+                                    staleAccepted); // after release: refused
                         } else if (behaviour < 8) {
                             // dies holding the lease: it must expire before anybody else gets it
                         } else {
                             // stalls past its expiry, then behaves as if it still held the lease
-                            Thread.sleep(TTL.toMillis() + ThreadLocalRandom.current().nextInt(10, 60));
+                            Thread.sleep(
+                                    TTL.toMillis() + ThreadLocalRandom.current().nextInt(10, 60));
                             try {
                                 store.leases().renew(lease, TTL);
                                 fail("renewing an expired lease (epoch %d) succeeded", lease.epoch());
@@ -108,14 +113,18 @@ class LeaseRaceTest {
         }
 
         assertThat(failures).isEmpty();
-        assertThat(staleAccepted).as("writes accepted although a newer epoch had been acquired before they started").isEmpty();
+        assertThat(staleAccepted)
+                .as("writes accepted although a newer epoch had been acquired before they started")
+                .isEmpty();
         assertThat(acquisitions).hasSize(NODES * ACQUISITIONS_PER_NODE);
         assertThat(staleRefused.get()).as("stale writes refused").isPositive();
 
         // Epochs: every acquisition got a distinct epoch, 1..N with no gaps.
         TreeMap<Long, Held> byEpoch = new TreeMap<>();
         for (Held h : acquisitions) {
-            assertThat(byEpoch.put(h.epoch(), h)).as("epoch %d handed out twice", h.epoch()).isNull();
+            assertThat(byEpoch.put(h.epoch(), h))
+                    .as("epoch %d handed out twice", h.epoch())
+                    .isNull();
         }
         assertThat(byEpoch.firstKey()).isEqualTo(1L);
         assertThat(byEpoch.lastKey()).isEqualTo((long) acquisitions.size());
@@ -128,40 +137,53 @@ class LeaseRaceTest {
                 continue;
             }
             Instant end = endOf.get(e.getKey());
-            assertThat(next.acquiredAt()).as("epoch %d acquired while epoch %d was live", e.getKey() + 1, e.getKey())
+            assertThat(next.acquiredAt())
+                    .as("epoch %d acquired while epoch %d was live", e.getKey() + 1, e.getKey())
                     .isAfterOrEqualTo(end);
-            if (!next.acquiredAt().isBefore(end) && next.acquiredAt().isAfter(e.getValue().acquiredAt().plus(TTL))) {
+            if (!next.acquiredAt().isBefore(end)
+                    && next.acquiredAt().isAfter(e.getValue().acquiredAt().plus(TTL))) {
                 takeoversAfterExpiry++;
             }
         }
         assertThat(takeoversAfterExpiry).as("takeovers after an expiry").isPositive();
 
         // Every accepted write, as the database recorded it, lies inside its epoch's tenure.
-        var rows = TestStore.jdbi().withHandle(h -> h.createQuery("""
+        var rows = TestStore.jdbi()
+                .withHandle(h -> h.createQuery("""
                         SELECT m.epoch, m.created_at FROM messages m JOIN sessions s ON s.id = m.session_id
                          WHERE s.name = :s ORDER BY m.id
-                        """).bind("s", session)
-                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant())).list());
+                        """)
+                        .bind("s", session)
+                        .map((rs, ctx) -> Map.entry(
+                                rs.getLong(1),
+                                rs.getObject(2, OffsetDateTime.class).toInstant()))
+                        .list());
         assertThat(rows).hasSize(accepted.get());
         for (var row : rows) {
             Held tenure = byEpoch.get(row.getKey());
             Held successor = byEpoch.get(row.getKey() + 1);
             assertThat(row.getValue()).isAfterOrEqualTo(tenure.acquiredAt());
             if (successor != null) {
-                assertThat(row.getValue()).as("write of epoch %d after epoch %d began", row.getKey(), row.getKey() + 1)
+                assertThat(row.getValue())
+                        .as("write of epoch %d after epoch %d began", row.getKey(), row.getKey() + 1)
                         .isBefore(successor.acquiredAt());
             }
         }
     }
 
-    private void write(SessionLease lease, AtomicLong maxEpochSeen, AtomicInteger accepted, AtomicInteger refused,
-                       ConcurrentLinkedQueue<String> staleAccepted) {
+    private void write(
+            SessionLease lease,
+            AtomicLong maxEpochSeen,
+            AtomicInteger accepted,
+            AtomicInteger refused,
+            ConcurrentLinkedQueue<String> staleAccepted) {
         long newestBefore = maxEpochSeen.get();
         try {
             store.messages().recordOutbound(lease, "77011234567@c.us", "epoch " + lease.epoch());
             accepted.incrementAndGet();
             if (newestBefore > lease.epoch()) {
-                staleAccepted.add("epoch %d written after epoch %d was acquired".formatted(lease.epoch(), newestBefore));
+                staleAccepted.add(
+                        "epoch %d written after epoch %d was acquired".formatted(lease.epoch(), newestBefore));
             }
         } catch (StoreException.StaleEpoch e) {
             refused.incrementAndGet();

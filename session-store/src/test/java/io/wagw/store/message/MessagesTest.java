@@ -30,7 +30,9 @@ class MessagesTest {
         session = TestStore.unique("msg");
         store.tenants().create(tenant, "Messages tenant", "free");
         store.sessions().create(tenant, session, Map.of());
-        lease = store.leases().acquire(session, "node-a", Duration.ofSeconds(30)).orElseThrow();
+        lease = store.leases()
+                .acquire(session, "node-a", Duration.ofSeconds(30))
+                .orElseThrow();
     }
 
     @Test
@@ -51,7 +53,9 @@ class MessagesTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                Callable<Boolean> task = () -> store.messages().recordInbound(session, CHAT, waId, "hi", null).isPresent();
+                Callable<Boolean> task = () -> store.messages()
+                        .recordInbound(session, CHAT, waId, "hi", null)
+                        .isPresent();
                 results.add(pool.submit(task));
             }
             int inserted = 0;
@@ -66,14 +70,16 @@ class MessagesTest {
     @Test
     void aBatchStoresNewMessagesInOrderAndReportsDuplicatesAndUnknownSessions() {
         String stored = "false_" + CHAT + "_BATCH0";
-        assertThat(store.messages().recordInbound(session, CHAT, stored, "earlier", null)).isPresent();
+        assertThat(store.messages().recordInbound(session, CHAT, stored, "earlier", null))
+                .isPresent();
         Instant t = Instant.parse("2026-11-22T10:15:30Z");
-        var results = store.messages().recordInbound(List.of(
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one", t, true),
-                new InboundRecord(session, CHAT, stored, "earlier again", null, true),
-                new InboundRecord("no-such-session", CHAT, "false_" + CHAT + "_BATCH2", "lost", null, true),
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH3", null, null, true),
-                new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one again", t, true)));
+        var results = store.messages()
+                .recordInbound(List.of(
+                        new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one", t, true),
+                        new InboundRecord(session, CHAT, stored, "earlier again", null, true),
+                        new InboundRecord("no-such-session", CHAT, "false_" + CHAT + "_BATCH2", "lost", null, true),
+                        new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH3", null, null, true),
+                        new InboundRecord(session, CHAT, "false_" + CHAT + "_BATCH1", "one again", t, true)));
         assertThat(results).hasSize(5);
         assertThat(results.get(0)).hasValueSatisfying(m -> {
             assertThat(m.session()).isEqualTo(session);
@@ -86,7 +92,8 @@ class MessagesTest {
         assertThat(results.get(3)).hasValueSatisfying(m -> assertThat(m.body()).isEmpty());
         assertThat(results.get(4)).as("earlier in the same batch").isEmpty();
         assertThat(results.get(0).get().id()).isLessThan(results.get(3).get().id());
-        assertThat(store.messages().recent(session, CHAT, 10)).extracting(Message::body)
+        assertThat(store.messages().recent(session, CHAT, 10))
+                .extracting(Message::body)
                 .containsExactly("", "one", "earlier");
     }
 
@@ -96,23 +103,30 @@ class MessagesTest {
         String second = "false_" + CHAT + "_UNHANDLED2";
         store.messages().recordInbound(session, CHAT, first, "one", null);
         store.messages().recordInbound(session, CHAT, second, "two", null);
-        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15)))
+                .extracting(Message::waMessageId)
                 .containsExactly(first, second);
 
         store.messages().markHandled(session, first);
-        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15)))
+                .extracting(Message::waMessageId)
                 .containsExactly(second);
         assertThatThrownBy(() -> store.messages().unhandledInbound(session, Duration.ZERO))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("within"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("within"));
     }
 
     @Test
     void aMessageWrittenLongAgoIsNotAnsweredEvenWhenStoredLate() {
         String old = "false_" + CHAT + "_WRITTENLONGAGO";
         String recent = "false_" + CHAT + "_WRITTENJUSTNOW";
-        store.messages().recordInbound(session, CHAT, old, "an hour ago", Instant.now().minus(Duration.ofHours(1)));
-        store.messages().recordInbound(session, CHAT, recent, "just now", Instant.now().minusSeconds(20));
-        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15))).extracting(Message::waMessageId)
+        store.messages()
+                .recordInbound(session, CHAT, old, "an hour ago", Instant.now().minus(Duration.ofHours(1)));
+        store.messages()
+                .recordInbound(session, CHAT, recent, "just now", Instant.now().minusSeconds(20));
+        assertThat(store.messages().unhandledInbound(session, Duration.ofMinutes(15)))
+                .extracting(Message::waMessageId)
                 .containsExactly(recent);
     }
 
@@ -124,9 +138,11 @@ class MessagesTest {
         assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMillis(100), Duration.ofMinutes(15)))
                 .contains(session);
         assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMinutes(1), Duration.ofMinutes(15)))
-                .as("not yet settled").doesNotContain(session);
+                .as("not yet settled")
+                .doesNotContain(session);
         assertThat(store.messages().sessionsWithUnhandled("node-b", Duration.ofMillis(100), Duration.ofMinutes(15)))
-                .as("another node's lease").doesNotContain(session);
+                .as("another node's lease")
+                .doesNotContain(session);
         store.messages().markHandled(session, waId);
         assertThat(store.messages().sessionsWithUnhandled("node-a", Duration.ofMillis(100), Duration.ofMinutes(15)))
                 .doesNotContain(session);
@@ -135,10 +151,13 @@ class MessagesTest {
     @Test
     void aBatchWithAnInvalidMessageStoresNothing() {
         String waId = "false_" + CHAT + "_VALID";
-        assertThatThrownBy(() -> store.messages().recordInbound(List.of(
-                new InboundRecord(session, CHAT, waId, "fine", null, true),
-                new InboundRecord(session, "not a chat", "false_x_BAD", "bad", null, true))))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("chatId"));
+        assertThatThrownBy(() -> store.messages()
+                        .recordInbound(List.of(
+                                new InboundRecord(session, CHAT, waId, "fine", null, true),
+                                new InboundRecord(session, "not a chat", "false_x_BAD", "bad", null, true))))
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("chatId"));
         assertThat(store.messages().recent(session, CHAT, 10)).isEmpty();
     }
 
@@ -146,25 +165,39 @@ class MessagesTest {
     void aMessageWithANulIsStoredWithTheNulReplacedAndTheRestOfItsBatchToo() {
         String withNul = "false_" + CHAT + "_NUL";
         String plain = "false_" + CHAT + "_PLAIN";
-        var results = store.messages().recordInbound(List.of(
-                new InboundRecord(session, CHAT, withNul, "see you at 5\u0000pm", null, true),
-                new InboundRecord(session, CHAT, plain, "thanks!", null, true)));
+        var results = store.messages()
+                .recordInbound(List.of(
+                        new InboundRecord(session, CHAT, withNul, "see you at 5\u0000pm", null, true),
+                        new InboundRecord(session, CHAT, plain, "thanks!", null, true)));
         assertThat(results).allSatisfy(r -> assertThat(r).isPresent());
-        assertThat(store.messages().byWaId(session, withNul)).get().extracting(Message::body).isEqualTo("see you at 5\uFFFDpm");
-        assertThat(store.messages().byWaId(session, plain)).get().extracting(Message::body).isEqualTo("thanks!");
+        assertThat(store.messages().byWaId(session, withNul))
+                .get()
+                .extracting(Message::body)
+                .isEqualTo("see you at 5\uFFFDpm");
+        assertThat(store.messages().byWaId(session, plain))
+                .get()
+                .extracting(Message::body)
+                .isEqualTo("thanks!");
     }
 
     @Test
     void aMessageIdWithAControlCharacterIsRefusedNamingTheField() {
         assertThatThrownBy(() -> store.messages().recordInbound(session, CHAT, "false_\u0000_X", "hi", null))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("waMessageId"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("waMessageId"));
     }
 
     @Test
     void anOutboundTextWithAControlCharacterOtherThanLineBreaksIsRefused() {
         assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, "hi\u0000"))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
-        assertThat(store.messages().recordOutbound(lease, CHAT, "line one\r\n\tline two").body()).isEqualTo("line one\r\n\tline two");
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("text"));
+        assertThat(store.messages()
+                        .recordOutbound(lease, CHAT, "line one\r\n\tline two")
+                        .body())
+                .isEqualTo("line one\r\n\tline two");
     }
 
     @Test
@@ -172,7 +205,8 @@ class MessagesTest {
         String other = TestStore.unique("msg");
         store.sessions().create(store.sessions().get(session).tenant(), other, Map.of());
         String waId = "false_" + CHAT + "_SAME";
-        assertThat(store.messages().recordInbound(session, CHAT, waId, "a", null)).isPresent();
+        assertThat(store.messages().recordInbound(session, CHAT, waId, "a", null))
+                .isPresent();
         assertThat(store.messages().recordInbound(other, CHAT, waId, "a", null)).isPresent();
     }
 
@@ -188,9 +222,15 @@ class MessagesTest {
         assertThat(sent.status()).isEqualTo(MessageStatus.sent);
         assertThat(sent.ack()).isEqualTo(1);
 
-        assertThat(store.messages().updateAck(lease, waId, 3)).get().extracting(Message::ack).isEqualTo(3);
+        assertThat(store.messages().updateAck(lease, waId, 3))
+                .get()
+                .extracting(Message::ack)
+                .isEqualTo(3);
         assertThat(store.messages().updateAck(lease, waId, 2)).as("older ack").isEmpty();
-        assertThat(store.messages().byWaId(session, waId)).get().extracting(Message::ack).isEqualTo(3);
+        assertThat(store.messages().byWaId(session, waId))
+                .get()
+                .extracting(Message::ack)
+                .isEqualTo(3);
     }
 
     @Test
@@ -212,24 +252,37 @@ class MessagesTest {
                 .isInstanceOf(StoreException.StaleEpoch.class);
         assertThatThrownBy(() -> store.messages().markSent(lease, pending.id(), "true_" + CHAT + "_X", 1, null))
                 .isInstanceOf(StoreException.StaleEpoch.class);
-        assertThat(store.messages().recent(session, CHAT, 10)).singleElement()
+        assertThat(store.messages().recent(session, CHAT, 10))
+                .singleElement()
                 .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.pending));
     }
 
     @Test
     void badInputIsRefusedAndNothingIsWritten() {
         assertThatThrownBy(() -> store.messages().recordOutbound(lease, "12345", "hi"))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("chatId"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("chatId"));
         assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, ""))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("text"));
         assertThatThrownBy(() -> store.messages().recordOutbound(lease, CHAT, "x".repeat(70_000)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("text"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("text"));
         assertThatThrownBy(() -> store.messages().recordInbound("unknown-session-x", CHAT, "false_x", "hi", null))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("session"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("session"));
         assertThatThrownBy(() -> store.messages().recent(session, CHAT, 0))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("limit"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("limit"));
         assertThatThrownBy(() -> store.messages().updateAck(lease, "true_x", 9))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("ack"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("ack"));
         assertThat(store.messages().recent(session, CHAT, 10)).isEmpty();
     }
 

@@ -20,7 +20,8 @@ class TenantsAndSessionsTest {
         String tenant = TestStore.unique("salon");
         var t = store.tenants().create(tenant, "Salon Aida", "business");
         assertThat(t.status()).isEqualTo(TenantStatus.onboarding);
-        assertThat(store.tenants().setStatus(tenant, TenantStatus.active).status()).isEqualTo(TenantStatus.active);
+        assertThat(store.tenants().setStatus(tenant, TenantStatus.active).status())
+                .isEqualTo(TenantStatus.active);
 
         Map<String, Object> config = Map.of(
                 "webhooks", List.of(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("message"))),
@@ -30,7 +31,9 @@ class TenantsAndSessionsTest {
         assertThat(s.status()).isEqualTo(SessionStatus.STOPPED);
         assertThat(s.tenant()).isEqualTo(tenant);
         assertThat(store.sessions().get(name).config()).isEqualTo(config);
-        assertThat(store.sessions().listByTenant(tenant)).extracting(Session::name).containsExactly(name);
+        assertThat(store.sessions().listByTenant(tenant))
+                .extracting(Session::name)
+                .containsExactly(name);
 
         var updated = store.sessions().updateConfig(name, Map.of("metadata", Map.of("crm", "43")));
         assertThat(updated.config()).isEqualTo(Map.of("metadata", Map.of("crm", "43")));
@@ -42,12 +45,15 @@ class TenantsAndSessionsTest {
         String name = TestStore.unique("s");
         store.tenants().create(tenant, "T", "free");
         store.sessions().create(tenant, name, Map.of());
-        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        var lease =
+                store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
         store.sessions().recordStatus(lease, SessionStatus.SCAN_QR_CODE, null);
         var s = store.sessions().recordMe(lease, "77011234567@c.us", "Aida");
         assertThat(s.me()).contains("77011234567@c.us");
         assertThat(s.mePushName()).isEqualTo("Aida");
-        assertThat(store.sessions().recordStatus(lease, SessionStatus.FAILED, "browser crashed 5 times").statusReason())
+        assertThat(store.sessions()
+                        .recordStatus(lease, SessionStatus.FAILED, "browser crashed 5 times")
+                        .statusReason())
                 .isEqualTo("browser crashed 5 times");
         assertThat(store.sessions().clearMe(lease).me()).isEmpty();
     }
@@ -58,15 +64,20 @@ class TenantsAndSessionsTest {
         String name = TestStore.unique("s");
         store.tenants().create(tenant, "T", "free");
         store.sessions().create(tenant, name, Map.of());
-        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        var lease =
+                store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
         assertThat(store.sessions().linkedAt(name)).as("never linked").isEmpty();
         store.sessions().recordMe(lease, "77011234567@c.us", "Aida");
         var linked = store.sessions().linkedAt(name).orElseThrow();
         Thread.sleep(20);
         store.sessions().recordMe(lease, "77011234567@c.us", "Aida B.");
-        assertThat(store.sessions().linkedAt(name)).as("same number, new push name").contains(linked);
+        assertThat(store.sessions().linkedAt(name))
+                .as("same number, new push name")
+                .contains(linked);
         store.sessions().recordMe(lease, "77019999999@c.us", "Other");
-        assertThat(store.sessions().linkedAt(name).orElseThrow()).as("another number linked").isAfter(linked);
+        assertThat(store.sessions().linkedAt(name).orElseThrow())
+                .as("another number linked")
+                .isAfter(linked);
         store.sessions().clearMe(lease);
         assertThat(store.sessions().linkedAt(name)).as("logged out").isEmpty();
     }
@@ -76,30 +87,48 @@ class TenantsAndSessionsTest {
         String tenant = TestStore.unique("dup");
         store.tenants().create(tenant, "Dup", "free");
         assertThatThrownBy(() -> store.tenants().create(tenant, "Dup again", "free"))
-                .isInstanceOfSatisfying(StoreException.Duplicate.class, e -> assertThat(e.field()).isEqualTo("slug"));
+                .isInstanceOfSatisfying(
+                        StoreException.Duplicate.class,
+                        e -> assertThat(e.field()).isEqualTo("slug"));
         for (String bad : List.of("", "UPPER", "-lead", "trail-", "sp ace", "a".repeat(65), "ünï")) {
             assertThatThrownBy(() -> store.tenants().create(bad, "x", "free"))
-                    .as(bad).isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("slug"));
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            StoreException.InvalidInput.class,
+                            e -> assertThat(e.field()).isEqualTo("slug"));
         }
         assertThatThrownBy(() -> store.tenants().create(TestStore.unique("ok"), " ", "free"))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("displayName"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("displayName"));
         assertThatThrownBy(() -> store.tenants().create(TestStore.unique("ok"), "x", "Gold Plan"))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("plan"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("plan"));
 
         String name = TestStore.unique("sess");
         store.sessions().create(tenant, name, Map.of());
         assertThatThrownBy(() -> store.sessions().create(tenant, name, Map.of()))
-                .isInstanceOfSatisfying(StoreException.Duplicate.class, e -> assertThat(e.field()).isEqualTo("name"));
+                .isInstanceOfSatisfying(
+                        StoreException.Duplicate.class,
+                        e -> assertThat(e.field()).isEqualTo("name"));
         assertThatThrownBy(() -> store.sessions().create(tenant, "Bad_Name", Map.of()))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("name"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("name"));
         String orphan = TestStore.unique("orphan");
         assertThatThrownBy(() -> store.sessions().create("no-such-tenant", orphan, Map.of()))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("tenant"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("tenant"));
         assertThatThrownBy(() -> store.sessions().get(orphan)).isInstanceOf(StoreException.NotFound.class);
         assertThatThrownBy(() -> store.tenants().get("no-such-tenant")).isInstanceOf(StoreException.NotFound.class);
         assertThat(store.sessions().listByTenant(tenant)).hasSize(1);
-        long rows = TestStore.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM tenants WHERE slug = :s")
-                .bind("s", tenant).mapTo(Long.class).one());
+        long rows = TestStore.jdbi()
+                .withHandle(h -> h.createQuery("SELECT count(*) FROM tenants WHERE slug = :s")
+                        .bind("s", tenant)
+                        .mapTo(Long.class)
+                        .one());
         assertThat(rows).isEqualTo(1);
     }
 
@@ -107,7 +136,9 @@ class TenantsAndSessionsTest {
     void aTenantNameWithControlCharactersIsRefusedNamingTheField() {
         for (String bad : List.of("Salon\u0000Aida", "Salon\nAida", "Salon\u001b[2J", "Salon\u007f")) {
             assertThatThrownBy(() -> store.tenants().create(TestStore.unique("ctl"), bad, "free"))
-                    .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("displayName"));
+                    .isInstanceOfSatisfying(
+                            StoreException.InvalidInput.class,
+                            e -> assertThat(e.field()).isEqualTo("displayName"));
         }
     }
 
@@ -117,9 +148,15 @@ class TenantsAndSessionsTest {
         String name = TestStore.unique("s");
         store.tenants().create(tenant, "T", "free");
         store.sessions().create(tenant, name, Map.of());
-        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
-        assertThat(store.sessions().recordMe(lease, "77011234567@c.us", "Ai\u0000da").mePushName()).isEqualTo("Ai\uFFFDda");
-        assertThat(store.sessions().recordStatus(lease, SessionStatus.FAILED, "page said \u0000").statusReason())
+        var lease =
+                store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        assertThat(store.sessions()
+                        .recordMe(lease, "77011234567@c.us", "Ai\u0000da")
+                        .mePushName())
+                .isEqualTo("Ai\uFFFDda");
+        assertThat(store.sessions()
+                        .recordStatus(lease, SessionStatus.FAILED, "page said \u0000")
+                        .statusReason())
                 .isEqualTo("page said \uFFFD");
     }
 
@@ -147,14 +184,19 @@ class TenantsAndSessionsTest {
         assertThat(store.sessions().desiredRunning()).doesNotContain(a, b);
         store.sessions().setDesiredRunning(a, true);
         assertThat(store.sessions().desiredRunning()).contains(a).doesNotContain(b);
-        assertThat(store.sessions().desiredRunningLastOn("node-x")).as("never ran anywhere").contains(a);
-        var lease = store.leases().acquire(a, "node-y", java.time.Duration.ofSeconds(5)).orElseThrow();
+        assertThat(store.sessions().desiredRunningLastOn("node-x"))
+                .as("never ran anywhere")
+                .contains(a);
+        var lease = store.leases()
+                .acquire(a, "node-y", java.time.Duration.ofSeconds(5))
+                .orElseThrow();
         store.leases().release(lease);
         assertThat(store.sessions().desiredRunningLastOn("node-x")).doesNotContain(a);
         assertThat(store.sessions().desiredRunningLastOn("node-y")).contains(a);
         store.sessions().setDesiredRunning(a, false);
         assertThat(store.sessions().desiredRunning()).doesNotContain(a);
-        assertThatThrownBy(() -> store.sessions().setDesiredRunning("no-such-session", true)).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> store.sessions().setDesiredRunning("no-such-session", true))
+                .isInstanceOf(StoreException.NotFound.class);
     }
 
     @Test
@@ -164,7 +206,9 @@ class TenantsAndSessionsTest {
         store.tenants().setStatus(tenant, TenantStatus.deleted);
         String name = TestStore.unique("s");
         assertThatThrownBy(() -> store.sessions().create(tenant, name, Map.of()))
-                .isInstanceOfSatisfying(StoreException.InvalidState.class, e -> assertThat(e.field()).isEqualTo("tenant"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidState.class,
+                        e -> assertThat(e.field()).isEqualTo("tenant"));
         assertThatThrownBy(() -> store.sessions().get(name)).isInstanceOf(StoreException.NotFound.class);
     }
 
@@ -174,18 +218,20 @@ class TenantsAndSessionsTest {
         String name = TestStore.unique("s");
         store.tenants().create(tenant, "Del", "free");
         long id = store.sessions().create(tenant, name, Map.of()).id();
-        var lease = store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
-        store.snapshots().save(lease, new byte[]{1, 2, 3});
+        var lease =
+                store.leases().acquire(name, "node-a", Duration.ofSeconds(10)).orElseThrow();
+        store.snapshots().save(lease, new byte[] {1, 2, 3});
         store.messages().recordInbound(name, "77011234567@c.us", "false_x_1", "hi", null);
         assertThatThrownBy(() -> store.sessions().delete(name)).isInstanceOf(StoreException.InvalidState.class);
         store.leases().release(lease);
         store.sessions().delete(name);
         assertThatThrownBy(() -> store.sessions().get(name)).isInstanceOf(StoreException.NotFound.class);
-        long leftovers = TestStore.jdbi().withHandle(h -> h.createQuery("""
+        long leftovers = TestStore.jdbi()
+                .withHandle(
+                        h -> h.createQuery("""
                 SELECT (SELECT count(*) FROM auth_snapshots WHERE session_id = :id)
                      + (SELECT count(*) FROM messages WHERE session_id = :id)
-                     + (SELECT count(*) FROM session_leases WHERE session_id = :id)""")
-                .bind("id", id).mapTo(Long.class).one());
+                     + (SELECT count(*) FROM session_leases WHERE session_id = :id)""").bind("id", id).mapTo(Long.class).one());
         assertThat(leftovers).isZero();
     }
 }

@@ -27,7 +27,9 @@ class AuthSnapshotsTest {
         session = TestStore.unique("snap");
         store.tenants().create(tenant, "Snapshot tenant", "free");
         store.sessions().create(tenant, session, Map.of());
-        lease = store.leases().acquire(session, "node-a", Duration.ofSeconds(30)).orElseThrow();
+        lease = store.leases()
+                .acquire(session, "node-a", Duration.ofSeconds(30))
+                .orElseThrow();
     }
 
     @Test
@@ -43,11 +45,16 @@ class AuthSnapshotsTest {
         assertThat(loaded.state()).isEqualTo(state);
         assertThat(loaded.epoch()).isEqualTo(lease.epoch());
 
-        byte[] stored = TestStore.jdbi().withHandle(h -> h.createQuery(
-                "SELECT a.ciphertext FROM auth_snapshots a JOIN sessions s ON s.id = a.session_id WHERE s.name = :s")
-                .bind("s", session).mapTo(byte[].class).one());
+        byte[] stored = TestStore.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT a.ciphertext FROM auth_snapshots a JOIN sessions s ON s.id = a.session_id WHERE s.name = :s")
+                        .bind("s", session)
+                        .mapTo(byte[].class)
+                        .one());
         assertThat(stored).isNotEqualTo(state);
-        assertThat(indexOf(stored, java.util.Arrays.copyOfRange(state, 1000, 1032))).as("plaintext visible in the row").isEqualTo(-1);
+        assertThat(indexOf(stored, java.util.Arrays.copyOfRange(state, 1000, 1032)))
+                .as("plaintext visible in the row")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -55,7 +62,8 @@ class AuthSnapshotsTest {
         for (int i = 1; i <= 5; i++) {
             store.snapshots().save(lease, ("state " + i).getBytes(StandardCharsets.UTF_8));
         }
-        assertThat(new String(store.snapshots().latest(session).orElseThrow().state(), StandardCharsets.UTF_8)).isEqualTo("state 5");
+        assertThat(new String(store.snapshots().latest(session).orElseThrow().state(), StandardCharsets.UTF_8))
+                .isEqualTo("state 5");
         assertThat(store.snapshots().list(session)).hasSize(AuthSnapshots.KEEP);
     }
 
@@ -68,7 +76,8 @@ class AuthSnapshotsTest {
                 """, session));
         assertThatThrownBy(() -> store.snapshots().latest(session))
                 .isInstanceOf(StoreException.SnapshotIntegrity.class)
-                .hasMessageContaining(session).hasMessageContaining("failed authentication");
+                .hasMessageContaining(session)
+                .hasMessageContaining("failed authentication");
     }
 
     @Test
@@ -87,9 +96,13 @@ class AuthSnapshotsTest {
     @Test
     void saveWithoutHoldingTheLeaseWritesNothing() {
         store.leases().release(lease);
-        var next = store.leases().acquire(session, "node-b", Duration.ofSeconds(30)).orElseThrow();
+        var next = store.leases()
+                .acquire(session, "node-b", Duration.ofSeconds(30))
+                .orElseThrow();
         assertThatThrownBy(() -> store.snapshots().save(lease, "old owner".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(StoreException.StaleEpoch.class, e -> assertThat(e.currentEpoch()).isEqualTo(next.epoch()));
+                .isInstanceOfSatisfying(
+                        StoreException.StaleEpoch.class,
+                        e -> assertThat(e.currentEpoch()).isEqualTo(next.epoch()));
         assertThat(store.snapshots().list(session)).isEmpty();
         assertThat(store.snapshots().latest(session)).isEmpty();
     }
@@ -108,7 +121,9 @@ class AuthSnapshotsTest {
     @Test
     void badInputIsRefused() {
         assertThatThrownBy(() -> store.snapshots().save(lease, new byte[0]))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("state"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("state"));
         assertThatThrownBy(() -> store.snapshots().latest("nope-" + session))
                 .isInstanceOf(StoreException.NotFound.class);
         assertThat(store.snapshots().list(session)).isEmpty();
@@ -117,14 +132,18 @@ class AuthSnapshotsTest {
     @Test
     void aSnapshotFromAnotherMasterKeyIsReportedAsAWrongKey() {
         store.snapshots().save(lease, "state".getBytes(StandardCharsets.UTF_8));
-        var row = TestStore.jdbi().withHandle(h -> h.createQuery("""
+        var row = TestStore.jdbi()
+                .withHandle(
+                        h -> h.createQuery("""
                 SELECT ciphertext, nonce, key_id, epoch FROM auth_snapshots
                  WHERE session_id = (SELECT id FROM sessions WHERE name = :s)""").bind("s", session).mapToMap().one());
-        var sealed = new SnapshotCipher.Sealed((byte[]) row.get("ciphertext"), (byte[]) row.get("nonce"), (String) row.get("key_id"));
+        var sealed = new SnapshotCipher.Sealed(
+                (byte[]) row.get("ciphertext"), (byte[]) row.get("nonce"), (String) row.get("key_id"));
 
         var foreign = new SnapshotCipher(MasterKeyring.of(List.of(randomKey())));
         assertThatThrownBy(() -> foreign.open(session, lease.epoch(), sealed))
-                .isInstanceOfSatisfying(StoreException.UnknownMasterKey.class,
+                .isInstanceOfSatisfying(
+                        StoreException.UnknownMasterKey.class,
                         e -> assertThat(e.getMessage()).contains(sealed.keyId()).contains("GW_MASTER_KEY_FILE"));
     }
 
@@ -136,9 +155,14 @@ class AuthSnapshotsTest {
         var sealed = before.seal("s1", 3, "hello".getBytes(StandardCharsets.UTF_8));
         var rotated = MasterKeyring.of(List.of(newKey, oldKey));
         var after = new SnapshotCipher(rotated);
-        assertThat(new String(after.open("s1", 3, sealed), StandardCharsets.UTF_8)).isEqualTo("hello");
-        assertThat(after.seal("s1", 4, new byte[]{1}).keyId()).isEqualTo(rotated.currentKeyId()).isNotEqualTo(sealed.keyId());
-        assertThatThrownBy(() -> after.open("s1", 4, sealed)).as("bound to its epoch").isInstanceOf(StoreException.SnapshotIntegrity.class);
+        assertThat(new String(after.open("s1", 3, sealed), StandardCharsets.UTF_8))
+                .isEqualTo("hello");
+        assertThat(after.seal("s1", 4, new byte[] {1}).keyId())
+                .isEqualTo(rotated.currentKeyId())
+                .isNotEqualTo(sealed.keyId());
+        assertThatThrownBy(() -> after.open("s1", 4, sealed))
+                .as("bound to its epoch")
+                .isInstanceOf(StoreException.SnapshotIntegrity.class);
     }
 
     private static byte[] randomKey() {
@@ -159,5 +183,4 @@ class AuthSnapshotsTest {
         }
         return -1;
     }
-
 }

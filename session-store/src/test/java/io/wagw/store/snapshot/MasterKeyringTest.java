@@ -17,7 +17,8 @@ class MasterKeyringTest {
     void aKeyIsGeneratedOnFirstStartWithOwnerOnlyPermissionsAndReusedAfter() throws Exception {
         var first = MasterKeyring.loadOrCreate(dir);
         Path file = dir.resolve(MasterKeyring.DEFAULT_FILE_NAME);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         var second = MasterKeyring.loadOrCreate(dir);
         assertThat(second.currentKeyId()).isEqualTo(first.currentKeyId()).hasSize(8);
     }
@@ -39,7 +40,8 @@ class MasterKeyringTest {
         Path file = dir.resolve("bad.key");
         Files.writeString(file, "# comment\nnot base64 !!\n");
         assertThatThrownBy(() -> MasterKeyring.load(file))
-                .hasMessageContaining("GW_MASTER_KEY_FILE").hasMessageContaining("line 2");
+                .hasMessageContaining("GW_MASTER_KEY_FILE")
+                .hasMessageContaining("line 2");
         Files.writeString(file, "AAAA\n");
         assertThatThrownBy(() -> MasterKeyring.load(file)).hasMessageContaining("3 bytes, expected 32");
         Files.writeString(file, "# only a comment\n");

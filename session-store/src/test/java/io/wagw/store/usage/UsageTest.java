@@ -43,13 +43,17 @@ class UsageTest {
         long n = (long) threads * perThread;
         assertThat(store.usage().get(tenant, month))
                 .isEqualTo(new UsageCounters(tenant, month, n, 2 * n, 10 * n, 3 * n));
-        assertThat(store.usage().get(tenant, month.plusMonths(1)).messagesIn()).as("months are separate").isZero();
+        assertThat(store.usage().get(tenant, month.plusMonths(1)).messagesIn())
+                .as("months are separate")
+                .isZero();
     }
 
     @Test
     void usageOfAnUnknownTenantOrANegativeDeltaIsRefused() {
         assertThatThrownBy(() -> store.usage().add("no-such-tenant", YearMonth.now(), UsageCounters.Delta.inbound(1)))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("tenant"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("tenant"));
         assertThatThrownBy(() -> store.usage().get("no-such-tenant", YearMonth.now()))
                 .isInstanceOf(StoreException.NotFound.class);
         String tenant = TestStore.unique("usage");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +42,9 @@ class WebhookOutboxTest {
             hc.setUsername("postgres");
             hc.setMaximumPoolSize(12);
             hc.setPoolName("outbox-test");
-            jdbi = Jdbi.create(new HikariDataSource(hc)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+            jdbi = Jdbi.create(new HikariDataSource(hc))
+                    .installPlugin(new SqlObjectPlugin())
+                    .installPlugin(new PostgresPlugin());
         }
         return jdbi;
     }
@@ -62,30 +63,52 @@ class WebhookOutboxTest {
     }
 
     private static NewDelivery delivery(String url, String event, int maxAttempts) {
-        return new NewDelivery(url, event, "req_" + UUID.randomUUID(), "{\"event\":\"" + event + "\"}", null, List.of(),
+        return new NewDelivery(
+                url,
+                event,
+                "req_" + UUID.randomUUID(),
+                "{\"event\":\"" + event + "\"}",
+                null,
+                List.of(),
                 new RetryPlan(maxAttempts, "exponential", Duration.ofSeconds(1)));
     }
 
     private WebhookDelivery enqueueOne(String url, int maxAttempts) {
-        return outbox.enqueue(session, List.of(delivery(url, "message", maxAttempts))).getFirst();
+        return outbox.enqueue(session, List.of(delivery(url, "message", maxAttempts)))
+                .getFirst();
     }
 
     private List<WebhookDelivery> claimMine(String node, Duration lease) {
-        return outbox.claimDue(node, 100, lease).stream().filter(d -> d.session().equals(session)).toList();
+        return outbox.claimDue(node, 100, lease).stream()
+                .filter(d -> d.session().equals(session))
+                .toList();
     }
 
     @Test
     void oneEventIsStoredAsOneRowPerWebhookWithTheExactBodyKeyAndHeaders() {
         String body = "{ \"id\" : \"evt_1\",  \"payload\": {\"body\": \"Привет — 9:00?\"} }";
-        var signed = new NewDelivery("https://a.example/hook?token=x", "message", "req_" + UUID.randomUUID(), body,
-                "s3cret", List.of(new WebhookHeader("X-Api-Key", "k1"), new WebhookHeader("X-Api-Key", "k2")),
+        var signed = new NewDelivery(
+                "https://a.example/hook?token=x",
+                "message",
+                "req_" + UUID.randomUUID(),
+                body,
+                "s3cret",
+                List.of(new WebhookHeader("X-Api-Key", "k1"), new WebhookHeader("X-Api-Key", "k2")),
                 new RetryPlan(10, "exponential", Duration.ofSeconds(5)));
-        var plain = new NewDelivery("http://b.example/hook", "message", "req_" + UUID.randomUUID(), body, null, null,
+        var plain = new NewDelivery(
+                "http://b.example/hook",
+                "message",
+                "req_" + UUID.randomUUID(),
+                body,
+                null,
+                null,
                 new RetryPlan(3, "constant", Duration.ofMillis(250)));
 
         var stored = outbox.enqueue(session, List.of(signed, plain));
 
-        assertThat(stored).extracting(WebhookDelivery::url).containsExactly("https://a.example/hook?token=x", "http://b.example/hook");
+        assertThat(stored)
+                .extracting(WebhookDelivery::url)
+                .containsExactly("https://a.example/hook?token=x", "http://b.example/hook");
         var listed = outbox.listBySession(session, DeliveryStatus.pending, 10);
         assertThat(listed).hasSize(2).allSatisfy(d -> {
             assertThat(d.body()).isEqualTo(body);
@@ -93,11 +116,18 @@ class WebhookOutboxTest {
             assertThat(d.attempts()).isZero();
             assertThat(d.session()).isEqualTo(session);
         });
-        var a = listed.stream().filter(d -> d.url().startsWith("https")).findFirst().orElseThrow();
+        var a = listed.stream()
+                .filter(d -> d.url().startsWith("https"))
+                .findFirst()
+                .orElseThrow();
         assertThat(a.hmacKey()).isEqualTo("s3cret");
-        assertThat(a.headers()).containsExactly(new WebhookHeader("X-Api-Key", "k1"), new WebhookHeader("X-Api-Key", "k2"));
+        assertThat(a.headers())
+                .containsExactly(new WebhookHeader("X-Api-Key", "k1"), new WebhookHeader("X-Api-Key", "k2"));
         assertThat(a.retry()).isEqualTo(new RetryPlan(10, "exponential", Duration.ofSeconds(5)));
-        var b = listed.stream().filter(d -> d.url().startsWith("http:")).findFirst().orElseThrow();
+        var b = listed.stream()
+                .filter(d -> d.url().startsWith("http:"))
+                .findFirst()
+                .orElseThrow();
         assertThat(b.hmacKey()).isNull();
         assertThat(b.headers()).isEmpty();
         assertThat(b.retry()).isEqualTo(new RetryPlan(3, "constant", Duration.ofMillis(250)));
@@ -141,7 +171,8 @@ class WebhookOutboxTest {
             assertThat(all).hasSize(rows).doesNotHaveDuplicates();
             assertThat(claimersWithRows).as("claimers that got rows").hasSizeGreaterThan(1);
         }
-        assertThat(outbox.countsBySession(session)).containsEntry(DeliveryStatus.delivering, (long) rows)
+        assertThat(outbox.countsBySession(session))
+                .containsEntry(DeliveryStatus.delivering, (long) rows)
                 .containsEntry(DeliveryStatus.pending, 0L);
     }
 
@@ -187,12 +218,17 @@ class WebhookOutboxTest {
 
         var claimed = claimMine("node-a", LEASE);
         assertThat(claimed).extracting(WebhookDelivery::id).containsExactlyInAnyOrder(first.id(), other.id());
-        assertThat(claimMine("node-a", LEASE)).as("second waits while the first is in flight").isEmpty();
+        assertThat(claimMine("node-a", LEASE))
+                .as("second waits while the first is in flight")
+                .isEmpty();
 
-        var firstClaim = claimed.stream().filter(d -> d.id() == first.id()).findFirst().orElseThrow();
+        var firstClaim =
+                claimed.stream().filter(d -> d.id() == first.id()).findFirst().orElseThrow();
         outbox.markFailed(firstClaim, 503, "HTTP 503", Duration.ZERO);
-        assertThat(claimMine("node-a", LEASE)).as("the failed first is retried before the second")
-                .extracting(WebhookDelivery::id).containsExactly(first.id());
+        assertThat(claimMine("node-a", LEASE))
+                .as("the failed first is retried before the second")
+                .extracting(WebhookDelivery::id)
+                .containsExactly(first.id());
     }
 
     @Test
@@ -214,7 +250,9 @@ class WebhookOutboxTest {
         var byA = claimMine("node-a", Duration.ofMillis(200)).getFirst();
         assertThat(byA.claimedBy()).isEqualTo("node-a");
         assertThat(byA.attempts()).isEqualTo(1);
-        assertThat(claimMine("node-b", LEASE)).as("while node-a's claim is live").isEmpty();
+        assertThat(claimMine("node-b", LEASE))
+                .as("while node-a's claim is live")
+                .isEmpty();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         List<WebhookDelivery> byB;
@@ -228,7 +266,9 @@ class WebhookOutboxTest {
             assertThat(d.attempts()).as("the lapsed claim counts as an attempt").isEqualTo(2);
             assertThat(d.claimToken()).isNotEqualTo(byA.claimToken());
         });
-        assertThat(outbox.markDelivered(byA, 200)).as("node-a's claim was taken over").isEmpty();
+        assertThat(outbox.markDelivered(byA, 200))
+                .as("node-a's claim was taken over")
+                .isEmpty();
         assertThat(outbox.markFailed(byA, 500, "late", Duration.ZERO)).isEmpty();
         assertThat(outbox.markDelivered(byB.getFirst(), 204)).get().satisfies(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.delivered);
@@ -245,10 +285,12 @@ class WebhookOutboxTest {
 
         assertThat(claimMine("node-b", LEASE)).isEmpty();
 
-        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10)).singleElement().satisfies(d -> {
-            assertThat(d.id()).isEqualTo(row.id());
-            assertThat(d.lastError()).contains("node-a").contains("lapsed");
-        });
+        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.id()).isEqualTo(row.id());
+                    assertThat(d.lastError()).contains("node-a").contains("lapsed");
+                });
     }
 
     @Test
@@ -256,18 +298,27 @@ class WebhookOutboxTest {
         var row = enqueueOne("http://a.test/hook", 3);
         for (int attempt = 1; attempt <= 3; attempt++) {
             var claim = claimMine("node-a", LEASE);
-            assertThat(claim).as("attempt " + attempt).singleElement().extracting(WebhookDelivery::attempts).isEqualTo(attempt);
-            var after = outbox.markFailed(claim.getFirst(), 500, "HTTP 500", Duration.ZERO).orElseThrow();
+            assertThat(claim)
+                    .as("attempt " + attempt)
+                    .singleElement()
+                    .extracting(WebhookDelivery::attempts)
+                    .isEqualTo(attempt);
+            var after = outbox.markFailed(claim.getFirst(), 500, "HTTP 500", Duration.ZERO)
+                    .orElseThrow();
             assertThat(after.status()).isEqualTo(attempt < 3 ? DeliveryStatus.pending : DeliveryStatus.dead);
         }
         assertThat(claimMine("node-a", LEASE)).isEmpty();
-        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10)).singleElement().satisfies(d -> {
-            assertThat(d.id()).isEqualTo(row.id());
-            assertThat(d.lastHttpStatus()).isEqualTo(500);
-            assertThat(d.lastError()).isEqualTo("HTTP 500");
-            assertThat(d.attempts()).isEqualTo(3);
-        });
-        assertThat(outbox.countsBySession(session)).containsEntry(DeliveryStatus.dead, 1L).containsEntry(DeliveryStatus.pending, 0L);
+        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.id()).isEqualTo(row.id());
+                    assertThat(d.lastHttpStatus()).isEqualTo(500);
+                    assertThat(d.lastError()).isEqualTo("HTTP 500");
+                    assertThat(d.attempts()).isEqualTo(3);
+                });
+        assertThat(outbox.countsBySession(session))
+                .containsEntry(DeliveryStatus.dead, 1L)
+                .containsEntry(DeliveryStatus.pending, 0L);
     }
 
     @Test
@@ -286,7 +337,8 @@ class WebhookOutboxTest {
         enqueueOne("http://a.test/hook", 10);
         var claim = claimMine("node-a", LEASE).getFirst();
 
-        var after = outbox.markFailed(claim, null, "connection refused", Duration.ofHours(1)).orElseThrow();
+        var after = outbox.markFailed(claim, null, "connection refused", Duration.ofHours(1))
+                .orElseThrow();
 
         assertThat(after.status()).isEqualTo(DeliveryStatus.pending);
         assertThat(after.lastHttpStatus()).isNull();
@@ -308,7 +360,9 @@ class WebhookOutboxTest {
             assertThat(d.attempts()).isEqualTo(1);
         });
         assertThatThrownBy(() -> outbox.retry(session, row.id()))
-                .isInstanceOfSatisfying(StoreException.InvalidState.class, e -> assertThat(e.field()).isEqualTo("id"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidState.class,
+                        e -> assertThat(e.field()).isEqualTo("id"));
     }
 
     @Test
@@ -319,12 +373,15 @@ class WebhookOutboxTest {
         String other = TestStore.unique("wh");
         store.sessions().create(tenant, other, Map.of());
         outbox.enqueue(other, List.of(delivery("http://c.test/hook", "message", 1)));
-        outbox.claimDue("node-a", 100, LEASE).stream().filter(d -> d.session().equals(other))
+        outbox.claimDue("node-a", 100, LEASE).stream()
+                .filter(d -> d.session().equals(other))
                 .forEach(d -> outbox.markFailed(d, 400, "HTTP 400", null));
 
         assertThat(outbox.retryAllDead(session)).isEqualTo(2);
 
-        assertThat(outbox.countsBySession(session)).containsEntry(DeliveryStatus.pending, 2L).containsEntry(DeliveryStatus.dead, 0L);
+        assertThat(outbox.countsBySession(session))
+                .containsEntry(DeliveryStatus.pending, 2L)
+                .containsEntry(DeliveryStatus.dead, 0L);
         assertThat(outbox.countsBySession(other)).containsEntry(DeliveryStatus.dead, 1L);
     }
 
@@ -337,7 +394,9 @@ class WebhookOutboxTest {
 
         assertThat(outbox.listBySession(other, null, 10)).isEmpty();
         assertThatThrownBy(() -> outbox.retry(other, row.id()))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("id"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("id"));
     }
 
     @Test
@@ -346,8 +405,11 @@ class WebhookOutboxTest {
 
         store.sessions().delete(session);
 
-        long left = TestStore.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM webhook_deliveries WHERE id = :id")
-                .bind("id", row.id()).mapTo(Long.class).one());
+        long left = TestStore.jdbi()
+                .withHandle(h -> h.createQuery("SELECT count(*) FROM webhook_deliveries WHERE id = :id")
+                        .bind("id", row.id())
+                        .mapTo(Long.class)
+                        .one());
         assertThat(left).isZero();
     }
 
@@ -364,13 +426,16 @@ class WebhookOutboxTest {
         }
         var recent = enqueueOne("http://c.test/hook", 1);
         outbox.markDelivered(claimMine("node-a", LEASE).getFirst(), 200);
-        TestStore.jdbi().useHandle(h -> h.createUpdate(
-                "UPDATE webhook_deliveries SET delivered_at = clock_timestamp() - interval '8 days' WHERE id = :id")
-                .bind("id", delivered.id()).execute());
+        TestStore.jdbi()
+                .useHandle(h -> h.createUpdate(
+                                "UPDATE webhook_deliveries SET delivered_at = clock_timestamp() - interval '8 days' WHERE id = :id")
+                        .bind("id", delivered.id())
+                        .execute());
 
         outbox.purgeDelivered(Duration.ofDays(7));
 
-        assertThat(outbox.listBySession(session, null, 10)).extracting(WebhookDelivery::id)
+        assertThat(outbox.listBySession(session, null, 10))
+                .extracting(WebhookDelivery::id)
                 .containsExactlyInAnyOrder(dead.id(), recent.id());
     }
 
@@ -379,38 +444,69 @@ class WebhookOutboxTest {
         var good = delivery("http://a.test/hook", "message", 3);
         var ftp = new NewDelivery("ftp://a.test/hook", "message", "req_1", "{}", null, List.of(), good.retry());
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(good, ftp)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[1].url"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("deliveries[1].url"));
         var upperCase = new NewDelivery("HTTP://a.test/hook", "message", "req_4", "{}", null, List.of(), good.retry());
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(upperCase)))
                 .as("refused before the table's check would fail the whole transaction")
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[0].url"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("deliveries[0].url"));
         var noBody = new NewDelivery("http://a.test/hook", "message", "req_2", "", null, List.of(), good.retry());
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(noBody)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("deliveries[0].body"));
-        var zeroAttempts = new NewDelivery("http://a.test/hook", "message", "req_3", "{}", null, List.of(),
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("deliveries[0].body"));
+        var zeroAttempts = new NewDelivery(
+                "http://a.test/hook",
+                "message",
+                "req_3",
+                "{}",
+                null,
+                List.of(),
                 new RetryPlan(0, "exponential", Duration.ofSeconds(1)));
         assertThatThrownBy(() -> outbox.enqueue(session, List.of(zeroAttempts)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class,
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
                         e -> assertThat(e.field()).isEqualTo("deliveries[0].retry.maxAttempts"));
         assertThatThrownBy(() -> outbox.enqueue("no-such-session-x", List.of(good)))
-                .isInstanceOfSatisfying(StoreException.NotFound.class, e -> assertThat(e.field()).isEqualTo("session"));
+                .isInstanceOfSatisfying(
+                        StoreException.NotFound.class,
+                        e -> assertThat(e.field()).isEqualTo("session"));
         assertThatThrownBy(() -> outbox.claimDue("node-a", 0, LEASE))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("limit"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("limit"));
         assertThatThrownBy(() -> outbox.claimDue("node-a", 10, Duration.ofMillis(5)))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("lease"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("lease"));
         assertThatThrownBy(() -> outbox.listBySession(session, null, 0))
-                .isInstanceOfSatisfying(StoreException.InvalidInput.class, e -> assertThat(e.field()).isEqualTo("limit"));
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("limit"));
         var unclaimed = outbox.enqueue(session, List.of(good)).getFirst();
         assertThatThrownBy(() -> outbox.markDelivered(unclaimed, 200)).isInstanceOf(StoreException.InvalidState.class);
 
-        assertThat(outbox.listBySession(session, null, 10)).extracting(WebhookDelivery::id).containsExactly(unclaimed.id());
+        assertThat(outbox.listBySession(session, null, 10))
+                .extracting(WebhookDelivery::id)
+                .containsExactly(unclaimed.id());
     }
 
     @Test
     void neitherBodyNorKeyNorUrlAppearsInToString() {
-        var row = outbox.enqueue(session, List.of(new NewDelivery("https://a.test/hook?token=tok123", "message",
-                "req_" + UUID.randomUUID(), "{\"body\":\"secret text 77011234567\"}", "hmac-key-1", List.of(),
-                new RetryPlan(1, "constant", Duration.ofSeconds(1))))).getFirst();
+        var row = outbox.enqueue(
+                        session,
+                        List.of(new NewDelivery(
+                                "https://a.test/hook?token=tok123",
+                                "message",
+                                "req_" + UUID.randomUUID(),
+                                "{\"body\":\"secret text 77011234567\"}",
+                                "hmac-key-1",
+                                List.of(),
+                                new RetryPlan(1, "constant", Duration.ofSeconds(1)))))
+                .getFirst();
 
         assertThat(row.toString()).doesNotContain("secret text", "77011234567", "hmac-key-1", "tok123");
     }

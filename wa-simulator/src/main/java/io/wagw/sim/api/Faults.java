@@ -7,9 +7,9 @@ package io.wagw.sim.api;
  * modules are not reachable yet (as the real page's lazily loaded modules): no script can see them arrive.
  */
 public record Faults(long latencyMs, boolean failSends, boolean queuedAsHistory) {
-  public static final Faults NONE = new Faults(0, false, false);
+    public static final Faults NONE = new Faults(0, false, false);
 
-  public Faults(long latencyMs, boolean failSends) {
-    this(latencyMs, failSends, false);
-  }
+    public Faults(long latencyMs, boolean failSends) {
+        this(latencyMs, failSends, false);
+    }
 }

@@ -5,5 +5,13 @@ package io.wagw.sim.api;
  * ({@code false_<from>@c.us_<id>} for what an account received, {@code true_<to>@c.us_<id>} for what
  * it sent); {@code t} is unix seconds; {@code deviceId} names the sending device of a sent message.
  */
-public record MessageInfo(String id, String serializedId, String from, String to, String text, long t,
-                          int ack, String ackName, String deviceId) {}
+public record MessageInfo(
+        String id,
+        String serializedId,
+        String from,
+        String to,
+        String text,
+        long t,
+        int ack,
+        String ackName,
+        String deviceId) {}

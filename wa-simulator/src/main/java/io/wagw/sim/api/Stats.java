@@ -5,6 +5,16 @@ package io.wagw.sim.api;
  * displaced by another one using the same device's credentials: zero proves a session never ran
  * twice. {@code queued} counts inbound messages some linked device has not confirmed yet.
  */
-public record Stats(int accounts, int customers, long devices, int pagesConnected, int activeSessions,
-                    long conflicts, long logins, long refusedLogins, long messagesIn, long messagesOut,
-                    long queued, long heapUsedBytes) {}
+public record Stats(
+        int accounts,
+        int customers,
+        long devices,
+        int pagesConnected,
+        int activeSessions,
+        long conflicts,
+        long logins,
+        long refusedLogins,
+        long messagesIn,
+        long messagesOut,
+        long queued,
+        long heapUsedBytes) {}

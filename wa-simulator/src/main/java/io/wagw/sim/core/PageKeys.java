@@ -7,19 +7,20 @@ import java.util.Base64;
  * static public key, the identity public key and the advertising secret, each 32 bytes, Base64.
  */
 public record PageKeys(String noisePub, String identityPub, String advSecret) {
-  public PageKeys {
-    noisePub = require32(noisePub, "noisePub");
-    identityPub = require32(identityPub, "identityPub");
-    advSecret = require32(advSecret, "advSecret");
-  }
-
-  private static String require32(String b64, String field) {
-    if (b64 == null) throw ApiError.badField(field, field + " is required");
-    try {
-      if (Base64.getDecoder().decode(b64).length != 32) throw ApiError.badField(field, field + " must be 32 bytes");
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badField(field, field + " must be Base64");
+    public PageKeys {
+        noisePub = require32(noisePub, "noisePub");
+        identityPub = require32(identityPub, "identityPub");
+        advSecret = require32(advSecret, "advSecret");
     }
-    return b64;
-  }
+
+    private static String require32(String b64, String field) {
+        if (b64 == null) throw ApiError.badField(field, field + " is required");
+        try {
+            if (Base64.getDecoder().decode(b64).length != 32)
+                throw ApiError.badField(field, field + " must be 32 bytes");
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badField(field, field + " must be Base64");
+        }
+        return b64;
+    }
 }

@@ -9,21 +9,21 @@ import java.util.regex.Pattern;
  * "WhatsApp works with Google Chrome 60+" page instead.
  */
 public final class BrowserSupport {
-  private static final Pattern CHROME = Pattern.compile("Chrome/(\\d+)");
-  private static final Pattern OTHER = Pattern.compile("(Firefox|Version/\\d+.*Safari|Edg|OPR)/?\\d");
+    private static final Pattern CHROME = Pattern.compile("Chrome/(\\d+)");
+    private static final Pattern OTHER = Pattern.compile("(Firefox|Version/\\d+.*Safari|Edg|OPR)/?\\d");
 
-  private BrowserSupport() {}
+    private BrowserSupport() {}
 
-  public static boolean isSupported(String userAgent) {
-    if (userAgent == null || userAgent.contains("HeadlessChrome")) return false;
-    Matcher chrome = CHROME.matcher(userAgent);
-    if (chrome.find()) {
-      try {
-        return Integer.parseInt(chrome.group(1)) >= 60;
-      } catch (NumberFormatException e) {
-        return false;
-      }
+    public static boolean isSupported(String userAgent) {
+        if (userAgent == null || userAgent.contains("HeadlessChrome")) return false;
+        Matcher chrome = CHROME.matcher(userAgent);
+        if (chrome.find()) {
+            try {
+                return Integer.parseInt(chrome.group(1)) >= 60;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return OTHER.matcher(userAgent).find();
     }
-    return OTHER.matcher(userAgent).find();
-  }
 }
