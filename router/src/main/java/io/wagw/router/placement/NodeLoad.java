@@ -1,7 +1,7 @@
 package io.wagw.router.placement;
 
 /**
- * Load of one node in an {@link Assignment}.
+ * Load of one node in an {@link PlacementTable}.
  *
  * @param nodeId    the node
  * @param sessions  sessions assigned to it

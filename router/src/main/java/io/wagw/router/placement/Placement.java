@@ -26,7 +26,7 @@ public final class Placement {
     private Placement() {}
 
     /** Places every session from scratch on the given nodes. */
-    public static Assignment assign(List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
+    public static PlacementTable assign(List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
         return rebalance(Map.of(), List.of(), nodes, sessions, options);
     }
 
@@ -34,13 +34,13 @@ public final class Placement {
      * Moves as few sessions as possible from a previous assignment to a valid one for the new inputs.
      * Sessions of {@code previous} that are no longer in {@code sessions} are dropped; new ones are placed.
      */
-    public static Assignment rebalance(
-            Assignment previous, List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
+    public static PlacementTable rebalance(
+            PlacementTable previous, List<NodeSpec> nodes, Collection<String> sessions, PlacementOptions options) {
         return rebalance(previous.owners(), previous.nodes(), nodes, sessions, options);
     }
 
     /**
-     * Same as {@link #rebalance(Assignment, List, Collection, PlacementOptions)} from a bare table, for a
+     * Same as {@link #rebalance(PlacementTable, List, Collection, PlacementOptions)} from a bare table, for a
      * coordinator that stored only the table and the node specs it was computed for.
      *
      * @param currentOwners session id to node id as it is now
@@ -48,7 +48,7 @@ public final class Placement {
      *                      new. Passing the current {@code nodes} again means "no new points": only sessions that
      *                      must move do.
      */
-    public static Assignment rebalance(
+    public static PlacementTable rebalance(
             Map<String, String> currentOwners,
             List<NodeSpec> previousNodes,
             List<NodeSpec> nodes,
@@ -216,7 +216,7 @@ public final class Placement {
             load = new int[specs.length];
         }
 
-        Assignment run() {
+        PlacementTable run() {
             List<Integer> displaced = new ArrayList<>();
             List<Integer> newcomers = new ArrayList<>();
             List<Integer> claimed = new ArrayList<>();
@@ -398,7 +398,7 @@ public final class Placement {
             roomBelowTarget += Math.max(0, target[node] - after) - Math.max(0, target[node] - before);
         }
 
-        private Assignment result() {
+        private PlacementTable result() {
             Map<String, String> owners = new LinkedHashMap<>();
             List<Move> moves = new ArrayList<>();
             List<String> lost = new ArrayList<>();
@@ -417,7 +417,7 @@ public final class Placement {
             for (int i = 0; i < specs.length; i++) {
                 loads.add(new NodeLoad(nodeIds[i], load[i], share[i], bound[i]));
             }
-            return new Assignment(owners, loads, lost, Arrays.asList(specs), moves);
+            return new PlacementTable(owners, loads, lost, Arrays.asList(specs), moves);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.wagw.router.rebalance;
 
-import io.wagw.router.placement.Assignment;
 import io.wagw.router.placement.NodeSpec;
 import io.wagw.router.placement.NodeState;
+import io.wagw.router.placement.PlacementTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +95,7 @@ public final class RebalancePolicy {
      */
     public MovePlan plan(
             Map<String, String> current,
-            Assignment desired,
+            PlacementTable desired,
             Map<String, HealthTimeline> timelines,
             List<MoveRecord> moveRecords,
             Instant now) {

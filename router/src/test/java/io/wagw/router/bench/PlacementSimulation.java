@@ -1,11 +1,11 @@
 package io.wagw.router.bench;
 
-import io.wagw.router.placement.Assignment;
 import io.wagw.router.placement.NodeLoad;
 import io.wagw.router.placement.NodeSpec;
 import io.wagw.router.placement.NodeState;
 import io.wagw.router.placement.Placement;
 import io.wagw.router.placement.PlacementOptions;
+import io.wagw.router.placement.PlacementTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class PlacementSimulation {
         result.put("seed", seed);
         result.put("full_placement_ms", timeFullPlacement(new ArrayList<>(nodes.values()), sessions, options));
 
-        Assignment current = Placement.assign(new ArrayList<>(nodes.values()), sessions, options);
+        PlacementTable current = Placement.assign(new ArrayList<>(nodes.values()), sessions, options);
         Map<String, Stats> stats = new LinkedHashMap<>();
         for (String type : TYPES) {
             stats.put(type, new Stats());
@@ -77,7 +77,7 @@ public final class PlacementSimulation {
             double shareBefore = current.load(target).map(NodeLoad::fairShare).orElse(0.0);
             List<NodeSpec> specs = new ArrayList<>(nodes.values());
             long t0 = System.nanoTime();
-            Assignment next = Placement.rebalance(current, specs, sessions, options);
+            PlacementTable next = Placement.rebalance(current, specs, sessions, options);
             rebalanceNanos[e] = System.nanoTime() - t0;
             double shareAfter = next.load(target).map(NodeLoad::fairShare).orElse(0.0);
             double ideal = switch (type) {
@@ -195,7 +195,7 @@ public final class PlacementSimulation {
         return node.nodeId();
     }
 
-    private static int countViolations(Assignment assignment, List<NodeSpec> specs) {
+    private static int countViolations(PlacementTable assignment, List<NodeSpec> specs) {
         Map<String, Integer> capacity = new TreeMap<>();
         specs.forEach(s -> capacity.put(s.nodeId(), s.capacity()));
         int violations = 0;
@@ -241,7 +241,7 @@ public final class PlacementSimulation {
         private double worstMaxOverAvg;
         private int violations;
 
-        void record(int movedNow, double idealNow, Assignment after, int violationsNow) {
+        void record(int movedNow, double idealNow, PlacementTable after, int violationsNow) {
             count++;
             moved += movedNow;
             ideal += idealNow;

@@ -91,7 +91,7 @@ final class Clusters {
      * ceil((1 + ε) × its fair share), reported loads match the table.
      */
     static void assertValid(
-            Assignment assignment, List<NodeSpec> nodes, List<String> sessions, PlacementOptions options) {
+            PlacementTable assignment, List<NodeSpec> nodes, List<String> sessions, PlacementOptions options) {
         Set<String> expected = new TreeSet<>(sessions);
         Set<String> seen = new TreeSet<>(assignment.owners().keySet());
         for (String lost : assignment.unplaced()) {
@@ -136,7 +136,7 @@ final class Clusters {
         }
     }
 
-    static int movedBetween(Assignment before, Assignment after) {
+    static int movedBetween(PlacementTable before, PlacementTable after) {
         int moved = 0;
         for (Map.Entry<String, String> entry : before.owners().entrySet()) {
             String now = after.owners().get(entry.getKey());

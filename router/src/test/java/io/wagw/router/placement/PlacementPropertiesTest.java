@@ -30,11 +30,11 @@ class PlacementPropertiesTest {
             List<NodeSpec> nodes = Clusters.healthy(n, capacity);
             PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment before = Placement.assign(nodes, sessions, options);
+            PlacementTable before = Placement.assign(nodes, sessions, options);
 
             List<NodeSpec> grown = new ArrayList<>(nodes);
             grown.add(NodeSpec.active("joiner-" + seed, capacity));
-            Assignment after = Placement.rebalance(before, grown, sessions, options);
+            PlacementTable after = Placement.rebalance(before, grown, sessions, options);
 
             assertValid(after, grown, sessions, options);
             double ideal = (double) m / (n + 1);
@@ -63,7 +63,7 @@ class PlacementPropertiesTest {
             List<NodeSpec> nodes = randomCluster(random, n, m);
             PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment before = Placement.assign(nodes, sessions, options);
+            PlacementTable before = Placement.assign(nodes, sessions, options);
 
             NodeSpec leaver = nodes.get(random.nextInt(n));
             List<NodeSpec> shrunk = new ArrayList<>(nodes);
@@ -72,7 +72,7 @@ class PlacementPropertiesTest {
                 case 1 -> shrunk.set(shrunk.indexOf(leaver), leaver.withState(NodeState.DOWN));
                 default -> shrunk.set(shrunk.indexOf(leaver), leaver.withState(NodeState.DRAINING));
             }
-            Assignment after = Placement.rebalance(before, shrunk, sessions, options);
+            PlacementTable after = Placement.rebalance(before, shrunk, sessions, options);
 
             assertValid(after, shrunk, sessions, options);
             for (Map.Entry<String, String> entry : before.owners().entrySet()) {
@@ -96,13 +96,13 @@ class PlacementPropertiesTest {
             List<NodeSpec> nodes = randomCluster(random, n, m);
             PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment before = Placement.assign(nodes, sessions, options);
+            PlacementTable before = Placement.assign(nodes, sessions, options);
 
             NodeSpec joiner =
                     new NodeSpec("joiner", nodes.get(0).capacity(), 0.3 + 0.7 * random.nextDouble(), NodeState.ACTIVE);
             List<NodeSpec> grown = new ArrayList<>(nodes);
             grown.add(joiner);
-            Assignment after = Placement.rebalance(before, grown, sessions, options);
+            PlacementTable after = Placement.rebalance(before, grown, sessions, options);
 
             assertValid(after, grown, sessions, options);
             double ideal = Clusters.expectedShares(grown, m).get("joiner");
@@ -121,12 +121,12 @@ class PlacementPropertiesTest {
             List<NodeSpec> nodes = new ArrayList<>(randomCluster(random, n, m));
             PlacementOptions options = sizedFor(nodes);
             List<String> sessions = new ArrayList<>(Clusters.sessions(random, m));
-            Assignment current = Placement.assign(nodes, sessions, options);
+            PlacementTable current = Placement.assign(nodes, sessions, options);
             assertValid(current, nodes, sessions, options);
             int joined = 0;
             for (int step = 0; step < 25; step++) {
                 String event = mutate(random, nodes, sessions, m, joined++);
-                Assignment next = Placement.rebalance(current, nodes, sessions, options);
+                PlacementTable next = Placement.rebalance(current, nodes, sessions, options);
                 try {
                     assertValid(next, nodes, sessions, options);
                     assertValid(Placement.assign(nodes, sessions, options), nodes, sessions, options);
@@ -147,22 +147,22 @@ class PlacementPropertiesTest {
             List<NodeSpec> nodes = randomCluster(random, n, m);
             PlacementOptions options = sizedFor(nodes);
             List<String> sessions = Clusters.sessions(random, m);
-            Assignment reference = Placement.assign(nodes, sessions, options);
+            PlacementTable reference = Placement.assign(nodes, sessions, options);
 
             List<NodeSpec> shuffledNodes = new ArrayList<>(nodes);
             Collections.shuffle(shuffledNodes, random);
             List<String> shuffledSessions = new ArrayList<>(sessions);
             shuffledSessions.addAll(sessions.subList(0, m / 3)); // duplicates count once
             Collections.shuffle(shuffledSessions, random);
-            Assignment again = Placement.assign(shuffledNodes, shuffledSessions, options);
+            PlacementTable again = Placement.assign(shuffledNodes, shuffledSessions, options);
             assertThat(again).as("seed %d", seed).isEqualTo(reference);
 
             List<NodeSpec> changed = new ArrayList<>(nodes);
             changed.remove(random.nextInt(n));
             changed.add(NodeSpec.active("joiner", nodes.get(0).capacity()));
-            Assignment viaTreeMap = Placement.rebalance(reference, changed, sessions, options);
+            PlacementTable viaTreeMap = Placement.rebalance(reference, changed, sessions, options);
             Collections.shuffle(changed, random);
-            Assignment viaHashMap = Placement.rebalance(
+            PlacementTable viaHashMap = Placement.rebalance(
                     new java.util.HashMap<>(reference.owners()), shuffledNodes, changed, shuffledSessions, options);
             assertThat(viaHashMap).as("seed %d", seed).isEqualTo(viaTreeMap);
         }
@@ -182,7 +182,7 @@ class PlacementPropertiesTest {
                 PlacementOptions options = sizedFor(nodes);
                 List<String> sessions = Clusters.sessions(random, m);
 
-                Assignment assignment = Placement.assign(nodes, sessions, options);
+                PlacementTable assignment = Placement.assign(nodes, sessions, options);
 
                 assertValid(assignment, nodes, sessions, options);
                 double peerAverage = (double) (m - assignment.sessionsOn("weighted")) / n;

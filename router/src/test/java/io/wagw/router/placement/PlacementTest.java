@@ -17,7 +17,7 @@ class PlacementTest {
         List<NodeSpec> nodes = Clusters.healthy(5, 1_000);
         List<String> sessions = Clusters.numbered(1_000);
 
-        Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertValid(assignment, nodes, sessions, OPTIONS);
         assertThat(assignment.owners()).hasSize(1_000);
@@ -34,7 +34,7 @@ class PlacementTest {
                 List.of(NodeSpec.active("small", 10), NodeSpec.active("big-1", 500), NodeSpec.active("big-2", 500));
         List<String> sessions = Clusters.numbered(300);
 
-        Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertValid(assignment, nodes, sessions, OPTIONS);
         assertThat(assignment.sessionsOn("small")).isLessThanOrEqualTo(10);
@@ -46,7 +46,7 @@ class PlacementTest {
         List<NodeSpec> nodes = Clusters.healthy(3, 10);
         List<String> sessions = Clusters.numbered(40);
 
-        Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertThat(assignment.owners()).hasSize(30);
         assertThat(assignment.unplaced())
@@ -57,7 +57,7 @@ class PlacementTest {
 
     @Test
     void emptyClusterLeavesEverySessionUnplaced() {
-        Assignment assignment = Placement.assign(List.of(), List.of("a", "b"), OPTIONS);
+        PlacementTable assignment = Placement.assign(List.of(), List.of("a", "b"), OPTIONS);
 
         assertThat(assignment.owners()).isEmpty();
         assertThat(assignment.unplaced()).containsExactly("a", "b");
@@ -72,7 +72,7 @@ class PlacementTest {
                 NodeSpec.active("d", 100));
         List<String> sessions = Clusters.numbered(120);
 
-        Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertValid(assignment, nodes, sessions, OPTIONS);
         assertThat(assignment.owners().values()).containsOnly("a", "d");
@@ -82,11 +82,11 @@ class PlacementTest {
     void downNodeKeepsNoneAndOnlyItsSessionsMove() {
         List<NodeSpec> nodes = Clusters.healthy(4, 100);
         List<String> sessions = Clusters.numbered(200);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
         List<NodeSpec> after = new ArrayList<>(nodes);
         after.set(2, nodes.get(2).withState(NodeState.DOWN));
 
-        Assignment rebalanced = Placement.rebalance(before, after, sessions, OPTIONS);
+        PlacementTable rebalanced = Placement.rebalance(before, after, sessions, OPTIONS);
 
         assertValid(rebalanced, after, sessions, OPTIONS);
         assertThat(rebalanced.sessionsOn("node-2")).isZero();
@@ -100,10 +100,10 @@ class PlacementTest {
     void drainingNodeSessionsAreAllMovedWithTheDrainingReason() {
         List<NodeSpec> nodes = Clusters.healthy(3, 100);
         List<String> sessions = Clusters.numbered(90);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
         List<NodeSpec> after = List.of(nodes.get(0), nodes.get(1).withState(NodeState.DRAINING), nodes.get(2));
 
-        Assignment rebalanced = Placement.rebalance(before, after, sessions, OPTIONS);
+        PlacementTable rebalanced = Placement.rebalance(before, after, sessions, OPTIONS);
 
         assertThat(rebalanced.sessionsOn("node-1")).isZero();
         assertThat(rebalanced.moves())
@@ -115,9 +115,9 @@ class PlacementTest {
     void unchangedInputsMoveNothing() {
         List<NodeSpec> nodes = Clusters.healthy(7, 60);
         List<String> sessions = Clusters.numbered(300);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
 
-        Assignment again = Placement.rebalance(before, nodes, sessions, OPTIONS);
+        PlacementTable again = Placement.rebalance(before, nodes, sessions, OPTIONS);
 
         assertThat(again.moves()).isEmpty();
         assertThat(again.owners()).isEqualTo(before.owners());
@@ -127,11 +127,11 @@ class PlacementTest {
     void joiningNodeTakesAboutItsFairShareFromEveryone() {
         List<NodeSpec> nodes = Clusters.healthy(3, 1_000);
         List<String> sessions = Clusters.numbered(1_200);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
         List<NodeSpec> grown = new ArrayList<>(nodes);
         grown.add(NodeSpec.active("node-3", 1_000));
 
-        Assignment after = Placement.rebalance(before, grown, sessions, OPTIONS);
+        PlacementTable after = Placement.rebalance(before, grown, sessions, OPTIONS);
 
         assertValid(after, grown, sessions, OPTIONS);
         // Fair share 300: the joiner takes between 80 % and 100 % of it, and every move goes to it.
@@ -146,12 +146,12 @@ class PlacementTest {
     void recoveredNodeGetsSessionsBack() {
         List<NodeSpec> nodes = Clusters.healthy(4, 500);
         List<String> sessions = Clusters.numbered(800);
-        Assignment healthy = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable healthy = Placement.assign(nodes, sessions, OPTIONS);
         List<NodeSpec> withDown = new ArrayList<>(nodes);
         withDown.set(1, nodes.get(1).withState(NodeState.DOWN));
-        Assignment degraded = Placement.rebalance(healthy, withDown, sessions, OPTIONS);
+        PlacementTable degraded = Placement.rebalance(healthy, withDown, sessions, OPTIONS);
 
-        Assignment recovered = Placement.rebalance(degraded, nodes, sessions, OPTIONS);
+        PlacementTable recovered = Placement.rebalance(degraded, nodes, sessions, OPTIONS);
 
         assertThat(degraded.sessionsOn("node-1")).isZero();
         assertThat(recovered.sessionsOn("node-1")).isBetween(160, 200);
@@ -165,7 +165,7 @@ class PlacementTest {
         nodes.add(new NodeSpec("sick", 1_000, 0.5, NodeState.DEGRADED));
         List<String> sessions = Clusters.numbered(4_750);
 
-        Assignment assignment = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable assignment = Placement.assign(nodes, sessions, OPTIONS);
 
         assertValid(assignment, nodes, sessions, OPTIONS);
         // Weights 9 × 1 + 0.5: the sick node's share is 4750 × 0.5 / 9.5 = 250, a peer's 500.
@@ -178,11 +178,11 @@ class PlacementTest {
     void loweredHealthShedsSessionsDownToTheNewBound() {
         List<NodeSpec> nodes = Clusters.healthy(4, 1_000);
         List<String> sessions = Clusters.numbered(2_000);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
         List<NodeSpec> sick = new ArrayList<>(nodes);
         sick.set(0, new NodeSpec("node-0", 1_000, 0.25, NodeState.DEGRADED));
 
-        Assignment after = Placement.rebalance(before, sick, sessions, OPTIONS);
+        PlacementTable after = Placement.rebalance(before, sick, sessions, OPTIONS);
 
         assertValid(after, sick, sessions, OPTIONS);
         int bound = after.load("node-0").orElseThrow().bound();
@@ -204,7 +204,7 @@ class PlacementTest {
 
         // Without the previous node specs no ring point counts as new; the join lowers the bound from 63 to 60,
         // which the loads (at most the target, ceil(1.125 × 50) = 57) already respect.
-        Assignment after = Placement.rebalance(table, grown, grown, sessions, OPTIONS);
+        PlacementTable after = Placement.rebalance(table, grown, grown, sessions, OPTIONS);
 
         assertThat(after.moves()).isEmpty();
         assertThat(after.sessionsOn("node-20")).isZero();
@@ -214,11 +214,11 @@ class PlacementTest {
     void newSessionsArePlacedAndRemovedOnesDropped() {
         List<NodeSpec> nodes = Clusters.healthy(3, 100);
         List<String> sessions = Clusters.numbered(60);
-        Assignment before = Placement.assign(nodes, sessions, OPTIONS);
+        PlacementTable before = Placement.assign(nodes, sessions, OPTIONS);
         List<String> next = new ArrayList<>(sessions.subList(10, 60));
         next.add("tenant-x/new-line");
 
-        Assignment after = Placement.rebalance(before, nodes, next, OPTIONS);
+        PlacementTable after = Placement.rebalance(before, nodes, next, OPTIONS);
 
         assertThat(after.owners()).hasSize(51).containsKey("tenant-x/new-line").doesNotContainKey(sessions.get(0));
         assertThat(after.moves()).isEmpty();

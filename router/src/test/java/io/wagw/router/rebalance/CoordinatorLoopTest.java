@@ -2,11 +2,11 @@ package io.wagw.router.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wagw.router.placement.Assignment;
 import io.wagw.router.placement.NodeSpec;
 import io.wagw.router.placement.NodeState;
 import io.wagw.router.placement.Placement;
 import io.wagw.router.placement.PlacementOptions;
+import io.wagw.router.placement.PlacementTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class CoordinatorLoopTest {
     private final List<MoveRecord> records = new ArrayList<>();
     private final List<MoveRecord> history = new ArrayList<>();
     private Map<String, HealthTimeline> timelines = Map.of();
-    private Assignment desired = Assignment.empty();
+    private PlacementTable desired = PlacementTable.empty();
 
     private static List<NodeSpec> healthy() {
         List<NodeSpec> nodes = new ArrayList<>();

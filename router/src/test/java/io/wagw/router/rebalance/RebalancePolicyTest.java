@@ -2,10 +2,10 @@ package io.wagw.router.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wagw.router.placement.Assignment;
 import io.wagw.router.placement.NodeLoad;
 import io.wagw.router.placement.NodeSpec;
 import io.wagw.router.placement.NodeState;
+import io.wagw.router.placement.PlacementTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,14 +19,14 @@ class RebalancePolicyTest {
     private final List<MoveRecord> records = new ArrayList<>();
 
     /** A desired placement by hand: {@code owners} on the given nodes (the policy only reads owners and nodes). */
-    private static Assignment desired(Map<String, String> owners, NodeSpec... nodes) {
+    private static PlacementTable desired(Map<String, String> owners, NodeSpec... nodes) {
         List<NodeLoad> loads = new ArrayList<>();
         for (NodeSpec node : nodes) {
             int held =
                     (int) owners.values().stream().filter(node.nodeId()::equals).count();
             loads.add(new NodeLoad(node.nodeId(), held, held, node.capacity()));
         }
-        return new Assignment(owners, loads, List.of(), List.of(nodes), List.of());
+        return new PlacementTable(owners, loads, List.of(), List.of(nodes), List.of());
     }
 
     private static Map<String, String> table(String node, int count, String prefix) {
@@ -44,7 +44,7 @@ class RebalancePolicyTest {
     }
 
     private MovePlan planAndStart(
-            Map<String, String> current, Assignment desired, Map<String, HealthTimeline> timelines) {
+            Map<String, String> current, PlacementTable desired, Map<String, HealthTimeline> timelines) {
         MovePlan plan = policy.plan(current, desired, timelines, records, clock.now());
         for (PlannedMove move : plan.moves()) {
             records.add(MoveRecord.started(move, clock.now()));
@@ -105,7 +105,7 @@ class RebalancePolicyTest {
         NodeSpec draining = NodeSpec.active("a", 10).withState(NodeState.DRAINING);
         NodeSpec b = NodeSpec.active("b", 10);
         Map<String, String> current = table("a", 5, "s");
-        Assignment desired = desired(retarget(current, "b"), draining, b);
+        PlacementTable desired = desired(retarget(current, "b"), draining, b);
 
         List<Integer> movesPerRound = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
@@ -129,7 +129,7 @@ class RebalancePolicyTest {
     void secondDrainMoveWaitsWhileTheFirstIsInFlight() {
         NodeSpec draining = NodeSpec.active("a", 10).withState(NodeState.DRAINING);
         Map<String, String> current = table("a", 4, "s");
-        Assignment desired = desired(retarget(current, "b"), draining, NodeSpec.active("b", 10));
+        PlacementTable desired = desired(retarget(current, "b"), draining, NodeSpec.active("b", 10));
 
         MovePlan first = planAndStart(current, desired, Map.of());
         clock.advance(Duration.ofSeconds(2));
@@ -148,7 +148,7 @@ class RebalancePolicyTest {
         NodeSpec sick = new NodeSpec("a", 10, 0.4, NodeState.DEGRADED);
         NodeSpec b = NodeSpec.active("b", 10);
         Map<String, String> current = table("a", 2, "s");
-        Assignment desired = desired(retarget(current, "b"), sick, b);
+        PlacementTable desired = desired(retarget(current, "b"), sick, b);
         Map<String, HealthTimeline> timelines = RebalancePolicy.observe(Map.of(), List.of(sick, b), clock.now());
 
         clock.advance(Duration.ofSeconds(29));
@@ -197,7 +197,7 @@ class RebalancePolicyTest {
             NodeSpec a = isSick ? sick : healthy;
             timelines = RebalancePolicy.observe(timelines, List.of(a, b), clock.now());
             // While sick the desired placement wants the sessions off "a"; while well, where they are.
-            Assignment desired = desired(isSick ? retarget(current, "b") : new LinkedHashMap<>(current), a, b);
+            PlacementTable desired = desired(isSick ? retarget(current, "b") : new LinkedHashMap<>(current), a, b);
             moved += planAndStart(current, desired, timelines).moves().size();
             clock.advance(Duration.ofSeconds(2));
         }
@@ -221,7 +221,7 @@ class RebalancePolicyTest {
             }
         }
         nodes.add(NodeSpec.active("joiner", 50));
-        Assignment desired = desired(wanted, nodes.toArray(NodeSpec[]::new));
+        PlacementTable desired = desired(wanted, nodes.toArray(NodeSpec[]::new));
 
         MovePlan first = generous.plan(current, desired, Map.of(), records, clock.now());
         first.moves()

@@ -16,19 +16,19 @@ import java.util.TreeMap;
  * @param unplaced sessions (sorted) that found no room because the accepting nodes' capacities add up to less
  *                 than the number of sessions; reported, never thrown
  * @param nodes    the node specs this placement was computed for, sorted by node id; pass the assignment back
- *                 to {@link Placement#rebalance(Assignment, List, java.util.Collection, PlacementOptions)}
+ *                 to {@link Placement#rebalance(PlacementTable, List, java.util.Collection, PlacementOptions)}
  *                 so it can tell which ring points are new
  * @param moves    sessions whose owner changed relative to the previous table given to {@code rebalance},
  *                 sorted by session id; empty for {@link Placement#assign}
  */
-public record Assignment(
+public record PlacementTable(
         Map<String, String> owners,
         List<NodeLoad> loads,
         List<String> unplaced,
         List<NodeSpec> nodes,
         List<Move> moves) {
 
-    public Assignment {
+    public PlacementTable {
         owners = Collections.unmodifiableMap(sortedCopy(Objects.requireNonNull(owners, "owners")));
         loads = List.copyOf(loads);
         unplaced = List.copyOf(unplaced);
@@ -37,8 +37,8 @@ public record Assignment(
     }
 
     /** The assignment of an empty cluster: the starting point of a first {@code rebalance}. */
-    public static Assignment empty() {
-        return new Assignment(Map.of(), List.of(), List.of(), List.of(), List.of());
+    public static PlacementTable empty() {
+        return new PlacementTable(Map.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** A copy iterating in session id order; linear when the map already iterates in that order. */
