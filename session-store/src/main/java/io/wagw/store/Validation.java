@@ -8,6 +8,7 @@ public final class Validation {
     private static final Pattern SESSION_NAME = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern PLAN = Pattern.compile("[a-z0-9_-]{1,32}");
+    private static final Pattern USER_WID = Pattern.compile("\\d{5,20}@c\\.us");
     private static final Pattern CHAT_ID =
             Pattern.compile("\\d{5,20}@c\\.us|\\d{5,20}(-\\d{1,20})?@g\\.us|\\d{5,20}@lid");
 
@@ -31,6 +32,16 @@ public final class Validation {
 
     public static String plan(String value) {
         return matching("plan", value, PLAN, "must be 1-32 characters of a-z, 0-9, '_' and '-'");
+    }
+
+    /** Whether {@code value} is a chat id: a person ({@code <digits>@c.us}), a group or a {@code @lid} id. */
+    public static boolean isChatId(String value) {
+        return value != null && CHAT_ID.matcher(value).matches();
+    }
+
+    /** Whether {@code value} is a person's WhatsApp id ({@code <digits>@c.us}), as an account's own id is. */
+    public static boolean isUserWid(String value) {
+        return value != null && USER_WID.matcher(value).matches();
     }
 
     public static String chatId(String value) {

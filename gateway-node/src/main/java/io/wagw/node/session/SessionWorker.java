@@ -12,6 +12,7 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
+import io.wagw.store.Validation;
 import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
@@ -544,7 +545,7 @@ final class SessionWorker {
         consecutiveFailures = 0;
         workingThisBoot = true;
         disconnectedSinceNanos = 0;
-        if (r.me() != null && !r.me().equals(me) && r.me().matches("\\d{5,20}@c\\.us")) {
+        if (r.me() != null && !r.me().equals(me) && Validation.isUserWid(r.me())) {
             store.sessions().recordMe(lease, r.me(), r.pushName());
             me = r.me();
             pushName = r.pushName();
@@ -586,7 +587,7 @@ final class SessionWorker {
             return;
         }
         String chatId = m.from();
-        if (!chatId.matches("\\d{5,20}@c\\.us|\\d{5,20}(-\\d{1,20})?@g\\.us|\\d{5,20}@lid")) {
+        if (!Validation.isChatId(chatId)) {
             return; // status broadcasts and other non-chat senders
         }
         Instant at = m.t() > 0 ? Instant.ofEpochSecond(m.t()) : Instant.now();

@@ -103,7 +103,7 @@ public final class Sessions {
 
     /** Records the session's own WhatsApp id and push name once linked; fenced by the lease. */
     public Session recordMe(SessionLease lease, String meId, String pushName) {
-        if (meId == null || !meId.matches("\\d{5,20}@c\\.us")) {
+        if (!Validation.isUserWid(meId)) {
             throw new StoreException.InvalidInput("meId", "meId must look like '<digits>@c.us'");
         }
         return jdbi.inTransaction(h -> {
