@@ -7,6 +7,7 @@ import io.wagw.node.message.AutoReplyHandler;
 import io.wagw.store.SessionStore;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ public final class Main {
                             try {
                                 // SIGTERM in a cluster: move the sessions away one by one first (rolling updates rely
                                 // on it)
-                                if (config.clustered() && !node.drain(java.time.Duration.ofMinutes(5))) {
+                                if (config.clustered() && !node.drain(Duration.ofMinutes(5))) {
                                     System.err.println(
                                             "drain did not finish within 5 minutes; stopping the remaining sessions");
                                 }

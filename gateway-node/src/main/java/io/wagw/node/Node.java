@@ -22,8 +22,10 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.tenant.TenantStatus;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,8 +154,7 @@ public final class Node implements AutoCloseable {
                 vertx.close();
             }
             store.close();
-            Throwable cause =
-                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
         }
     }
@@ -209,7 +210,7 @@ public final class Node implements AutoCloseable {
 
     /** Stops HTTP, then sessions gracefully (snapshots, lease release), webhook delivery and the store. */
     /** In a cluster: moves every session of this node to others, one by one, and waits (bounded). */
-    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+    public boolean drain(Duration timeout) throws InterruptedException {
         if (agent == null) {
             return true;
         }

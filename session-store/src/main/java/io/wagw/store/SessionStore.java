@@ -11,6 +11,8 @@ import io.wagw.store.snapshot.SnapshotCipher;
 import io.wagw.store.tenant.Tenants;
 import io.wagw.store.usage.Usage;
 import io.wagw.store.webhook.WebhookOutbox;
+import java.sql.SQLException;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -123,7 +125,7 @@ public final class SessionStore implements AutoCloseable {
      * The embedded server's superuser password, for tools and tests on this machine (it is also in
      * {@code dataDir/postgres.password}); empty with an external server.
      */
-    public java.util.Optional<String> embeddedPassword() {
+    public Optional<String> embeddedPassword() {
         return postgres.embeddedPassword();
     }
 
@@ -131,7 +133,7 @@ public final class SessionStore implements AutoCloseable {
     public boolean reachable() {
         try (var c = postgres.dataSource().getConnection()) {
             return c.isValid(2);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return false;
         }
     }

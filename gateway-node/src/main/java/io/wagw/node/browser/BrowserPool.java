@@ -3,6 +3,7 @@ package io.wagw.node.browser;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ public final class BrowserPool implements AutoCloseable {
     private final int sessionsPerBrowser;
     private final Consumer<BrowserHost> crashListener;
     // read without the lock (health, metrics): they must not wait while a browser is being launched under it
-    private final List<BrowserHost> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final Map<String, BrowserHost> bySession = new HashMap<>();
     private int nextId = 1;
     /** Guards the PSS sample (not the pool's lock: a sample must not hold up session starts). */

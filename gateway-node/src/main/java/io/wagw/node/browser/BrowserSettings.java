@@ -1,7 +1,10 @@
 package io.wagw.node.browser;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,24 +94,21 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
                 if (node == null) {
                     return DRIVER_ENV;
                 }
-                var ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
                 Path dir = Files.createTempDirectory("wagw-driver-", ownerOnly);
                 Path binary = dir.resolve("node");
                 Files.copy(node, binary);
-                Files.setPosixFilePermissions(
-                        binary, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
                 Path wrapper = dir.resolve("node-in-own-session.sh");
                 Files.writeString(wrapper, "#!/bin/sh\nexec /usr/bin/setsid '" + binary + "' \"$@\"\n");
-                Files.setPosixFilePermissions(
-                        wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
                 for (Path p : new Path[] {dir, binary, wrapper}) {
                     p.toFile().deleteOnExit(); // registered in this order, deleted in reverse
                 }
-                var env = new java.util.HashMap<>(DRIVER_ENV);
+                var env = new HashMap<>(DRIVER_ENV);
                 env.put("PLAYWRIGHT_NODEJS_PATH", wrapper.toString());
                 return Map.copyOf(env);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return DRIVER_ENV; // the drivers then share the node's process group, as before
             }
         }

@@ -1,5 +1,6 @@
 package io.wagw.node.cluster;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.session.SessionControl;
 import io.wagw.node.session.SessionListener;
@@ -8,11 +9,13 @@ import io.wagw.node.session.SessionRuntimeException;
 import io.wagw.router.cluster.AssignmentChange;
 import io.wagw.router.cluster.ClusterNode;
 import io.wagw.router.cluster.ClusterSettings;
+import io.wagw.router.health.NodeMetrics;
 import io.wagw.router.rebalance.PolicyOptions;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.StoreOutage;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -285,10 +288,9 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         try {
             var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             long liveHeap = liveHeapBytes(heap.getUsed());
-            double sample =
-                    ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                            ? os.getCpuLoad()
-                            : -1;
+            double sample = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                    ? os.getCpuLoad()
+                    : -1;
             double cpu = smoothCpu(sample);
             int capacity = runtime.config().maxSessions();
             int crashesRecently;
@@ -305,7 +307,7 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                 crashesRecently = crashes.size();
                 failuresRecently = startFailures.size();
             }
-            cluster.publishHealth(new io.wagw.router.health.NodeMetrics(
+            cluster.publishHealth(new NodeMetrics(
                     me,
                     Instant.now(),
                     capacity,
@@ -348,7 +350,7 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
         long live = 0;
         boolean known = false;
         for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
                 live += pool.getCollectionUsage().getUsed();
                 known = true;
             }

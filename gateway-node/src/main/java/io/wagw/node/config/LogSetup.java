@@ -14,6 +14,7 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -148,7 +149,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             var suppressed = proxy.getSuppressed();
             return suppressed == null
                     ? null
-                    : java.util.Arrays.stream(suppressed).map(Escaped::new).toArray(IThrowableProxy[]::new);
+                    : Arrays.stream(suppressed).map(Escaped::new).toArray(IThrowableProxy[]::new);
         }
 
         @Override

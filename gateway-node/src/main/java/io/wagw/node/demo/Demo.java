@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The demo on a running node against the simulator: a demo tenant and session with an auto-reply,
@@ -111,7 +112,7 @@ public final class Demo {
         out.println();
     }
 
-    private static SessionStatus await(Node node, Duration timeout, java.util.function.Predicate<SessionStatus> done)
+    private static SessionStatus await(Node node, Duration timeout, Predicate<SessionStatus> done)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

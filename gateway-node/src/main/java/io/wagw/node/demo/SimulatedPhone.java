@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The demo's phone and customer: calls the simulator's {@code /sim/} control API over HTTP. */
@@ -45,11 +47,11 @@ public final class SimulatedPhone {
     }
 
     /** The texts the account sent to a customer, oldest first. */
-    public java.util.List<String> sentTo(String account, String customer) {
+    public List<String> sentTo(String account, String customer) {
         var r = call("GET", "/sim/accounts/" + account + "/sent?customer=" + customer, null);
         try {
             JsonNode n = JSON.readTree(r.body());
-            var out = new java.util.ArrayList<String>();
+            var out = new ArrayList<String>();
             n.path("messages").forEach(m -> out.add(m.path("text").asText()));
             return out;
         } catch (IOException e) {

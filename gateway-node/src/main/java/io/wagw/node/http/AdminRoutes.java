@@ -8,6 +8,7 @@ import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.apikey.ApiKey;
 import io.wagw.store.tenant.Tenant;
 import io.wagw.store.tenant.TenantStatus;
+import java.util.Optional;
 
 /** Admin-only resources: API keys and tenants. */
 final class AdminRoutes {
@@ -71,8 +72,7 @@ final class AdminRoutes {
                 .create(
                         body.requiredString("slug"),
                         body.requiredString("displayName"),
-                        java.util.Optional.ofNullable(body.optionalString("plan"))
-                                .orElse("free"));
+                        Optional.ofNullable(body.optionalString("plan")).orElse("free"));
         return Reply.json(201, tenant(t));
     }
 

@@ -3,6 +3,9 @@ package io.wagw.node.http;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -43,7 +46,7 @@ public final class Blocking {
         };
     }
 
-    static java.util.concurrent.Executor executor() {
+    static Executor executor() {
         return VIRTUAL;
     }
 
@@ -53,9 +56,7 @@ public final class Blocking {
     }
 
     static Throwable unwrap(Throwable e) {
-        while ((e instanceof java.util.concurrent.CompletionException
-                        || e instanceof java.util.concurrent.ExecutionException)
-                && e.getCause() != null) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
         return e;

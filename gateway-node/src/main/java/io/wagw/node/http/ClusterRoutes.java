@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.http.Blocking.Reply;
 import io.wagw.router.cluster.ClusterMember;
+import java.util.Comparator;
 
 /** The cluster as the API shows it: members with their health, the assignment table, drain. */
 final class ClusterRoutes {
@@ -77,7 +78,7 @@ final class ClusterRoutes {
         var cluster = s.cluster().cluster();
         var running = cluster.running();
         cluster.assignments().values().stream()
-                .sorted(java.util.Comparator.comparing(a -> a.session()))
+                .sorted(Comparator.comparing(a -> a.session()))
                 .forEach(a -> out.add(new JsonObject()
                         .put("session", a.session())
                         .put("node", a.nodeId())

@@ -8,6 +8,7 @@ import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.message.Message;
+import io.wagw.store.message.Messages;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,7 @@ final class MessagingRoutes {
     private Reply history(RoutingContext ctx) {
         String session = session(ctx, ctx.pathParam("session"));
         String chatId = chatId(ctx.pathParam("chatId")); // decoded once, by the router: "%2540" stays "%40"
-        int limit = Params.limit(ctx, 100, io.wagw.store.message.Messages.MAX_HISTORY);
+        int limit = Params.limit(ctx, 100, Messages.MAX_HISTORY);
         String me = s.store().sessions().get(session).meId();
         var out = new JsonArray();
         for (Message m : s.store().messages().recent(session, chatId, limit)) {

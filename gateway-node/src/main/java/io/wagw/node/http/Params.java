@@ -3,6 +3,7 @@ package io.wagw.node.http;
 import io.vertx.ext.web.RoutingContext;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -36,7 +37,7 @@ final class Params {
      * that do not spell UTF-8; null when it decodes.
      */
     static String undecodable(String encoded) {
-        var bytes = new java.io.ByteArrayOutputStream(encoded.length());
+        var bytes = new ByteArrayOutputStream(encoded.length());
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
             if (c != '%') {

@@ -9,6 +9,7 @@ import io.wagw.node.session.SessionView;
 import io.wagw.store.Validation;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -120,7 +121,7 @@ final class SessionRoutes {
 
     /** In a cluster the owner stops the session; wait (bounded) until it let go. */
     private void awaitLeaseFree(String name) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (s.store().leases().current(name).isPresent() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);

@@ -14,11 +14,13 @@ import io.wagw.node.session.RuntimeMetrics;
 import io.wagw.node.session.SessionListener;
 import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.session.SessionView;
+import io.wagw.node.webhook.WebhookMetrics;
 import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -29,9 +31,9 @@ public final class NodeMetrics implements SessionListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer sendLatency;
     private final Map<String, SessionStatus> lastStatus = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder scans = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder scans = new LongAdder();
 
-    public NodeMetrics(SessionRuntime runtime, io.wagw.node.webhook.WebhookMetrics webhooks) {
+    public NodeMetrics(SessionRuntime runtime, WebhookMetrics webhooks) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -66,7 +68,7 @@ public final class NodeMetrics implements SessionListener {
                 "out",
                 "messages accepted by WhatsApp");
         counter("wagw_qr_codes_shown_total", m, RuntimeMetrics::qrShown, null, null, "QR codes shown to be scanned");
-        FunctionCounter.builder("wagw_qr_scans_total", scans, java.util.concurrent.atomic.LongAdder::sum)
+        FunctionCounter.builder("wagw_qr_scans_total", scans, LongAdder::sum)
                 .description("sessions linked by a QR scan or pairing code")
                 .register(registry);
         counter(
@@ -117,7 +119,7 @@ public final class NodeMetrics implements SessionListener {
                     .description("webhook delivery attempts by result")
                     .register(registry);
         }
-        Gauge.builder("wagw_webhook_in_flight", webhooks, io.wagw.node.webhook.WebhookMetrics::inFlight)
+        Gauge.builder("wagw_webhook_in_flight", webhooks, WebhookMetrics::inFlight)
                 .description("webhook requests in flight")
                 .register(registry);
         Gauge.builder("wagw_database_up", runtime, r -> r.storeReachable() ? 1 : 0)

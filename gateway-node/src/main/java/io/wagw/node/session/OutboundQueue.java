@@ -9,8 +9,10 @@ import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,9 +165,9 @@ final class OutboundQueue {
                     },
                     Duration.ofSeconds(10));
             return pendingSend.result().get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (TimeoutException | RuntimeException e) {
             if (worker.pendingSends.remove(reqId) == null) {
                 return settled(pendingSend); // the mailbox settled it meanwhile
             }
@@ -182,7 +184,7 @@ final class OutboundQueue {
     private static Message settled(SessionWorker.PendingSend p) {
         try {
             return p.result().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (Exception e) {
             throw SessionRuntimeException.sendFailed(null, "send outcome unknown: " + e.getMessage());

@@ -14,11 +14,13 @@ import io.wagw.store.Validation;
 import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
+import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -360,7 +363,7 @@ public final class SessionRuntime implements AutoCloseable {
                         config.nodeId(),
                         worker.lease().epoch(),
                         0,
-                        java.time.Instant.now()));
+                        Instant.now()));
             }
         }
     }
@@ -386,7 +389,7 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     void notifyOutbound(String session, Message message) {
-        if (message.status() == io.wagw.store.message.MessageStatus.sent && message.ack() == 0) {
+        if (message.status() == MessageStatus.sent && message.ack() == 0) {
             metrics.countMessageOut();
         }
         fire(l -> l.onOutbound(session, message));
@@ -616,7 +619,7 @@ public final class SessionRuntime implements AutoCloseable {
         }
     }
 
-    private void fire(java.util.function.Consumer<SessionListener> event) {
+    private void fire(Consumer<SessionListener> event) {
         if (listeners.isEmpty()) {
             return;
         }

@@ -21,16 +21,20 @@ import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -413,7 +417,7 @@ final class SessionWorker {
                                     }),
                                     START_SLOT_RETRY_MS,
                                     TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     finish(); // the runtime is shutting down
                 }
                 return;
@@ -637,7 +641,7 @@ final class SessionWorker {
     private boolean recentSinceLink(Instant at) {
         Instant floor = historyFloor;
         return floor != null
-                && !at.isBefore(floor.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                && !at.isBefore(floor.truncatedTo(ChronoUnit.SECONDS))
                 && at.isAfter(Instant.now().minus(SessionRuntime.UNHANDLED_WINDOW));
     }
 
@@ -821,7 +825,7 @@ final class SessionWorker {
                             }),
                             delay.toMillis(),
                             TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             finish(); // the runtime is shutting down
         }
     }
@@ -989,7 +993,7 @@ final class SessionWorker {
         if (next != SessionStatus.STARTING) {
             releaseStartSlot(); // the page is open: it shows a QR, works, or the session ended
         }
-        boolean changed = !announced || next != status || !java.util.Objects.equals(why, reason);
+        boolean changed = !announced || next != status || !Objects.equals(why, reason);
         announced = true;
         store.sessions().recordStatus(lease, next, why);
         if (next != status) {
@@ -1040,7 +1044,7 @@ final class SessionWorker {
     private static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

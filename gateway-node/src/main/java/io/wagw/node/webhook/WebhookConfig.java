@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -286,7 +287,7 @@ public record WebhookConfig(
         RetryPolicy.Kind policy = Retries.DEFAULT.policy();
         if (map.get("policy") != null) {
             Object p = map.get("policy");
-            policy = java.util.Arrays.stream(RetryPolicy.Kind.values())
+            policy = Arrays.stream(RetryPolicy.Kind.values())
                     .filter(k -> k.name().equals(p))
                     .findFirst()
                     .orElseThrow(() -> invalid(field + ".policy", "must be one of constant, linear, exponential"));
@@ -369,9 +370,7 @@ public record WebhookConfig(
     }
 
     private static String supportedEvents() {
-        return java.util.Arrays.stream(WebhookEvent.values())
-                        .map(WebhookEvent::wireName)
-                        .collect(Collectors.joining(", "))
+        return Arrays.stream(WebhookEvent.values()).map(WebhookEvent::wireName).collect(Collectors.joining(", "))
                 + " and " + WebhookEvent.ALL;
     }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,8 +157,8 @@ public final class Postgres implements AutoCloseable {
     }
 
     /** The embedded server's superuser password (also in {@code dataDir/postgres.password}); empty for an external one. */
-    public java.util.Optional<String> embeddedPassword() {
-        return java.util.Optional.ofNullable(embedded).map(Embedded::password);
+    public Optional<String> embeddedPassword() {
+        return Optional.ofNullable(embedded).map(Embedded::password);
     }
 
     public int schemaVersion() {

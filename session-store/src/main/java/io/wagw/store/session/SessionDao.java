@@ -1,5 +1,6 @@
 package io.wagw.store.session;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -70,7 +71,7 @@ interface SessionDao {
     Optional<PairIncarnation> nextPairGeneration(@Bind("name") String name);
 
     @SqlQuery("SELECT linked_at FROM sessions WHERE name = :name AND linked_at IS NOT NULL")
-    Optional<java.time.OffsetDateTime> linkedAt(@Bind("name") String name);
+    Optional<OffsetDateTime> linkedAt(@Bind("name") String name);
 
     @SqlUpdate("UPDATE sessions SET desired_running = :running, updated_at = clock_timestamp() WHERE name = :name")
     int setDesired(@Bind("name") String name, @Bind("running") boolean running);

@@ -6,6 +6,7 @@ import io.wagw.store.Validation;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.lease.SessionLease;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +118,7 @@ public final class Sessions {
     /** When the session's number was linked (set by {@link #recordMe} when the number changes); empty when not linked. */
     public Optional<Instant> linkedAt(String name) {
         Validation.sessionName(name);
-        return jdbi.withExtension(SessionDao.class, dao -> dao.linkedAt(name)).map(java.time.OffsetDateTime::toInstant);
+        return jdbi.withExtension(SessionDao.class, dao -> dao.linkedAt(name)).map(OffsetDateTime::toInstant);
     }
 
     /** What pairing links of the session are signed over: its row id and its link generation. */

@@ -22,7 +22,9 @@ import io.wagw.sim.core.SentMessage;
 import io.wagw.sim.core.World;
 import io.wagw.sim.page.PageHub;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -300,7 +302,7 @@ public final class ControlRoutes {
                 m.text(),
                 m.t(),
                 m.ack().level(),
-                m.ack().name().toLowerCase(java.util.Locale.ROOT),
+                m.ack().name().toLowerCase(Locale.ROOT),
                 m.deviceId());
     }
 
@@ -313,7 +315,7 @@ public final class ControlRoutes {
                 m.text(),
                 m.t(),
                 m.ack().level(),
-                m.ack().name().toLowerCase(java.util.Locale.ROOT),
+                m.ack().name().toLowerCase(Locale.ROOT),
                 null);
     }
 
@@ -381,7 +383,7 @@ public final class ControlRoutes {
             e = new ApiError(500, "internal", "the simulator failed to handle this request");
         }
         if (ctx.response().ended()) return;
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
         body.put("field", e.field());

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ public final class Account {
     final Deque<InboundMessage> inbox = new ArrayDeque<>();
 
     final Map<String, SentMessage> sent = new LinkedHashMap<>();
-    final Map<String, InboundMessage> inboxById = new java.util.HashMap<>();
+    final Map<String, InboundMessage> inboxById = new HashMap<>();
     int nextDeviceNumber = 1;
     long nextSeq = 1;
 

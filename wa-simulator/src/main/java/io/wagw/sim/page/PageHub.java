@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -537,7 +538,7 @@ public final class PageHub {
     public List<PageInfo> pages() {
         List<PageInfo> out = new ArrayList<>(pages.size());
         for (PageConnection p : pages.values()) {
-            String state = p.phase.name().toLowerCase(java.util.Locale.ROOT);
+            String state = p.phase.name().toLowerCase(Locale.ROOT);
             boolean qr = p.phase == PageConnection.Phase.QR;
             boolean code = p.phase == PageConnection.Phase.CODE;
             out.add(new PageInfo(
