@@ -230,6 +230,42 @@ class HttpApiTest {
     }
 
     @Test
+    void aSessionWhoseSendQueueIsFullAnswers429WithRetryAfter() throws Exception {
+        String name = TestEnv.unique("full");
+        linkedSession(name, "{}");
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Aida", true);
+        var client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+        var sends = new ArrayList<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>>();
+        // the node paces at its defaults (20 a minute): these stay queued while the next ones arrive
+        for (int i = 0; i < 60; i++) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/api/sendText"))
+                    .header("X-Api-Key", node.adminKey())
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"burst %d\"}"
+                                    .formatted(name, customer, i)))
+                    .build();
+            sends.add(client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        var refused = Await.value(
+                "a send refused at once",
+                T,
+                () -> sends.stream()
+                        .filter(f -> f.isDone()
+                                && !f.isCompletedExceptionally()
+                                && f.join().statusCode() == 429)
+                        .findFirst()
+                        .map(java.util.concurrent.CompletableFuture::join)
+                        .orElse(null));
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("\"error\":\"queue_full\"", "\"field\":\"session\"");
+        sends.forEach(f -> f.cancel(true)); // the queued ones go out at the node's pace; nobody waits for them
+    }
+
+    @Test
     void sendTextReachesThePhoneAndInboundMessagesGetTheAutoReply() {
         String name = TestEnv.unique("send");
         String phone = linkedSession(name, "{\"autoReply\":\"We are open 9-18.\"}");
