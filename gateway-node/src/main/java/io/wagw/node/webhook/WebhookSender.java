@@ -72,6 +72,9 @@ public final class WebhookSender implements AutoCloseable {
         this.client = vertx.httpClientBuilder()
                 .with(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
+                        // a connection per delivery: a request written on a pooled connection the receiver is
+                        // closing fails after the receiver may have taken it, and its retry is a duplicate
+                        .setKeepAlive(false)
                         .setConnectTimeout((int) timeout.toMillis())
                         .setVerifyHost(true)
                         .setTrustOptions(trust))

@@ -53,6 +53,12 @@ class FrozenNodeTest {
             Await.until(
                     "connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
 
+            // the first snapshot is saved right after WORKING is announced; frozen before it, the node would
+            // come back to a QR
+            Await.until(
+                    "first snapshot",
+                    T,
+                    () -> !TestEnv.store().snapshots().list(name).isEmpty());
             long epochBefore =
                     TestEnv.store().leases().current(name).orElseThrow().epoch();
             String customer = TestEnv.phone();
