@@ -649,8 +649,7 @@ final class SessionWorker {
     void handOverStored(Message m) {
         post(() -> {
             if (status == SessionStatus.WORKING && !stopping) {
-                Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
-                handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
+                handOverRow(m);
             }
         });
     }
@@ -662,6 +661,12 @@ final class SessionWorker {
                 resumeUnhandled();
             }
         });
+    }
+
+    /** Hands on a message read back from the store (written when WhatsApp says, else when stored). */
+    private void handOverRow(Message m) {
+        Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
+        handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
     }
 
     private void handOver(InboundMessage message, long pageAtMillis) {
@@ -701,8 +706,7 @@ final class SessionWorker {
                 continue;
             }
             log.info("session {}: answering message {} left unhandled", name, m.waMessageId());
-            Instant at = m.waTimestamp() != null ? m.waTimestamp() : m.createdAt();
-            handOver(new InboundMessage(name, tenant, m.chatId(), m.waMessageId(), m.body(), null, at), 0);
+            handOverRow(m);
         }
     }
 
