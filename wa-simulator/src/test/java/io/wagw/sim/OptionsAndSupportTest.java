@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.MultiFormatReader;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
@@ -11,6 +12,7 @@ import io.wagw.sim.page.BrowserSupport;
 import io.wagw.sim.page.QrMatrix;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Command-line options, the browser check and the QR matrix. */
@@ -107,7 +109,9 @@ class OptionsAndSupportTest {
             }
         }
         String decoded = new MultiFormatReader()
-                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(img))))
+                .decode(
+                        new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(img))),
+                        Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))
                 .getText();
         assertThat(decoded).isEqualTo(payload);
     }

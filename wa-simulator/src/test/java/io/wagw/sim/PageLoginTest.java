@@ -88,7 +88,7 @@ class PageLoginTest {
         String decoded = new MultiFormatReader()
                 .decode(
                         new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
-                        Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
+                        Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))
                 .getText();
         assertThat(decoded).isEqualTo(payload);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -545,7 +546,9 @@ class HttpApiTest {
     private static String decode(byte[] png) throws Exception {
         var image = ImageIO.read(new ByteArrayInputStream(png));
         return new QRCodeReader()
-                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+                .decode(
+                        new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
+                        Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))
                 .getText();
     }
 }
