@@ -1,6 +1,10 @@
 package io.wagw.store;
 
 import io.wagw.store.apikey.ApiKeys;
+import io.wagw.store.assistant.AssistantSettings;
+import io.wagw.store.assistant.Customers;
+import io.wagw.store.assistant.Escalations;
+import io.wagw.store.assistant.Turns;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.message.Messages;
@@ -33,6 +37,10 @@ public final class SessionStore implements AutoCloseable {
     private final Usage usage;
     private final ApiKeys apiKeys;
     private final WebhookOutbox webhooks;
+    private final AssistantSettings assistantSettings;
+    private final Customers customers;
+    private final Escalations escalations;
+    private final Turns turns;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -46,6 +54,10 @@ public final class SessionStore implements AutoCloseable {
         this.usage = new Usage(jdbi);
         this.apiKeys = new ApiKeys(jdbi);
         this.webhooks = new WebhookOutbox(jdbi);
+        this.assistantSettings = new AssistantSettings(jdbi);
+        this.customers = new Customers(jdbi);
+        this.escalations = new Escalations(jdbi);
+        this.turns = new Turns(jdbi);
     }
 
     /**
@@ -64,6 +76,22 @@ public final class SessionStore implements AutoCloseable {
                 .map(MasterKeyring::load)
                 .orElseGet(() -> MasterKeyring.loadOrCreate(config.dataDir()));
         return new SessionStore(Postgres.start(config), keyring);
+    }
+
+    public AssistantSettings assistantSettings() {
+        return assistantSettings;
+    }
+
+    public Customers customers() {
+        return customers;
+    }
+
+    public Escalations escalations() {
+        return escalations;
+    }
+
+    public Turns turns() {
+        return turns;
     }
 
     public Tenants tenants() {
