@@ -165,7 +165,7 @@ public final class Node implements AutoCloseable {
         } catch (StoreException.NotFound e) {
             try {
                 store.tenants().create(DEFAULT_TENANT, "Default tenant", "free");
-                store.tenants().setStatus(DEFAULT_TENANT, TenantStatus.active);
+                store.tenants().setStatus(DEFAULT_TENANT, TenantStatus.ACTIVE);
             } catch (StoreException.Duplicate raced) {
                 // another node created it meanwhile
             }

@@ -63,7 +63,7 @@ final class ApiAuth implements Handler<RoutingContext> {
                     }
                     authenticated(
                             ctx,
-                            key.get().scope() == ApiKey.Scope.admin
+                            key.get().scope() == ApiKey.Scope.ADMIN
                                     ? Caller.ADMIN
                                     : Caller.forSession(key.get().session()));
                     ctx.next();

@@ -328,7 +328,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             var after = outbox.markFailed(row, status, error, wait);
             if (after.isEmpty()) {
                 metrics.countClaimLost();
-            } else if (after.get().status() == DeliveryStatus.dead) {
+            } else if (after.get().status() == DeliveryStatus.DEAD) {
                 metrics.countDead();
                 log.warn(
                         "session {}: webhook {} #{} to {} is dead after {} attempt(s): {}",

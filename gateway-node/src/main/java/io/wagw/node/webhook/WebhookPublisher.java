@@ -72,7 +72,7 @@ public final class WebhookPublisher implements SessionListener {
 
     @Override
     public void onMessage(String session, Message message) {
-        if (message.direction() != Message.Direction.in) {
+        if (message.direction() != Message.Direction.IN) {
             return;
         }
         publish(session, WebhookEvent.MESSAGE, null, null, me -> WahaPayloads.inboundMessage(message, me));
