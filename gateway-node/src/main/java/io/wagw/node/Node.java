@@ -165,7 +165,7 @@ public final class Node implements AutoCloseable {
         } catch (StoreException.NotFound e) {
             try {
                 store.tenants().create(DEFAULT_TENANT, "Default tenant", "free");
-                store.tenants().setStatus(DEFAULT_TENANT, TenantStatus.active);
+                store.tenants().setStatus(DEFAULT_TENANT, TenantStatus.ACTIVE);
             } catch (StoreException.Duplicate raced) {
                 // another node created it meanwhile
             }
@@ -229,7 +229,7 @@ public final class Node implements AutoCloseable {
                     .toCompletableFuture()
                     .get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
+            log.warn("HTTP server did not stop cleanly", e);
         }
         runtime.close();
         if (agent != null) {
@@ -241,7 +241,7 @@ public final class Node implements AutoCloseable {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("Vert.x did not stop cleanly: {}", e.getMessage());
+            log.warn("Vert.x did not stop cleanly", e);
         }
         store.close();
     }

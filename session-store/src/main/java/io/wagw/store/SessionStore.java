@@ -63,11 +63,16 @@ public final class SessionStore implements AutoCloseable {
     /**
      * The store's Jdbi settings. Its exceptions name neither the statement nor its bound values (by default
      * a failure's message carries both: message text, phone numbers, webhook keys), so that a failure can
-     * be logged as it is.
+     * be logged as it is. Enums with a {@link WireValue} are bound and read by that value (registered last, so
+     * that it takes precedence over Jdbi's by-name enum support).
      */
     static Jdbi configure(Jdbi jdbi) {
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        var wireValues = new WireValueCodec();
+        return jdbi.installPlugin(new SqlObjectPlugin())
+                .installPlugin(new PostgresPlugin())
+                .registerArgument(wireValues)
+                .registerColumnMapper(wireValues);
     }
 
     /** Loads the master key (failing fast on a bad key file), then starts and migrates PostgreSQL. */

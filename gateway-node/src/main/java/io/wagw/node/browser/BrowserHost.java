@@ -234,7 +234,7 @@ public final class BrowserHost implements AutoCloseable {
         try {
             launch();
         } catch (PlaywrightException e) {
-            log.error("browser {}: relaunch failed: {}", id, e.getMessage());
+            log.error("browser {}: relaunch failed", id, e);
             running = false;
         }
         try {

@@ -39,7 +39,7 @@ public final class Demo {
         phone.ensureAccount(PHONE, "Demo Beauty Salon");
         try {
             store.tenants().create(TENANT, "Demo Beauty Salon", "business");
-            store.tenants().setStatus(TENANT, TenantStatus.active);
+            store.tenants().setStatus(TENANT, TenantStatus.ACTIVE);
         } catch (StoreException.Duplicate exists) {
             // kept from an earlier run
         }

@@ -33,12 +33,12 @@ final class AdminRoutes {
         var body = RequestBody.of(ctx, "scope", "session");
         String scope = body.requiredString("scope");
         ApiKey.Scope parsed = switch (scope) {
-            case "admin" -> ApiKey.Scope.admin;
-            case "session" -> ApiKey.Scope.session;
+            case "admin" -> ApiKey.Scope.ADMIN;
+            case "session" -> ApiKey.Scope.SESSION;
             default -> throw ApiError.badRequest("scope", "scope must be 'admin' or 'session'");
         };
         String session = body.optionalString("session");
-        if (parsed == ApiKey.Scope.session && session == null) {
+        if (parsed == ApiKey.Scope.SESSION && session == null) {
             throw ApiError.badRequest("session", "a session key needs the session it is limited to");
         }
         var created = s.store().apiKeys().create(parsed, session);
@@ -94,7 +94,7 @@ final class AdminRoutes {
         String status = body.requiredString("status");
         TenantStatus parsed;
         try {
-            parsed = TenantStatus.valueOf(status);
+            parsed = TenantStatus.fromValue(status);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("status", "status must be one of onboarding, active, suspended, deleted");
         }
@@ -105,7 +105,7 @@ final class AdminRoutes {
         return new JsonObject()
                 .put("id", k.id())
                 .put("prefix", k.prefix())
-                .put("scope", k.scope().name())
+                .put("scope", k.scope().value())
                 .put("session", k.session())
                 .put("createdAt", k.createdAt().toString())
                 .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
@@ -115,7 +115,7 @@ final class AdminRoutes {
         return new JsonObject()
                 .put("slug", t.slug())
                 .put("displayName", t.displayName())
-                .put("status", t.status().name())
+                .put("status", t.status().value())
                 .put("plan", t.plan())
                 .put("createdAt", t.createdAt().toString());
     }

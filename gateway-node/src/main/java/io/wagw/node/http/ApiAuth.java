@@ -44,7 +44,7 @@ final class ApiAuth implements Handler<RoutingContext> {
         }
         String presented = ctx.request().getHeader(HEADER);
         if (presented == null || presented.isBlank()) {
-            ctx.fail(new ApiError(401, "missing_api_key", "send your API key in the X-Api-Key header", HEADER));
+            ctx.fail(ApiError.unauthorized("missing_api_key", HEADER, "send your API key in the X-Api-Key header"));
             return;
         }
         if (MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8))) {
@@ -58,12 +58,12 @@ final class ApiAuth implements Handler<RoutingContext> {
                         context)
                 .onSuccess((Optional<ApiKey> key) -> {
                     if (key.isEmpty()) {
-                        ctx.fail(new ApiError(401, "invalid_api_key", "the API key is unknown or revoked", HEADER));
+                        ctx.fail(ApiError.unauthorized("invalid_api_key", HEADER, "the API key is unknown or revoked"));
                         return;
                     }
                     authenticated(
                             ctx,
-                            key.get().scope() == ApiKey.Scope.admin
+                            key.get().scope() == ApiKey.Scope.ADMIN
                                     ? Caller.ADMIN
                                     : Caller.forSession(key.get().session()));
                     ctx.next();

@@ -91,8 +91,8 @@ final class ClusterRoutes {
         ApiAuth.caller(ctx).requireAdmin();
         String id = ctx.pathParam("id");
         if (s.cluster() == null) {
-            throw new ApiError(
-                    409, "not_clustered", "this node is not part of a cluster (GW_CLUSTER_MEMBERS is empty)", null);
+            throw ApiError.conflict(
+                    "not_clustered", null, "this node is not part of a cluster (GW_CLUSTER_MEMBERS is empty)");
         }
         var cluster = s.cluster().cluster();
         if (cluster.members().stream().noneMatch(m -> m.nodeId().equals(id))) {

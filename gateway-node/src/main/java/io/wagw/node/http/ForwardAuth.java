@@ -56,7 +56,7 @@ final class ForwardAuth implements Handler<RoutingContext> {
                     request.path(),
                     request.remoteAddress(),
                     request.getHeader(ForwardSignature.FORWARDED_BY));
-            ctx.fail(new ApiError(401, "unauthorized", "the request could not be authenticated", null));
+            ctx.fail(ApiError.unauthorized("unauthorized", null, "the request could not be authenticated"));
             return;
         }
         ctx.put(FORWARD, forward.get());

@@ -82,11 +82,10 @@ final class Forwarder implements Handler<RoutingContext> {
         }
         if (ForwardAuth.forward(ctx).isPresent() || route.moving()) {
             ctx.response().putHeader("Retry-After", "2");
-            ctx.fail(new ApiError(
-                    503,
+            ctx.fail(ApiError.unavailable(
                     "session_moving",
-                    "session '%s' is moving between nodes; retry in a moment".formatted(name),
-                    "session"));
+                    "session",
+                    "session '%s' is moving between nodes; retry in a moment".formatted(name)));
             return;
         }
         URI url = URI.create(owner.get().httpUrl());
@@ -177,8 +176,8 @@ final class Forwarder implements Handler<RoutingContext> {
     /** The one answer for an owner that cannot be reached, whatever the reason: the reason stays in the log. */
     private static void ownerUnreachable(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "2");
-        ctx.fail(new ApiError(
-                503, "owner_unreachable", "the node running this session did not answer; retry in a moment", null));
+        ctx.fail(ApiError.unavailable(
+                "owner_unreachable", null, "the node running this session did not answer; retry in a moment"));
     }
 
     private static void relay(RoutingContext ctx, HttpClientResponse response) {

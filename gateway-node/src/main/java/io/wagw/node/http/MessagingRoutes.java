@@ -50,8 +50,8 @@ final class MessagingRoutes {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } catch (TimeoutException e) {
-            throw new ApiError(
-                    504, "send_timeout", "WhatsApp did not accept the message within 120 s; it stays queued", null);
+            throw ApiError.timedOut(
+                    "send_timeout", "WhatsApp did not accept the message within 120 s; it stays queued");
         }
     }
 
@@ -78,11 +78,8 @@ final class MessagingRoutes {
         var live = s.runtime().view(session);
         String me = live.map(v -> v.me()).orElse(row.meId());
         if (me == null) {
-            throw new ApiError(
-                    409,
-                    "not_linked",
-                    "session '%s' is not linked to a WhatsApp account yet".formatted(session),
-                    "session");
+            throw ApiError.conflict(
+                    "not_linked", "session", "session '%s' is not linked to a WhatsApp account yet".formatted(session));
         }
         return Reply.json(
                 200,

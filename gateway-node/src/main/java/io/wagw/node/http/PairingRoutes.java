@@ -129,11 +129,9 @@ final class PairingRoutes {
     private Reply events(RoutingContext ctx) {
         String session = pageSession(ctx);
         if (!s.pairing().hasRoom(session)) {
-            throw new ApiError(
-                    429,
+            throw ApiError.tooManyRequests(
                     "too_many_streams",
-                    "too many pairing pages are open for this session or node; " + "close one and reload",
-                    null);
+                    "too many pairing pages are open for this session or node; " + "close one and reload");
         }
         var view = s.runtime().view(session);
         var row = s.store().sessions().get(session);
@@ -175,11 +173,8 @@ final class PairingRoutes {
         }
         if (current.flatMap(c -> s.pairTokens().verify(session, c, ctx.request().getParam("t"), Instant.now()))
                 .isEmpty()) {
-            throw new ApiError(
-                    403,
-                    "invalid_pair_link",
-                    "this pairing link is invalid, revoked or expired; ask for a new one",
-                    "t");
+            throw ApiError.forbidden(
+                    "invalid_pair_link", "t", "this pairing link is invalid, revoked or expired; ask for a new one");
         }
         return session;
     }

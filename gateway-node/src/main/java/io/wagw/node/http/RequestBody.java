@@ -53,11 +53,7 @@ public final class RequestBody {
     /** Parses the body, allowing only {@code allowed} top-level fields. */
     public static RequestBody of(RoutingContext ctx, String... allowed) {
         if (!isJson(ctx.request().getHeader("Content-Type"))) {
-            throw new ApiError(
-                    415,
-                    "unsupported_media_type",
-                    "the request body must be UTF-8 JSON (Content-Type: application/json)",
-                    null);
+            throw ApiError.unsupportedMediaType("the request body must be UTF-8 JSON (Content-Type: application/json)");
         }
         var buffer = ctx.body().buffer();
         if (buffer == null || buffer.length() == 0) {
@@ -74,11 +70,8 @@ public final class RequestBody {
         unknown.removeAll(Set.of(allowed));
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new ApiError(
-                    400,
-                    "unknown_field",
-                    "unknown field '%s'; accepted fields: %s".formatted(first, String.join(", ", allowed)),
-                    first);
+            throw ApiError.unknownField(
+                    first, "unknown field '%s'; accepted fields: %s".formatted(first, String.join(", ", allowed)));
         }
         return new RequestBody(obj);
     }
@@ -115,19 +108,12 @@ public final class RequestBody {
         } catch (JsonParseException e) {
             if (e.getOriginalMessage().startsWith("Duplicate field") && e.getProcessor() instanceof JsonParser p) {
                 String field = path(p.getParsingContext());
-                throw new ApiError(
-                        400,
-                        "duplicate_key",
-                        "the request body holds the key '%s' twice; each key may appear once".formatted(field),
-                        field);
+                throw ApiError.duplicateKey(
+                        field, "the request body holds the key '%s' twice; each key may appear once".formatted(field));
             }
             throw malformed(e);
         } catch (StreamConstraintsException e) {
-            throw new ApiError(
-                    400,
-                    "malformed_json",
-                    "the request body is nested deeper than %d levels".formatted(MAX_DEPTH),
-                    null);
+            throw ApiError.malformedJson("the request body is nested deeper than %d levels".formatted(MAX_DEPTH));
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
@@ -136,8 +122,7 @@ public final class RequestBody {
     }
 
     private static ApiError malformed(JsonProcessingException e) {
-        return new ApiError(
-                400, "malformed_json", "the request body is not valid JSON: " + shorten(e.getOriginalMessage()), null);
+        return ApiError.malformedJson("the request body is not valid JSON: " + shorten(e.getOriginalMessage()));
     }
 
     /** A parser position as a field path, e.g. {@code config.webhooks[0].url}. */

@@ -34,7 +34,7 @@ final class Views {
 
     /** A message as WAHA shows it. */
     static JsonObject message(Message m, String me) {
-        boolean out = m.direction() == Message.Direction.out;
+        boolean out = m.direction() == Message.Direction.OUT;
         return new JsonObject()
                 .put("id", m.waMessageId())
                 .put("timestamp", (m.waTimestamp() != null ? m.waTimestamp() : m.createdAt()).getEpochSecond())
@@ -45,6 +45,6 @@ final class Views {
                 .put("hasMedia", false)
                 .put("ack", m.ack())
                 .put("ackName", ackName(m.ack()))
-                .put("status", m.status().name());
+                .put("status", m.status().value());
     }
 }

@@ -27,7 +27,7 @@ final class WebhookRoutes {
         String raw = ctx.request().getParam("status");
         if (raw != null) {
             try {
-                status = DeliveryStatus.valueOf(raw);
+                status = DeliveryStatus.fromValue(raw);
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("status", "status must be one of pending, delivering, delivered, dead");
             }
@@ -35,7 +35,7 @@ final class WebhookRoutes {
         int limit = Params.limit(ctx, 100, 1000);
         s.store().sessions().get(session);
         var counts = new JsonObject();
-        s.store().webhooks().countsBySession(session).forEach((k, v) -> counts.put(k.name(), v));
+        s.store().webhooks().countsBySession(session).forEach((k, v) -> counts.put(k.value(), v));
         var items = new JsonArray();
         for (WebhookDelivery d : s.store().webhooks().listBySession(session, status, limit)) {
             items.add(view(d));
@@ -59,7 +59,7 @@ final class WebhookRoutes {
                 .put("id", d.id())
                 .put("event", d.event())
                 .put("url", d.url())
-                .put("status", d.status().name())
+                .put("status", d.status().value())
                 .put("attempts", d.attempts())
                 .put("maxAttempts", d.retry().maxAttempts())
                 .put("requestId", d.requestId())

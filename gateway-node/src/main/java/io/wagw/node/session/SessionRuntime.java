@@ -389,7 +389,7 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     void notifyOutbound(String session, Message message) {
-        if (message.status() == MessageStatus.sent && message.ack() == 0) {
+        if (message.status() == MessageStatus.SENT && message.ack() == 0) {
             metrics.countMessageOut();
         }
         fire(l -> l.onOutbound(session, message));

@@ -1,6 +1,8 @@
 package io.wagw.node.usage;
 
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreFailures;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.usage.Usage;
 import io.wagw.store.usage.UsageCounters;
 import java.time.Clock;
@@ -60,7 +62,11 @@ public final class UsageMeter {
                 log.debug("usage of deleted tenant {} dropped", k.tenant());
             } catch (RuntimeException e) {
                 pending.merge(k, c, Counts::plus);
-                log.warn("usage counters not written, will retry: {}", e.getMessage());
+                if (StoreOutage.is(e)) {
+                    log.warn("usage counters not written, will retry: {}", StoreFailures.summary(e));
+                } else {
+                    log.warn("usage counters not written, will retry", StoreFailures.loggable(e));
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.wagw.node.webhook;
 
+import io.wagw.store.WireValue;
 import io.wagw.store.webhook.RetryPlan;
 import java.time.Duration;
 
@@ -13,11 +14,32 @@ import java.time.Duration;
  */
 public record RetryPolicy(Kind kind, Duration base, Duration cap, double jitter) {
 
-    /** WAHA's {@code retries.policy} values. */
-    public enum Kind {
-        constant,
-        linear,
-        exponential
+    /** WAHA's {@code retries.policy} values, as {@link #value()}; stored so in a delivery's {@code retry_policy}. */
+    public enum Kind implements WireValue {
+        CONSTANT("constant"),
+        LINEAR("linear"),
+        EXPONENTIAL("exponential");
+
+        private final String value;
+
+        Kind(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+
+        /** @throws IllegalArgumentException when {@code value} names no policy */
+        public static Kind fromValue(String value) {
+            return WireValue.fromValue(Kind.class, value);
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
     }
 
     public static final double DEFAULT_JITTER = 0.2;
@@ -37,7 +59,8 @@ public record RetryPolicy(Kind kind, Duration base, Duration cap, double jitter)
     /** The policy a stored delivery was enqueued with; {@code cap} bounds the waits (but never below its base). */
     public static RetryPolicy of(RetryPlan plan, Duration cap) {
         Duration base = plan.delay();
-        return new RetryPolicy(Kind.valueOf(plan.policy()), base, cap.compareTo(base) < 0 ? base : cap, DEFAULT_JITTER);
+        return new RetryPolicy(
+                Kind.fromValue(plan.policy()), base, cap.compareTo(base) < 0 ? base : cap, DEFAULT_JITTER);
     }
 
     /**
@@ -48,9 +71,9 @@ public record RetryPolicy(Kind kind, Duration base, Duration cap, double jitter)
     public Duration delayAfter(int failedAttempts, double random) {
         int n = Math.max(1, failedAttempts);
         double raw = switch (kind) {
-            case constant -> base.toMillis();
-            case linear -> base.toMillis() * (double) n;
-            case exponential -> base.toMillis() * Math.pow(2, Math.min(n - 1, 40));
+            case CONSTANT -> base.toMillis();
+            case LINEAR -> base.toMillis() * (double) n;
+            case EXPONENTIAL -> base.toMillis() * Math.pow(2, Math.min(n - 1, 40));
         };
         double capped = Math.min(raw, cap.toMillis());
         double r = Math.max(0, Math.min(1, random));

@@ -65,10 +65,10 @@ public record WebhookConfig(
      */
     public record Retries(int attempts, Duration delay, RetryPolicy.Kind policy) {
         /** What a webhook without {@code retries} gets: 10 attempts, 5 s doubling up to the dispatcher's cap. */
-        public static final Retries DEFAULT = new Retries(10, Duration.ofSeconds(5), RetryPolicy.Kind.exponential);
+        public static final Retries DEFAULT = new Retries(10, Duration.ofSeconds(5), RetryPolicy.Kind.EXPONENTIAL);
 
         public RetryPlan plan() {
-            return new RetryPlan(attempts, policy.name(), delay);
+            return new RetryPlan(attempts, policy.value(), delay);
         }
     }
 
@@ -288,7 +288,7 @@ public record WebhookConfig(
         if (map.get("policy") != null) {
             Object p = map.get("policy");
             policy = Arrays.stream(RetryPolicy.Kind.values())
-                    .filter(k -> k.name().equals(p))
+                    .filter(k -> k.value().equals(p))
                     .findFirst()
                     .orElseThrow(() -> invalid(field + ".policy", "must be one of constant, linear, exponential"));
         }

@@ -1,5 +1,6 @@
 package io.wagw.node.webhook;
 
+import io.wagw.store.StoreFailures;
 import io.wagw.store.webhook.DeliveryStatus;
 import io.wagw.store.webhook.WebhookDelivery;
 import io.wagw.store.webhook.WebhookOutbox;
@@ -200,11 +201,20 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 consecutiveErrors++;
                 Duration pause = settings.pollInterval().multipliedBy(1L << Math.min(consecutiveErrors, 6));
-                log.warn(
-                        "webhook dispatcher {}: cannot claim deliveries ({}); trying again in {} ms",
-                        nodeId,
-                        WebhookPublisher.describe(e),
-                        Math.min(pause.toMillis(), MAX_ERROR_BACKOFF.toMillis()));
+                long pauseMs = Math.min(pause.toMillis(), MAX_ERROR_BACKOFF.toMillis());
+                if (WebhookPublisher.routine(e)) {
+                    log.warn(
+                            "webhook dispatcher {}: cannot claim deliveries ({}); trying again in {} ms",
+                            nodeId,
+                            WebhookPublisher.describe(e),
+                            pauseMs);
+                } else {
+                    log.warn(
+                            "webhook dispatcher {}: cannot claim deliveries; trying again in {} ms",
+                            nodeId,
+                            pauseMs,
+                            StoreFailures.loggable(e));
+                }
                 awaitWake(pause.compareTo(MAX_ERROR_BACKOFF) > 0 ? MAX_ERROR_BACKOFF : pause);
             }
         }
@@ -299,11 +309,19 @@ public final class WebhookDispatcher implements AutoCloseable {
                 metrics.countClaimLost();
             }
         } catch (RuntimeException e) {
-            log.warn(
-                    "session {}: webhook {} delivered but not recorded ({}); it will be sent again",
-                    row.session(),
-                    row.event(),
-                    WebhookPublisher.describe(e));
+            if (WebhookPublisher.routine(e)) {
+                log.warn(
+                        "session {}: webhook {} delivered but not recorded ({}); it will be sent again",
+                        row.session(),
+                        row.event(),
+                        WebhookPublisher.describe(e));
+            } else {
+                log.warn(
+                        "session {}: webhook {} delivered but not recorded; it will be sent again",
+                        row.session(),
+                        row.event(),
+                        StoreFailures.loggable(e));
+            }
         }
     }
 
@@ -328,7 +346,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             var after = outbox.markFailed(row, status, error, wait);
             if (after.isEmpty()) {
                 metrics.countClaimLost();
-            } else if (after.get().status() == DeliveryStatus.dead) {
+            } else if (after.get().status() == DeliveryStatus.DEAD) {
                 metrics.countDead();
                 log.warn(
                         "session {}: webhook {} #{} to {} is dead after {} attempt(s): {}",
@@ -350,12 +368,21 @@ public final class WebhookDispatcher implements AutoCloseable {
                         wait.toMillis());
             }
         } catch (RuntimeException e) {
-            log.warn(
-                    "session {}: webhook {} #{} outcome not recorded ({}); it will be retried when its claim lapses",
-                    row.session(),
-                    row.event(),
-                    row.id(),
-                    WebhookPublisher.describe(e));
+            if (WebhookPublisher.routine(e)) {
+                log.warn(
+                        "session {}: webhook {} #{} outcome not recorded ({}); it will be retried when its claim lapses",
+                        row.session(),
+                        row.event(),
+                        row.id(),
+                        WebhookPublisher.describe(e));
+            } else {
+                log.warn(
+                        "session {}: webhook {} #{} outcome not recorded; it will be retried when its claim lapses",
+                        row.session(),
+                        row.event(),
+                        row.id(),
+                        StoreFailures.loggable(e));
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wagw.node.session.SessionListener;
 import io.wagw.node.session.SessionView;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.message.Message;
 import io.wagw.store.session.Session;
@@ -72,7 +73,7 @@ public final class WebhookPublisher implements SessionListener {
 
     @Override
     public void onMessage(String session, Message message) {
-        if (message.direction() != Message.Direction.in) {
+        if (message.direction() != Message.Direction.IN) {
             return;
         }
         publish(session, WebhookEvent.MESSAGE, null, null, me -> WahaPayloads.inboundMessage(message, me));
@@ -100,8 +101,19 @@ public final class WebhookPublisher implements SessionListener {
             return;
         } catch (RuntimeException e) {
             metrics.countEnqueueFailure();
-            log.warn(
-                    "session {}: {} webhook dropped, session not readable: {}", session, event.wireName(), describe(e));
+            if (routine(e)) {
+                log.warn(
+                        "session {}: {} webhook dropped, session not readable: {}",
+                        session,
+                        event.wireName(),
+                        describe(e));
+            } else {
+                log.warn(
+                        "session {}: {} webhook dropped, session not readable",
+                        session,
+                        event.wireName(),
+                        StoreFailures.loggable(e));
+            }
             return;
         }
         List<WebhookConfig> subscribed =
@@ -148,12 +160,21 @@ public final class WebhookPublisher implements SessionListener {
                             describe(e));
                     break;
                 }
-                log.warn(
-                        "session {}: {} webhook to {} dropped, the outbox refused it: {}",
-                        session,
-                        event.wireName(),
-                        WebhookDispatcher.host(w.url()),
-                        describe(e));
+                if (e instanceof StoreException) {
+                    log.warn(
+                            "session {}: {} webhook to {} dropped, the outbox refused it: {}",
+                            session,
+                            event.wireName(),
+                            WebhookDispatcher.host(w.url()),
+                            describe(e));
+                } else {
+                    log.warn(
+                            "session {}: {} webhook to {} dropped, the outbox refused it",
+                            session,
+                            event.wireName(),
+                            WebhookDispatcher.host(w.url()),
+                            StoreFailures.loggable(e));
+                }
             }
         }
         if (enqueued > 0) {
@@ -187,6 +208,15 @@ public final class WebhookPublisher implements SessionListener {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Map<?, ?> m) {
         return (Map<String, Object>) m;
+    }
+
+    /**
+     * Whether a failure of the store is routine on the webhook paths: the database is away, or the store
+     * refused a value ({@link StoreException}). Such a failure is logged in one line ({@link #describe}); any
+     * other one is unexpected and logged with its stack trace ({@link StoreFailures#loggable}).
+     */
+    static boolean routine(Throwable e) {
+        return e instanceof StoreException || StoreOutage.is(e);
     }
 
     // Driver and Jdbi messages can quote bound values (the body, i.e. message text), so only our own

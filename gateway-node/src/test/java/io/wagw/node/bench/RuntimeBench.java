@@ -386,7 +386,7 @@ public final class RuntimeBench {
             SessionRuntime runtime = new SessionRuntime(defaults, store, handler, dir.resolve("spool"));
             try {
                 store.tenants().create("bench", "Bench", "business");
-                store.tenants().setStatus("bench", TenantStatus.active);
+                store.tenants().setStatus("bench", TenantStatus.ACTIVE);
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < phones.size(); i++) {
                     String name = "bench-" + i;

@@ -134,7 +134,7 @@ class BadInputTest {
         session = TestEnv.unique("fuzz");
         // a suspended tenant: its session cannot start, whatever a request that slipped through asked for
         TestEnv.store().tenants().create(tenant, "Fuzz tenant", "free");
-        TestEnv.store().tenants().setStatus(tenant, TenantStatus.suspended);
+        TestEnv.store().tenants().setStatus(tenant, TenantStatus.SUSPENDED);
         TestEnv.store().sessions().create(tenant, session, Map.of());
     }
 
@@ -630,7 +630,7 @@ class BadInputTest {
             case "slug", "tenant" -> tenant;
             case "chatId" -> CHAT;
             case "id" -> "1";
-            case "status" -> TenantStatus.suspended.name();
+            case "status" -> TenantStatus.SUSPENDED.value();
             case "url" -> "http://127.0.0.1:9/hook";
             case "events" -> "message";
             case "phoneNumber" -> "77011234567";

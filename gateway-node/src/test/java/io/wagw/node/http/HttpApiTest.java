@@ -309,6 +309,20 @@ class HttpApiTest {
     }
 
     @Test
+    void tenantStatusesKeepTheirLowerCaseNames() {
+        String slug = TestEnv.unique("tenant");
+        var created = admin.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"T\"}".formatted(slug));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("status").asText()).isEqualTo("onboarding");
+        var suspended = admin.put("/api/tenants/" + slug, "{\"status\":\"suspended\"}");
+        assertThat(suspended.status()).isEqualTo(200);
+        assertThat(suspended.json().path("status").asText()).isEqualTo("suspended");
+        var upperCase = admin.put("/api/tenants/" + slug, "{\"status\":\"SUSPENDED\"}");
+        assertThat(upperCase.status()).isEqualTo(400);
+        assertThat(upperCase.json().path("field").asText()).isEqualTo("status");
+    }
+
+    @Test
     void keyScopesAreEnforced() {
         String mine = TestEnv.unique("mine");
         String other = TestEnv.unique("other");
@@ -317,6 +331,7 @@ class HttpApiTest {
         var created = admin.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(mine));
         assertThat(created.status()).isEqualTo(201);
         Http scoped = admin.withKey(created.json().path("key").asText());
+        assertThat(created.json().path("scope").asText()).isEqualTo("session");
 
         assertThat(scoped.get("/api/sessions/" + mine).status()).isEqualTo(200);
         assertThat(scoped.get("/api/sessions/" + other).status()).isEqualTo(403);

@@ -130,7 +130,7 @@ class SessionRuntimeTest {
                 "inbound persisted",
                 T,
                 () -> store.messages().recent(name, chat, 10).stream()
-                        .anyMatch(m -> m.direction() == Message.Direction.in));
+                        .anyMatch(m -> m.direction() == Message.Direction.IN));
         Await.until(
                 "auto-reply at the simulator",
                 T,
@@ -143,15 +143,15 @@ class SessionRuntimeTest {
                 "reply recorded as sent",
                 T,
                 () -> store.messages().recent(name, chat, 10).stream()
-                        .anyMatch(m -> m.direction() == Message.Direction.out
-                                && m.status() == MessageStatus.sent
+                        .anyMatch(m -> m.direction() == Message.Direction.OUT
+                                && m.status() == MessageStatus.SENT
                                 && m.ack() >= 1));
         sim.client().customerReads(customer, phone);
         Await.until(
                 "read ack stored",
                 T,
                 () -> store.messages().recent(name, chat, 10).stream()
-                        .anyMatch(m -> m.direction() == Message.Direction.out && m.ack() == 3));
+                        .anyMatch(m -> m.direction() == Message.Direction.OUT && m.ack() == 3));
         assertThat(recorder.inbound).extracting(Message::body).contains("Hello, are you open today?");
     }
 
@@ -180,7 +180,7 @@ class SessionRuntimeTest {
                 "second message persisted",
                 T,
                 () -> store.messages().recent(name, chat, 10).stream()
-                                .filter(m -> m.direction() == Message.Direction.in)
+                                .filter(m -> m.direction() == Message.Direction.IN)
                                 .count()
                         == 2);
         Await.until("second reply sent", T, () -> sim.client().sent(phone).size() == 2);
@@ -359,8 +359,8 @@ class SessionRuntimeTest {
         var third = runtime.sendText(name, chat, "three");
         assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).waMessageId())
                 .startsWith("true_" + chat);
-        assertThat(first.get().status()).isEqualTo(MessageStatus.sent);
-        assertThat(second.get().status()).isEqualTo(MessageStatus.sent);
+        assertThat(first.get().status()).isEqualTo(MessageStatus.SENT);
+        assertThat(second.get().status()).isEqualTo(MessageStatus.SENT);
         assertThat(sim.client().sent(phone)).extracting(MessageInfo::text).containsExactly("one", "two", "three");
         Await.until(
                 "delivered acks stored",
@@ -390,7 +390,7 @@ class SessionRuntimeTest {
                 "inbound",
                 T,
                 () -> store.messages().recent(name, chat, 10).stream()
-                        .anyMatch(m -> m.direction() == Message.Direction.in));
+                        .anyMatch(m -> m.direction() == Message.Direction.IN));
         runtime.sendSeen(name, chat);
         Await.until(
                 "read receipt at the simulator",
@@ -427,7 +427,7 @@ class SessionRuntimeTest {
         var accepted = sends.stream().filter(f -> !f.isCompletedExceptionally()).toList();
         for (var f : accepted) {
             assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).status())
-                    .isEqualTo(MessageStatus.sent);
+                    .isEqualTo(MessageStatus.SENT);
         }
         assertThat(sim.client().sent(phone)).hasSize(accepted.size());
     }
@@ -604,7 +604,7 @@ class SessionRuntimeTest {
     void aSuspendedTenantsSessionStops() {
         String name = TestEnv.session(Map.of());
         linked(name);
-        store.tenants().setStatus(store.sessions().get(name).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
+        store.tenants().setStatus(store.sessions().get(name).tenant(), io.wagw.store.tenant.TenantStatus.SUSPENDED);
         Await.until("stopped", Duration.ofSeconds(30), () -> !runtime.runs(name));
         assertThat(store.sessions().get(name).status()).isEqualTo(SessionStatus.STOPPED);
         assertThat(store.sessions().get(name).statusReason()).contains("suspended");
@@ -626,7 +626,7 @@ class SessionRuntimeTest {
 
         String suspended = TestEnv.session(Map.of());
         store.tenants()
-                .setStatus(store.sessions().get(suspended).tenant(), io.wagw.store.tenant.TenantStatus.suspended);
+                .setStatus(store.sessions().get(suspended).tenant(), io.wagw.store.tenant.TenantStatus.SUSPENDED);
         assertThatThrownBy(() -> runtime.start(suspended))
                 .isInstanceOfSatisfying(
                         SessionRuntimeException.class,

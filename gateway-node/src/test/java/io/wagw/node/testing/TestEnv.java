@@ -113,7 +113,7 @@ public final class TestEnv {
         String tenant = unique("t");
         String name = unique("s");
         store().tenants().create(tenant, "Tenant " + tenant, "business");
-        store().tenants().setStatus(tenant, io.wagw.store.tenant.TenantStatus.active);
+        store().tenants().setStatus(tenant, io.wagw.store.tenant.TenantStatus.ACTIVE);
         store().sessions().create(tenant, name, config);
         return name;
     }

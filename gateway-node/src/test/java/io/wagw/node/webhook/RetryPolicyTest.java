@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private final RetryPolicy exponential =
-            new RetryPolicy(RetryPolicy.Kind.exponential, Duration.ofSeconds(5), Duration.ofSeconds(300), 0.2);
+            new RetryPolicy(RetryPolicy.Kind.EXPONENTIAL, Duration.ofSeconds(5), Duration.ofSeconds(300), 0.2);
 
     @Test
     void exponentialDelaysDoubleFromTheBaseUpToTheCap() {
@@ -32,8 +32,8 @@ class RetryPolicyTest {
 
     @Test
     void constantAndLinearPoliciesFollowWahaNames() {
-        var constant = new RetryPolicy(RetryPolicy.Kind.constant, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
-        var linear = new RetryPolicy(RetryPolicy.Kind.linear, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
+        var constant = new RetryPolicy(RetryPolicy.Kind.CONSTANT, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
+        var linear = new RetryPolicy(RetryPolicy.Kind.LINEAR, Duration.ofSeconds(2), Duration.ofSeconds(300), 0.2);
         assertThat(IntStream.rangeClosed(1, 4)
                         .mapToObj(n -> constant.delayAfter(n, 0.5).toSeconds()))
                 .containsExactly(2L, 2L, 2L, 2L);

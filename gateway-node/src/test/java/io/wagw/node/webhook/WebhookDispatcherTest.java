@@ -148,10 +148,10 @@ class WebhookDispatcherTest {
                             i,
                             session,
                             CUSTOMER,
-                            Message.Direction.in,
+                            Message.Direction.IN,
                             waId,
                             "Customer text number " + i,
-                            MessageStatus.received,
+                            MessageStatus.RECEIVED,
                             0,
                             null,
                             null,
@@ -218,7 +218,7 @@ class WebhookDispatcherTest {
         Await.until(
                 "both webhooks delivered",
                 WAIT,
-                () -> rows(DeliveryStatus.delivered).size() == 2);
+                () -> rows(DeliveryStatus.DELIVERED).size() == 2);
         var signedHit = receiver.hits.stream()
                 .filter(h -> h.path().equals("/signed"))
                 .findFirst()
@@ -263,7 +263,7 @@ class WebhookDispatcherTest {
         Await.until("a few failed attempts", WAIT, () -> receiver.hits.size() >= 4);
         healthy.set(true);
 
-        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 8);
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 8);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
         assertThat(receiver.hits.stream()
                         .filter(h -> !h.accepted())
@@ -288,11 +288,11 @@ class WebhookDispatcherTest {
                 "connection refused a few times",
                 WAIT,
                 () -> rows(null).stream().anyMatch(r -> r.attempts() >= 3 && CONNECTION_FAILED.equals(r.lastError())));
-        assertThat(rows(DeliveryStatus.pending)).hasSize(5);
+        assertThat(rows(DeliveryStatus.PENDING)).hasSize(5);
         var receiver = Receiver.startOn(port, (n, hit) -> 200);
         toClose.add(receiver);
 
-        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 5);
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 5);
         assertThat(payloadIds(receiver.hits)).containsExactlyElementsOf(sent);
     }
 
@@ -305,10 +305,10 @@ class WebhookDispatcherTest {
         var logs = webhookLogs();
         List<String> sent = publishMessages(publisher, 2);
 
-        Await.until("both dead", WAIT, () -> rows(DeliveryStatus.dead).size() == 2);
+        Await.until("both dead", WAIT, () -> rows(DeliveryStatus.DEAD).size() == 2);
         sleep(400); // several backoff periods: nothing more may arrive
         assertThat(receiver.hits).hasSize(2);
-        assertThat(rows(DeliveryStatus.dead)).allSatisfy(r -> {
+        assertThat(rows(DeliveryStatus.DEAD)).allSatisfy(r -> {
             assertThat(r.attempts()).isEqualTo(1);
             assertThat(r.lastHttpStatus()).isEqualTo(400);
             assertThat(r.lastError()).isEqualTo("HTTP 400");
@@ -326,7 +326,7 @@ class WebhookDispatcherTest {
         Await.until(
                 "re-queued rows delivered",
                 WAIT,
-                () -> rows(DeliveryStatus.delivered).size() == 2);
+                () -> rows(DeliveryStatus.DELIVERED).size() == 2);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
     }
 
@@ -342,7 +342,7 @@ class WebhookDispatcherTest {
 
         publishMessages(publisher, 1);
 
-        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 1);
         assertThat(receiver.hits).extracting(Receiver.Hit::status).containsExactly(429, 408, 200);
         assertThat(receiver.hits)
                 .extracting(h -> h.header("X-Webhook-Request-Id"))
@@ -368,7 +368,7 @@ class WebhookDispatcherTest {
 
         publishMessages(publisher, 1);
 
-        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 1);
         assertThat(rows(null).getFirst().attempts()).isEqualTo(2);
         assertThat(dispatcher.metrics().retried()).isEqualTo(1);
     }
@@ -388,7 +388,7 @@ class WebhookDispatcherTest {
                 WAIT,
                 () -> receiver.accepted().size() == 3);
         assertThat(payloadIds(receiver.accepted())).containsExactlyElementsOf(sent);
-        assertThat(rows(DeliveryStatus.pending))
+        assertThat(rows(DeliveryStatus.PENDING))
                 .extracting(WebhookDelivery::url)
                 .containsOnly(receiver.url("/down"));
     }
@@ -407,7 +407,7 @@ class WebhookDispatcherTest {
 
         var survivor = startedDispatcher("node-b");
 
-        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 3);
+        Await.until("all delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 3);
         assertThat(System.nanoTime() - claimedAt)
                 .as("not before the claim lapsed")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(700));
@@ -442,7 +442,7 @@ class WebhookDispatcherTest {
         first.close();
         release.countDown();
         assertThat(rows(null)).singleElement().satisfies(r -> {
-            assertThat(r.status()).as("abandoned unmarked").isEqualTo(DeliveryStatus.delivering);
+            assertThat(r.status()).as("abandoned unmarked").isEqualTo(DeliveryStatus.DELIVERING);
             assertThat(r.claimedBy()).isEqualTo("node-a");
         });
         var second = startedDispatcher("node-b");
@@ -450,7 +450,7 @@ class WebhookDispatcherTest {
         Await.until(
                 "delivered by the second dispatcher",
                 WAIT,
-                () -> rows(DeliveryStatus.delivered).size() == 1);
+                () -> rows(DeliveryStatus.DELIVERED).size() == 1);
         var row = rows(null).getFirst();
         assertThat(row.claimedBy()).isEqualTo("node-b");
         assertThat(row.attempts()).isEqualTo(2);
@@ -505,7 +505,7 @@ class WebhookDispatcherTest {
         publishMessages(publisher, 1);
 
         Await.until(
-                "every delivery refused", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+                "every delivery refused", WAIT, () -> rows(DeliveryStatus.DEAD).size() == urls.size());
         assertThat(rows(null)).allSatisfy(r -> {
             assertThat(r.lastError()).isEqualTo(REFUSED);
             assertThat(r.lastHttpStatus()).isNull();
@@ -541,7 +541,7 @@ class WebhookDispatcherTest {
 
         publishMessages(publisher, 1);
 
-        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.delivered).size() == 1);
+        Await.until("delivered", WAIT, () -> rows(DeliveryStatus.DELIVERED).size() == 1);
         assertThat(receiver.hits).singleElement().satisfies(h -> {
             assertThat(h.header("Host")).isEqualTo("receiver.test:" + receiver.port());
             assertThat(h.path()).isEqualTo("/Hook");
@@ -585,7 +585,7 @@ class WebhookDispatcherTest {
         publishMessages(publisher, 1);
 
         Await.until(
-                "every delivery failed", WAIT, () -> rows(DeliveryStatus.dead).size() == urls.size());
+                "every delivery failed", WAIT, () -> rows(DeliveryStatus.DEAD).size() == urls.size());
         assertThat(rows(null)).allSatisfy(r -> {
             assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
             assertThat(r.lastHttpStatus()).isNull();
@@ -676,14 +676,14 @@ class WebhookDispatcherTest {
         Await.until(
                 "both done",
                 WAIT,
-                () -> rows(DeliveryStatus.delivered).size()
-                                + rows(DeliveryStatus.dead).size()
+                () -> rows(DeliveryStatus.DELIVERED).size()
+                                + rows(DeliveryStatus.DEAD).size()
                         == 2);
-        assertThat(rows(DeliveryStatus.delivered)).singleElement().satisfies(r -> {
+        assertThat(rows(DeliveryStatus.DELIVERED)).singleElement().satisfies(r -> {
             assertThat(r.url()).contains("receiver.test");
             assertThat(r.lastHttpStatus()).isEqualTo(204);
         });
-        assertThat(rows(DeliveryStatus.dead)).singleElement().satisfies(r -> {
+        assertThat(rows(DeliveryStatus.DEAD)).singleElement().satisfies(r -> {
             assertThat(r.url()).as("its certificate does not name this host").contains("impostor.test");
             assertThat(r.lastError()).isEqualTo(CONNECTION_FAILED);
         });
@@ -715,7 +715,7 @@ class WebhookDispatcherTest {
         Await.until(
                 "both valid webhooks delivered",
                 WAIT,
-                () -> rows(DeliveryStatus.delivered).size() == 2);
+                () -> rows(DeliveryStatus.DELIVERED).size() == 2);
         assertThat(receiver.hits).extracting(Receiver.Hit::path).containsExactlyInAnyOrder("/first", "/upper");
         assertThat(rows(null))
                 .extracting(WebhookDelivery::url)

@@ -296,7 +296,7 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
                 try {
                     listener.accept(change);
                 } catch (RuntimeException e) {
-                    log.warn("assignment listener failed on {}: {}", change.session(), e.toString());
+                    log.warn("assignment listener failed on {}", change.session(), e);
                 }
             }
         });
@@ -306,7 +306,7 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
         try {
             listener.run();
         } catch (RuntimeException e) {
-            log.warn("membership listener failed: {}", e.toString());
+            log.warn("membership listener failed", e);
         }
     }
 

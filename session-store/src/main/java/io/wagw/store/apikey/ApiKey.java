@@ -1,5 +1,6 @@
 package io.wagw.store.apikey;
 
+import io.wagw.store.WireValue;
 import java.time.Instant;
 
 /**
@@ -9,9 +10,31 @@ import java.time.Instant;
  */
 public record ApiKey(long id, String prefix, Scope scope, String session, Instant createdAt, Instant revokedAt) {
 
-    public enum Scope {
-        admin,
-        session
+    /** Stored and shown as {@link #value()}: {@code admin} or {@code session}. */
+    public enum Scope implements WireValue {
+        ADMIN("admin"),
+        SESSION("session");
+
+        private final String value;
+
+        Scope(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+
+        /** @throws IllegalArgumentException when {@code value} names no scope */
+        public static Scope fromValue(String value) {
+            return WireValue.fromValue(Scope.class, value);
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
     }
 
     public boolean revoked() {

@@ -31,10 +31,10 @@ public final class ApiKeys {
         if (scope == null) {
             throw new StoreException.InvalidInput("scope", "scope is required (admin or session)");
         }
-        if (scope == ApiKey.Scope.admin && session != null) {
+        if (scope == ApiKey.Scope.ADMIN && session != null) {
             throw new StoreException.InvalidInput("session", "an admin key is not limited to a session");
         }
-        if (scope == ApiKey.Scope.session) {
+        if (scope == ApiKey.Scope.SESSION) {
             Validation.sessionName(session);
         }
         byte[] secret = new byte[32];

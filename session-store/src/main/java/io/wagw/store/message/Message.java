@@ -1,5 +1,6 @@
 package io.wagw.store.message;
 
+import io.wagw.store.WireValue;
 import java.time.Instant;
 
 /**
@@ -26,8 +27,30 @@ public record Message(
         Instant createdAt,
         Instant updatedAt) {
 
-    public enum Direction {
-        in,
-        out
+    /** Stored as {@link #value()}: {@code in} or {@code out}. */
+    public enum Direction implements WireValue {
+        IN("in"),
+        OUT("out");
+
+        private final String value;
+
+        Direction(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+
+        /** @throws IllegalArgumentException when {@code value} names no direction */
+        public static Direction fromValue(String value) {
+            return WireValue.fromValue(Direction.class, value);
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
     }
 }

@@ -36,7 +36,7 @@ public final class DeliveryRowMapper implements RowMapper<WebhookDelivery> {
                         rs.getString("retry_policy"),
                         Duration.ofMillis(rs.getLong("retry_delay_ms"))),
                 rs.getInt("attempts"),
-                DeliveryStatus.valueOf(rs.getString("status")),
+                DeliveryStatus.fromValue(rs.getString("status")),
                 instant(rs, "next_attempt_at"),
                 rs.getString("claimed_by"),
                 rs.getObject("claim_token", UUID.class),

@@ -153,7 +153,7 @@ public final class WebhookOutbox {
         }
         return jdbi.inTransaction(h -> {
             var dao = h.attach(WebhookDao.class);
-            return dao.listBySession(requireSession(dao, session), status == null ? null : status.name(), limit);
+            return dao.listBySession(requireSession(dao, session), status == null ? null : status.value(), limit);
         });
     }
 
@@ -167,7 +167,7 @@ public final class WebhookOutbox {
                 counts.put(s, 0L);
             }
             for (var c : dao.countBySession(requireSession(dao, session))) {
-                counts.put(DeliveryStatus.valueOf(c.status()), c.count());
+                counts.put(DeliveryStatus.fromValue(c.status()), c.count());
             }
             return Collections.unmodifiableMap(counts);
         });

@@ -19,11 +19,11 @@ class ApiKeysTest {
         store.tenants().create(tenant, "Keys", "free");
         store.sessions().create(tenant, session, Map.of());
 
-        var created = store.apiKeys().create(ApiKey.Scope.session, session);
+        var created = store.apiKeys().create(ApiKey.Scope.SESSION, session);
         assertThat(created.plaintext()).startsWith("wagw_").hasSizeGreaterThan(40);
         assertThat(created.key().session()).isEqualTo(session);
         assertThat(store.apiKeys().verify(created.plaintext())).get().satisfies(k -> {
-            assertThat(k.scope()).isEqualTo(ApiKey.Scope.session);
+            assertThat(k.scope()).isEqualTo(ApiKey.Scope.SESSION);
             assertThat(k.session()).isEqualTo(session);
         });
         assertThat(store.apiKeys().verify(created.plaintext() + "x")).isEmpty();
@@ -44,17 +44,17 @@ class ApiKeysTest {
 
     @Test
     void anAdminKeyHasNoSessionAndASessionKeyNeedsAnExistingOne() {
-        var admin = store.apiKeys().create(ApiKey.Scope.admin, null);
+        var admin = store.apiKeys().create(ApiKey.Scope.ADMIN, null);
         assertThat(store.apiKeys().verify(admin.plaintext()))
                 .get()
                 .extracting(ApiKey::scope)
-                .isEqualTo(ApiKey.Scope.admin);
+                .isEqualTo(ApiKey.Scope.ADMIN);
         int before = store.apiKeys().list().size();
-        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.session, "no-such-session"))
+        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.SESSION, "no-such-session"))
                 .isInstanceOfSatisfying(
                         StoreException.NotFound.class,
                         e -> assertThat(e.field()).isEqualTo("session"));
-        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.admin, "some-session"))
+        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.ADMIN, "some-session"))
                 .isInstanceOfSatisfying(
                         StoreException.InvalidInput.class,
                         e -> assertThat(e.field()).isEqualTo("session"));

@@ -41,8 +41,8 @@ class MessagesTest {
         var first = store.messages().recordInbound(session, CHAT, waId, "Hello, are you open today?", Instant.now());
         var again = store.messages().recordInbound(session, CHAT, waId, "Hello, are you open today?", Instant.now());
         assertThat(first).isPresent();
-        assertThat(first.get().direction()).isEqualTo(Message.Direction.in);
-        assertThat(first.get().status()).isEqualTo(MessageStatus.received);
+        assertThat(first.get().direction()).isEqualTo(Message.Direction.IN);
+        assertThat(first.get().status()).isEqualTo(MessageStatus.RECEIVED);
         assertThat(again).as("duplicate").isEmpty();
         assertThat(store.messages().recent(session, CHAT, 10)).hasSize(1);
     }
@@ -85,7 +85,7 @@ class MessagesTest {
             assertThat(m.session()).isEqualTo(session);
             assertThat(m.body()).isEqualTo("one");
             assertThat(m.waTimestamp()).isEqualTo(t);
-            assertThat(m.direction()).isEqualTo(Message.Direction.in);
+            assertThat(m.direction()).isEqualTo(Message.Direction.IN);
         });
         assertThat(results.get(1)).as("stored before").isEmpty();
         assertThat(results.get(2)).as("unknown session").isEmpty();
@@ -213,13 +213,13 @@ class MessagesTest {
     @Test
     void anOutboundMessageIsRecordedBeforeAndAfterSendingAndAcksOnlyMoveForward() {
         var pending = store.messages().recordOutbound(lease, CHAT, "We are open 9-18.");
-        assertThat(pending.status()).isEqualTo(MessageStatus.pending);
+        assertThat(pending.status()).isEqualTo(MessageStatus.PENDING);
         assertThat(pending.waMessageId()).isNull();
         assertThat(pending.epoch()).isEqualTo(lease.epoch());
 
         String waId = "true_" + CHAT + "_ABC";
         var sent = store.messages().markSent(lease, pending.id(), waId, 1, Instant.now());
-        assertThat(sent.status()).isEqualTo(MessageStatus.sent);
+        assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
         assertThat(sent.ack()).isEqualTo(1);
 
         assertThat(store.messages().updateAck(lease, waId, 3))
@@ -237,7 +237,7 @@ class MessagesTest {
     void aFailedSendIsRecordedAsFailed() {
         var pending = store.messages().recordOutbound(lease, CHAT, "hello");
         var failed = store.messages().markFailed(lease, pending.id(), "send timed out");
-        assertThat(failed.status()).isEqualTo(MessageStatus.failed);
+        assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
         assertThat(failed.ack()).isEqualTo(-1);
         assertThatThrownBy(() -> store.messages().markFailed(lease, pending.id(), "again"))
                 .isInstanceOf(StoreException.InvalidState.class);
@@ -254,7 +254,7 @@ class MessagesTest {
                 .isInstanceOf(StoreException.StaleEpoch.class);
         assertThat(store.messages().recent(session, CHAT, 10))
                 .singleElement()
-                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.pending));
+                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.PENDING));
     }
 
     @Test

@@ -19,9 +19,9 @@ class TenantsAndSessionsTest {
     void aTenantStartsOnboardingAndItsSessionStartsStoppedWithItsConfig() {
         String tenant = TestStore.unique("salon");
         var t = store.tenants().create(tenant, "Salon Aida", "business");
-        assertThat(t.status()).isEqualTo(TenantStatus.onboarding);
-        assertThat(store.tenants().setStatus(tenant, TenantStatus.active).status())
-                .isEqualTo(TenantStatus.active);
+        assertThat(t.status()).isEqualTo(TenantStatus.ONBOARDING);
+        assertThat(store.tenants().setStatus(tenant, TenantStatus.ACTIVE).status())
+                .isEqualTo(TenantStatus.ACTIVE);
 
         Map<String, Object> config = Map.of(
                 "webhooks", List.of(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("message"))),
@@ -203,7 +203,7 @@ class TenantsAndSessionsTest {
     void aDeletedTenantGetsNoNewSessions() {
         String tenant = TestStore.unique("gone");
         store.tenants().create(tenant, "Gone", "free");
-        store.tenants().setStatus(tenant, TenantStatus.deleted);
+        store.tenants().setStatus(tenant, TenantStatus.DELETED);
         String name = TestStore.unique("s");
         assertThatThrownBy(() -> store.sessions().create(tenant, name, Map.of()))
                 .isInstanceOfSatisfying(

@@ -109,10 +109,10 @@ class WebhookOutboxTest {
         assertThat(stored)
                 .extracting(WebhookDelivery::url)
                 .containsExactly("https://a.example/hook?token=x", "http://b.example/hook");
-        var listed = outbox.listBySession(session, DeliveryStatus.pending, 10);
+        var listed = outbox.listBySession(session, DeliveryStatus.PENDING, 10);
         assertThat(listed).hasSize(2).allSatisfy(d -> {
             assertThat(d.body()).isEqualTo(body);
-            assertThat(d.status()).isEqualTo(DeliveryStatus.pending);
+            assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
             assertThat(d.attempts()).isZero();
             assertThat(d.session()).isEqualTo(session);
         });
@@ -172,8 +172,8 @@ class WebhookOutboxTest {
             assertThat(claimersWithRows).as("claimers that got rows").hasSizeGreaterThan(1);
         }
         assertThat(outbox.countsBySession(session))
-                .containsEntry(DeliveryStatus.delivering, (long) rows)
-                .containsEntry(DeliveryStatus.pending, 0L);
+                .containsEntry(DeliveryStatus.DELIVERING, (long) rows)
+                .containsEntry(DeliveryStatus.PENDING, 0L);
     }
 
     @Test
@@ -240,7 +240,7 @@ class WebhookOutboxTest {
 
         var dead = outbox.markFailed(claim, 500, "HTTP 500", Duration.ZERO).orElseThrow();
 
-        assertThat(dead.status()).as("single attempt allowed").isEqualTo(DeliveryStatus.dead);
+        assertThat(dead.status()).as("single attempt allowed").isEqualTo(DeliveryStatus.DEAD);
         assertThat(claimMine("node-a", LEASE)).extracting(WebhookDelivery::id).containsExactly(second.id());
     }
 
@@ -271,7 +271,7 @@ class WebhookOutboxTest {
                 .isEmpty();
         assertThat(outbox.markFailed(byA, 500, "late", Duration.ZERO)).isEmpty();
         assertThat(outbox.markDelivered(byB.getFirst(), 204)).get().satisfies(d -> {
-            assertThat(d.status()).isEqualTo(DeliveryStatus.delivered);
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(d.lastHttpStatus()).isEqualTo(204);
             assertThat(d.deliveredAt()).isNotNull();
         });
@@ -285,7 +285,7 @@ class WebhookOutboxTest {
 
         assertThat(claimMine("node-b", LEASE)).isEmpty();
 
-        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10))
+        assertThat(outbox.listBySession(session, DeliveryStatus.DEAD, 10))
                 .singleElement()
                 .satisfies(d -> {
                     assertThat(d.id()).isEqualTo(row.id());
@@ -305,10 +305,10 @@ class WebhookOutboxTest {
                     .isEqualTo(attempt);
             var after = outbox.markFailed(claim.getFirst(), 500, "HTTP 500", Duration.ZERO)
                     .orElseThrow();
-            assertThat(after.status()).isEqualTo(attempt < 3 ? DeliveryStatus.pending : DeliveryStatus.dead);
+            assertThat(after.status()).isEqualTo(attempt < 3 ? DeliveryStatus.PENDING : DeliveryStatus.DEAD);
         }
         assertThat(claimMine("node-a", LEASE)).isEmpty();
-        assertThat(outbox.listBySession(session, DeliveryStatus.dead, 10))
+        assertThat(outbox.listBySession(session, DeliveryStatus.DEAD, 10))
                 .singleElement()
                 .satisfies(d -> {
                     assertThat(d.id()).isEqualTo(row.id());
@@ -317,8 +317,8 @@ class WebhookOutboxTest {
                     assertThat(d.attempts()).isEqualTo(3);
                 });
         assertThat(outbox.countsBySession(session))
-                .containsEntry(DeliveryStatus.dead, 1L)
-                .containsEntry(DeliveryStatus.pending, 0L);
+                .containsEntry(DeliveryStatus.DEAD, 1L)
+                .containsEntry(DeliveryStatus.PENDING, 0L);
     }
 
     @Test
@@ -328,7 +328,7 @@ class WebhookOutboxTest {
 
         var after = outbox.markFailed(claim, 400, "HTTP 400", null).orElseThrow();
 
-        assertThat(after.status()).isEqualTo(DeliveryStatus.dead);
+        assertThat(after.status()).isEqualTo(DeliveryStatus.DEAD);
         assertThat(after.attempts()).isEqualTo(1);
     }
 
@@ -340,7 +340,7 @@ class WebhookOutboxTest {
         var after = outbox.markFailed(claim, null, "connection refused", Duration.ofHours(1))
                 .orElseThrow();
 
-        assertThat(after.status()).isEqualTo(DeliveryStatus.pending);
+        assertThat(after.status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(after.lastHttpStatus()).isNull();
         assertThat(after.nextAttemptAt()).isAfter(claim.nextAttemptAt().plus(Duration.ofMinutes(59)));
         assertThat(claimMine("node-a", LEASE)).isEmpty();
@@ -353,7 +353,7 @@ class WebhookOutboxTest {
 
         var requeued = outbox.retry(session, row.id());
 
-        assertThat(requeued.status()).isEqualTo(DeliveryStatus.pending);
+        assertThat(requeued.status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(requeued.attempts()).isZero();
         assertThat(claimMine("node-b", LEASE)).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(row.id());
@@ -380,9 +380,9 @@ class WebhookOutboxTest {
         assertThat(outbox.retryAllDead(session)).isEqualTo(2);
 
         assertThat(outbox.countsBySession(session))
-                .containsEntry(DeliveryStatus.pending, 2L)
-                .containsEntry(DeliveryStatus.dead, 0L);
-        assertThat(outbox.countsBySession(other)).containsEntry(DeliveryStatus.dead, 1L);
+                .containsEntry(DeliveryStatus.PENDING, 2L)
+                .containsEntry(DeliveryStatus.DEAD, 0L);
+        assertThat(outbox.countsBySession(other)).containsEntry(DeliveryStatus.DEAD, 1L);
     }
 
     @Test
