@@ -1,0 +1,344 @@
+package io.wagw.assistant.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wagw.assistant.pipeline.Answerer;
+import io.wagw.assistant.pipeline.Decision;
+import io.wagw.assistant.pipeline.Decision.QuotaAlert;
+import io.wagw.assistant.pipeline.Pipeline;
+import io.wagw.assistant.pipeline.ReplyKind;
+import io.wagw.assistant.pipeline.Turn;
+import io.wagw.assistant.policy.Texts;
+import io.wagw.assistant.settings.SettingsCodec;
+import io.wagw.assistant.settings.TenantSettings;
+import io.wagw.store.SessionStore;
+import io.wagw.store.assistant.TurnContext;
+import io.wagw.store.assistant.TurnRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assistant of a node: for each stored inbound message, reads what the rules need, lets the
+ * {@link Pipeline} decide, records the decision with its state changes once, and says what to send and
+ * which events to publish. The caller sends through the session and publishes the events.
+ */
+public final class AssistantService {
+    private static final Logger log = LoggerFactory.getLogger(AssistantService.class);
+    private static final int RECENT_MESSAGES = 10;
+    private static final int CONTEXT_CHARS = 2_000;
+    private static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
+
+    /** A customer's message as stored, handed to the assistant. */
+    public record Inbound(
+            String session,
+            String tenant,
+            String chatId,
+            String waMessageId,
+            String text,
+            String pushName,
+            Instant at) {}
+
+    /** A message to send through the session. */
+    public record Outgoing(String chatId, String text, ReplyKind kind) {}
+
+    /** An event for the tenant's webhooks: {@code assistant.escalation} or {@code quota.alert}. */
+    public record Event(String type, Map<String, Object> payload) {}
+
+    /**
+     * @param decision   what the pipeline decided
+     * @param messages   the reply to the customer first, then notices to the business's contacts
+     * @param events     webhook events
+     * @param repeated   the message was decided before: its state changes were not applied again
+     */
+    public record Outcome(Decision decision, List<Outgoing> messages, List<Event> events, boolean repeated) {}
+
+    private record Cached(Optional<TenantSettings> settings, Instant readAt) {}
+
+    private final SessionStore store;
+    private final Pipeline pipeline;
+    private final Clock clock;
+    private final Map<String, Cached> settingsCache = new ConcurrentHashMap<>();
+    private final AssistantMetrics metrics;
+
+    public AssistantService(SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry) {
+        this.store = store;
+        this.pipeline = new Pipeline(answerer);
+        this.clock = clock;
+        this.metrics = new AssistantMetrics(registry);
+    }
+
+    /**
+     * The tenant's saved settings (read at most every two seconds per tenant), or empty when it never saved
+     * any: such a tenant is not answered by the assistant.
+     */
+    public Optional<TenantSettings> settings(String tenant) {
+        Instant now = clock.instant();
+        Cached c = settingsCache.get(tenant);
+        if (c != null && c.readAt().plus(SETTINGS_TTL).isAfter(now)) {
+            return c.settings();
+        }
+        var stored = store.assistantSettings().get(tenant);
+        Optional<TenantSettings> parsed = stored.map(s ->
+                SettingsCodec.fromMap(s.settings(), store.tenants().get(tenant).displayName()));
+        settingsCache.put(tenant, new Cached(parsed, now));
+        return parsed;
+    }
+
+    /** Validates and saves the tenant's settings; returns them as stored, with their version. */
+    public Map<String, Object> saveSettings(String tenant, Map<String, ?> body) {
+        var tenantRow = store.tenants().get(tenant);
+        TenantSettings parsed = SettingsCodec.fromMap(body, tenantRow.displayName());
+        var stored = store.assistantSettings().put(tenant, SettingsCodec.toMap(parsed));
+        settingsCache.remove(tenant);
+        var out = new LinkedHashMap<String, Object>(stored.settings());
+        out.put("version", stored.version());
+        out.put("updatedAt", stored.updatedAt().toString());
+        return out;
+    }
+
+    /** The tenant's settings as the API shows them: saved ones with their version, or the defaults. */
+    public Map<String, Object> describeSettings(String tenant) {
+        var tenantRow = store.tenants().get(tenant);
+        var stored = store.assistantSettings().get(tenant);
+        var out = new LinkedHashMap<String, Object>(
+                stored.map(s -> SettingsCodec.toMap(SettingsCodec.fromMap(s.settings(), tenantRow.displayName())))
+                        .orElseGet(() -> SettingsCodec.toMap(TenantSettings.defaults(tenantRow.displayName()))));
+        out.put("version", stored.map(s -> s.version()).orElse(0L));
+        out.put("updatedAt", stored.map(s -> s.updatedAt().toString()).orElse(null));
+        return out;
+    }
+
+    /**
+     * Decides on one message and records the decision.
+     *
+     * @param deferred the message waited for opening time and is due now
+     */
+    public Outcome handle(TenantSettings s, Inbound m, boolean deferred) {
+        long started = System.nanoTime();
+        boolean group = m.chatId().endsWith("@g.us");
+        String phone = group ? null : m.chatId().substring(0, m.chatId().indexOf('@'));
+        YearMonth month = YearMonth.from(m.at().atZone(s.timezone()));
+        TurnContext ctx = store.turns()
+                .context(
+                        m.session(),
+                        m.waMessageId(),
+                        m.tenant(),
+                        m.chatId(),
+                        phone,
+                        s.rateLimit().window(),
+                        month,
+                        RECENT_MESSAGES);
+        var customer = ctx.customer();
+        var context = new Answerer.CustomerContext(
+                customer.map(c -> c.pushName()).orElse(m.pushName()),
+                (int) customer.map(c -> c.messageCount()).orElse(0L).longValue(),
+                customer.map(c -> c.summary()).orElse(null),
+                withinBudget(ctx.recentMessages()));
+        Turn turn = new Turn(
+                m.tenant(),
+                "active".equals(ctx.tenantStatus()),
+                s,
+                m.chatId(),
+                phone,
+                group,
+                m.text(),
+                m.at(),
+                new Turn.CustomerState(
+                        customer.map(c -> c.optedOut()).orElse(false),
+                        ctx.messagesInWindow(),
+                        customer.map(c -> c.rateNoticeAt()).orElse(null),
+                        context),
+                new Turn.ChatState(
+                        ctx.pausedUntil(), ctx.quietNoticeNight(), ctx.lastEscalationAt(), ctx.quotaNoticeOn()),
+                new Turn.MonthState(ctx.monthAnswers(), ctx.monthAlertSent(), ctx.monthLimitNoticed()),
+                deferred);
+        long pipelineStarted = System.nanoTime();
+        Decision d = pipeline.decide(turn);
+        var reply = d.reply();
+        var answer = reply == null ? null : reply.answer();
+        var changes = d.changes();
+        var record = new TurnRecord(
+                m.session(),
+                m.waMessageId(),
+                m.tenant(),
+                m.chatId(),
+                phone,
+                m.pushName(),
+                reply == null ? null : reply.language().code(),
+                m.at(),
+                month,
+                d.step().code(),
+                reply == null ? null : reply.kind().code(),
+                changes.optedOut(),
+                changes.rateNoticeAt(),
+                changes.quietNight(),
+                changes.quotaNoticeOn(),
+                reply != null && reply.countsAsAnswer(),
+                answer == null ? 0 : answer.tokensIn(),
+                answer == null ? 0 : answer.tokensOut(),
+                answer == null ? 0 : answer.costUsd(),
+                changes.quotaAlert() == QuotaAlert.EIGHTY_PERCENT,
+                changes.quotaAlert() == QuotaAlert.REACHED,
+                d.escalation() == null
+                        ? null
+                        : new TurnRecord.NewEscalation(
+                                d.escalation().reason().code(),
+                                d.escalation().summary(),
+                                d.escalation().tellContacts()),
+                changes.deferUntil());
+        Optional<Long> recorded = store.turns().record(record);
+        boolean repeated = recorded.isEmpty();
+        var messages = new ArrayList<Outgoing>();
+        var events = new ArrayList<Event>();
+        if (reply != null) {
+            messages.add(new Outgoing(m.chatId(), reply.text(), reply.kind()));
+        }
+        if (!repeated) {
+            long escalationId = recorded.get();
+            if (escalationId > 0) {
+                String who = (context.pushName() == null ? "" : context.pushName() + " ") + "+" + phone;
+                String note = "%s: a customer needs a person.\nCustomer: %s\nReason: %s\nThey wrote: %s"
+                        .formatted(
+                                s.businessName(),
+                                group ? m.chatId() : who,
+                                d.escalation().reason().code(),
+                                d.escalation().summary());
+                for (var contact : topContacts(s)) {
+                    messages.add(new Outgoing(contact.phone() + "@c.us", note, ReplyKind.TEMPLATE));
+                }
+                var payload = new LinkedHashMap<String, Object>();
+                payload.put("id", escalationId);
+                payload.put("tenant", m.tenant());
+                payload.put("session", m.session());
+                payload.put("chatId", m.chatId());
+                payload.put("reason", d.escalation().reason().code());
+                payload.put("summary", d.escalation().summary());
+                events.add(new Event("assistant.escalation", payload));
+            }
+            if (changes.quotaAlert() != QuotaAlert.NONE) {
+                boolean reached = changes.quotaAlert() == QuotaAlert.REACHED;
+                long used = ctx.monthAnswers() + (record.countsAsAnswer() ? 1 : 0);
+                var payload = new LinkedHashMap<String, Object>();
+                payload.put("tenant", m.tenant());
+                payload.put("month", month.toString());
+                payload.put("level", reached ? 100 : 80);
+                payload.put("used", used);
+                payload.put("quota", s.quota().monthlyMessages());
+                events.add(new Event("quota.alert", payload));
+                String text = reached
+                        ? "%s: the assistant's monthly quota of %d answers is used up; customers now get the quota template."
+                                .formatted(s.businessName(), s.quota().monthlyMessages())
+                        : "%s: the assistant has used %d of its %d answers this month."
+                                .formatted(s.businessName(), used, s.quota().monthlyMessages());
+                topContacts(s).stream()
+                        .findFirst()
+                        .ifPresent(c -> messages.add(new Outgoing(c.phone() + "@c.us", text, ReplyKind.TEMPLATE)));
+            }
+            metrics.decided(d, System.nanoTime() - pipelineStarted, System.nanoTime() - started);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "session {} chat {}: {} ({}){}",
+                    m.session(),
+                    Texts.mask(m.chatId()),
+                    d.step().code(),
+                    reply == null ? "silent" : reply.kind().code(),
+                    repeated ? ", decided before" : "");
+        }
+        return new Outcome(d, List.copyOf(messages), List.copyOf(events), repeated);
+    }
+
+    /** A person from the business wrote in the chat: the assistant keeps quiet there for a while. */
+    public void humanWrote(String tenant, String chatId) {
+        var s = settings(tenant);
+        if (s.isEmpty() || s.get().takeoverPause().isZero()) {
+            return;
+        }
+        store.turns().pause(tenant, chatId, clock.instant().plus(s.get().takeoverPause()));
+    }
+
+    private static List<TenantSettings.Escalation.Contact> topContacts(TenantSettings s) {
+        var contacts = s.escalation().contacts();
+        if (contacts.isEmpty()) {
+            return List.of();
+        }
+        int top = contacts.get(0).priority();
+        return contacts.stream().filter(c -> c.priority() == top).toList();
+    }
+
+    /** The last messages, newest kept, within the context budget. */
+    static List<String> withinBudget(List<String> recent) {
+        var out = new ArrayList<String>();
+        int used = 0;
+        for (int i = recent.size() - 1; i >= 0; i--) {
+            String line = recent.get(i);
+            if (used + line.length() > CONTEXT_CHARS) {
+                break;
+            }
+            used += line.length();
+            out.add(0, line);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Micrometer meters of the assistant. */
+    private static final class AssistantMetrics {
+        private final MeterRegistry registry;
+        private final Timer pipelineTimer;
+        private final Timer answerTimer;
+
+        AssistantMetrics(MeterRegistry registry) {
+            this.registry = registry;
+            this.pipelineTimer = Timer.builder("wagw.assistant.pipeline.latency")
+                    .description("time the pipeline took to decide on a message, the answerer included")
+                    .publishPercentileHistogram()
+                    .register(registry);
+            this.answerTimer = Timer.builder("wagw.assistant.turn.latency")
+                    .description("time from reading the state to the recorded decision")
+                    .publishPercentileHistogram()
+                    .register(registry);
+        }
+
+        void decided(Decision d, long pipelineNanos, long totalNanos) {
+            pipelineTimer.record(Duration.ofNanos(pipelineNanos));
+            answerTimer.record(Duration.ofNanos(totalNanos));
+            Counter.builder("wagw.assistant.decisions")
+                    .tag("step", d.step().code())
+                    .tag("kind", d.reply() == null ? "silent" : d.reply().kind().code())
+                    .register(registry)
+                    .increment();
+            if (d.escalation() != null) {
+                Counter.builder("wagw.assistant.escalations")
+                        .tag("reason", d.escalation().reason().code())
+                        .register(registry)
+                        .increment();
+            }
+            if (d.step() == Decision.Step.FALLBACK) {
+                Counter.builder("wagw.assistant.fallbacks").register(registry).increment();
+            }
+            var a = d.reply() == null ? null : d.reply().answer();
+            if (a != null && (a.tokensIn() > 0 || a.tokensOut() > 0)) {
+                Counter.builder("wagw.assistant.tokens")
+                        .tag("direction", "in")
+                        .register(registry)
+                        .increment(a.tokensIn());
+                Counter.builder("wagw.assistant.tokens")
+                        .tag("direction", "out")
+                        .register(registry)
+                        .increment(a.tokensOut());
+                Counter.builder("wagw.assistant.cost.usd").register(registry).increment(a.costUsd());
+            }
+        }
+    }
+}
