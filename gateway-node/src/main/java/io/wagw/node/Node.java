@@ -1,6 +1,11 @@
 package io.wagw.node;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.wagw.assistant.pipeline.TemplateAnswerer;
+import io.wagw.assistant.service.AssistantService;
+import io.wagw.node.assistant.AssistantHandler;
+import io.wagw.node.assistant.DeferredAnswers;
 import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.http.HttpVerticle;
@@ -22,10 +27,13 @@ import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.tenant.TenantStatus;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +44,8 @@ public final class Node implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     /** Sessions created without a tenant (as WAHA clients do) belong to this one. */
     public static final String DEFAULT_TENANT = "default";
+    /** How often a node looks for messages kept for opening time that are due. */
+    static final Duration DEFERRED_EVERY = Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final SessionStore store;
@@ -47,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final String httpDeployment;
     private final NodeServices services;
     private final boolean generatedKey;
+    private final ScheduledExecutorService assistantJobs;
 
     private Node(
             NodeConfig config,
@@ -58,7 +69,8 @@ public final class Node implements AutoCloseable {
             HttpVerticle http,
             String httpDeployment,
             NodeServices services,
-            boolean generatedKey) {
+            boolean generatedKey,
+            ScheduledExecutorService assistantJobs) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
@@ -69,6 +81,7 @@ public final class Node implements AutoCloseable {
         this.httpDeployment = httpDeployment;
         this.services = services;
         this.generatedKey = generatedKey;
+        this.assistantJobs = assistantJobs;
     }
 
     public static Node start(NodeConfig config, MessageHandler handler) {
@@ -85,10 +98,9 @@ public final class Node implements AutoCloseable {
         WebhookDispatcher dispatcher = null;
         ClusterAgent agent = null;
         Vertx vertx = null;
+        ScheduledExecutorService assistantJobs = null;
         try {
             ensureDefaultTenant(store);
-            runtime = new SessionRuntime(
-                    RuntimeConfig.from(config), store, handler, config.dataDir().resolve("spool"));
             vertx = Vertx.vertx();
             var webhookMetrics = new WebhookMetrics();
             var webhookSettings = WebhookDispatcher.Settings.defaults();
@@ -98,8 +110,16 @@ public final class Node implements AutoCloseable {
                             store.webhooks(), config.nodeId(), webhookSettings, webhookMetrics, sender)
                     .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
+            PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
+            var assistant = new AssistantService(store, new TemplateAnswerer(), Clock.systemUTC(), registry);
+            var assistantHandler = new AssistantHandler(assistant, handler, publisher);
+            runtime = new SessionRuntime(
+                    RuntimeConfig.from(config),
+                    store,
+                    assistantHandler,
+                    config.dataDir().resolve("spool"));
             runtime.addListener(publisher);
-            var metrics = new NodeMetrics(runtime, webhookMetrics);
+            var metrics = new NodeMetrics(registry, runtime, webhookMetrics);
             runtime.addListener(metrics);
             var pairing = new PairingHub();
             runtime.addListener(pairing);
@@ -121,6 +141,7 @@ public final class Node implements AutoCloseable {
                     pairing,
                     new PairTokens(store.derivedSecret("pair-links")),
                     publisher,
+                    assistant,
                     control,
                     agent,
                     adminKey,
@@ -135,9 +156,27 @@ public final class Node implements AutoCloseable {
             if (keeper != null) {
                 keeper.resumeWanted();
             }
+            var deferred = new DeferredAnswers(runtime, store, assistant, assistantHandler, Clock.systemUTC());
+            assistantJobs = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("assistant-jobs").factory());
+            assistantJobs.scheduleWithFixedDelay(
+                    deferred::answerDue, DEFERRED_EVERY.toSeconds(), DEFERRED_EVERY.toSeconds(), TimeUnit.SECONDS);
             return new Node(
-                    config, store, runtime, dispatcher, agent, vertx, http, httpDeployment, services, generated);
+                    config,
+                    store,
+                    runtime,
+                    dispatcher,
+                    agent,
+                    vertx,
+                    http,
+                    httpDeployment,
+                    services,
+                    generated,
+                    assistantJobs);
         } catch (Exception e) {
+            if (assistantJobs != null) {
+                assistantJobs.shutdownNow();
+            }
             if (agent != null) {
                 agent.stopFollowing();
             }
@@ -220,6 +259,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        assistantJobs.shutdownNow();
         if (agent != null) {
             agent.stopFollowing();
         }

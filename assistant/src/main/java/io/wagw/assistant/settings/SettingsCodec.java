@@ -42,29 +42,32 @@ public final class SettingsCodec {
     private static final int MAX_CONTACTS = 10;
     private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
 
+    /** The settings' top-level fields. */
+    public static final List<String> FIELDS = List.of(
+            "businessName",
+            "timezone",
+            "languages",
+            "tone",
+            "templates",
+            "quietHours",
+            "escalation",
+            "takeoverPauseMinutes",
+            "quota",
+            "rateLimit",
+            "retentionDays",
+            "groups",
+            "ignoreNumbers",
+            "debounceMs",
+            "quickReplies",
+            "maxReplyChars");
+
     private SettingsCodec() {}
 
     /** Reads settings; {@code businessName} defaults to the tenant's display name. */
     public static TenantSettings fromMap(Map<String, ?> in, String tenantDisplayName) {
         var d = TenantSettings.defaults(tenantDisplayName);
         var m = new Fields(in, "");
-        m.allowOnly(
-                "businessName",
-                "timezone",
-                "languages",
-                "tone",
-                "templates",
-                "quietHours",
-                "escalation",
-                "takeoverPauseMinutes",
-                "quota",
-                "rateLimit",
-                "retentionDays",
-                "groups",
-                "ignoreNumbers",
-                "debounceMs",
-                "quickReplies",
-                "maxReplyChars");
+        m.allowOnly(FIELDS.toArray(String[]::new));
         String name = m.has("businessName")
                 ? Validation.singleLine("businessName", m.string("businessName", 1, 100))
                 : d.businessName();

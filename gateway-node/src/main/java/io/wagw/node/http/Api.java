@@ -44,6 +44,7 @@ public final class Api {
         new MessagingRoutes(services).mount(r);
         new AdminRoutes(services).mount(r);
         new WebhookRoutes(services).mount(r);
+        new AssistantRoutes(services).mount(r);
         var errors = new ErrorHandler();
         r.route().failureHandler(errors);
         // unmatched routes and methods, and whatever else the router answers itself, get the same JSON errors

@@ -1,5 +1,6 @@
 package io.wagw.node.http;
 
+import io.wagw.assistant.service.AssistantService;
 import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.metrics.NodeMetrics;
@@ -24,6 +25,7 @@ public record NodeServices(
         PairingHub pairing,
         PairTokens pairTokens,
         WebhookPublisher webhooks,
+        AssistantService assistant,
         SessionControl control,
         ClusterAgent cluster,
         String adminKey,

@@ -162,6 +162,11 @@ public final class RequestBody {
         }
     }
 
+    /** The body's fields as parsed: nested objects as maps, arrays as lists. */
+    public Map<String, Object> fields() {
+        return json.getMap();
+    }
+
     public boolean has(String field) {
         return json.containsKey(field) && json.getValue(field) != null;
     }

@@ -28,12 +28,18 @@ import java.util.function.ToDoubleFunction;
  * message text or a phone number.
  */
 public final class NodeMetrics implements SessionListener {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final Timer sendLatency;
     private final Map<String, SessionStatus> lastStatus = new ConcurrentHashMap<>();
     private final LongAdder scans = new LongAdder();
 
-    public NodeMetrics(SessionRuntime runtime, WebhookMetrics webhooks) {
+    /** The registry a node's meters live in; other parts of the node (the assistant) add theirs to it. */
+    public static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public NodeMetrics(PrometheusMeterRegistry registry, SessionRuntime runtime, WebhookMetrics webhooks) {
+        this.registry = registry;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -7,7 +7,11 @@ import java.util.Optional;
 public enum WebhookEvent {
     MESSAGE("message"),
     MESSAGE_ACK("message.ack"),
-    SESSION_STATUS("session.status");
+    SESSION_STATUS("session.status"),
+    /** the assistant handed a chat to a person (not a WAHA event) */
+    ASSISTANT_ESCALATION("assistant.escalation"),
+    /** the tenant's assistant used 80 % or all of its monthly quota (not a WAHA event) */
+    QUOTA_ALERT("quota.alert");
 
     /** The name that subscribes a webhook to every event. */
     public static final String ALL = "*";

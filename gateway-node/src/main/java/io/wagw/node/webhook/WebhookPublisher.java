@@ -88,6 +88,11 @@ public final class WebhookPublisher implements SessionListener {
         publish(session, WebhookEvent.MESSAGE_ACK, null, null, me -> WahaPayloads.ack(message, me));
     }
 
+    /** An event of the assistant about a message of this session, to the session's webhooks that subscribe to it. */
+    public void onAssistantEvent(String session, WebhookEvent event, Map<String, Object> payload) {
+        publish(session, event, null, null, me -> payload);
+    }
+
     private void publish(
             String session,
             WebhookEvent event,

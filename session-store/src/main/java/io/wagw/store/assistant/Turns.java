@@ -276,30 +276,45 @@ public final class Turns {
     }
 
     /**
-     * Takes a message off the waiting list and forgets its first decision, so that it is decided again now.
+     * Forgets the first decision on a waiting message, so that it is decided again now; the message stays on
+     * the waiting list until {@link #undefer}, so a node that dies meanwhile leaves it for the next try.
      *
-     * @return false when another node took it first
+     * @return false when the message no longer waits
      */
     public boolean resume(String session, String waMessageId) {
         return jdbi.inTransaction(h -> {
-            int taken = h.createUpdate("""
-                            DELETE FROM deferred_messages
-                             WHERE session_id = (SELECT id FROM sessions WHERE name = :session)
-                               AND wa_message_id = :wa
+            boolean waits = h.createQuery("""
+                            SELECT EXISTS (SELECT 1 FROM deferred_messages
+                                            WHERE session_id = (SELECT id FROM sessions WHERE name = :session)
+                                              AND wa_message_id = :wa)
                             """)
                     .bind("session", session)
                     .bind("wa", waMessageId)
-                    .execute();
-            if (taken == 0) {
-                return false;
+                    .mapTo(Boolean.class)
+                    .one();
+            if (waits) {
+                h.createUpdate("""
+                                DELETE FROM assistant_turns
+                                 WHERE session_id = (SELECT id FROM sessions WHERE name = :session)
+                                   AND wa_message_id = :wa
+                                """)
+                        .bind("session", session)
+                        .bind("wa", waMessageId)
+                        .execute();
             }
-            h.createUpdate("""
-                            DELETE FROM assistant_turns
-                             WHERE session_id = (SELECT id FROM sessions WHERE name = :session)
-                               AND wa_message_id = :wa
-                            """).bind("session", session).bind("wa", waMessageId).execute();
-            return true;
+            return waits;
         });
+    }
+
+    /** The waiting message was answered: it leaves the waiting list. */
+    public void undefer(String session, String waMessageId) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        DELETE FROM deferred_messages
+                         WHERE session_id = (SELECT id FROM sessions WHERE name = :session) AND wa_message_id = :wa
+                        """)
+                .bind("session", session)
+                .bind("wa", waMessageId)
+                .execute());
     }
 
     static Instant instant(ResultSet rs, int col) throws SQLException {

@@ -1,0 +1,139 @@
+package io.wagw.node.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wagw.assistant.settings.SettingsCodec;
+import io.wagw.node.http.Blocking.Reply;
+import io.wagw.store.assistant.Customer;
+import io.wagw.store.assistant.Customers;
+import io.wagw.store.assistant.Escalations.Escalation;
+import java.util.Map;
+
+/** A tenant's assistant: settings, escalations, customers. */
+final class AssistantRoutes {
+    private final NodeServices s;
+
+    AssistantRoutes(NodeServices services) {
+        this.s = services;
+    }
+
+    void mount(Router r) {
+        r.get("/api/tenants/:slug/settings").handler(Blocking.handler(this::getSettings));
+        r.put("/api/tenants/:slug/settings").handler(Blocking.handler(this::putSettings));
+        r.get("/api/tenants/:slug/escalations").handler(Blocking.handler(this::listEscalations));
+        r.post("/api/tenants/:slug/escalations/:id/resolve").handler(Blocking.handler(this::resolveEscalation));
+        r.get("/api/tenants/:slug/customers/:phone").handler(Blocking.handler(this::getCustomer));
+        r.get("/api/tenants/:slug/customers/:phone/export").handler(Blocking.handler(this::exportCustomer));
+        r.delete("/api/tenants/:slug/customers/:phone").handler(Blocking.handler(this::forgetCustomer));
+        r.post("/api/tenants/:slug/customers/:phone/notes").handler(Blocking.handler(this::addNote));
+    }
+
+    private String tenant(RoutingContext ctx) {
+        String slug = ctx.pathParam("slug");
+        ApiAuth.caller(ctx).requireAdmin();
+        return slug;
+    }
+
+    private Reply getSettings(RoutingContext ctx) {
+        return Reply.json(200, new JsonObject(s.assistant().describeSettings(tenant(ctx))));
+    }
+
+    private Reply putSettings(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var body = RequestBody.of(ctx, SettingsCodec.FIELDS.toArray(String[]::new));
+        return Reply.json(200, new JsonObject(s.assistant().saveSettings(tenant, body.fields())));
+    }
+
+    private Reply listEscalations(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        String status = ctx.queryParams().get("status");
+        var out = new JsonArray();
+        s.store()
+                .escalations()
+                .list(tenant, status, Params.limit(ctx, 100, 1000))
+                .forEach(e -> out.add(escalation(e)));
+        return Reply.json(200, out);
+    }
+
+    private Reply resolveEscalation(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("id", "id must be an escalation's numeric id");
+        }
+        return Reply.json(200, escalation(s.store().escalations().resolve(tenant, id)));
+    }
+
+    private Reply getCustomer(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        return Reply.json(200, customer(s.store().customers().get(tenant, phone(ctx))));
+    }
+
+    private Reply exportCustomer(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        Map<String, Object> export = s.store().customers().export(tenant, phone(ctx));
+        var out = new JsonObject(export);
+        out.put("customer", customer((Customer) export.get("customer")));
+        return Reply.json(200, out);
+    }
+
+    private Reply forgetCustomer(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var f = s.store().customers().forget(tenant, phone(ctx));
+        return Reply.json(
+                200,
+                new JsonObject()
+                        .put(
+                                "deleted",
+                                new JsonObject()
+                                        .put("messages", f.messages())
+                                        .put("escalations", f.escalations())
+                                        .put("profile", f.profile())));
+    }
+
+    private Reply addNote(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var body = RequestBody.of(ctx, "text");
+        return Reply.json(
+                201, customer(s.store().customers().addNote(tenant, phone(ctx), body.requiredString("text"))));
+    }
+
+    private static String phone(RoutingContext ctx) {
+        String p = ctx.pathParam("phone");
+        return Customers.phone(p.startsWith("+") ? p.substring(1) : p);
+    }
+
+    private static JsonObject customer(Customer c) {
+        var notes = new JsonArray();
+        c.notes().forEach(n -> notes.add(new JsonObject(n)));
+        return new JsonObject()
+                .put("phone", c.phone())
+                .put("pushName", c.pushName())
+                .put("language", c.language())
+                .put("firstContactAt", c.firstContactAt().toString())
+                .put("lastContactAt", c.lastContactAt().toString())
+                .put("messageCount", c.messageCount())
+                .put("optedOut", c.optedOut())
+                .put("notes", notes)
+                .put("summary", c.summary());
+    }
+
+    private static JsonObject escalation(Escalation e) {
+        return new JsonObject()
+                .put("id", e.id())
+                .put("session", e.session())
+                .put("chatId", e.chatId())
+                .put("customerPhone", e.customerPhone())
+                .put("reason", e.reason())
+                .put("summary", e.summary())
+                .put("status", e.status())
+                .put("createdAt", e.createdAt().toString())
+                .put(
+                        "resolvedAt",
+                        e.resolvedAt() == null ? null : e.resolvedAt().toString());
+    }
+}

@@ -1,0 +1,175 @@
+package io.wagw.node.assistant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.wagw.node.Node;
+import io.wagw.node.config.NodeConfig;
+import io.wagw.node.message.AutoReplyHandler;
+import io.wagw.node.testing.Await;
+import io.wagw.node.testing.Http;
+import io.wagw.node.testing.TestEnv;
+import io.wagw.sim.WaSimulator;
+import io.wagw.sim.api.MessageInfo;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The assistant end to end: a real node, Chromium, the simulator and PostgreSQL. A salon saves its settings
+ * through the API; its customers' messages get quick answers, escalations reach the manager's phone and
+ * the tenant's webhook, an opt-out silences the assistant until "start".
+ */
+class AssistantFlowTest {
+    private static final Duration T = Duration.ofSeconds(60);
+    private static WaSimulator sim;
+    private static Node node;
+    private static Http api;
+    private static HttpServer receiver;
+    private static final List<String> events = new CopyOnWriteArrayList<>();
+    private static String tenant;
+    private static String session;
+    private static String phone;
+    private static String manager;
+
+    @BeforeAll
+    static void linkASalon() throws Exception {
+        sim = TestEnv.sim();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            events.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        var env = TestEnv.nodeEnv("assistant-node");
+        env.put("GW_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8");
+        node = Node.start(NodeConfig.fromEnv(env), new AutoReplyHandler());
+        api = new Http(node.baseUrl(), node.adminKey());
+
+        tenant = TestEnv.unique("salon");
+        session = tenant + "-main";
+        phone = TestEnv.phone();
+        manager = TestEnv.phone();
+        sim.client().createAccount(phone, "Salon Aida");
+        sim.client().upsertCustomer(manager, "Aida (manager)", true);
+        assertThat(api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Salon Aida\"}".formatted(tenant))
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.put("/api/tenants/" + tenant, "{\"status\":\"active\"}").status())
+                .isEqualTo(200);
+        var saved = api.put("/api/tenants/%s/settings".formatted(tenant), """
+                {"businessName":"Salon Aida","timezone":"Asia/Almaty","languages":["ru","en"],
+                 "escalation":{"contacts":[{"name":"Aida","phone":"%s"}],"cooldownMinutes":30},
+                 "quickReplies":[{"pattern":"цена|price","reply":"Маникюр с покрытием — 12 000 ₸"}]}""".formatted(manager));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+        assertThat(saved.json().path("version").asLong()).isEqualTo(1);
+        String config = """
+                {"webhooks":[{"url":"http://127.0.0.1:%d/hook","events":["assistant.escalation"]}]}""".formatted(receiver.getAddress().getPort());
+        var created = api.post(
+                "/api/sessions",
+                "{\"name\":\"%s\",\"tenant\":\"%s\",\"config\":%s}".formatted(session, tenant, config));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String qr = Await.value("QR", T, () -> {
+            var r = api.get("/api/" + session + "/auth/qr?format=raw");
+            return r.status() == 200 ? r.json().path("value").asText() : null;
+        });
+        sim.client().linkByQr(phone, qr);
+        Await.until(
+                "WORKING",
+                T,
+                () -> api.get("/api/sessions/" + session)
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("WORKING"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    private static List<String> sentTo(String chatPhone) {
+        return sim.client().sent(phone).stream()
+                .filter(m -> m.to().startsWith(chatPhone))
+                .map(MessageInfo::text)
+                .toList();
+    }
+
+    private static String nextReplyTo(String customer, int before) {
+        Await.until("a reply to " + customer, T, () -> sentTo(customer).size() > before);
+        return sentTo(customer).get(before);
+    }
+
+    @Test
+    void aSalonsCustomersAreAnsweredEscalatedAndLeftAloneWhenTheyAsk() {
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Dana", true);
+
+        sim.client().customerSends(customer, phone, "Здравствуйте! Какая цена на маникюр?");
+        assertThat(nextReplyTo(customer, 0)).isEqualTo("Маникюр с покрытием — 12 000 ₸");
+
+        sim.client().customerSends(customer, phone, "Позовите администратора, пожалуйста");
+        assertThat(nextReplyTo(customer, 1)).contains("администратору");
+        Await.until("the manager is told", T, () -> !sentTo(manager).isEmpty());
+        assertThat(sentTo(manager).get(0))
+                .contains("Dana")
+                .contains("+" + customer)
+                .contains("Позовите");
+        var open = api.get("/api/tenants/%s/escalations?status=open".formatted(tenant))
+                .json();
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).path("reason").asText()).isEqualTo("asked_for_person");
+        Await.until(
+                "the escalation webhook", T, () -> events.stream().anyMatch(e -> e.contains("assistant.escalation")));
+        assertThat(events.get(0)).contains("asked_for_person").contains(session);
+
+        sim.client().customerSends(customer, phone, "стоп");
+        assertThat(nextReplyTo(customer, 2)).contains("старт");
+        sim.client().customerSends(customer, phone, "цена?");
+        sim.client().customerSends(customer, phone, "старт");
+        // handled in order: the opt-in's answer comes right after the opt-out's, "цена?" got nothing
+        assertThat(nextReplyTo(customer, 3)).contains("С возвращением");
+        assertThat(sentTo(customer)).hasSize(4);
+
+        var profile = api.get("/api/tenants/%s/customers/%s".formatted(tenant, customer));
+        assertThat(profile.status()).as(profile.text()).isEqualTo(200);
+        assertThat(profile.json().path("messageCount").asLong()).isEqualTo(5);
+        assertThat(profile.json().path("optedOut").asBoolean()).isFalse();
+        assertThat(profile.json().path("language").asText()).isEqualTo("ru");
+    }
+
+    @Test
+    void badSettingsAreRefusedByFieldAndChangeNothing() {
+        var before = api.get("/api/tenants/%s/settings".formatted(tenant)).json();
+        var bad = api.put("/api/tenants/%s/settings".formatted(tenant), "{\"timezone\":\"Mars/Olympus\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asText()).isEqualTo("timezone");
+        var nested = api.put(
+                "/api/tenants/%s/settings".formatted(tenant),
+                "{\"escalation\":{\"contacts\":[{\"name\":\"A\",\"phone\":\"12ab\"}]}}");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().path("field").asText()).isEqualTo("escalation.contacts[0].phone");
+        var unknown = api.put("/api/tenants/%s/settings".formatted(tenant), "{\"timeZone\":\"UTC\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("field").asText()).isEqualTo("timeZone");
+        assertThat(api.get("/api/tenants/%s/settings".formatted(tenant)).json()).isEqualTo(before);
+        assertThat(api.get("/api/tenants/nobody-here/settings").status()).isEqualTo(404);
+        assertThat(api.get("/api/tenants/%s/customers/12ab".formatted(tenant)).status())
+                .isEqualTo(400);
+        assertThat(api.get("/api/tenants/%s/escalations?status=closed".formatted(tenant))
+                        .status())
+                .isEqualTo(400);
+    }
+}
