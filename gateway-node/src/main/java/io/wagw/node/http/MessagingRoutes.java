@@ -41,6 +41,8 @@ final class MessagingRoutes {
                     "reply_to", "replies to a specific message are not supported yet; send without reply_to");
         }
         body.optionalBoolean("linkPreview", true);
+        // a person writes in this chat: the assistant keeps quiet there for the tenant's takeover pause
+        s.assistant().humanWrote(s.store().sessions().get(session).tenant(), chatId);
         long t0 = System.nanoTime();
         try {
             Message sent = s.runtime().sendText(session, chatId, text).get(120, TimeUnit.SECONDS);

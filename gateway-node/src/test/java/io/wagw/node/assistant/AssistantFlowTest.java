@@ -151,6 +151,32 @@ class AssistantFlowTest {
     }
 
     @Test
+    void aPersonWritingThroughTheApiPausesTheAssistantInThatChat() {
+        String customer = TestEnv.phone();
+        sim.client().upsertCustomer(customer, "Marat", true);
+        var sent = api.post(
+                "/api/sendText",
+                "{\"session\":\"%s\",\"chatId\":\"%s@c.us\",\"text\":\"Marat, your booking is at 15:00\"}"
+                        .formatted(session, customer));
+        assertThat(sent.status()).as(sent.text()).isEqualTo(201);
+        sim.client().customerSends(customer, phone, "price?");
+        // the customer's profile counts the message once the assistant decided on it
+        Await.until(
+                "the message decided",
+                T,
+                () -> api.get("/api/tenants/%s/customers/%s".formatted(tenant, customer))
+                                .json()
+                                .path("messageCount")
+                                .asLong()
+                        == 1);
+        String other = TestEnv.phone();
+        sim.client().upsertCustomer(other, "Aliya", true);
+        sim.client().customerSends(other, phone, "price?");
+        assertThat(nextReplyTo(other, 0)).isEqualTo("Маникюр с покрытием — 12 000 ₸");
+        assertThat(sentTo(customer)).containsExactly("Marat, your booking is at 15:00");
+    }
+
+    @Test
     void badSettingsAreRefusedByFieldAndChangeNothing() {
         var before = api.get("/api/tenants/%s/settings".formatted(tenant)).json();
         var bad = api.put("/api/tenants/%s/settings".formatted(tenant), "{\"timezone\":\"Mars/Olympus\"}");
