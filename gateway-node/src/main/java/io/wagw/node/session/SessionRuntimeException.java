@@ -78,6 +78,41 @@ public final class SessionRuntimeException extends RuntimeException {
                 "session '%s' has %d messages waiting to be sent; try again later".formatted(session, max));
     }
 
+    /** A session this node does not run (any more). */
+    static SessionRuntimeException sessionNotRunning(String session) {
+        return notRunning("session '%s' is not running".formatted(session));
+    }
+
+    /** A session that does not run on this node, though it exists. */
+    static SessionRuntimeException notRunningHere(String session) {
+        return notRunning("session '%s' is not running on this node".formatted(session));
+    }
+
+    /** A message still queued when its session stopped. */
+    static SessionRuntimeException stoppedBeforeSent(String session) {
+        return notRunning("session '%s' stopped before the message was sent".formatted(session));
+    }
+
+    /** A request that needs a working page. */
+    static SessionRuntimeException notWorking(String session, Object status) {
+        return notWorking("session '%s' is %s, not WORKING".formatted(session, status));
+    }
+
+    /** The page reported that WhatsApp Web refused a send. */
+    static SessionRuntimeException refusedByWhatsApp(String error) {
+        return sendFailed("chatId", "WhatsApp Web refused the send: " + error);
+    }
+
+    /** A send that did not go out (the session stopped, restarted, or the page failed to send it). */
+    static SessionRuntimeException notSent(String why) {
+        return sendFailed(null, why);
+    }
+
+    /** A send whose outcome could not be read back. */
+    static SessionRuntimeException sendOutcomeUnknown(String detail) {
+        return sendFailed(null, "send outcome unknown: " + detail);
+    }
+
     public Code code() {
         return code;
     }
