@@ -11,7 +11,6 @@ import io.wagw.store.StoreException;
 import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
-import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
@@ -23,14 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,13 +65,11 @@ public final class SessionRuntime implements AutoCloseable {
     private final MessageHandler handler;
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
-    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerFanout listeners = new ListenerFanout();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
     private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("runtime-events").daemon(true).factory());
     private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
     /**
@@ -105,9 +100,7 @@ public final class SessionRuntime implements AutoCloseable {
         this.spool = InboundSpool.open(spoolDir);
         this.pool =
                 new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
-        // five renewals per TTL: a slow renewal under load still leaves the page most of the TTL
-        long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 5);
-        scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        new LeaseRenewer(store, config.nodeId(), config.leaseTtl(), workers::values).schedule(scheduler);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);
         // on a thread of their own: while the database is away each of these waits for a connection, and
@@ -141,13 +134,9 @@ public final class SessionRuntime implements AutoCloseable {
             }
             var lease = store.leases()
                     .acquire(name, config.nodeId(), config.leaseTtl())
-                    .orElseThrow(() -> SessionRuntimeException.leasedElsewhere("session '%s' is running on node %s"
-                            .formatted(
-                                    name,
-                                    store.leases()
-                                            .current(name)
-                                            .map(l -> l.ownerNode())
-                                            .orElse("another node"))));
+                    .orElseThrow(() -> SessionRuntimeException.runningOnNode(
+                            name,
+                            store.leases().current(name).map(l -> l.ownerNode()).orElse("another node")));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
             worker.start();
@@ -211,8 +200,7 @@ public final class SessionRuntime implements AutoCloseable {
         existing(name);
         var lease = store.leases()
                 .acquire(name, config.nodeId(), config.leaseTtl())
-                .orElseThrow(() -> SessionRuntimeException.leasedElsewhere(
-                        "session '%s' is running on another node; log it out there".formatted(name)));
+                .orElseThrow(() -> SessionRuntimeException.logOutWhereItRuns(name));
         try {
             store.snapshots().discard(lease);
             store.sessions().clearMe(lease);
@@ -244,12 +232,10 @@ public final class SessionRuntime implements AutoCloseable {
     public String qr(String name) {
         var view = running(name).view();
         if (view.status() != SessionStatus.SCAN_QR_CODE) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(name, view.status()));
+            throw SessionRuntimeException.noQrWhile(name, view.status());
         }
         if (view.qr() == null) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' waits for WhatsApp Web to show a new QR; try again in a moment".formatted(name));
+            throw SessionRuntimeException.qrNotShownYet(name);
         }
         return view.qr();
     }
@@ -259,12 +245,10 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = running(name);
         String digits = phoneNumber == null ? "" : phoneNumber.replaceAll("[\\s+()-]", "");
         if (!digits.matches("\\d{7,15}")) {
-            throw SessionRuntimeException.invalidInput(
-                    "phoneNumber", "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
+            throw SessionRuntimeException.badPhoneNumber();
         }
         if (worker.status() != SessionStatus.SCAN_QR_CODE) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' is %s; pairing codes exist only in SCAN_QR_CODE".formatted(name, worker.status()));
+            throw SessionRuntimeException.noPairingCodeWhile(name, worker.status());
         }
         var page = worker.page();
         return worker.host().call(b -> WhatsAppBridge.requestPairingCode(page, digits, 15_000), Duration.ofSeconds(30));
@@ -274,8 +258,7 @@ public final class SessionRuntime implements AutoCloseable {
     public CompletableFuture<Message> sendText(String name, String chatId, String text) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING) {
-            throw SessionRuntimeException.notWorking("session '%s' is %s; messages can be sent only when it is WORKING"
-                    .formatted(name, worker.status()));
+            throw SessionRuntimeException.cannotSendWhile(name, worker.status());
         }
         try {
             return worker.outbound.enqueue(chatId, text);
@@ -289,9 +272,7 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = working(name, chatId);
         var page = worker.page();
         if (!worker.host().call(b -> WhatsAppBridge.sendSeen(page, chatId), Duration.ofSeconds(20))) {
-            throw SessionRuntimeException.invalidInput(
-                    "chatId",
-                    "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
+            throw SessionRuntimeException.unknownChat(chatId);
         }
     }
 
@@ -305,8 +286,7 @@ public final class SessionRuntime implements AutoCloseable {
     private SessionWorker working(String name, String chatId) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING || worker.page() == null) {
-            throw SessionRuntimeException.notWorking(
-                    "session '%s' is %s, not WORKING".formatted(name, worker.status()));
+            throw SessionRuntimeException.notWorking(name, worker.status());
         }
         try {
             Validation.chatId(chatId);
@@ -620,53 +600,10 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     private void fire(Consumer<SessionListener> event) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        notifier.execute(() -> {
-            for (SessionListener l : listeners) {
-                try {
-                    event.accept(l);
-                } catch (RuntimeException e) {
-                    log.warn("session listener failed: {}", e.getMessage());
-                }
-            }
-        });
+        listeners.fire(event);
     }
 
     // ---- background ----------------------------------------------------------------------------------
-
-    /**
-     * Renews the leases of every session on this node in one statement (a statement per session made 25 a
-     * second at 50 sessions, all at once every round). A lease the statement did not renew is renewed on its
-     * own, which says why it was refused and fences that worker.
-     */
-    private void renewLeases() {
-        Map<SessionWorker, SessionLease> held = new HashMap<>();
-        for (SessionWorker w : workers.values()) {
-            w.leaseToRenew().ifPresent(l -> held.put(w, l));
-        }
-        if (held.isEmpty()) {
-            return;
-        }
-        long askedAt = System.nanoTime();
-        Map<String, SessionLease> renewed;
-        try {
-            renewed = store.leases().renewAll(config.nodeId(), List.copyOf(held.values()), config.leaseTtl());
-        } catch (RuntimeException e) {
-            log.warn("renewing {} leases failed ({}); will retry", held.size(), e.getMessage());
-            held.keySet().forEach(SessionWorker::checkLeaseDeadline);
-            return;
-        }
-        held.forEach((w, lease) -> {
-            SessionLease now = renewed.get(lease.session());
-            if (now != null) {
-                w.leaseRenewed(lease, now, askedAt);
-            } else {
-                Thread.ofVirtual().start(w::renewLease);
-            }
-        });
-    }
 
     private void browserCrashed(BrowserHost host) {
         metrics.countBrowserCrash();
@@ -686,7 +623,11 @@ public final class SessionRuntime implements AutoCloseable {
                     w.stop(SessionStatus.STOPPED, "tenant is " + tenant.status(), true);
                 }
             } catch (RuntimeException e) {
-                log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
+                if (StoreOutage.is(e)) {
+                    log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
+                } else {
+                    log.debug("tenant check for {} failed", w.name(), e);
+                }
             }
         }
     }
@@ -700,7 +641,7 @@ public final class SessionRuntime implements AutoCloseable {
         var w = workers.get(name);
         if (w == null) {
             existing(name);
-            throw SessionRuntimeException.notRunning("session '%s' is not running on this node".formatted(name));
+            throw SessionRuntimeException.notRunningHere(name);
         }
         return w;
     }
@@ -745,8 +686,10 @@ public final class SessionRuntime implements AutoCloseable {
     private static void join(CompletableFuture<?> f) {
         try {
             f.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("waiting for a session to stop: no end within 60 s");
         } catch (Exception e) {
-            log.warn("waiting for a session to stop: {}", e.getMessage());
+            log.warn("waiting for a session to stop failed", e);
         }
     }
 
@@ -775,11 +718,6 @@ public final class SessionRuntime implements AutoCloseable {
         drainSpoolQuietly(); // what waits there is stored now if the database answers, else at the next start
         usage.flush();
         pool.close();
-        notifier.shutdown();
-        try {
-            notifier.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listeners.close();
     }
 }
