@@ -28,9 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +49,6 @@ public final class SessionRuntime implements AutoCloseable {
     private final SessionStore store;
     /** How often message counts are added to the tenants' usage rows. */
     static final int USAGE_FLUSH_SECONDS = 2;
-    /** How long a message's replies may take to go out before the message is left unhandled. */
-    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
     /** How often the spool is offered to the database while it holds something. */
     private static final long SPOOL_DRAIN_MS = 1000;
     /** How often the node looks for messages of its sessions left unhandled, and for how long they count as such. */
@@ -62,7 +58,7 @@ public final class SessionRuntime implements AutoCloseable {
     /** Unhandled inbound messages written longer ago than this are not answered any more. */
     static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
 
-    private final MessageHandler handler;
+    private final HandlerLanes lanes;
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
     private final ListenerFanout listeners = new ListenerFanout();
@@ -70,7 +66,6 @@ public final class SessionRuntime implements AutoCloseable {
             2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
     private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
-    private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
     /**
      * Pages opening at once: loading WhatsApp Web is CPU-bound, and a node that opens hundreds at once
@@ -94,10 +89,10 @@ public final class SessionRuntime implements AutoCloseable {
     public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler, Path spoolDir) {
         this.config = config;
         this.store = store;
-        this.handler = handler;
         this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
         this.inbound = new InboundWriter(store.messages());
         this.spool = InboundSpool.open(spoolDir);
+        this.lanes = new HandlerLanes(handler, store, spool, metrics);
         this.pool =
                 new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
         new LeaseRenewer(store, config.nodeId(), config.leaseTtl(), workers::values).schedule(scheduler);
@@ -330,7 +325,7 @@ public final class SessionRuntime implements AutoCloseable {
         if (workers.remove(worker.name(), worker)) {
             fire(l -> l.onLeft(worker.name(), gaveUp));
             pool.release(worker.name());
-            Optional.ofNullable(handlerLanes.remove(worker.name())).ifPresent(ExecutorService::shutdown);
+            lanes.release(worker.name());
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
             if (worker.fenced()) {
                 notifyStatus(new SessionView(
@@ -376,91 +371,17 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     /**
-     * Hands an inbound message to the handler on the session's own lane (ordered, may block). Once the
-     * handler returned and its replies went out, the message is marked handled; a message whose replies
-     * could not go out (the session stopped or moved meanwhile) stays unhandled for the next owner.
+     * Hands an inbound message to the handler on the session's own lane (see {@link HandlerLanes#handle}).
      *
      * @return completes once the message is marked handled or left unhandled
      */
     CompletableFuture<Void> handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
-        var done = new CompletableFuture<Void>();
-        var lane = handlerLanes.computeIfAbsent(
-                worker.name(),
-                n -> Executors.newSingleThreadExecutor(
-                        Thread.ofVirtual().name("handler-" + n).factory()));
-        Runnable task = () -> {
-            if (pageAtMillis > 0) {
-                metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
-            }
-            List<CompletableFuture<Message>> replies = new ArrayList<>();
-            try {
-                handler.onMessage(
-                        message,
-                        worker.sessionConfig(),
-                        (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
-            } catch (RuntimeException e) {
-                log.error("session {}: message handler failed", message.session(), e);
-            }
-            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
-                    .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenCompleteAsync(
-                            (v, e) -> {
-                                try {
-                                    settleHandled(message, e);
-                                } finally {
-                                    done.complete(null);
-                                }
-                            },
-                            r -> Thread.ofVirtual().start(r));
-        };
-        try {
-            lane.execute(task);
-        } catch (RejectedExecutionException e) {
-            done.complete(null); // the session is leaving this node: the message stays unhandled
-        }
-        return done;
+        return lanes.handle(worker, message, pageAtMillis);
     }
 
     /** What failed inside a future: the cause a {@link CompletionException} wraps, else the error itself. */
     static Throwable causeOf(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    /**
-     * Marks a message handled once its replies went out, or leaves it unhandled to be answered again. A mark
-     * the database cannot take now is spooled: the replies went out, and must not go out twice.
-     */
-    private void settleHandled(InboundMessage message, Throwable e) {
-        if (e != null) {
-            Throwable cause = causeOf(e);
-            log.warn(
-                    "session {}: reply not sent, the message stays unhandled: {}",
-                    message.session(),
-                    cause instanceof TimeoutException
-                            ? "no answer within " + REPLY_WAIT.toSeconds() + " s"
-                            : cause.getMessage());
-            return;
-        }
-        try {
-            store.messages().markHandled(message.session(), message.waMessageId());
-        } catch (RuntimeException markFailed) {
-            if (!StoreOutage.is(markFailed)) {
-                log.warn("session {}: could not mark a message handled", message.session(), markFailed);
-                return;
-            }
-            try {
-                spool.append(new InboundSpool.Handled(message.session(), message.waMessageId()));
-                log.info(
-                        "session {}: the database is away; the answered message is marked in the spool",
-                        message.session());
-            } catch (RuntimeException spoolFailed) {
-                log.error(
-                        "session {}: an answered message could be answered again: neither the database nor the spool "
-                                + "took its mark",
-                        message.session(),
-                        spoolFailed);
-            }
-        }
     }
 
     /** Keeps an inbound message the database could not take; false when the spool refused it too (it is lost). */
@@ -673,10 +594,7 @@ public final class SessionRuntime implements AutoCloseable {
      */
     private void settle(SessionWorker worker) {
         try {
-            var lane = handlerLanes.get(worker.name());
-            if (lane != null && !lane.isShutdown()) {
-                lane.submit(() -> {}).get(10, TimeUnit.SECONDS);
-            }
+            lanes.awaitIdle(worker.name(), Duration.ofSeconds(10));
             worker.outbound.awaitIdle(Duration.ofSeconds(10));
         } catch (Exception e) {
             log.debug("session {}: settling before stop: {}", worker.name(), e.getMessage());
@@ -704,14 +622,7 @@ public final class SessionRuntime implements AutoCloseable {
                     .thenCompose(v -> w.stop(SessionStatus.STOPPED, "node shut down", false)));
         }
         stops.forEach(SessionRuntime::join);
-        handlerLanes.values().forEach(ExecutorService::shutdown);
-        for (ExecutorService lane : handlerLanes.values()) {
-            try {
-                lane.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lanes.close();
         scheduler.shutdownNow();
         storeChecks.shutdownNow();
         inbound.close();
