@@ -10,11 +10,11 @@ import java.util.List;
  * state and the {@link Action}s that get there. No I/O, no threads, no browser: {@link SessionWorker}
  * executes the actions, in order, on its mailbox.
  *
- * <p>How the worker applies a transition: the counters and per-boot facts of {@link Transition#next()}
- * (restarts, consecutive failures, restored/working this boot) are taken over at once, before any action
- * runs; the status and its reason change only as an {@link Action.Announce} (or {@link Action.StopAndRelease})
- * is written to the store, and the flags {@code stopping}, {@code finished} and {@code fenced} as their
- * actions run. An action that fails (a store outage, a lost lease) ends the transition there, leaving the
+ * <p>How the worker applies a transition: the counters of {@link Transition#next()} (restarts, consecutive
+ * failures, working this boot) are taken over at once, before any action runs; the status and its reason
+ * change only as an {@link Action.Announce} (or {@link Action.StopAndRelease}) is written to the store,
+ * whether this boot restored a login as {@link Action.NoteRestored} runs, and the flags {@code stopping},
+ * {@code finished} and {@code fenced} as their actions run. An action that fails (a store outage, a lost lease) ends the transition there, leaving the
  * status as it was; {@code next} is the state once every action succeeded.
  */
 final class SessionLifecycle {
@@ -129,7 +129,7 @@ final class SessionLifecycle {
                     fenced);
         }
 
-        State stopped(boolean lostLease) {
+        State stopped() {
             return new State(
                     status,
                     reason,
@@ -140,7 +140,7 @@ final class SessionLifecycle {
                     hasCredentials,
                     !fenced,
                     true,
-                    fenced || lostLease);
+                    fenced);
         }
     }
 
@@ -195,6 +195,9 @@ final class SessionLifecycle {
 
         /** Where the page's history starts to count: the link of a restored login; none for a fresh one. */
         record LoadHistoryFloor() implements Action {}
+
+        /** Whether this boot restored a stored login (after a logout it no longer counts as such). */
+        record NoteRestored(boolean restored) implements Action {}
 
         /** Keeps a reason without announcing it yet (the next status carries it). */
         record NoteReason(String reason) implements Action {}
@@ -299,17 +302,20 @@ final class SessionLifecycle {
         String why = s.restarts() == 0 ? null : s.reason();
         return new Transition(
                 s.withBoot(false, false).withStatus(SessionStatus.STARTING, why),
-                List.of(new Action.Announce(SessionStatus.STARTING, why)));
+                List.of(new Action.NoteRestored(false), new Action.Announce(SessionStatus.STARTING, why)));
     }
 
     private static Transition restored(State s, Event.Restored r) {
         State next = s.withBoot(r.restored(), s.workingThisBoot());
         if (r.snapshotProblem() == null) {
-            return new Transition(next, List.of(new Action.LoadHistoryFloor()));
+            return new Transition(next, List.of(new Action.NoteRestored(r.restored()), new Action.LoadHistoryFloor()));
         }
         return new Transition(
                 next.withReason(r.snapshotProblem()),
-                List.of(new Action.LoadHistoryFloor(), new Action.NoteReason(r.snapshotProblem())));
+                List.of(
+                        new Action.NoteRestored(r.restored()),
+                        new Action.LoadHistoryFloor(),
+                        new Action.NoteReason(r.snapshotProblem())));
     }
 
     private static Transition qr(State s, String ref) {
@@ -349,7 +355,8 @@ final class SessionLifecycle {
         String why =
                 s.restoredThisBoot() && !s.workingThisBoot() ? STORED_CREDENTIALS_LOGGED_OUT : LOGGED_OUT_FROM_PHONE;
         State wiped = s.withCredentials(false).withBoot(false, s.workingThisBoot());
-        List<Action> actions = new ArrayList<>(List.of(new Action.WipeCredentials(why), new Action.ClearQr()));
+        List<Action> actions = new ArrayList<>(
+                List.of(new Action.WipeCredentials(why), new Action.ClearQr(), new Action.NoteRestored(false)));
         if (policy.logoutStops()) {
             Transition stop = stop(wiped, SessionStatus.STOPPED, why, true);
             actions.addAll(stop.actions());
@@ -421,8 +428,7 @@ final class SessionLifecycle {
         actions.add(new Action.StopAndRelease(finalStatus, why));
         actions.add(new Action.Finish());
         actions.add(new Action.Leave(why, gaveUp));
-        State next =
-                s.fenced() ? s.stopped(false) : s.withStatus(finalStatus, why).stopped(false);
+        State next = s.fenced() ? s.stopped() : s.withStatus(finalStatus, why).stopped();
         return new Transition(next, actions);
     }
 }

@@ -379,7 +379,6 @@ final class SessionWorker {
         var t = lifecycle.on(state(), event);
         restarts = t.next().restarts();
         consecutiveFailures = t.next().consecutiveFailures();
-        restoredThisBoot = t.next().restoredThisBoot();
         workingThisBoot = t.next().workingThisBoot();
         for (Action a : t.actions()) {
             execute(a);
@@ -398,6 +397,7 @@ final class SessionWorker {
         switch (action) {
             case Action.Announce a -> setStatus(a.status(), a.reason());
             case Action.NoteReason n -> reason = n.reason();
+            case Action.NoteRestored r -> restoredThisBoot = r.restored();
             case Action.LoadHistoryFloor ignored ->
                 // history the page holds is stored only from the link on (a fresh link: from when it works)
                 intake.historyFloor(

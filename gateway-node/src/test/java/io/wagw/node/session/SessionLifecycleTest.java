@@ -35,7 +35,8 @@ class SessionLifecycleTest {
     @Test
     void theFirstBootAnnouncesStartingWithoutAReason() {
         var t = lifecycle.on(State.initial().withReason("left over"), new Event.Boot());
-        assertThat(t.actions()).containsExactly(new Action.Announce(SessionStatus.STARTING, null));
+        assertThat(t.actions())
+                .containsExactly(new Action.NoteRestored(false), new Action.Announce(SessionStatus.STARTING, null));
         assertThat(t.next().status()).isEqualTo(SessionStatus.STARTING);
         assertThat(t.next().restoredThisBoot()).isFalse();
     }
@@ -48,7 +49,9 @@ class SessionLifecycleTest {
                 .withStatus(SessionStatus.STARTING, "restarting after: x (failure 1 of 3)");
         var t = lifecycle.on(s, new Event.Boot());
         assertThat(t.actions())
-                .containsExactly(new Action.Announce(SessionStatus.STARTING, "restarting after: x (failure 1 of 3)"));
+                .containsExactly(
+                        new Action.NoteRestored(false),
+                        new Action.Announce(SessionStatus.STARTING, "restarting after: x (failure 1 of 3)"));
         assertThat(t.next().restoredThisBoot()).isFalse();
         assertThat(t.next().workingThisBoot()).isFalse();
         assertThat(t.next().restarts()).isEqualTo(2);
@@ -58,12 +61,15 @@ class SessionLifecycleTest {
     void aRestoredSnapshotIsNotedAndAnUnusableOneGivesTheReason() {
         var t = lifecycle.on(State.initial(), new Event.Restored(true, null));
         assertThat(t.next().restoredThisBoot()).isTrue();
-        assertThat(t.actions()).containsExactly(new Action.LoadHistoryFloor());
+        assertThat(t.actions()).containsExactly(new Action.NoteRestored(true), new Action.LoadHistoryFloor());
 
         var bad = lifecycle.on(State.initial(), new Event.Restored(false, "unusable; scan the QR again"));
         assertThat(bad.next().restoredThisBoot()).isFalse();
         assertThat(bad.actions())
-                .containsExactly(new Action.LoadHistoryFloor(), new Action.NoteReason("unusable; scan the QR again"));
+                .containsExactly(
+                        new Action.NoteRestored(false),
+                        new Action.LoadHistoryFloor(),
+                        new Action.NoteReason("unusable; scan the QR again"));
         assertThat(bad.next().reason()).isEqualTo("unusable; scan the QR again");
     }
 
@@ -228,6 +234,7 @@ class SessionLifecycleTest {
                 .containsExactly(
                         new Action.WipeCredentials(SessionLifecycle.LOGGED_OUT_FROM_PHONE),
                         new Action.ClearQr(),
+                        new Action.NoteRestored(false),
                         new Action.Announce(SessionStatus.SCAN_QR_CODE, SessionLifecycle.LOGGED_OUT_FROM_PHONE));
         assertThat(t.next().hasCredentials()).isFalse();
         assertThat(t.next().restoredThisBoot()).isFalse();
@@ -265,8 +272,11 @@ class SessionLifecycleTest {
         var s = state(SessionStatus.WORKING).withCredentials(true).withBoot(false, true);
         var t = stopping.on(s, new Event.LoggedOut());
         String why = SessionLifecycle.LOGGED_OUT_FROM_PHONE;
-        var expected = new ArrayList<Action>(
-                List.of(new Action.WipeCredentials(why), new Action.ClearQr(), new Action.SaveFinalSnapshot()));
+        var expected = new ArrayList<Action>(List.of(
+                new Action.WipeCredentials(why),
+                new Action.ClearQr(),
+                new Action.NoteRestored(false),
+                new Action.SaveFinalSnapshot()));
         expected.addAll(stopActions(SessionStatus.STOPPED, why, true));
         assertThat(t.actions()).containsExactlyElementsOf(expected);
         assertThat(t.next().status()).isEqualTo(SessionStatus.STOPPED);
