@@ -3,12 +3,17 @@ package io.wagw.node.session;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
 import io.wagw.store.message.Message;
+import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +32,13 @@ final class OutboundQueue {
 
     record Job(String chatId, String text, CompletableFuture<Message> result) {}
 
+    /** A send handed to the page: the pending message row and who waits for it. */
+    record PendingSend(Message pending, CompletableFuture<Message> result) {
+        long messageId() {
+            return pending.id();
+        }
+    }
+
     /**
      * Messages a session may have waiting: at the default pace (20 a minute) this is two and a half minutes
      * of sending. A caller whose send timed out leaves its message queued, so without a bound a client that
@@ -35,6 +47,7 @@ final class OutboundQueue {
     static final int MAX_QUEUED = 50;
 
     private final SessionWorker worker;
+    private final SessionRuntime runtime;
     private final SessionStore store;
     private final RuntimeConfig.OutboundPolicy policy;
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
@@ -42,12 +55,20 @@ final class OutboundQueue {
     private final Object wakeup = new Object();
     private volatile boolean closed;
     private volatile boolean sending;
+    /** Sends handed to the page and not answered yet, by request id; settled on the worker's mailbox. */
+    private final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
 
-    OutboundQueue(SessionWorker worker, SessionStore store, RuntimeConfig.OutboundPolicy policy) {
+    OutboundQueue(
+            SessionWorker worker, SessionRuntime runtime, SessionStore store, RuntimeConfig.OutboundPolicy policy) {
         this.worker = worker;
+        this.runtime = runtime;
         this.store = store;
         this.policy = policy;
         this.rateLimit = new RateLimit(policy.perMinute(), policy.burst(), System.nanoTime());
+    }
+
+    /** Starts the sending thread. */
+    void start() {
         Thread.ofVirtual().name("outbound-" + worker.name()).start(this::run);
     }
 
@@ -57,9 +78,7 @@ final class OutboundQueue {
         Validation.text("text", text);
         var job = new Job(chatId, text, new CompletableFuture<>());
         if (closed) {
-            job.result()
-                    .completeExceptionally(
-                            SessionRuntimeException.notRunning("session '%s' is not running".formatted(worker.name())));
+            job.result().completeExceptionally(SessionRuntimeException.sessionNotRunning(worker.name()));
             return job.result();
         }
         synchronized (jobs) {
@@ -100,9 +119,7 @@ final class OutboundQueue {
         closed = true;
         Job j;
         while ((j = jobs.poll()) != null) {
-            j.result()
-                    .completeExceptionally(SessionRuntimeException.notRunning(
-                            "session '%s' stopped before the message was sent".formatted(worker.name())));
+            j.result().completeExceptionally(SessionRuntimeException.stoppedBeforeSent(worker.name()));
         }
         wake();
     }
@@ -155,8 +172,8 @@ final class OutboundQueue {
         Thread.sleep(pauseMs);
 
         String reqId = UUID.randomUUID().toString();
-        var pendingSend = new SessionWorker.PendingSend(pending, new CompletableFuture<>());
-        worker.pendingSends.put(reqId, pendingSend);
+        var pendingSend = new PendingSend(pending, new CompletableFuture<>());
+        pendingSends.put(reqId, pendingSend);
         try {
             host.call(
                     b -> {
@@ -168,7 +185,7 @@ final class OutboundQueue {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (TimeoutException | RuntimeException e) {
-            if (worker.pendingSends.remove(reqId) == null) {
+            if (pendingSends.remove(reqId) == null) {
                 return settled(pendingSend); // the mailbox settled it meanwhile
             }
             return fail(pending, "sending failed: " + e.getMessage());
@@ -181,13 +198,13 @@ final class OutboundQueue {
         }
     }
 
-    private static Message settled(SessionWorker.PendingSend p) {
+    private static Message settled(PendingSend p) {
         try {
             return p.result().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (Exception e) {
-            throw SessionRuntimeException.sendFailed(null, "send outcome unknown: " + e.getMessage());
+            throw SessionRuntimeException.sendOutcomeUnknown(e.getMessage());
         }
     }
 
@@ -198,8 +215,71 @@ final class OutboundQueue {
         } catch (StoreException e) {
             failed = pending;
         }
-        worker.runtimeNotifyOutbound(failed);
-        throw SessionRuntimeException.sendFailed(null, why);
+        runtime.notifyOutbound(worker.name(), failed);
+        throw SessionRuntimeException.notSent(why);
+    }
+
+    // ---- the page's answers, on the worker's mailbox ----------------------------------------------------
+
+    /**
+     * The page sent request {@code reqId} as WhatsApp message {@code waId}. Recorded on the mailbox, so that
+     * the message's acks (which follow in the mailbox) find its id.
+     */
+    void sent(String reqId, String waId) {
+        PendingSend p = pendingSends.remove(reqId);
+        if (p == null) {
+            return;
+        }
+        String name = worker.name();
+        Message sent;
+        try {
+            sent = store.messages().markSent(worker.lease(), p.messageId(), waId, 0, Instant.now());
+        } catch (RuntimeException e) {
+            if (!StoreOutage.is(e)) {
+                throw e;
+            }
+            // it went out: say so to whoever waits (a reply must not be sent again); its row stays pending
+            log.warn("session {}: message {} was sent but the database is away; its record stays pending", name, waId);
+            Message row = p.pending();
+            Instant now = Instant.now();
+            sent = new Message(
+                    row.id(),
+                    name,
+                    row.chatId(),
+                    Message.Direction.OUT,
+                    waId,
+                    row.body(),
+                    MessageStatus.SENT,
+                    0,
+                    row.epoch(),
+                    null,
+                    now,
+                    row.createdAt(),
+                    now);
+            p.result().complete(sent);
+            return;
+        }
+        runtime.usage().outbound(worker.tenant());
+        runtime.notifyOutbound(name, sent);
+        p.result().complete(sent);
+    }
+
+    /** The page reports that WhatsApp Web refused request {@code reqId}. */
+    void refused(String reqId, String error) {
+        PendingSend p = pendingSends.remove(reqId);
+        if (p == null) {
+            return;
+        }
+        Message failed =
+                store.messages().markFailed(worker.lease(), p.messageId(), "WhatsApp Web refused the send: " + error);
+        runtime.notifyOutbound(worker.name(), failed);
+        p.result().completeExceptionally(SessionRuntimeException.refusedByWhatsApp(error));
+    }
+
+    /** Fails every send handed to the page and not answered yet (the page closed or the session stops). */
+    void failPending(String why) {
+        pendingSends.values().forEach(p -> p.result().completeExceptionally(SessionRuntimeException.notSent(why)));
+        pendingSends.clear();
     }
 
     /** Waits (bounded) while the session restarts; sends need a working page. */
@@ -207,8 +287,7 @@ final class OutboundQueue {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (worker.status() != SessionStatus.WORKING) {
             if (closed || System.nanoTime() > deadline) {
-                throw SessionRuntimeException.notWorking(
-                        "session '%s' is %s, not WORKING".formatted(worker.name(), worker.status()));
+                throw SessionRuntimeException.notWorking(worker.name(), worker.status());
             }
             synchronized (wakeup) {
                 wakeup.wait(500);

@@ -11,7 +11,6 @@ import io.wagw.store.StoreException;
 import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
-import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
@@ -23,17 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +49,6 @@ public final class SessionRuntime implements AutoCloseable {
     private final SessionStore store;
     /** How often message counts are added to the tenants' usage rows. */
     static final int USAGE_FLUSH_SECONDS = 2;
-    /** How long a message's replies may take to go out before the message is left unhandled. */
-    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
     /** How often the spool is offered to the database while it holds something. */
     private static final long SPOOL_DRAIN_MS = 1000;
     /** How often the node looks for messages of its sessions left unhandled, and for how long they count as such. */
@@ -65,17 +58,14 @@ public final class SessionRuntime implements AutoCloseable {
     /** Unhandled inbound messages written longer ago than this are not answered any more. */
     static final Duration UNHANDLED_WINDOW = Duration.ofMinutes(15);
 
-    private final MessageHandler handler;
+    private final HandlerLanes lanes;
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
-    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerFanout listeners = new ListenerFanout();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
     private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("runtime-events").daemon(true).factory());
-    private final Map<String, ExecutorService> handlerLanes = new ConcurrentHashMap<>();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
     /**
      * Pages opening at once: loading WhatsApp Web is CPU-bound, and a node that opens hundreds at once
@@ -99,15 +89,13 @@ public final class SessionRuntime implements AutoCloseable {
     public SessionRuntime(RuntimeConfig config, SessionStore store, MessageHandler handler, Path spoolDir) {
         this.config = config;
         this.store = store;
-        this.handler = handler;
         this.usage = new UsageMeter(store.usage(), Clock.systemUTC());
         this.inbound = new InboundWriter(store.messages());
         this.spool = InboundSpool.open(spoolDir);
+        this.lanes = new HandlerLanes(handler, store, spool, metrics);
         this.pool =
                 new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
-        // five renewals per TTL: a slow renewal under load still leaves the page most of the TTL
-        long renewEvery = Math.max(500, config.leaseTtl().toMillis() / 5);
-        scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        new LeaseRenewer(store, config.nodeId(), config.leaseTtl(), workers::values).schedule(scheduler);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);
         // on a thread of their own: while the database is away each of these waits for a connection, and
@@ -141,13 +129,9 @@ public final class SessionRuntime implements AutoCloseable {
             }
             var lease = store.leases()
                     .acquire(name, config.nodeId(), config.leaseTtl())
-                    .orElseThrow(() -> SessionRuntimeException.leasedElsewhere("session '%s' is running on node %s"
-                            .formatted(
-                                    name,
-                                    store.leases()
-                                            .current(name)
-                                            .map(l -> l.ownerNode())
-                                            .orElse("another node"))));
+                    .orElseThrow(() -> SessionRuntimeException.runningOnNode(
+                            name,
+                            store.leases().current(name).map(l -> l.ownerNode()).orElse("another node")));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
             worker.start();
@@ -211,8 +195,7 @@ public final class SessionRuntime implements AutoCloseable {
         existing(name);
         var lease = store.leases()
                 .acquire(name, config.nodeId(), config.leaseTtl())
-                .orElseThrow(() -> SessionRuntimeException.leasedElsewhere(
-                        "session '%s' is running on another node; log it out there".formatted(name)));
+                .orElseThrow(() -> SessionRuntimeException.logOutWhereItRuns(name));
         try {
             store.snapshots().discard(lease);
             store.sessions().clearMe(lease);
@@ -244,12 +227,10 @@ public final class SessionRuntime implements AutoCloseable {
     public String qr(String name) {
         var view = running(name).view();
         if (view.status() != SessionStatus.SCAN_QR_CODE) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(name, view.status()));
+            throw SessionRuntimeException.noQrWhile(name, view.status());
         }
         if (view.qr() == null) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' waits for WhatsApp Web to show a new QR; try again in a moment".formatted(name));
+            throw SessionRuntimeException.qrNotShownYet(name);
         }
         return view.qr();
     }
@@ -259,12 +240,10 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = running(name);
         String digits = phoneNumber == null ? "" : phoneNumber.replaceAll("[\\s+()-]", "");
         if (!digits.matches("\\d{7,15}")) {
-            throw SessionRuntimeException.invalidInput(
-                    "phoneNumber", "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
+            throw SessionRuntimeException.badPhoneNumber();
         }
         if (worker.status() != SessionStatus.SCAN_QR_CODE) {
-            throw SessionRuntimeException.notScanning(
-                    "session '%s' is %s; pairing codes exist only in SCAN_QR_CODE".formatted(name, worker.status()));
+            throw SessionRuntimeException.noPairingCodeWhile(name, worker.status());
         }
         var page = worker.page();
         return worker.host().call(b -> WhatsAppBridge.requestPairingCode(page, digits, 15_000), Duration.ofSeconds(30));
@@ -274,8 +253,7 @@ public final class SessionRuntime implements AutoCloseable {
     public CompletableFuture<Message> sendText(String name, String chatId, String text) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING) {
-            throw SessionRuntimeException.notWorking("session '%s' is %s; messages can be sent only when it is WORKING"
-                    .formatted(name, worker.status()));
+            throw SessionRuntimeException.cannotSendWhile(name, worker.status());
         }
         try {
             return worker.outbound.enqueue(chatId, text);
@@ -289,9 +267,7 @@ public final class SessionRuntime implements AutoCloseable {
         var worker = working(name, chatId);
         var page = worker.page();
         if (!worker.host().call(b -> WhatsAppBridge.sendSeen(page, chatId), Duration.ofSeconds(20))) {
-            throw SessionRuntimeException.invalidInput(
-                    "chatId",
-                    "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
+            throw SessionRuntimeException.unknownChat(chatId);
         }
     }
 
@@ -305,8 +281,7 @@ public final class SessionRuntime implements AutoCloseable {
     private SessionWorker working(String name, String chatId) {
         var worker = running(name);
         if (worker.status() != SessionStatus.WORKING || worker.page() == null) {
-            throw SessionRuntimeException.notWorking(
-                    "session '%s' is %s, not WORKING".formatted(name, worker.status()));
+            throw SessionRuntimeException.notWorking(name, worker.status());
         }
         try {
             Validation.chatId(chatId);
@@ -350,7 +325,7 @@ public final class SessionRuntime implements AutoCloseable {
         if (workers.remove(worker.name(), worker)) {
             fire(l -> l.onLeft(worker.name(), gaveUp));
             pool.release(worker.name());
-            Optional.ofNullable(handlerLanes.remove(worker.name())).ifPresent(ExecutorService::shutdown);
+            lanes.release(worker.name());
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
             if (worker.fenced()) {
                 notifyStatus(new SessionView(
@@ -396,91 +371,17 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     /**
-     * Hands an inbound message to the handler on the session's own lane (ordered, may block). Once the
-     * handler returned and its replies went out, the message is marked handled; a message whose replies
-     * could not go out (the session stopped or moved meanwhile) stays unhandled for the next owner.
+     * Hands an inbound message to the handler on the session's own lane (see {@link HandlerLanes#handle}).
      *
      * @return completes once the message is marked handled or left unhandled
      */
     CompletableFuture<Void> handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
-        var done = new CompletableFuture<Void>();
-        var lane = handlerLanes.computeIfAbsent(
-                worker.name(),
-                n -> Executors.newSingleThreadExecutor(
-                        Thread.ofVirtual().name("handler-" + n).factory()));
-        Runnable task = () -> {
-            if (pageAtMillis > 0) {
-                metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
-            }
-            List<CompletableFuture<Message>> replies = new ArrayList<>();
-            try {
-                handler.onMessage(
-                        message,
-                        worker.sessionConfig(),
-                        (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
-            } catch (RuntimeException e) {
-                log.error("session {}: message handler failed", message.session(), e);
-            }
-            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
-                    .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenCompleteAsync(
-                            (v, e) -> {
-                                try {
-                                    settleHandled(message, e);
-                                } finally {
-                                    done.complete(null);
-                                }
-                            },
-                            r -> Thread.ofVirtual().start(r));
-        };
-        try {
-            lane.execute(task);
-        } catch (RejectedExecutionException e) {
-            done.complete(null); // the session is leaving this node: the message stays unhandled
-        }
-        return done;
+        return lanes.handle(worker, message, pageAtMillis);
     }
 
     /** What failed inside a future: the cause a {@link CompletionException} wraps, else the error itself. */
     static Throwable causeOf(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    /**
-     * Marks a message handled once its replies went out, or leaves it unhandled to be answered again. A mark
-     * the database cannot take now is spooled: the replies went out, and must not go out twice.
-     */
-    private void settleHandled(InboundMessage message, Throwable e) {
-        if (e != null) {
-            Throwable cause = causeOf(e);
-            log.warn(
-                    "session {}: reply not sent, the message stays unhandled: {}",
-                    message.session(),
-                    cause instanceof TimeoutException
-                            ? "no answer within " + REPLY_WAIT.toSeconds() + " s"
-                            : cause.getMessage());
-            return;
-        }
-        try {
-            store.messages().markHandled(message.session(), message.waMessageId());
-        } catch (RuntimeException markFailed) {
-            if (!StoreOutage.is(markFailed)) {
-                log.warn("session {}: could not mark a message handled", message.session(), markFailed);
-                return;
-            }
-            try {
-                spool.append(new InboundSpool.Handled(message.session(), message.waMessageId()));
-                log.info(
-                        "session {}: the database is away; the answered message is marked in the spool",
-                        message.session());
-            } catch (RuntimeException spoolFailed) {
-                log.error(
-                        "session {}: an answered message could be answered again: neither the database nor the spool "
-                                + "took its mark",
-                        message.session(),
-                        spoolFailed);
-            }
-        }
     }
 
     /** Keeps an inbound message the database could not take; false when the spool refused it too (it is lost). */
@@ -620,53 +521,10 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     private void fire(Consumer<SessionListener> event) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        notifier.execute(() -> {
-            for (SessionListener l : listeners) {
-                try {
-                    event.accept(l);
-                } catch (RuntimeException e) {
-                    log.warn("session listener failed: {}", e.getMessage());
-                }
-            }
-        });
+        listeners.fire(event);
     }
 
     // ---- background ----------------------------------------------------------------------------------
-
-    /**
-     * Renews the leases of every session on this node in one statement (a statement per session made 25 a
-     * second at 50 sessions, all at once every round). A lease the statement did not renew is renewed on its
-     * own, which says why it was refused and fences that worker.
-     */
-    private void renewLeases() {
-        Map<SessionWorker, SessionLease> held = new HashMap<>();
-        for (SessionWorker w : workers.values()) {
-            w.leaseToRenew().ifPresent(l -> held.put(w, l));
-        }
-        if (held.isEmpty()) {
-            return;
-        }
-        long askedAt = System.nanoTime();
-        Map<String, SessionLease> renewed;
-        try {
-            renewed = store.leases().renewAll(config.nodeId(), List.copyOf(held.values()), config.leaseTtl());
-        } catch (RuntimeException e) {
-            log.warn("renewing {} leases failed ({}); will retry", held.size(), e.getMessage());
-            held.keySet().forEach(SessionWorker::checkLeaseDeadline);
-            return;
-        }
-        held.forEach((w, lease) -> {
-            SessionLease now = renewed.get(lease.session());
-            if (now != null) {
-                w.leaseRenewed(lease, now, askedAt);
-            } else {
-                Thread.ofVirtual().start(w::renewLease);
-            }
-        });
-    }
 
     private void browserCrashed(BrowserHost host) {
         metrics.countBrowserCrash();
@@ -686,7 +544,11 @@ public final class SessionRuntime implements AutoCloseable {
                     w.stop(SessionStatus.STOPPED, "tenant is " + tenant.status(), true);
                 }
             } catch (RuntimeException e) {
-                log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
+                if (StoreOutage.is(e)) {
+                    log.debug("tenant check for {} failed: {}", w.name(), e.getMessage());
+                } else {
+                    log.debug("tenant check for {} failed", w.name(), e);
+                }
             }
         }
     }
@@ -700,7 +562,7 @@ public final class SessionRuntime implements AutoCloseable {
         var w = workers.get(name);
         if (w == null) {
             existing(name);
-            throw SessionRuntimeException.notRunning("session '%s' is not running on this node".formatted(name));
+            throw SessionRuntimeException.notRunningHere(name);
         }
         return w;
     }
@@ -732,10 +594,7 @@ public final class SessionRuntime implements AutoCloseable {
      */
     private void settle(SessionWorker worker) {
         try {
-            var lane = handlerLanes.get(worker.name());
-            if (lane != null && !lane.isShutdown()) {
-                lane.submit(() -> {}).get(10, TimeUnit.SECONDS);
-            }
+            lanes.awaitIdle(worker.name(), Duration.ofSeconds(10));
             worker.outbound.awaitIdle(Duration.ofSeconds(10));
         } catch (Exception e) {
             log.debug("session {}: settling before stop: {}", worker.name(), e.getMessage());
@@ -745,8 +604,10 @@ public final class SessionRuntime implements AutoCloseable {
     private static void join(CompletableFuture<?> f) {
         try {
             f.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("waiting for a session to stop: no end within 60 s");
         } catch (Exception e) {
-            log.warn("waiting for a session to stop: {}", e.getMessage());
+            log.warn("waiting for a session to stop failed", e);
         }
     }
 
@@ -761,25 +622,13 @@ public final class SessionRuntime implements AutoCloseable {
                     .thenCompose(v -> w.stop(SessionStatus.STOPPED, "node shut down", false)));
         }
         stops.forEach(SessionRuntime::join);
-        handlerLanes.values().forEach(ExecutorService::shutdown);
-        for (ExecutorService lane : handlerLanes.values()) {
-            try {
-                lane.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lanes.close();
         scheduler.shutdownNow();
         storeChecks.shutdownNow();
         inbound.close();
         drainSpoolQuietly(); // what waits there is stored now if the database answers, else at the next start
         usage.flush();
         pool.close();
-        notifier.shutdown();
-        try {
-            notifier.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listeners.close();
     }
 }

@@ -78,6 +78,86 @@ public final class SessionRuntimeException extends RuntimeException {
                 "session '%s' has %d messages waiting to be sent; try again later".formatted(session, max));
     }
 
+    /** A session this node does not run (any more). */
+    static SessionRuntimeException sessionNotRunning(String session) {
+        return notRunning("session '%s' is not running".formatted(session));
+    }
+
+    /** A session that does not run on this node, though it exists. */
+    static SessionRuntimeException notRunningHere(String session) {
+        return notRunning("session '%s' is not running on this node".formatted(session));
+    }
+
+    /** A message still queued when its session stopped. */
+    static SessionRuntimeException stoppedBeforeSent(String session) {
+        return notRunning("session '%s' stopped before the message was sent".formatted(session));
+    }
+
+    /** A request that needs a working page. */
+    static SessionRuntimeException notWorking(String session, Object status) {
+        return notWorking("session '%s' is %s, not WORKING".formatted(session, status));
+    }
+
+    /** The page reported that WhatsApp Web refused a send. */
+    static SessionRuntimeException refusedByWhatsApp(String error) {
+        return sendFailed("chatId", "WhatsApp Web refused the send: " + error);
+    }
+
+    /** A send that did not go out (the session stopped, restarted, or the page failed to send it). */
+    static SessionRuntimeException notSent(String why) {
+        return sendFailed(null, why);
+    }
+
+    /** A send whose outcome could not be read back. */
+    static SessionRuntimeException sendOutcomeUnknown(String detail) {
+        return sendFailed(null, "send outcome unknown: " + detail);
+    }
+
+    /** Another node holds the session's lease. */
+    static SessionRuntimeException runningOnNode(String session, String node) {
+        return leasedElsewhere("session '%s' is running on node %s".formatted(session, node));
+    }
+
+    /** A logout of a session another node runs. */
+    static SessionRuntimeException logOutWhereItRuns(String session) {
+        return leasedElsewhere("session '%s' is running on another node; log it out there".formatted(session));
+    }
+
+    /** A QR asked for outside SCAN_QR_CODE. */
+    static SessionRuntimeException noQrWhile(String session, Object status) {
+        return notScanning("session '%s' is %s; a QR exists only in SCAN_QR_CODE".formatted(session, status));
+    }
+
+    /** A QR asked for before the page showed the next one. */
+    static SessionRuntimeException qrNotShownYet(String session) {
+        return notScanning(
+                "session '%s' waits for WhatsApp Web to show a new QR; try again in a moment".formatted(session));
+    }
+
+    /** A pairing code asked for outside SCAN_QR_CODE. */
+    static SessionRuntimeException noPairingCodeWhile(String session, Object status) {
+        return notScanning("session '%s' is %s; pairing codes exist only in SCAN_QR_CODE".formatted(session, status));
+    }
+
+    /** A phone number that is not 7-15 digits. */
+    static SessionRuntimeException badPhoneNumber() {
+        return invalidInput(
+                "phoneNumber", "phoneNumber must be 7-15 digits in international format (e.g. 77011234567)");
+    }
+
+    /** A send to a session that does not work now. */
+    static SessionRuntimeException cannotSendWhile(String session, Object status) {
+        return notWorking(
+                "session '%s' is %s; messages can be sent only when it is WORKING".formatted(session, status));
+    }
+
+    /** A chat the account does not know (its number masked but for the last four digits). */
+    static SessionRuntimeException unknownChat(String chatId) {
+        return invalidInput(
+                "chatId",
+                "chat %s is not known to this WhatsApp account".formatted(chatId.replaceAll("\\d(?=\\d{4})", "*")));
+    }
+
     public Code code() {
         return code;
     }
