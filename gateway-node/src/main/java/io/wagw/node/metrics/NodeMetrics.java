@@ -55,6 +55,9 @@ public final class NodeMetrics implements SessionListener {
                     .tag("status", status.name())
                     .register(registry);
         }
+        Gauge.builder("wagw_handler_queue_depth", runtime, SessionRuntime::handlerDepth)
+                .description("inbound messages in or waiting for the assistant on this node")
+                .register(registry);
         Gauge.builder("wagw_sessions_capacity", runtime, r -> r.config().maxSessions())
                 .description("GW_MAX_SESSIONS")
                 .register(registry);

@@ -9,34 +9,44 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The message handler's lanes: one per session (a virtual thread), so that a session's messages are
- * handled in order and a slow handler holds up only its own session. Once the handler returned and its
- * replies went out, the message is marked handled; a message whose replies could not go out (the session
- * stopped or moved meanwhile) stays unhandled for the next owner.
+ * The message handler's lanes: one per chat, so that a customer's messages are handled in order while the
+ * customers of one business do not wait behind each other's slow answers; at most {@link #MAX_RUNNING}
+ * handler calls run at once on a node. Once the handler returned and its replies went out, the message is
+ * marked handled; a message whose replies could not go out (the session stopped or moved meanwhile) stays
+ * unhandled for the next owner.
  */
 final class HandlerLanes {
     private static final Logger log = LoggerFactory.getLogger(HandlerLanes.class);
     /** How long a message's replies may take to go out before the message is left unhandled. */
     private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
+    /** Handler calls running at once on a node (model calls block for seconds). */
+    static final int MAX_RUNNING = 64;
+
+    private record Lane(String session, CompletableFuture<Void> tail) {}
 
     private final MessageHandler handler;
     private final SessionStore store;
     private final InboundSpool spool;
     private final RuntimeMetrics metrics;
-    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    /** The last task of each chat's lane, by session and chat; a lane leaves the map once it is idle. */
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+
+    private final Semaphore running = new Semaphore(MAX_RUNNING);
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("handler-", 0).factory());
+    private volatile boolean closed;
 
     HandlerLanes(MessageHandler handler, SessionStore store, InboundSpool spool, RuntimeMetrics metrics) {
         this.handler = handler;
@@ -45,29 +55,52 @@ final class HandlerLanes {
         this.metrics = metrics;
     }
 
+    /** Messages waiting for or in a handler call on this node. */
+    int depth() {
+        return MAX_RUNNING - running.availablePermits() + running.getQueueLength();
+    }
+
     /**
-     * Hands an inbound message to the handler on the session's own lane (ordered, may block).
+     * Hands an inbound message to the handler on its chat's lane (ordered per chat, may block).
      *
      * @return completes once the message is marked handled or left unhandled
      */
     CompletableFuture<Void> handle(SessionWorker worker, InboundMessage message, long pageAtMillis) {
         var done = new CompletableFuture<Void>();
-        var lane = lanes.computeIfAbsent(
-                worker.name(),
-                n -> Executors.newSingleThreadExecutor(
-                        Thread.ofVirtual().name("handler-" + n).factory()));
+        if (closed) {
+            done.complete(null); // the node is stopping: the message stays unhandled
+            return done;
+        }
+        String key = message.session() + "\n" + message.chatId();
         Runnable task = () -> {
-            if (pageAtMillis > 0) {
-                metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
+            try {
+                running.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.complete(null);
+                return;
             }
             List<CompletableFuture<Message>> replies = new ArrayList<>();
             try {
+                if (pageAtMillis > 0) {
+                    metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
+                }
                 handler.onMessage(
                         message,
                         worker.sessionConfig(),
                         (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
             } catch (RuntimeException e) {
-                log.error("session {}: message handler failed", message.session(), e);
+                if (StoreOutage.is(e)) {
+                    // the database is away: the message stays unhandled and is answered once it is back
+                    log.warn(
+                            "session {}: message handler could not reach the database; the message stays unhandled",
+                            message.session());
+                    replies.add(CompletableFuture.failedFuture(e));
+                } else {
+                    log.error("session {}: message handler failed", message.session(), e);
+                }
+            } finally {
+                running.release();
             }
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .orTimeout(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
@@ -81,37 +114,42 @@ final class HandlerLanes {
                             },
                             r -> Thread.ofVirtual().start(r));
         };
-        try {
-            lane.execute(task);
-        } catch (RejectedExecutionException e) {
-            done.complete(null); // the session is leaving this node: the message stays unhandled
-        }
+        Lane lane = lanes.compute(key, (k, prev) -> {
+            CompletableFuture<Void> after = prev == null ? CompletableFuture.completedFuture(null) : prev.tail();
+            return new Lane(
+                    message.session(),
+                    after.handleAsync(
+                            (v, e) -> {
+                                task.run();
+                                return null;
+                            },
+                            threads));
+        });
+        lane.tail().whenComplete((v, e) -> lanes.remove(key, lane));
         return done;
     }
 
-    /** Waits (bounded) until the session's handler finished the messages it was given. */
+    /** Waits (bounded) until the session's handler calls given so far returned. */
     void awaitIdle(String session, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        var lane = lanes.get(session);
-        if (lane != null && !lane.isShutdown()) {
-            lane.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        var tails = lanes.values().stream()
+                .filter(l -> l.session().equals(session))
+                .map(Lane::tail)
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(tails).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The session left this node: its lane takes no more messages. */
-    void release(String session) {
-        Optional.ofNullable(lanes.remove(session)).ifPresent(ExecutorService::shutdown);
-    }
-
-    /** Stops every lane, letting each finish what it runs (bounded). */
+    /** Takes no more messages and lets the calls that run finish (bounded). */
     void close() {
-        lanes.values().forEach(ExecutorService::shutdown);
-        for (ExecutorService lane : lanes.values()) {
-            try {
-                lane.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        closed = true;
+        try {
+            CompletableFuture.allOf(lanes.values().stream().map(Lane::tail).toArray(CompletableFuture[]::new))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("message handlers still running at stop: their messages stay unhandled");
         }
+        threads.shutdown();
     }
 
     /**

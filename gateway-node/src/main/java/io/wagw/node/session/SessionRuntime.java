@@ -291,6 +291,11 @@ public final class SessionRuntime implements AutoCloseable {
         return worker;
     }
 
+    /** Inbound messages in or waiting for a handler call on this node. */
+    public int handlerDepth() {
+        return lanes.depth();
+    }
+
     public RuntimeMetrics metrics() {
         return metrics;
     }
@@ -325,7 +330,6 @@ public final class SessionRuntime implements AutoCloseable {
         if (workers.remove(worker.name(), worker)) {
             fire(l -> l.onLeft(worker.name(), gaveUp));
             pool.release(worker.name());
-            lanes.release(worker.name());
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
             if (worker.fenced()) {
                 notifyStatus(new SessionView(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.ChromiumProcesses;
 import io.wagw.node.message.AutoReplyHandler;
+import io.wagw.node.message.MessageHandler;
 import io.wagw.node.testing.Await;
 import io.wagw.node.testing.Recorder;
 import io.wagw.node.testing.TestEnv;
@@ -153,6 +154,37 @@ class SessionRuntimeTest {
                 () -> store.messages().recent(name, chat, 10).stream()
                         .anyMatch(m -> m.direction() == Message.Direction.OUT && m.ack() == 3));
         assertThat(recorder.inbound).extracting(Message::body).contains("Hello, are you open today?");
+    }
+
+    @Test
+    void aSlowAnswerHoldsUpOnlyItsOwnChatAndEachChatStaysInOrder() throws Exception {
+        runtime.close();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var handled = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        MessageHandler slowForFirst = (message, config, replier) -> {
+            if (message.body().startsWith("slow")) {
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            handled.add(message.body());
+            replier.reply(message.chatId(), "re: " + message.body());
+        };
+        runtime = new SessionRuntime(TestEnv.runtimeConfig("node-a"), store, slowForFirst, spoolDir());
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        String slowCustomer = TestEnv.phone();
+        String otherCustomer = TestEnv.phone();
+        sim.client().customerSends(slowCustomer, phone, "slow question");
+        sim.client().customerSends(slowCustomer, phone, "second from the same customer");
+        sim.client().customerSends(otherCustomer, phone, "quick question");
+        Await.until("the other customer answered", T, () -> handled.contains("quick question"));
+        assertThat(handled).containsExactly("quick question");
+        release.countDown();
+        Await.until("the slow chat answered", T, () -> handled.size() == 3);
+        assertThat(handled).containsExactly("quick question", "slow question", "second from the same customer");
     }
 
     @Test
