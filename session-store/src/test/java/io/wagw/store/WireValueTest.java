@@ -21,7 +21,7 @@ class WireValueTest {
         assertThat(values(TenantStatus.values())).containsExactly("onboarding", "active", "suspended", "deleted");
         assertThat(values(MessageStatus.values())).containsExactly("received", "pending", "sent", "failed");
         assertThat(values(Message.Direction.values())).containsExactly("in", "out");
-        assertThat(values(ApiKey.Scope.values())).containsExactly("admin", "session");
+        assertThat(values(ApiKey.Scope.values())).containsExactly("admin", "session", "tenant");
     }
 
     @Test

@@ -30,18 +30,23 @@ final class AdminRoutes {
 
     private Reply createKey(RoutingContext ctx) {
         ApiAuth.caller(ctx).requireAdmin();
-        var body = RequestBody.of(ctx, "scope", "session");
+        var body = RequestBody.of(ctx, "scope", "session", "tenant");
         String scope = body.requiredString("scope");
         ApiKey.Scope parsed = switch (scope) {
             case "admin" -> ApiKey.Scope.ADMIN;
             case "session" -> ApiKey.Scope.SESSION;
-            default -> throw ApiError.badRequest("scope", "scope must be 'admin' or 'session'");
+            case "tenant" -> ApiKey.Scope.TENANT;
+            default -> throw ApiError.badRequest("scope", "scope must be 'admin', 'tenant' or 'session'");
         };
         String session = body.optionalString("session");
         if (parsed == ApiKey.Scope.SESSION && session == null) {
             throw ApiError.badRequest("session", "a session key needs the session it is limited to");
         }
-        var created = s.store().apiKeys().create(parsed, session);
+        String tenant = body.optionalString("tenant");
+        if (parsed == ApiKey.Scope.TENANT && tenant == null) {
+            throw ApiError.badRequest("tenant", "a tenant key needs the tenant it is limited to");
+        }
+        var created = s.store().apiKeys().create(parsed, session, tenant);
         return Reply.json(201, key(created.key()).put("key", created.plaintext()));
     }
 
@@ -84,7 +89,7 @@ final class AdminRoutes {
     }
 
     private Reply getTenant(RoutingContext ctx) {
-        ApiAuth.caller(ctx).requireAdmin();
+        ApiAuth.caller(ctx).requireTenant(ctx.pathParam("slug"));
         return Reply.json(200, tenant(s.store().tenants().get(ctx.pathParam("slug"))));
     }
 
@@ -107,6 +112,7 @@ final class AdminRoutes {
                 .put("prefix", k.prefix())
                 .put("scope", k.scope().value())
                 .put("session", k.session())
+                .put("tenant", k.tenant())
                 .put("createdAt", k.createdAt().toString())
                 .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
     }

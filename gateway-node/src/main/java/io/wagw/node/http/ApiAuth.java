@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code X-Api-Key} authentication: the node's admin key (compared in constant time) or a key from
- * the store (admin, or limited to one session). The caller is put into the routing context. A call
+ * the store (admin, or limited to one tenant or one session). The caller is put into the routing context. A call
  * another node forwarded carries no key: {@link ForwardAuth} has put the caller that node authenticated.
  */
 final class ApiAuth implements Handler<RoutingContext> {
@@ -29,6 +29,17 @@ final class ApiAuth implements Handler<RoutingContext> {
 
     static Caller caller(RoutingContext ctx) {
         return ctx.get(CALLER);
+    }
+
+    /**
+     * Refuses (403) a caller that may not touch this session; for a tenant's key the session's tenant is read
+     * from the store (an unknown session is 404).
+     */
+    static void requireSession(RoutingContext ctx, SessionStore store, String name) {
+        Caller caller = caller(ctx);
+        caller.requireSession(
+                name,
+                caller.tenant() == null ? null : store.sessions().get(name).tenant());
     }
 
     /** For {@link ForwardAuth}: the caller of a verified forwarded call. */
@@ -63,9 +74,11 @@ final class ApiAuth implements Handler<RoutingContext> {
                     }
                     authenticated(
                             ctx,
-                            key.get().scope() == ApiKey.Scope.ADMIN
-                                    ? Caller.ADMIN
-                                    : Caller.forSession(key.get().session()));
+                            switch (key.get().scope()) {
+                                case ADMIN -> Caller.ADMIN;
+                                case SESSION -> Caller.forSession(key.get().session());
+                                case TENANT -> Caller.forTenant(key.get().tenant());
+                            });
                     ctx.next();
                 })
                 .onFailure(ctx::fail);

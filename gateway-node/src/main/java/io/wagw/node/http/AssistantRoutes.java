@@ -32,7 +32,7 @@ final class AssistantRoutes {
 
     private String tenant(RoutingContext ctx) {
         String slug = ctx.pathParam("slug");
-        ApiAuth.caller(ctx).requireAdmin();
+        ApiAuth.caller(ctx).requireTenant(slug);
         return slug;
     }
 

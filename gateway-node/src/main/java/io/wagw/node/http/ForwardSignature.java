@@ -37,6 +37,7 @@ final class ForwardSignature {
     private static final String HEADER_PREFIX = "x-wagw-";
     private static final String ADMIN = "admin";
     private static final String SESSION = "session:";
+    private static final String TENANT = "tenant:";
     /** The pairing page: its signed link, in the query, authenticates the call. */
     private static final String NO_CALLER = "none";
 
@@ -123,13 +124,29 @@ final class ForwardSignature {
     }
 
     private static String callerText(Caller caller) {
-        return caller.admin() ? ADMIN : SESSION + URLEncoder.encode(caller.session(), StandardCharsets.UTF_8);
+        if (caller.admin()) {
+            return ADMIN;
+        }
+        return caller.session() != null
+                ? SESSION + URLEncoder.encode(caller.session(), StandardCharsets.UTF_8)
+                : TENANT + URLEncoder.encode(caller.tenant(), StandardCharsets.UTF_8);
     }
 
-    /** The caller a header names; empty when it is neither {@code admin} nor {@code session:<name>}. */
+    /**
+     * The caller a header names; empty when it is none of {@code admin}, {@code session:<name>},
+     * {@code tenant:<slug>}.
+     */
     private static Optional<Caller> parseCaller(String text) {
         if (text.equals(ADMIN)) {
             return Optional.of(Caller.ADMIN);
+        }
+        if (text.startsWith(TENANT) && text.length() > TENANT.length()) {
+            try {
+                return Optional.of(
+                        Caller.forTenant(URLDecoder.decode(text.substring(TENANT.length()), StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
         }
         if (text.startsWith(SESSION) && text.length() > SESSION.length()) {
             try {

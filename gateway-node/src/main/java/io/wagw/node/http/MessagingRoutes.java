@@ -102,8 +102,8 @@ final class MessagingRoutes {
         return Reply.json(200, out);
     }
 
-    private static String session(RoutingContext ctx, String session) {
-        return Params.session(ctx, "session", session);
+    private String session(RoutingContext ctx, String session) {
+        return Params.session(ctx, s.store(), "session", session);
     }
 
     private static String chatId(String chatId) {

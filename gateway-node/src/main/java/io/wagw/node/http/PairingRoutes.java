@@ -160,7 +160,7 @@ final class PairingRoutes {
     }
 
     private String session(RoutingContext ctx) {
-        return Params.session(ctx, "session", ctx.pathParam("session"));
+        return Params.session(ctx, s.store(), "session", ctx.pathParam("session"));
     }
 
     private String pageSession(RoutingContext ctx) {

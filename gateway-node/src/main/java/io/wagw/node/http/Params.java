@@ -1,6 +1,7 @@
 package io.wagw.node.http;
 
 import io.vertx.ext.web.RoutingContext;
+import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import java.io.ByteArrayOutputStream;
@@ -66,13 +67,13 @@ final class Params {
     }
 
     /** A session name from the request, valid and visible to the caller (403 otherwise). */
-    static String session(RoutingContext ctx, String field, String value) {
+    static String session(RoutingContext ctx, SessionStore store, String field, String value) {
         try {
             Validation.sessionName(value);
         } catch (StoreException.InvalidInput e) {
             throw ApiError.badRequest(field, e.getMessage().replaceFirst("^name", field));
         }
-        ApiAuth.caller(ctx).requireSession(value);
+        ApiAuth.requireSession(ctx, store, value);
         return value;
     }
 

@@ -36,11 +36,17 @@ final class SessionRoutes {
     }
 
     private Reply create(RoutingContext ctx) {
-        ApiAuth.caller(ctx).requireAdmin();
+        var caller = ApiAuth.caller(ctx);
+        if (caller.tenant() == null) {
+            caller.requireAdmin();
+        }
         var body = RequestBody.of(ctx, "name", "start", "config", "tenant");
         String name = body.requiredString("name");
         Validation.sessionName(name);
-        String tenant = Optional.ofNullable(body.optionalString("tenant")).orElse(DEFAULT_TENANT);
+        // a tenant's key creates sessions of its own tenant only
+        String tenant = Optional.ofNullable(body.optionalString("tenant"))
+                .orElse(caller.tenant() != null ? caller.tenant() : DEFAULT_TENANT);
+        caller.requireTenant(tenant);
         boolean start = body.optionalBoolean("start", true);
         Map<String, Object> config = SessionConfigs.validate(
                 body.optionalObject("config"), s.config().webhookDestinations());
@@ -56,7 +62,7 @@ final class SessionRoutes {
         boolean all = "true".equalsIgnoreCase(ctx.request().getParam("all"));
         var out = new JsonArray();
         for (Session session : s.store().sessions().listAll()) {
-            if (!caller.sees(session.name())) {
+            if (!caller.sees(session.name(), session.tenant())) {
                 continue;
             }
             var json = render(session);
@@ -74,7 +80,6 @@ final class SessionRoutes {
 
     private Reply update(RoutingContext ctx) {
         String name = name(ctx);
-        ApiAuth.caller(ctx).requireSession(name);
         var body = RequestBody.of(ctx, "name", "config");
         String renamed = body.optionalString("name");
         if (renamed != null && !renamed.equals(name)) {
@@ -150,7 +155,7 @@ final class SessionRoutes {
 
     /** The path's session, validated and visible to the caller. */
     private String name(RoutingContext ctx) {
-        return Params.session(ctx, "name", ctx.pathParam("name"));
+        return Params.session(ctx, s.store(), "name", ctx.pathParam("name"));
     }
 
     JsonObject view(String name) {

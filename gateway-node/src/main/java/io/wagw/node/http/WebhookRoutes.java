@@ -74,7 +74,7 @@ final class WebhookRoutes {
                         d.deliveredAt() == null ? null : d.deliveredAt().toString());
     }
 
-    private static String session(RoutingContext ctx) {
-        return Params.session(ctx, "session", ctx.pathParam("session"));
+    private String session(RoutingContext ctx) {
+        return Params.session(ctx, s.store(), "session", ctx.pathParam("session"));
     }
 }

@@ -177,6 +177,53 @@ class AssistantFlowTest {
     }
 
     @Test
+    void aTenantsKeySeesAndChangesOnlyItsOwnTenant() {
+        var created = api.post("/api/keys", "{\"scope\":\"tenant\",\"tenant\":\"%s\"}".formatted(tenant));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().path("tenant").asText()).isEqualTo(tenant);
+        var owner = api.withKey(created.json().path("key").asText());
+        String otherTenant = TestEnv.unique("shop");
+        api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Shop\"}".formatted(otherTenant));
+        String otherSession = otherTenant + "-main";
+        assertThat(api.post(
+                                "/api/sessions",
+                                "{\"name\":\"%s\",\"tenant\":\"%s\",\"start\":false}"
+                                        .formatted(otherSession, otherTenant))
+                        .status())
+                .isEqualTo(201);
+
+        assertThat(owner.get("/api/tenants/%s/settings".formatted(tenant)).status())
+                .isEqualTo(200);
+        assertThat(owner.get("/api/tenants/%s/escalations".formatted(tenant)).status())
+                .isEqualTo(200);
+        assertThat(owner.get("/api/tenants/" + tenant).status()).isEqualTo(200);
+        assertThat(owner.get("/api/sessions/" + session).status()).isEqualTo(200);
+        assertThat(owner.get("/api/sessions?all=true").json().findValuesAsText("name"))
+                .contains(session)
+                .doesNotContain(otherSession);
+
+        var foreignSettings = owner.get("/api/tenants/%s/settings".formatted(otherTenant));
+        assertThat(foreignSettings.status()).isEqualTo(403);
+        assertThat(foreignSettings.text()).doesNotContain("Shop");
+        assertThat(owner.get("/api/sessions/" + otherSession).status()).isEqualTo(403);
+        assertThat(owner.put("/api/tenants/%s/settings".formatted(otherTenant), "{}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(owner.get("/api/keys").status()).isEqualTo(403);
+        assertThat(owner.get("/api/tenants").status()).isEqualTo(403);
+        assertThat(owner.post(
+                                "/api/sessions",
+                                "{\"name\":\"%s\",\"tenant\":\"%s\",\"start\":false}"
+                                        .formatted(TestEnv.unique("x"), otherTenant))
+                        .status())
+                .isEqualTo(403);
+        String own = TestEnv.unique("own");
+        var mine = owner.post("/api/sessions", "{\"name\":\"%s\",\"start\":false}".formatted(own));
+        assertThat(mine.status()).as(mine.text()).isEqualTo(201);
+        assertThat(node.store().sessions().get(own).tenant()).isEqualTo(tenant);
+    }
+
+    @Test
     void badSettingsAreRefusedByFieldAndChangeNothing() {
         var before = api.get("/api/tenants/%s/settings".formatted(tenant)).json();
         var bad = api.put("/api/tenants/%s/settings".formatted(tenant), "{\"timezone\":\"Mars/Olympus\"}");

@@ -24,6 +24,8 @@ class ForwardSignatureTest {
         assertThat(roundTrip(Optional.of(Caller.ADMIN))).contains(new Forward("node-1", Optional.of(Caller.ADMIN)));
         assertThat(roundTrip(Optional.of(Caller.forSession("salon-1"))))
                 .contains(new Forward("node-1", Optional.of(Caller.forSession("salon-1"))));
+        assertThat(roundTrip(Optional.of(Caller.forTenant("salon"))))
+                .contains(new Forward("node-1", Optional.of(Caller.forTenant("salon"))));
         assertThat(roundTrip(Optional.empty())).contains(new Forward("node-1", Optional.empty()));
     }
 

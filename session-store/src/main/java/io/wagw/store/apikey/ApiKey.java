@@ -6,14 +6,17 @@ import java.time.Instant;
 /**
  * An API key as stored: only its SHA-256 hash and a short prefix for recognising it are kept.
  *
- * @param session the session it is limited to, or {@code null} for an admin key
+ * @param session the session it is limited to, or {@code null}
+ * @param tenant  the tenant (slug) it is limited to, or {@code null}
  */
-public record ApiKey(long id, String prefix, Scope scope, String session, Instant createdAt, Instant revokedAt) {
+public record ApiKey(
+        long id, String prefix, Scope scope, String session, String tenant, Instant createdAt, Instant revokedAt) {
 
-    /** Stored and shown as {@link #value()}: {@code admin} or {@code session}. */
+    /** Stored and shown as {@link #value()}: {@code admin}, {@code session} or {@code tenant}. */
     public enum Scope implements WireValue {
         ADMIN("admin"),
-        SESSION("session");
+        SESSION("session"),
+        TENANT("tenant");
 
         private final String value;
 

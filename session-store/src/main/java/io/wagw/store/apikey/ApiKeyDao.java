@@ -12,23 +12,28 @@ interface ApiKeyDao {
     record HashedKey(String keyHash, long id) {}
 
     String SELECT = """
-            SELECT k.id, k.key_prefix AS prefix, k.scope, s.name AS session, k.created_at, k.revoked_at
-              FROM api_keys k LEFT JOIN sessions s ON s.id = k.session_id
+            SELECT k.id, k.key_prefix AS prefix, k.scope, s.name AS session, t.slug AS tenant, k.created_at,
+                   k.revoked_at
+              FROM api_keys k LEFT JOIN sessions s ON s.id = k.session_id LEFT JOIN tenants t ON t.id = k.tenant_id
             """;
 
     @SqlQuery("""
             WITH inserted AS (
-                INSERT INTO api_keys (key_hash, key_prefix, scope, session_id)
-                VALUES (:hash, :prefix, :scope, (SELECT id FROM sessions WHERE name = :session))
+                INSERT INTO api_keys (key_hash, key_prefix, scope, session_id, tenant_id)
+                VALUES (:hash, :prefix, :scope, (SELECT id FROM sessions WHERE name = :session),
+                        (SELECT id FROM tenants WHERE slug = :tenant))
                 RETURNING *
             )
-            SELECT k.id, k.key_prefix AS prefix, k.scope, :session AS session, k.created_at, k.revoked_at FROM inserted k
+            SELECT k.id, k.key_prefix AS prefix, k.scope, :session AS session, :tenant AS tenant, k.created_at,
+                   k.revoked_at
+              FROM inserted k
             """)
     ApiKey insert(
             @Bind("hash") String hash,
             @Bind("prefix") String prefix,
             @Bind("scope") ApiKey.Scope scope,
-            @Bind("session") String session);
+            @Bind("session") String session,
+            @Bind("tenant") String tenant);
 
     @SqlQuery("SELECT key_hash, id FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
     Optional<HashedKey> findActiveHash(@Bind("hash") String hash);

@@ -26,16 +26,30 @@ public final class ApiKeys {
         this.jdbi = jdbi;
     }
 
-    /** Creates an admin key ({@code session} null) or a key limited to one session. */
+    /** Creates an admin key or a key limited to one session. */
     public Created create(ApiKey.Scope scope, String session) {
+        return create(scope, session, null);
+    }
+
+    /**
+     * Creates an admin key (no session, no tenant), a key limited to one session, or one limited to one
+     * tenant.
+     */
+    public Created create(ApiKey.Scope scope, String session, String tenant) {
         if (scope == null) {
-            throw new StoreException.InvalidInput("scope", "scope is required (admin or session)");
+            throw new StoreException.InvalidInput("scope", "scope is required (admin, session or tenant)");
         }
-        if (scope == ApiKey.Scope.ADMIN && session != null) {
-            throw new StoreException.InvalidInput("session", "an admin key is not limited to a session");
+        if (scope != ApiKey.Scope.SESSION && session != null) {
+            throw new StoreException.InvalidInput("session", "only a session key is limited to a session");
+        }
+        if (scope != ApiKey.Scope.TENANT && tenant != null) {
+            throw new StoreException.InvalidInput("tenant", "only a tenant key is limited to a tenant");
         }
         if (scope == ApiKey.Scope.SESSION) {
             Validation.sessionName(session);
+        }
+        if (scope == ApiKey.Scope.TENANT) {
+            Validation.slug(tenant);
         }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
@@ -49,7 +63,16 @@ public final class ApiKeys {
                             .isEmpty()) {
                 throw new StoreException.NotFound("session", "unknown session '%s'".formatted(session));
             }
-            var key = h.attach(ApiKeyDao.class).insert(hash(plaintext), plaintext.substring(0, 12), scope, session);
+            if (tenant != null
+                    && h.createQuery("SELECT id FROM tenants WHERE slug = :s")
+                            .bind("s", tenant)
+                            .mapTo(Long.class)
+                            .findOne()
+                            .isEmpty()) {
+                throw new StoreException.NotFound("tenant", "unknown tenant '%s'".formatted(tenant));
+            }
+            var key = h.attach(ApiKeyDao.class)
+                    .insert(hash(plaintext), plaintext.substring(0, 12), scope, session, tenant);
             return new Created(key, plaintext);
         });
     }

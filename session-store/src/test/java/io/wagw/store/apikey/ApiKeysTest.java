@@ -60,4 +60,23 @@ class ApiKeysTest {
                         e -> assertThat(e.field()).isEqualTo("session"));
         assertThat(store.apiKeys().list()).hasSize(before);
     }
+
+    @Test
+    void aTenantKeyNamesItsTenantAndNeedsAnExistingOne() {
+        String tenant = TestStore.unique("keys");
+        store.tenants().create(tenant, "Keys", "free");
+        var created = store.apiKeys().create(ApiKey.Scope.TENANT, null, tenant);
+        var verified = store.apiKeys().verify(created.plaintext()).orElseThrow();
+        assertThat(verified.scope()).isEqualTo(ApiKey.Scope.TENANT);
+        assertThat(verified.tenant()).isEqualTo(tenant);
+        assertThat(verified.session()).isNull();
+        assertThat(store.apiKeys().list()).anyMatch(k -> k.id() == verified.id() && tenant.equals(k.tenant()));
+        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.TENANT, null, "no-such-tenant"))
+                .isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.TENANT, null, null))
+                .isInstanceOf(StoreException.InvalidInput.class);
+        assertThatThrownBy(() -> store.apiKeys().create(ApiKey.Scope.ADMIN, null, tenant))
+                .isInstanceOf(StoreException.InvalidInput.class)
+                .satisfies(e -> assertThat(((StoreException) e).field()).isEqualTo("tenant"));
+    }
 }
