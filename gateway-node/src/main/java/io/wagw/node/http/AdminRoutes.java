@@ -4,10 +4,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.node.http.Blocking.Reply;
+import io.wagw.store.StoreException;
 import io.wagw.store.apikey.ApiKey;
 import io.wagw.store.tenant.Tenant;
 import io.wagw.store.tenant.TenantStatus;
+import java.util.Map;
 import java.util.Optional;
 
 /** Admin-only resources: API keys and tenants. */
@@ -69,15 +72,31 @@ final class AdminRoutes {
         return Reply.empty(204);
     }
 
+    /**
+     * Creates a tenant; with {@code settings} (and optionally {@code status}) it onboards the business in one
+     * transaction: the tenant and its assistant settings, or nothing.
+     */
     private Reply createTenant(RoutingContext ctx) {
         ApiAuth.caller(ctx).requireAdmin();
-        var body = RequestBody.of(ctx, "slug", "displayName", "plan");
-        var t = s.store()
-                .tenants()
-                .create(
-                        body.requiredString("slug"),
-                        body.requiredString("displayName"),
-                        Optional.ofNullable(body.optionalString("plan")).orElse("free"));
+        var body = RequestBody.of(ctx, "slug", "displayName", "plan", "status", "settings");
+        String slug = body.requiredString("slug");
+        String displayName = body.requiredString("displayName");
+        String plan = Optional.ofNullable(body.optionalString("plan")).orElse("free");
+        TenantStatus status = body.has("status") ? status(body.requiredString("status")) : null;
+        Map<String, Object> settings = null;
+        if (body.has("settings")) {
+            if (!(body.fields().get("settings") instanceof Map<?, ?> raw)) {
+                throw ApiError.badRequest("settings", "settings must be a JSON object");
+            }
+            try {
+                @SuppressWarnings("unchecked")
+                var given = (Map<String, Object>) raw;
+                settings = SettingsCodec.toMap(SettingsCodec.fromMap(given, displayName));
+            } catch (StoreException.InvalidInput e) {
+                throw ApiError.badRequest("settings." + e.field(), e.getMessage());
+            }
+        }
+        var t = s.store().tenants().onboard(slug, displayName, plan, status, settings);
         return Reply.json(201, tenant(t));
     }
 
@@ -96,14 +115,16 @@ final class AdminRoutes {
     private Reply updateTenant(RoutingContext ctx) {
         ApiAuth.caller(ctx).requireAdmin();
         var body = RequestBody.of(ctx, "status");
-        String status = body.requiredString("status");
-        TenantStatus parsed;
+        TenantStatus parsed = status(body.requiredString("status"));
+        return Reply.json(200, tenant(s.store().tenants().setStatus(ctx.pathParam("slug"), parsed)));
+    }
+
+    private static TenantStatus status(String status) {
         try {
-            parsed = TenantStatus.fromValue(status);
+            return TenantStatus.fromValue(status);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("status", "status must be one of onboarding, active, suspended, deleted");
         }
-        return Reply.json(200, tenant(s.store().tenants().setStatus(ctx.pathParam("slug"), parsed)));
     }
 
     private static JsonObject key(ApiKey k) {

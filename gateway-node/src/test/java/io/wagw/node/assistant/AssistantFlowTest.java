@@ -224,6 +224,31 @@ class AssistantFlowTest {
     }
 
     @Test
+    void aBusinessIsOnboardedInOneCallOrNotAtAll() {
+        String slug = TestEnv.unique("clinic");
+        var bad = api.post("/api/tenants", """
+                {"slug":"%s","displayName":"Clinic","status":"active",
+                 "settings":{"timezone":"Asia/Almaty","quietHours":{"from":"25:00"}}}""".formatted(slug));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asText()).isEqualTo("settings.quietHours.from");
+        assertThat(api.get("/api/tenants/" + slug).status())
+                .as("nothing half-done")
+                .isEqualTo(404);
+
+        var ok = api.post("/api/tenants", """
+                {"slug":"%s","displayName":"Clinic","status":"active",
+                 "settings":{"timezone":"Asia/Almaty","languages":["kk","ru"]}}""".formatted(slug));
+        assertThat(ok.status()).as(ok.text()).isEqualTo(201);
+        assertThat(ok.json().path("status").asText()).isEqualTo("active");
+        var settings = api.get("/api/tenants/%s/settings".formatted(slug)).json();
+        assertThat(settings.path("version").asLong()).isEqualTo(1);
+        assertThat(settings.path("languages").get(0).asText()).isEqualTo("kk");
+        assertThat(api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Again\"}".formatted(slug))
+                        .status())
+                .isEqualTo(409);
+    }
+
+    @Test
     void badSettingsAreRefusedByFieldAndChangeNothing() {
         var before = api.get("/api/tenants/%s/settings".formatted(tenant)).json();
         var bad = api.put("/api/tenants/%s/settings".formatted(tenant), "{\"timezone\":\"Mars/Olympus\"}");

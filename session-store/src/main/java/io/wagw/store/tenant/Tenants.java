@@ -1,8 +1,10 @@
 package io.wagw.store.tenant;
 
+import io.wagw.store.Json;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** Tenant records: create, look up, change status. */
@@ -21,6 +23,34 @@ public final class Tenants {
         return jdbi.onDemand(TenantDao.class)
                 .insert(slug, name, plan)
                 .orElseThrow(() -> new StoreException.Duplicate("slug", "tenant '%s' already exists".formatted(slug)));
+    }
+
+    /**
+     * Onboards a tenant in one transaction: the tenant in the given status and, when given, its assistant
+     * settings (already validated); nothing is written when any part fails.
+     */
+    public Tenant onboard(
+            String slug, String displayName, String plan, TenantStatus status, Map<String, ?> assistantSettings) {
+        Validation.slug(slug);
+        String name = Validation.displayName(displayName);
+        Validation.plan(plan);
+        String settings = assistantSettings == null ? null : Json.fromMap("settings", assistantSettings);
+        return jdbi.inTransaction(h -> {
+            var dao = h.attach(TenantDao.class);
+            Tenant t = dao.insert(slug, name, plan)
+                    .orElseThrow(
+                            () -> new StoreException.Duplicate("slug", "tenant '%s' already exists".formatted(slug)));
+            if (status != null && status != t.status()) {
+                t = dao.setStatus(slug, status).orElseThrow();
+            }
+            if (settings != null) {
+                h.createUpdate("""
+                                INSERT INTO tenant_settings (tenant_id, settings)
+                                SELECT id, CAST(:json AS jsonb) FROM tenants WHERE slug = :slug
+                                """).bind("json", settings).bind("slug", slug).execute();
+            }
+            return t;
+        });
     }
 
     public Tenant get(String slug) {
