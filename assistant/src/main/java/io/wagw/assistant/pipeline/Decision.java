@@ -23,6 +23,8 @@ public record Decision(Step step, Reply reply, Escalation escalation, Changes ch
         OPT_OUT,
         OPT_IN,
         OPTED_OUT,
+        /** the customer wrote again within the debounce pause: the next message answers both */
+        DEBOUNCED,
         RATE_LIMITED,
         QUOTA,
         TAKEOVER,

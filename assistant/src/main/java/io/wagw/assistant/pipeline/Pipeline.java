@@ -47,7 +47,9 @@ public final class Pipeline {
         if (t.group() && !s.groups()) {
             return silent(Step.GROUP, Changes.NONE);
         }
+        // whole-message intents (stop, start, hi, thanks) read the last message; the rest the whole burst
         String normalized = Texts.normalize(t.text());
+        String whole = Texts.normalize(t.wholeText());
         Language lang = language(t, s);
 
         // 2. opt-out and back in
@@ -135,7 +137,7 @@ public final class Pipeline {
         }
 
         // escalation triggers the customer states
-        Optional<Intent> wants = Intent.firstOf(normalized, Intent.ASK_PERSON, Intent.COMPLAINT);
+        Optional<Intent> wants = Intent.firstOf(whole, Intent.ASK_PERSON, Intent.COMPLAINT);
         if (wants.isPresent()) {
             var reason =
                     wants.get() == Intent.ASK_PERSON ? Escalation.Reason.ASKED_FOR_PERSON : Escalation.Reason.COMPLAINT;
@@ -143,15 +145,16 @@ public final class Pipeline {
         }
 
         // 8. quick paths
-        if (Intent.GREETING.matches(normalized) || Intent.OPT_IN.matches(normalized)) {
+        boolean alone = t.earlier().isEmpty();
+        if (alone && (Intent.GREETING.matches(normalized) || Intent.OPT_IN.matches(normalized))) {
             return answer(Step.QUICK, template(s, TemplateKind.GREETING, lang), ReplyKind.QUICK, lang, changes, null);
         }
-        if (Intent.THANKS.matches(normalized)) {
+        if (alone && Intent.THANKS.matches(normalized)) {
             return answer(Step.QUICK, template(s, TemplateKind.THANKS, lang), ReplyKind.QUICK, lang, changes, null);
         }
         for (var q : s.quickReplies()) {
             for (String phrase : q.pattern().split("\\|")) {
-                if (Texts.containsPhrase(normalized, phrase)) {
+                if (Texts.containsPhrase(whole, phrase)) {
                     return answer(Step.QUICK, q.reply(), ReplyKind.QUICK, lang, changes, null);
                 }
             }
@@ -161,7 +164,7 @@ public final class Pipeline {
         Answerer.Answer a;
         try {
             a = answerer.answer(new Answerer.Question(
-                    t.tenant(), s, t.text(), lang, t.customer().context()));
+                    t.tenant(), s, t.wholeText(), lang, t.customer().context()));
         } catch (RuntimeException e) {
             return escalate(t, Escalation.Reason.FAILURE, template(s, TemplateKind.FALLBACK, lang), lang, changes);
         }
@@ -179,7 +182,7 @@ public final class Pipeline {
 
     /** The customer's language: what the message is written in if the business speaks it, else its first. */
     static Language language(Turn t, TenantSettings s) {
-        Language l = Texts.language(t.text(), s.defaultLanguage());
+        Language l = Texts.language(t.wholeText(), s.defaultLanguage());
         return s.languages().contains(l) ? l : s.defaultLanguage();
     }
 
@@ -204,7 +207,7 @@ public final class Pipeline {
         var last = t.chat().lastEscalationAt();
         boolean notify =
                 last == null || !last.plus(t.settings().escalation().cooldown()).isAfter(t.at());
-        String summary = t.text().strip();
+        String summary = t.wholeText().strip();
         if (summary.length() > SUMMARY_CHARS) {
             summary = Replies.cap(summary, SUMMARY_CHARS);
         }

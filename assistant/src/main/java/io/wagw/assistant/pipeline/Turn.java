@@ -4,12 +4,14 @@ import io.wagw.assistant.pipeline.Answerer.CustomerContext;
 import io.wagw.assistant.settings.TenantSettings;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * One inbound message with everything the pipeline's rules look at, loaded by {@link AssistantService}.
  *
  * @param customerPhone the sender's number (digits), for a group the author's
- * @param text          the message, or a burst of messages joined by line breaks
+ * @param text          the message
+ * @param earlier       the customer's earlier messages of the same burst, answered together with this one
  * @param customer      the customer's state in this tenant
  * @param chat          the chat's state in this tenant
  * @param month         this month's counters of the tenant
@@ -23,11 +25,20 @@ public record Turn(
         String customerPhone,
         boolean group,
         String text,
+        List<String> earlier,
         Instant at,
         CustomerState customer,
         ChatState chat,
         MonthState month,
         boolean deferred) {
+
+    /** The burst as one text: the earlier messages and this one, a line each. */
+    public String wholeText() {
+        if (earlier.isEmpty()) {
+            return text;
+        }
+        return String.join("\n", earlier) + "\n" + text;
+    }
 
     /**
      * @param messagesInWindow the customer's messages within the rate window, this one included

@@ -9,6 +9,7 @@ import io.wagw.assistant.pipeline.Decision.QuotaAlert;
 import io.wagw.assistant.pipeline.Pipeline;
 import io.wagw.assistant.pipeline.ReplyKind;
 import io.wagw.assistant.pipeline.Turn;
+import io.wagw.assistant.policy.Intent;
 import io.wagw.assistant.policy.Texts;
 import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.assistant.settings.TenantSettings;
@@ -125,10 +126,13 @@ public final class AssistantService {
      * @param deferred the message waited for opening time and is due now
      */
     public Outcome handle(TenantSettings s, Inbound m, boolean deferred) {
-        long started = System.nanoTime();
         boolean group = m.chatId().endsWith("@g.us");
         String phone = group ? null : m.chatId().substring(0, m.chatId().indexOf('@'));
         YearMonth month = YearMonth.from(m.at().atZone(s.timezone()));
+        if (!deferred && writesAgainWithin(s, m)) {
+            return leftToTheNextMessage(m, phone, month);
+        }
+        long started = System.nanoTime();
         TurnContext ctx = store.turns()
                 .context(
                         m.session(),
@@ -153,6 +157,7 @@ public final class AssistantService {
                 phone,
                 group,
                 m.text(),
+                ctx.burst(),
                 m.at(),
                 new Turn.CustomerState(
                         customer.map(c -> c.optedOut()).orElse(false),
@@ -257,6 +262,66 @@ public final class AssistantService {
                     repeated ? ", decided before" : "");
         }
         return new Outcome(d, List.copyOf(messages), List.copyOf(events), repeated);
+    }
+
+    /**
+     * With a debounce pause, waits until the pause after this message has passed, then says whether the
+     * customer wrote again meanwhile: people write in bursts, and the last message of a burst answers them
+     * all. A stop or start is never held back.
+     */
+    private boolean writesAgainWithin(TenantSettings s, Inbound m) {
+        if (s.debounce().isZero()) {
+            return false;
+        }
+        String normalized = Texts.normalize(m.text());
+        if (Intent.OPT_OUT.matches(normalized) || Intent.OPT_IN.matches(normalized)) {
+            return false;
+        }
+        long waitMs =
+                Math.min(s.debounce().toMillis(), m.at().plus(s.debounce()).toEpochMilli() - clock.millis());
+        if (waitMs > 0) {
+            try {
+                Thread.sleep(waitMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return store.turns().newerInbound(m.session(), m.chatId(), m.waMessageId());
+    }
+
+    /** Records that a message is answered together with the customer's next one. */
+    private Outcome leftToTheNextMessage(Inbound m, String phone, YearMonth month) {
+        Decision d = new Decision(Decision.Step.DEBOUNCED, null, null, Decision.Changes.NONE);
+        var record = new TurnRecord(
+                m.session(),
+                m.waMessageId(),
+                m.tenant(),
+                m.chatId(),
+                phone,
+                m.pushName(),
+                null,
+                m.at(),
+                month,
+                d.step().code(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                0,
+                0,
+                0,
+                false,
+                false,
+                null,
+                null);
+        boolean repeated = store.turns().record(record).isEmpty();
+        if (!repeated) {
+            metrics.decided(d, 0, 0);
+        }
+        return new Outcome(d, List.of(), List.of(), repeated);
     }
 
     /** A person from the business wrote in the chat: the assistant keeps quiet there for a while. */

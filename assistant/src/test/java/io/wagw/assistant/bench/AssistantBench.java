@@ -194,6 +194,7 @@ public final class AssistantBench {
                     "77020000001",
                     false,
                     text,
+                    List.of(),
                     now,
                     Turn.CustomerState.fresh(),
                     Turn.ChatState.fresh(),

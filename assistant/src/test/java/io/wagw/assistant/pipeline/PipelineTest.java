@@ -54,7 +54,19 @@ class PipelineTest {
 
     private Turn turn(String text, Instant at, CustomerState c, ChatState chat, MonthState month) {
         return new Turn(
-                "aida", true, settings, "77011234567@c.us", "77011234567", false, text, at, c, chat, month, false);
+                "aida",
+                true,
+                settings,
+                "77011234567@c.us",
+                "77011234567",
+                false,
+                text,
+                List.of(),
+                at,
+                c,
+                chat,
+                month,
+                false);
     }
 
     @Test
@@ -78,6 +90,7 @@ class PipelineTest {
                 "77011234567",
                 false,
                 "hi",
+                List.of(),
                 NOON,
                 CustomerState.fresh(),
                 ChatState.fresh(),
@@ -93,6 +106,7 @@ class PipelineTest {
                 "77010000001",
                 false,
                 "hi",
+                List.of(),
                 NOON,
                 CustomerState.fresh(),
                 ChatState.fresh(),
@@ -107,6 +121,7 @@ class PipelineTest {
                 "77011234567",
                 true,
                 "hi",
+                List.of(),
                 NOON,
                 CustomerState.fresh(),
                 ChatState.fresh(),
@@ -218,6 +233,7 @@ class PipelineTest {
                 "77011234567",
                 false,
                 "price?",
+                List.of(),
                 NIGHT,
                 CustomerState.fresh(),
                 ChatState.fresh(),
@@ -234,6 +250,7 @@ class PipelineTest {
                 "77011234567",
                 false,
                 "price?",
+                List.of(),
                 NIGHT,
                 CustomerState.fresh(),
                 ChatState.fresh(),

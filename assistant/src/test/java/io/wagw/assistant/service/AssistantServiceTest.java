@@ -217,11 +217,49 @@ class AssistantServiceTest {
         var due = store.turns().due(List.of(session), Instant.now().plusSeconds(86_400), 10);
         assertThat(due).extracting(d -> d.waMessageId()).containsExactly(m.waMessageId());
         assertThat(store.turns().resume(session, m.waMessageId())).isTrue();
-        assertThat(store.turns().resume(session, m.waMessageId()))
-                .as("taken once")
-                .isFalse();
         Outcome morning = service.handle(service.settings(tenant).orElseThrow(), m, true);
         assertThat(morning.decision().step()).isEqualTo(Step.ANSWER);
         assertThat(morning.repeated()).isFalse();
+        store.turns().undefer(session, m.waMessageId());
+        assertThat(store.turns().resume(session, m.waMessageId()))
+                .as("answered once")
+                .isFalse();
+        assertThat(store.turns().due(List.of(session), Instant.now().plusSeconds(86_400), 10))
+                .isEmpty();
+    }
+
+    @Test
+    void aBurstOfMessagesWithinTheDebouncePauseIsAnsweredOnceWithAllOfIt() throws Exception {
+        var asked = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var listening = new AssistantService(
+                store,
+                q -> {
+                    asked.add(q.text());
+                    return new Answerer.Answer("Gel manicure: 12 000 ₸", ReplyKind.KNOWLEDGE, 0.9, List.of(), 0, 0, 0);
+                },
+                Clock.systemUTC(),
+                registry);
+        listening.saveSettings(tenant, Map.of("debounceMs", 400));
+        var settings = listening.settings(tenant).orElseThrow();
+        String phone = "77011230010";
+        Inbound first = stored(phone, "hi");
+        Inbound second = stored(phone, "how much is a manicure");
+        Inbound third = stored(phone, "with gel");
+        // the node hands them on in order on the chat's lane
+        Outcome a = listening.handle(settings, first, false);
+        Outcome b = listening.handle(settings, second, false);
+        Outcome c = listening.handle(settings, third, false);
+        assertThat(a.decision().step()).isEqualTo(Step.DEBOUNCED);
+        assertThat(a.messages()).isEmpty();
+        assertThat(b.decision().step()).isEqualTo(Step.DEBOUNCED);
+        assertThat(c.decision().step()).isEqualTo(Step.ANSWER);
+        assertThat(c.messages()).extracting(AssistantService.Outgoing::text).containsExactly("Gel manicure: 12 000 ₸");
+        assertThat(asked).containsExactly("hi\nhow much is a manicure\nwith gel");
+        assertThat(store.customers().get(tenant, phone).messageCount()).isEqualTo(3);
+
+        // the next burst starts afresh
+        Inbound later = stored(phone, "and a pedicure?");
+        assertThat(listening.handle(settings, later, false).decision().step()).isEqualTo(Step.ANSWER);
+        assertThat(asked).last().isEqualTo("and a pedicure?");
     }
 }

@@ -14,6 +14,8 @@ import java.util.Optional;
  *                         up to this one, this one included
  * @param recentMessages   the chat's last messages before this one, oldest first, prefixed "customer:" or
  *                         "assistant:"
+ * @param burst            the customer's earlier messages this one answers together with (they arrived within
+ *                         the tenant's debounce pause and were left to it), oldest first
  * @param alreadyDecided   this message was decided before (it is being handed on again)
  */
 public record TurnContext(
@@ -28,4 +30,5 @@ public record TurnContext(
         boolean monthAlertSent,
         boolean monthLimitNoticed,
         List<String> recentMessages,
+        List<String> burst,
         boolean alreadyDecided) {}

@@ -105,6 +105,26 @@ public final class Turns {
                     .map((rs, ctx) -> ("in".equals(rs.getString(1)) ? "customer: " : "assistant: ") + rs.getString(2))
                     .list());
             Collections.reverse(lines);
+            List<String> burst = h.createQuery("""
+                            SELECT m.body FROM messages m JOIN sessions s ON s.id = m.session_id
+                              JOIN assistant_turns t ON t.session_id = m.session_id AND t.wa_message_id = m.wa_message_id
+                             WHERE s.name = :session AND m.chat_id = :chat AND m.direction = 'in'
+                               AND t.step = 'debounced'
+                               AND m.id < COALESCE((SELECT m2.id FROM messages m2
+                                                     WHERE m2.session_id = s.id AND m2.wa_message_id = :wa),
+                                                   9223372036854775807)
+                               AND m.id > COALESCE((SELECT max(m3.id) FROM messages m3
+                                                      JOIN assistant_turns t3 ON t3.session_id = m3.session_id
+                                                                             AND t3.wa_message_id = m3.wa_message_id
+                                                     WHERE m3.session_id = s.id AND m3.chat_id = :chat
+                                                       AND m3.direction = 'in' AND t3.step <> 'debounced'), 0)
+                             ORDER BY m.id
+                            """)
+                    .bind("session", session)
+                    .bind("chat", chatId)
+                    .bind("wa", waMessageId)
+                    .mapTo(String.class)
+                    .list();
             boolean decided = h.createQuery("""
                             SELECT EXISTS (SELECT 1 FROM assistant_turns t JOIN sessions s ON s.id = t.session_id
                                             WHERE s.name = :session AND t.wa_message_id = :wa)
@@ -125,6 +145,7 @@ public final class Turns {
                     (boolean) monthRow[1],
                     (boolean) monthRow[2],
                     List.copyOf(lines),
+                    burst,
                     decided);
         });
     }
@@ -242,6 +263,22 @@ public final class Turns {
                 .bind("quota", r.quotaNoticeOn())
                 .bind("esc", escalated ? Timestamp.from(r.at()) : null)
                 .execute();
+    }
+
+    /** Whether the chat has an inbound message stored after this one (the customer wrote again). */
+    public boolean newerInbound(String session, String chatId, String waMessageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (
+                          SELECT 1 FROM messages m JOIN sessions s ON s.id = m.session_id
+                           WHERE s.name = :session AND m.chat_id = :chat AND m.direction = 'in'
+                             AND m.id > (SELECT m2.id FROM messages m2
+                                          WHERE m2.session_id = s.id AND m2.wa_message_id = :wa))
+                        """)
+                .bind("session", session)
+                .bind("chat", chatId)
+                .bind("wa", waMessageId)
+                .mapTo(Boolean.class)
+                .one());
     }
 
     /** Pauses the assistant in a chat until then (a person answered). */
