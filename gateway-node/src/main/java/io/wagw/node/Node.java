@@ -46,6 +46,8 @@ public final class Node implements AutoCloseable {
     public static final String DEFAULT_TENANT = "default";
     /** How often a node looks for messages kept for opening time that are due. */
     static final Duration DEFERRED_EVERY = Duration.ofSeconds(30);
+    /** The daily retention cleanup first runs this long after start, then once a day. */
+    static final Duration RETENTION_FIRST = Duration.ofMinutes(5);
 
     private final NodeConfig config;
     private final SessionStore store;
@@ -161,6 +163,17 @@ public final class Node implements AutoCloseable {
                     Thread.ofVirtual().name("assistant-jobs").factory());
             assistantJobs.scheduleWithFixedDelay(
                     deferred::answerDue, DEFERRED_EVERY.toSeconds(), DEFERRED_EVERY.toSeconds(), TimeUnit.SECONDS);
+            assistantJobs.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            assistant.applyRetention();
+                        } catch (RuntimeException e) {
+                            log.warn("the daily retention cleanup failed; next run tomorrow", e);
+                        }
+                    },
+                    RETENTION_FIRST.toMinutes(),
+                    Duration.ofDays(1).toMinutes(),
+                    TimeUnit.MINUTES);
             return new Node(
                     config,
                     store,

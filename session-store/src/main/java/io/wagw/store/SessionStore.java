@@ -4,6 +4,7 @@ import io.wagw.store.apikey.ApiKeys;
 import io.wagw.store.assistant.AssistantSettings;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations;
+import io.wagw.store.assistant.Retention;
 import io.wagw.store.assistant.Turns;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
@@ -41,6 +42,7 @@ public final class SessionStore implements AutoCloseable {
     private final Customers customers;
     private final Escalations escalations;
     private final Turns turns;
+    private final Retention retention;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -58,6 +60,7 @@ public final class SessionStore implements AutoCloseable {
         this.customers = new Customers(jdbi);
         this.escalations = new Escalations(jdbi);
         this.turns = new Turns(jdbi);
+        this.retention = new Retention(jdbi);
     }
 
     /**
@@ -97,6 +100,10 @@ public final class SessionStore implements AutoCloseable {
 
     public Turns turns() {
         return turns;
+    }
+
+    public Retention retention() {
+        return retention;
     }
 
     public Tenants tenants() {

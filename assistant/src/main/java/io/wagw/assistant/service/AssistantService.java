@@ -10,6 +10,7 @@ import io.wagw.assistant.pipeline.Pipeline;
 import io.wagw.assistant.pipeline.ReplyKind;
 import io.wagw.assistant.pipeline.Turn;
 import io.wagw.assistant.policy.Intent;
+import io.wagw.assistant.policy.Summaries;
 import io.wagw.assistant.policy.Texts;
 import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.assistant.settings.TenantSettings;
@@ -37,8 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class AssistantService {
     private static final Logger log = LoggerFactory.getLogger(AssistantService.class);
     private static final int RECENT_MESSAGES = 10;
+    private static final String CUSTOMER_PREFIX = "customer: ";
     private static final int CONTEXT_CHARS = 2_000;
     private static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
+    /** A customer's summary is refreshed every this many of their messages. */
+    static final int SUMMARY_EVERY = 10;
 
     /** A customer's message as stored, handed to the assistant. */
     public record Inbound(
@@ -251,6 +255,10 @@ public final class AssistantService {
                         .ifPresent(c -> messages.add(new Outgoing(c.phone() + "@c.us", text, ReplyKind.TEMPLATE)));
             }
             metrics.decided(d, System.nanoTime() - pipelineStarted, System.nanoTime() - started);
+            long count = customer.map(c -> c.messageCount()).orElse(0L) + 1;
+            if (phone != null && count % SUMMARY_EVERY == 0) {
+                refreshSummary(m, phone, ctx);
+            }
         }
         if (log.isDebugEnabled()) {
             log.debug(
@@ -322,6 +330,54 @@ public final class AssistantService {
             metrics.decided(d, 0, 0);
         }
         return new Outcome(d, List.of(), List.of(), repeated);
+    }
+
+    /**
+     * Deletes, for every tenant with settings, the messages older than its retention; returns how many
+     * messages were deleted. A tenant whose cleanup fails is left for the next run.
+     */
+    public long applyRetention() {
+        long deleted = 0;
+        for (String tenant : store.retention().tenantsWithSettings()) {
+            try {
+                var s = settings(tenant);
+                if (s.isPresent()) {
+                    var d = store.retention()
+                            .apply(tenant, Duration.ofDays(s.get().retentionDays()));
+                    deleted += d.messages();
+                    if (d.messages() + d.escalations() > 0) {
+                        log.info(
+                                "tenant {}: retention of {} days deleted {} messages and {} resolved escalations",
+                                tenant,
+                                s.get().retentionDays(),
+                                d.messages(),
+                                d.escalations());
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("tenant {}: retention cleanup failed; next run tomorrow", tenant, e);
+            }
+        }
+        return deleted;
+    }
+
+    /** An extractive summary of what the customer asked in the chat's recent messages and this one. */
+    private void refreshSummary(Inbound m, String phone, TurnContext ctx) {
+        var asked = new ArrayList<String>();
+        for (String line : ctx.recentMessages()) {
+            if (line.startsWith(CUSTOMER_PREFIX)) {
+                asked.add(line.substring(CUSTOMER_PREFIX.length()));
+            }
+        }
+        asked.add(m.text());
+        String summary = Summaries.extractive(asked);
+        if (summary != null) {
+            try {
+                store.customers().setSummary(m.tenant(), phone, summary);
+            } catch (RuntimeException e) {
+                log.warn("session {}: the customer's summary was not saved; next time", m.session(), e);
+            }
+        }
     }
 
     /** A person from the business wrote in the chat: the assistant keeps quiet there for a while. */

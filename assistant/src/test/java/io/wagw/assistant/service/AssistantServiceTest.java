@@ -262,4 +262,34 @@ class AssistantServiceTest {
         assertThat(listening.handle(settings, later, false).decision().step()).isEqualTo(Step.ANSWER);
         assertThat(asked).last().isEqualTo("and a pedicure?");
     }
+
+    @Test
+    void everyTenthMessageRefreshesTheCustomersSummary() {
+        String phone = "77011230011";
+        for (int i = 0; i < 9; i++) {
+            handle(stored(phone, i == 3 ? "Do you work on Sunday?" : "ok " + i));
+        }
+        assertThat(store.customers().get(tenant, phone).summary()).isNull();
+        handle(stored(phone, "How much is a pedicure?"));
+        assertThat(store.customers().get(tenant, phone).summary())
+                .isEqualTo("Asked: How much is a pedicure?; Do you work on Sunday?");
+    }
+
+    @Test
+    void theRetentionCleanupDeletesMessagesOlderThanTheTenantKeepsThem() {
+        service.saveSettings(tenant, Map.of("retentionDays", 30));
+        Inbound old = stored("77011230012", "an old question?");
+        handle(old);
+        Inbound recent = stored("77011230012", "a new question?");
+        handle(recent);
+        var sql = org.jdbi.v3.core.Jdbi.create(
+                store.jdbcUrl(), "postgres", store.embeddedPassword().orElseThrow());
+        sql.useHandle(h -> h.createUpdate(
+                        "UPDATE messages SET created_at = created_at - interval '31 days' WHERE wa_message_id = :wa")
+                .bind("wa", old.waMessageId())
+                .execute());
+        service.applyRetention();
+        assertThat(store.messages().byWaId(session, old.waMessageId())).isEmpty();
+        assertThat(store.messages().byWaId(session, recent.waMessageId())).isPresent();
+    }
 }
