@@ -4,6 +4,7 @@ import io.wagw.store.apikey.ApiKeys;
 import io.wagw.store.assistant.AssistantSettings;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations;
+import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Turns;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
@@ -40,6 +41,7 @@ public final class SessionStore implements AutoCloseable {
     private final AssistantSettings assistantSettings;
     private final Customers customers;
     private final Escalations escalations;
+    private final Prompts prompts;
     private final Turns turns;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
@@ -57,6 +59,7 @@ public final class SessionStore implements AutoCloseable {
         this.assistantSettings = new AssistantSettings(jdbi);
         this.customers = new Customers(jdbi);
         this.escalations = new Escalations(jdbi);
+        this.prompts = new Prompts(jdbi);
         this.turns = new Turns(jdbi);
     }
 
@@ -93,6 +96,10 @@ public final class SessionStore implements AutoCloseable {
 
     public Escalations escalations() {
         return escalations;
+    }
+
+    public Prompts prompts() {
+        return prompts;
     }
 
     public Turns turns() {
