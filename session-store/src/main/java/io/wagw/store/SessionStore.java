@@ -4,6 +4,7 @@ import io.wagw.store.apikey.ApiKeys;
 import io.wagw.store.assistant.AssistantSettings;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations;
+import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Retention;
 import io.wagw.store.assistant.Turns;
 import io.wagw.store.db.Postgres;
@@ -41,6 +42,7 @@ public final class SessionStore implements AutoCloseable {
     private final AssistantSettings assistantSettings;
     private final Customers customers;
     private final Escalations escalations;
+    private final Prompts prompts;
     private final Turns turns;
     private final Retention retention;
 
@@ -59,6 +61,7 @@ public final class SessionStore implements AutoCloseable {
         this.assistantSettings = new AssistantSettings(jdbi);
         this.customers = new Customers(jdbi);
         this.escalations = new Escalations(jdbi);
+        this.prompts = new Prompts(jdbi);
         this.turns = new Turns(jdbi);
         this.retention = new Retention(jdbi);
     }
@@ -96,6 +99,10 @@ public final class SessionStore implements AutoCloseable {
 
     public Escalations escalations() {
         return escalations;
+    }
+
+    public Prompts prompts() {
+        return prompts;
     }
 
     public Turns turns() {

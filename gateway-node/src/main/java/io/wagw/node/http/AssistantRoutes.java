@@ -9,9 +9,10 @@ import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.assistant.Customer;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations.Escalation;
+import io.wagw.store.assistant.Prompts.PromptVersion;
 import java.util.Map;
 
-/** A tenant's assistant: settings, escalations, customers. */
+/** A tenant's assistant: settings, prompt versions, escalations, customers. */
 final class AssistantRoutes {
     private final NodeServices s;
 
@@ -28,6 +29,10 @@ final class AssistantRoutes {
         r.get("/api/tenants/:slug/customers/:phone/export").handler(Blocking.handler(this::exportCustomer));
         r.delete("/api/tenants/:slug/customers/:phone").handler(Blocking.handler(this::forgetCustomer));
         r.post("/api/tenants/:slug/customers/:phone/notes").handler(Blocking.handler(this::addNote));
+        r.get("/api/tenants/:slug/prompts").handler(Blocking.handler(this::listPrompts));
+        r.post("/api/tenants/:slug/prompts").handler(Blocking.handler(this::createPrompt));
+        r.post("/api/tenants/:slug/prompts/rollback").handler(Blocking.handler(this::rollbackPrompt));
+        r.post("/api/tenants/:slug/prompts/:version/activate").handler(Blocking.handler(this::activatePrompt));
     }
 
     private String tenant(RoutingContext ctx) {
@@ -100,6 +105,61 @@ final class AssistantRoutes {
         var body = RequestBody.of(ctx, "text");
         return Reply.json(
                 201, customer(s.store().customers().addNote(tenant, phone(ctx), body.requiredString("text"))));
+    }
+
+    private Reply listPrompts(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var out = new JsonArray();
+        s.store().prompts().list(tenant).forEach(p -> out.add(prompt(p)));
+        return Reply.json(200, out);
+    }
+
+    private Reply createPrompt(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var body = RequestBody.of(ctx, "systemPrompt", "model", "temperature");
+        return Reply.json(
+                201,
+                prompt(s.store()
+                        .prompts()
+                        .create(
+                                tenant,
+                                body.requiredString("systemPrompt"),
+                                body.requiredString("model"),
+                                body.requiredNumber("temperature"))));
+    }
+
+    private Reply activatePrompt(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        int version;
+        try {
+            version = Integer.parseInt(ctx.pathParam("version"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("version", "version must be a prompt version's number");
+        }
+        if (version < 1) {
+            throw ApiError.badRequest("version", "version must be a prompt version's number");
+        }
+        return Reply.json(200, prompt(s.store().prompts().activate(tenant, version)));
+    }
+
+    private Reply rollbackPrompt(RoutingContext ctx) {
+        return Reply.json(200, prompt(s.store().prompts().rollback(tenant(ctx))));
+    }
+
+    private static JsonObject prompt(PromptVersion p) {
+        var periods = new JsonArray();
+        p.periods()
+                .forEach(a -> periods.add(new JsonObject()
+                        .put("from", a.from().toString())
+                        .put("to", a.to() == null ? null : a.to().toString())));
+        return new JsonObject()
+                .put("version", p.version())
+                .put("systemPrompt", p.systemPrompt())
+                .put("model", p.model())
+                .put("temperature", p.temperature())
+                .put("createdAt", p.createdAt().toString())
+                .put("active", p.active())
+                .put("activePeriods", periods);
     }
 
     private static String phone(RoutingContext ctx) {

@@ -190,6 +190,18 @@ public final class RequestBody {
         return s;
     }
 
+    /** A JSON number (integer or decimal) that is finite. */
+    public double requiredNumber(String field) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            throw ApiError.badRequest(field, field + " is required");
+        }
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw ApiError.badRequest(field, field + " must be a number");
+        }
+        return n.doubleValue();
+    }
+
     public boolean optionalBoolean(String field, boolean fallback) {
         Object v = json.getValue(field);
         if (v == null) {

@@ -270,4 +270,79 @@ class AssistantFlowTest {
                         .status())
                 .isEqualTo(400);
     }
+
+    @Test
+    void promptVersionsAreCreatedListedActivatedAndRolledBack() {
+        String prompts = "/api/tenants/%s/prompts".formatted(tenant);
+        var first = api.post(prompts, """
+                {"systemPrompt":"You are Salon Aida's receptionist.\\nAnswer briefly.","model":"gpt-4o-mini",
+                 "temperature":0.7}""");
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(first.json().path("version").asInt()).isEqualTo(1);
+        assertThat(first.json().path("active").asBoolean())
+                .as("the first version")
+                .isTrue();
+        assertThat(first.json().path("systemPrompt").asText()).contains("\nAnswer briefly.");
+        var second = api.post(prompts, "{\"systemPrompt\":\"Be formal.\",\"model\":\"gpt-4o\",\"temperature\":1}");
+        assertThat(second.status()).as(second.text()).isEqualTo(201);
+        assertThat(second.json().path("version").asInt()).isEqualTo(2);
+        assertThat(second.json().path("active").asBoolean()).isFalse();
+
+        var activated = api.post(prompts + "/2/activate", "");
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        assertThat(activated.json().path("active").asBoolean()).isTrue();
+        var list = api.get(prompts);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().findValuesAsText("version")).containsExactly("2", "1");
+        assertThat(list.json().get(0).path("active").asBoolean()).isTrue();
+        assertThat(list.json().get(1).path("active").asBoolean()).isFalse();
+        var v1Period = list.json().get(1).path("activePeriods").get(0);
+        assertThat(v1Period.path("to").asText())
+                .isEqualTo(list.json()
+                        .get(0)
+                        .path("activePeriods")
+                        .get(0)
+                        .path("from")
+                        .asText());
+        assertThat(list.json().get(0).path("temperature").asDouble()).isEqualTo(1.0);
+
+        var back = api.post(prompts + "/rollback", "");
+        assertThat(back.status()).as(back.text()).isEqualTo(200);
+        assertThat(back.json().path("version").asInt()).isEqualTo(1);
+        assertThat(back.json().path("activePeriods")).hasSize(2);
+        assertThat(api.get(prompts).json().get(0).path("active").asBoolean()).isFalse();
+
+        var hot = api.post(prompts, "{\"systemPrompt\":\"Hot.\",\"model\":\"m\",\"temperature\":3.5}");
+        assertThat(hot.status()).isEqualTo(400);
+        assertThat(hot.json().path("field").asText()).isEqualTo("temperature");
+        var text = api.post(prompts, "{\"systemPrompt\":\"Hot.\",\"model\":\"m\",\"temperature\":\"1\"}");
+        assertThat(text.status()).isEqualTo(400);
+        assertThat(text.json().path("field").asText()).isEqualTo("temperature");
+        var noModel = api.post(prompts, "{\"systemPrompt\":\"Hot.\",\"temperature\":1}");
+        assertThat(noModel.status()).isEqualTo(400);
+        assertThat(noModel.json().path("field").asText()).isEqualTo("model");
+        assertThat(api.post(prompts + "/9/activate", "").status()).isEqualTo(404);
+        assertThat(api.post(prompts + "/two/activate", "").json().path("field").asText())
+                .isEqualTo("version");
+        assertThat(api.get(prompts).json()).hasSize(2);
+
+        String otherTenant = TestEnv.unique("cafe");
+        api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Cafe\"}".formatted(otherTenant));
+        var key = api.post("/api/keys", "{\"scope\":\"tenant\",\"tenant\":\"%s\"}".formatted(otherTenant));
+        assertThat(key.status()).as(key.text()).isEqualTo(201);
+        var stranger = api.withKey(key.json().path("key").asText());
+        assertThat(stranger.get(prompts).status()).isEqualTo(403);
+        assertThat(stranger.post(prompts, "{\"systemPrompt\":\"x\",\"model\":\"m\",\"temperature\":1}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(stranger.post(prompts + "/2/activate", "").status()).isEqualTo(403);
+        assertThat(stranger.post(prompts + "/rollback", "").status()).isEqualTo(403);
+        assertThat(stranger.get("/api/tenants/%s/prompts".formatted(otherTenant))
+                        .json())
+                .as("its own tenant has none")
+                .isEmpty();
+        assertThat(api.get(prompts).json().get(1).path("active").asBoolean())
+                .as("nothing changed")
+                .isTrue();
+    }
 }

@@ -13,4 +13,17 @@ final class Tenant {
                 .findOne()
                 .orElseThrow(() -> AssistantSettings.unknownTenant(slug));
     }
+
+    /**
+     * Like {@link #id}, and locks the tenant's row until the transaction ends, so that changes to the tenant's
+     * own records (e.g. its prompt versions) happen one after the other. {@code FOR NO KEY UPDATE} does not
+     * hold up rows that merely refer to the tenant (sessions, messages).
+     */
+    static long lock(Handle h, String slug) {
+        return h.createQuery("SELECT id FROM tenants WHERE slug = :slug FOR NO KEY UPDATE")
+                .bind("slug", slug)
+                .mapTo(Long.class)
+                .findOne()
+                .orElseThrow(() -> AssistantSettings.unknownTenant(slug));
+    }
 }
