@@ -1,7 +1,6 @@
 package io.wagw.node.demo;
 
 import io.wagw.node.Node;
-import io.wagw.node.message.AutoReplyHandler;
 import io.wagw.node.session.SessionView;
 import io.wagw.store.StoreException;
 import io.wagw.store.session.SessionStatus;
@@ -11,23 +10,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The demo on a running node against the simulator: a demo tenant and session with an auto-reply,
- * the pairing page's link and the command that scans with a simulated phone; once linked, a
- * simulated customer writes and the auto-reply comes back.
+ * The demo on a running node against the simulator: a salon onboarded with its assistant settings, its
+ * session, the pairing page's link and the command that scans with a simulated phone; once linked,
+ * simulated customers ask for a price (answered), ask for a person (the manager's phone is told) and write
+ * while the salon is closed (the quiet-hours template).
  */
 public final class Demo {
     static final String TENANT = "demo-salon";
     static final String SESSION = "demo";
     static final String PHONE = "77010000001";
     static final String CUSTOMER = "77019999999";
-    static final String REPLY =
-            "Hello! This is the Demo Beauty Salon assistant. We are open 9:00-20:00. How can I help?";
+    static final String NIGHT_CUSTOMER = "77019999998";
+    static final String MANAGER = "77019990000";
+    static final String PRICES = "Manicure with gel polish: 12 000 ₸. Pedicure: 15 000 ₸. Brows: 6 000 ₸.";
 
     private Demo() {}
+
+    /** The salon's assistant settings; {@code quietFrom}/{@code quietTo} as HH:mm in UTC. */
+    private static Map<String, Object> settings(String quietFrom, String quietTo, boolean quiet) {
+        return Map.of(
+                "businessName", "Demo Beauty Salon",
+                "timezone", "UTC",
+                "languages", List.of("en", "ru", "kk"),
+                "quietHours", Map.of("enabled", quiet, "from", quietFrom, "to", quietTo, "behaviour", "template"),
+                "escalation",
+                        Map.of(
+                                "contacts",
+                                List.of(Map.of("name", "Aida (manager)", "phone", MANAGER)),
+                                "cooldownMinutes",
+                                0),
+                "rateLimit", Map.of("messages", 30, "windowSeconds", 60),
+                "quickReplies", List.of(Map.of("pattern", "price|how much|сколько стоит|цена|қанша", "reply", PRICES)));
+    }
 
     /**
      * @param autoScan scan the QR with the simulated phone right away (for unattended runs)
@@ -37,16 +59,21 @@ public final class Demo {
         var config = node.services().config();
         var phone = new SimulatedPhone(config.waUrl());
         phone.ensureAccount(PHONE, "Demo Beauty Salon");
+        phone.ensureCustomer(CUSTOMER, "Dana");
+        phone.ensureCustomer(NIGHT_CUSTOMER, "Marat");
+        phone.ensureCustomer(MANAGER, "Aida (manager)");
+        var assistant = node.services().assistant();
         try {
             store.tenants().create(TENANT, "Demo Beauty Salon", "business");
             store.tenants().setStatus(TENANT, TenantStatus.ACTIVE);
         } catch (StoreException.Duplicate exists) {
             // kept from an earlier run
         }
+        assistant.saveSettings(TENANT, settings("21:00", "09:00", false));
         try {
-            store.sessions().create(TENANT, SESSION, Map.of(AutoReplyHandler.CONFIG_KEY, REPLY));
+            store.sessions().create(TENANT, SESSION, Map.of());
         } catch (StoreException.Duplicate exists) {
-            store.sessions().updateConfig(SESSION, Map.of(AutoReplyHandler.CONFIG_KEY, REPLY));
+            store.sessions().updateConfig(SESSION, Map.of()); // an earlier demo's fixed auto-reply goes
         }
         if (!node.runtime().runs(SESSION)) {
             node.runtime().start(SESSION);
@@ -73,9 +100,10 @@ public final class Demo {
                                 PHONE));
 
         out.println();
-        out.println("=== WhatsApp gateway demo ===");
+        out.println("=== WhatsApp gateway demo: the AI receptionist of a salon ===");
         out.println("node API       : " + node.baseUrl() + "   (X-Api-Key: " + node.adminKey() + ")");
         out.println("health         : " + node.baseUrl() + "/health");
+        out.println("settings       : " + node.baseUrl() + "/api/tenants/" + TENANT + "/settings");
         out.println("pairing page   : " + pairUrl);
         if (first == SessionStatus.WORKING) {
             out.println("session 'demo' : already linked (restored from its encrypted snapshot, no QR needed)");
@@ -95,21 +123,50 @@ public final class Demo {
         out.println("waiting for the session to be linked...");
         await(node, Duration.ofMinutes(30), s -> s == SessionStatus.WORKING);
         out.println("session 'demo' is WORKING as +" + PHONE);
+        out.println();
 
-        int before = phone.sentTo(PHONE, CUSTOMER).size();
-        String question = "Hi! Are you open on Sunday?";
-        phone.customerSays(CUSTOMER, PHONE, question);
-        out.println("customer  -> salon: " + question);
+        out.println("1. a price question");
+        converse(phone, out, CUSTOMER, "Hi! How much is a manicure with gel?");
+
+        out.println("2. a customer asks for a person");
+        int toManager = phone.sentTo(PHONE, MANAGER).size();
+        converse(phone, out, CUSTOMER, "Can I talk to a manager, please?");
+        String note = awaitNew(phone, MANAGER, toManager, "the manager's notice");
+        out.println("   salon -> manager : " + note.replace("\n", "\n                      "));
+        out.println();
+
+        out.println("3. a message while the salon is closed");
+        LocalTime now = LocalTime.now(ZoneOffset.UTC);
+        var hhmm = DateTimeFormatter.ofPattern("HH:mm");
+        String from = now.minusHours(1).format(hhmm);
+        String to = now.plusHours(1).format(hhmm);
+        out.println("   (the demo sets the salon's quiet hours to " + from + "-" + to + " UTC, i.e. now)");
+        assistant.saveSettings(TENANT, settings(from, to, true));
+        converse(phone, out, NIGHT_CUSTOMER, "Are you open now? I need a pedicure");
+        assistant.saveSettings(TENANT, settings("21:00", "09:00", false));
+        out.println("escalations    : " + node.baseUrl() + "/api/tenants/" + TENANT + "/escalations?status=open");
+        out.println();
+    }
+
+    private static void converse(SimulatedPhone phone, PrintStream out, String customer, String text)
+            throws InterruptedException {
+        int before = phone.sentTo(PHONE, customer).size();
+        phone.customerSays(customer, PHONE, text);
+        out.println("   customer -> salon : " + text);
+        out.println("   salon -> customer : " + awaitNew(phone, customer, before, "the assistant's answer"));
+        out.println();
+    }
+
+    private static String awaitNew(SimulatedPhone phone, String chat, int before, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (phone.sentTo(PHONE, CUSTOMER).size() <= before) {
+        while (phone.sentTo(PHONE, chat).size() <= before) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no auto-reply within 60 s");
+                throw new IllegalStateException("no " + what + " within 60 s");
             }
             Thread.sleep(200);
         }
-        var sent = phone.sentTo(PHONE, CUSTOMER);
-        out.println("salon -> customer : " + sent.getLast());
-        out.println();
+        return phone.sentTo(PHONE, chat).get(before);
     }
 
     private static SessionStatus await(Node node, Duration timeout, Predicate<SessionStatus> done)

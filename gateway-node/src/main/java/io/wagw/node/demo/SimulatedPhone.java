@@ -39,6 +39,14 @@ public final class SimulatedPhone {
         }
     }
 
+    /** Makes a customer (or the business's manager) known to the simulated WhatsApp, online. */
+    public void ensureCustomer(String phone, String pushName) {
+        var r = call("PUT", "/sim/customers/" + phone, Map.of("pushName", pushName, "online", true));
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new IllegalStateException("the simulated customer could not be created: " + r.body());
+        }
+    }
+
     public void customerSays(String customer, String account, String text) {
         var r = call("POST", "/sim/customers/" + customer + "/messages", Map.of("to", account, "text", text));
         if (r.statusCode() != 201) {
