@@ -28,7 +28,6 @@ public final class Demo {
     static final String SESSION = "demo";
     static final String PHONE = "77010000001";
     static final String CUSTOMER = "77019999999";
-    static final String NIGHT_CUSTOMER = "77019999998";
     static final String MANAGER = "77019990000";
     static final String PRICES = "Manicure with gel polish: 12 000 ₸. Pedicure: 15 000 ₸. Brows: 6 000 ₸.";
 
@@ -60,7 +59,10 @@ public final class Demo {
         var phone = new SimulatedPhone(config.waUrl());
         phone.ensureAccount(PHONE, "Demo Beauty Salon");
         phone.ensureCustomer(CUSTOMER, "Dana");
-        phone.ensureCustomer(NIGHT_CUSTOMER, "Marat");
+        // a new customer each run: the quiet-hours template goes to a chat once per night
+        String nightCustomer = "7702%07d"
+                .formatted(java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
+        phone.ensureCustomer(nightCustomer, "Marat");
         phone.ensureCustomer(MANAGER, "Aida (manager)");
         var assistant = node.services().assistant();
         try {
@@ -142,7 +144,7 @@ public final class Demo {
         String to = now.plusHours(1).format(hhmm);
         out.println("   (the demo sets the salon's quiet hours to " + from + "-" + to + " UTC, i.e. now)");
         assistant.saveSettings(TENANT, settings(from, to, true));
-        converse(phone, out, NIGHT_CUSTOMER, "Are you open now? I need a pedicure");
+        converse(phone, out, nightCustomer, "Are you open now? I need a pedicure");
         assistant.saveSettings(TENANT, settings("21:00", "09:00", false));
         out.println("escalations    : " + node.baseUrl() + "/api/tenants/" + TENANT + "/escalations?status=open");
         out.println();
