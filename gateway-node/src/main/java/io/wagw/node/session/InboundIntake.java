@@ -161,7 +161,11 @@ final class InboundIntake {
                 }
                 continue;
             }
-            log.info("session {}: answering message {} left unhandled", worker.name(), m.waMessageId());
+            // the id names the chat (a phone number): only its own part goes to the log
+            log.info(
+                    "session {}: answering message …{} left unhandled",
+                    worker.name(),
+                    m.waMessageId().substring(m.waMessageId().lastIndexOf('_') + 1));
             handOverRow(m);
         }
     }
