@@ -49,7 +49,9 @@ final class Migrations {
                     result.set(e);
                 }
             });
-            t.setContextClassLoader(loader);
+            // The thread's context loader stays the application's: a thread the migration makes start (a
+            // connection pool's adder, say) inherits it, and must not keep the throwaway loader alive.
+            t.setContextClassLoader(parent);
             t.start();
             t.join();
         } catch (IOException e) {
@@ -69,7 +71,8 @@ final class Migrations {
     /** Runs inside the throwaway loader. */
     static int migrate(DataSource ds) {
         try {
-            var flyway = Flyway.configure(Thread.currentThread().getContextClassLoader())
+            // this class is the throwaway loader's copy: its loader is the one Flyway's classes come from
+            var flyway = Flyway.configure(Migrations.class.getClassLoader())
                     .dataSource(ds)
                     .locations("classpath:db/migration")
                     .load();
