@@ -48,9 +48,12 @@ CREATE TABLE escalations (
 );
 CREATE INDEX escalations_tenant_idx ON escalations (tenant_id, status, id DESC);
 
+-- Counted in a few rows per tenant and month (shard = a hash of the chat), summed when read: one row would
+-- put every message of a busy tenant behind the previous one's commit.
 CREATE TABLE assistant_months (
     tenant_id        BIGINT         NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     month            DATE           NOT NULL,
+    shard            SMALLINT       NOT NULL,
     answers          BIGINT         NOT NULL DEFAULT 0,
     escalations      BIGINT         NOT NULL DEFAULT 0,
     tokens_in        BIGINT         NOT NULL DEFAULT 0,
@@ -58,7 +61,7 @@ CREATE TABLE assistant_months (
     cost_usd         NUMERIC(12, 6) NOT NULL DEFAULT 0,
     alert_sent_at    TIMESTAMPTZ,
     limit_noticed_at TIMESTAMPTZ,
-    PRIMARY KEY (tenant_id, month)
+    PRIMARY KEY (tenant_id, month, shard)
 );
 
 -- One row per inbound message the pipeline decided on: a message handed on again (after a crash or a

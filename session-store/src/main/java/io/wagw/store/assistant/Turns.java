@@ -24,6 +24,9 @@ public final class Turns {
     /** A message that waits for opening time. */
     public record Deferred(String session, String waMessageId, Instant dueAt) {}
 
+    /** Rows per tenant and month the counters are spread over. */
+    static final int MONTH_SHARDS = 8;
+
     private final Jdbi jdbi;
 
     public Turns(Jdbi jdbi) {
@@ -82,8 +85,10 @@ public final class Turns {
                     .findOne()
                     .orElse(new Object[4]);
             var monthRow = h.createQuery("""
-                            SELECT answers, alert_sent_at IS NOT NULL, limit_noticed_at IS NOT NULL
+                            SELECT sum(answers), bool_or(alert_sent_at IS NOT NULL),
+                                   bool_or(limit_noticed_at IS NOT NULL)
                               FROM assistant_months WHERE tenant_id = :tenant AND month = :month
+                             HAVING count(*) > 0
                             """)
                     .bind("tenant", tenantId)
                     .bind("month", month.atDay(1))
@@ -204,12 +209,12 @@ public final class Turns {
             }
             h.createUpdate("""
                             INSERT INTO assistant_months AS m
-                                   (tenant_id, month, answers, escalations, tokens_in, tokens_out, cost_usd,
+                                   (tenant_id, month, shard, answers, escalations, tokens_in, tokens_out, cost_usd,
                                     alert_sent_at, limit_noticed_at)
-                            VALUES (:tenant, :month, :answers, :escalations, :tin, :tout, :cost,
+                            VALUES (:tenant, :month, :shard, :answers, :escalations, :tin, :tout, :cost,
                                     CASE WHEN :alert THEN clock_timestamp() END,
                                     CASE WHEN :limit THEN clock_timestamp() END)
-                            ON CONFLICT (tenant_id, month) DO UPDATE SET
+                            ON CONFLICT (tenant_id, month, shard) DO UPDATE SET
                                    answers = m.answers + EXCLUDED.answers,
                                    escalations = m.escalations + EXCLUDED.escalations,
                                    tokens_in = m.tokens_in + EXCLUDED.tokens_in,
@@ -220,6 +225,7 @@ public final class Turns {
                             """)
                     .bind("tenant", tenantId)
                     .bind("month", r.month().atDay(1))
+                    .bind("shard", (short) Math.floorMod(r.chatId().hashCode(), MONTH_SHARDS))
                     .bind("answers", r.countsAsAnswer() ? 1 : 0)
                     .bind("escalations", escalationId > 0 ? 1 : 0)
                     .bind("tin", r.tokensIn())
