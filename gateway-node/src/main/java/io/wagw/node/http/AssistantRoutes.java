@@ -10,6 +10,9 @@ import io.wagw.store.assistant.Customer;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations.Escalation;
 import io.wagw.store.assistant.Prompts.PromptVersion;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /** A tenant's assistant: settings, prompt versions, escalations, customers. */
@@ -23,6 +26,7 @@ final class AssistantRoutes {
     void mount(Router r) {
         r.get("/api/tenants/:slug/settings").handler(Blocking.handler(this::getSettings));
         r.put("/api/tenants/:slug/settings").handler(Blocking.handler(this::putSettings));
+        r.get("/api/tenants/:slug/usage").handler(Blocking.handler(this::usage));
         r.get("/api/tenants/:slug/escalations").handler(Blocking.handler(this::listEscalations));
         r.post("/api/tenants/:slug/escalations/:id/resolve").handler(Blocking.handler(this::resolveEscalation));
         r.get("/api/tenants/:slug/customers/:phone").handler(Blocking.handler(this::getCustomer));
@@ -49,6 +53,38 @@ final class AssistantRoutes {
         String tenant = tenant(ctx);
         var body = RequestBody.of(ctx, SettingsCodec.FIELDS.toArray(String[]::new));
         return Reply.json(200, new JsonObject(s.assistant().saveSettings(tenant, body.fields())));
+    }
+
+    /** Messages in and out and the assistant's answers, escalations, tokens and cost in a month (default: this one). */
+    private Reply usage(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        String raw = ctx.queryParams().get("month");
+        YearMonth month;
+        try {
+            month = raw == null ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("month", "month must be YYYY-MM, e.g. 2026-12");
+        }
+        var messages = s.store().usage().get(tenant, month);
+        var assistant = s.store().turns().month(tenant, month);
+        var settings = s.assistant().settings(tenant);
+        long quota = settings.map(t -> t.quota().monthlyMessages()).orElse(0L);
+        var a = new JsonObject()
+                .put("answers", assistant.answers())
+                .put("escalations", assistant.escalations())
+                .put("tokensIn", assistant.tokensIn())
+                .put("tokensOut", assistant.tokensOut())
+                .put("costUsd", assistant.costUsd())
+                .put("quota", quota)
+                .put("quotaUsedPercent", quota == 0 ? null : Math.round(100.0 * assistant.answers() / quota));
+        return Reply.json(
+                200,
+                new JsonObject()
+                        .put("tenant", tenant)
+                        .put("month", month.toString())
+                        .put("messagesIn", messages.messagesIn())
+                        .put("messagesOut", messages.messagesOut())
+                        .put("assistant", a));
     }
 
     private Reply listEscalations(RoutingContext ctx) {

@@ -148,6 +148,16 @@ class AssistantFlowTest {
         assertThat(profile.json().path("messageCount").asLong()).isEqualTo(5);
         assertThat(profile.json().path("optedOut").asBoolean()).isFalse();
         assertThat(profile.json().path("language").asText()).isEqualTo("ru");
+
+        var usage = api.get("/api/tenants/%s/usage".formatted(tenant));
+        assertThat(usage.status()).as(usage.text()).isEqualTo(200);
+        assertThat(usage.json().path("assistant").path("answers").asLong()).isPositive();
+        assertThat(usage.json().path("assistant").path("escalations").asLong()).isPositive();
+        assertThat(api.get("/api/tenants/%s/usage?month=2026-13".formatted(tenant))
+                        .json()
+                        .path("field")
+                        .asText())
+                .isEqualTo("month");
     }
 
     @Test

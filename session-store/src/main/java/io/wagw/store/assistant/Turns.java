@@ -24,6 +24,9 @@ public final class Turns {
     /** A message that waits for opening time. */
     public record Deferred(String session, String waMessageId, Instant dueAt) {}
 
+    /** The assistant's counters of one tenant and month. */
+    public record MonthUsage(long answers, long escalations, long tokensIn, long tokensOut, double costUsd) {}
+
     /** Rows per tenant and month the counters are spread over. */
     static final int MONTH_SHARDS = 8;
 
@@ -269,6 +272,21 @@ public final class Turns {
                 .bind("quota", r.quotaNoticeOn())
                 .bind("esc", escalated ? Timestamp.from(r.at()) : null)
                 .execute();
+    }
+
+    /** The assistant's answers, escalations, tokens and cost of a tenant in a month. */
+    public MonthUsage month(String tenant, YearMonth month) {
+        Validation.slug(tenant);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COALESCE(sum(answers), 0), COALESCE(sum(escalations), 0), COALESCE(sum(tokens_in), 0),
+                               COALESCE(sum(tokens_out), 0), COALESCE(sum(cost_usd), 0)
+                          FROM assistant_months WHERE tenant_id = :t AND month = :month
+                        """)
+                .bind("t", Tenant.id(h, tenant))
+                .bind("month", month.atDay(1))
+                .map((rs, ctx) ->
+                        new MonthUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5)))
+                .one());
     }
 
     /** Whether the chat has an inbound message stored after this one (the customer wrote again). */
