@@ -445,6 +445,19 @@ public final class AssistantService {
                         .register(registry)
                         .increment();
             }
+            if (d.changes().quotaAlert() != QuotaAlert.NONE) {
+                Counter.builder("wagw.assistant.quota.alerts")
+                        .description("tenants that reached 80 % or 100 % of their monthly quota")
+                        .tag("level", d.changes().quotaAlert() == QuotaAlert.REACHED ? "100" : "80")
+                        .register(registry)
+                        .increment();
+            }
+            if (d.step() == Decision.Step.QUOTA) {
+                Counter.builder("wagw.assistant.quota.limited")
+                        .description("messages not answered because the tenant's quota is used up")
+                        .register(registry)
+                        .increment();
+            }
             if (d.step() == Decision.Step.FALLBACK) {
                 Counter.builder("wagw.assistant.fallbacks").register(registry).increment();
             }
