@@ -2,7 +2,7 @@ package io.wagw.node;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.wagw.assistant.pipeline.TemplateAnswerer;
+import io.wagw.assistant.knowledge.ExtractiveAnswerer;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.node.assistant.AssistantHandler;
 import io.wagw.node.assistant.DeferredAnswers;
@@ -113,7 +113,8 @@ public final class Node implements AutoCloseable {
                     .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
-            var assistant = new AssistantService(store, new TemplateAnswerer(), Clock.systemUTC(), registry);
+            var assistant = new AssistantService(
+                    store, new ExtractiveAnswerer(store.knowledge()::search), Clock.systemUTC(), registry);
             var assistantHandler = new AssistantHandler(assistant, handler, publisher);
             runtime = new SessionRuntime(
                     RuntimeConfig.from(config),

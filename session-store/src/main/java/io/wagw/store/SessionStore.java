@@ -4,6 +4,7 @@ import io.wagw.store.apikey.ApiKeys;
 import io.wagw.store.assistant.AssistantSettings;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations;
+import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Retention;
 import io.wagw.store.assistant.Turns;
@@ -43,6 +44,7 @@ public final class SessionStore implements AutoCloseable {
     private final Customers customers;
     private final Escalations escalations;
     private final Prompts prompts;
+    private final Knowledge knowledge;
     private final Turns turns;
     private final Retention retention;
 
@@ -62,6 +64,7 @@ public final class SessionStore implements AutoCloseable {
         this.customers = new Customers(jdbi);
         this.escalations = new Escalations(jdbi);
         this.prompts = new Prompts(jdbi);
+        this.knowledge = new Knowledge(jdbi);
         this.turns = new Turns(jdbi);
         this.retention = new Retention(jdbi);
     }
@@ -103,6 +106,10 @@ public final class SessionStore implements AutoCloseable {
 
     public Prompts prompts() {
         return prompts;
+    }
+
+    public Knowledge knowledge() {
+        return knowledge;
     }
 
     public Turns turns() {

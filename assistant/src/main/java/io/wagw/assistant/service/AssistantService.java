@@ -3,6 +3,7 @@ package io.wagw.assistant.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wagw.assistant.knowledge.Chunker;
 import io.wagw.assistant.pipeline.Answerer;
 import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.pipeline.Decision.QuotaAlert;
@@ -15,8 +16,11 @@ import io.wagw.assistant.policy.Texts;
 import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.assistant.settings.TenantSettings;
 import io.wagw.store.SessionStore;
+import io.wagw.store.StoreException;
+import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.TurnContext;
 import io.wagw.store.assistant.TurnRecord;
+import io.wagw.store.tenant.TenantStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,6 +126,55 @@ public final class AssistantService {
         out.put("version", stored.map(s -> s.version()).orElse(0L));
         out.put("updatedAt", stored.map(s -> s.updatedAt().toString()).orElse(null));
         return out;
+    }
+
+    /**
+     * What the assistant would answer to {@code text}: the pipeline run on a turn with fresh state (no
+     * earlier messages, notices, pauses or counters), with the tenant's saved settings or the defaults.
+     * Nothing is sent or recorded.
+     *
+     * @param customerPhone the asking customer's number (digits), or null
+     */
+    public Decision ask(String tenant, String text, String customerPhone) {
+        var tenantRow = store.tenants().get(tenant);
+        TenantSettings s = settings(tenant).orElseGet(() -> TenantSettings.defaults(tenantRow.displayName()));
+        String chatId = (customerPhone == null ? "0" : customerPhone) + "@c.us";
+        Instant now = clock.instant();
+        Turn turn = new Turn(
+                tenant,
+                tenantRow.status() == TenantStatus.ACTIVE,
+                s,
+                chatId,
+                customerPhone,
+                false,
+                text,
+                List.of(),
+                now,
+                Turn.CustomerState.fresh(),
+                Turn.ChatState.fresh(),
+                Turn.MonthState.fresh(),
+                false);
+        return pipeline.decide(turn);
+    }
+
+    /** Chunks and stores Markdown or plain text as the tenant's new active knowledge. */
+    public Knowledge.Version uploadKnowledge(String tenant, String format, String text) {
+        if (!"markdown".equals(format) && !"text".equals(format)) {
+            throw new StoreException.InvalidInput("format", "format must be one of markdown, text, qa");
+        }
+        if (text == null || text.isBlank()) {
+            throw new StoreException.InvalidInput("text", "text is required");
+        }
+        return store.knowledge().upload(tenant, format, text, Chunker.chunk(format, text));
+    }
+
+    /**
+     * Stores question-answer pairs as the tenant's new active knowledge, one chunk per pair.
+     *
+     * @param source the pairs as uploaded (JSON), kept as the version's text
+     */
+    public Knowledge.Version uploadQa(String tenant, List<Chunker.QaPair> pairs, String source) {
+        return store.knowledge().upload(tenant, "qa", source, Chunker.qa(pairs));
     }
 
     /**

@@ -4,19 +4,26 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wagw.assistant.knowledge.Chunker.QaPair;
 import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.assistant.Customer;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations.Escalation;
+import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.Prompts.PromptVersion;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** A tenant's assistant: settings, prompt versions, escalations, customers. */
+/** A tenant's assistant: settings, prompt versions, knowledge, escalations, customers, and asking it. */
 final class AssistantRoutes {
+    /** Longest question {@code /assistant/ask} takes, like a WhatsApp text. */
+    static final int MAX_ASK_CHARS = 65_536;
+
     private final NodeServices s;
 
     AssistantRoutes(NodeServices services) {
@@ -37,6 +44,12 @@ final class AssistantRoutes {
         r.post("/api/tenants/:slug/prompts").handler(Blocking.handler(this::createPrompt));
         r.post("/api/tenants/:slug/prompts/rollback").handler(Blocking.handler(this::rollbackPrompt));
         r.post("/api/tenants/:slug/prompts/:version/activate").handler(Blocking.handler(this::activatePrompt));
+        r.get("/api/tenants/:slug/knowledge").handler(Blocking.handler(this::getKnowledge));
+        r.put("/api/tenants/:slug/knowledge").handler(Blocking.handler(this::putKnowledge));
+        r.get("/api/tenants/:slug/knowledge/versions").handler(Blocking.handler(this::listKnowledge));
+        r.post("/api/tenants/:slug/knowledge/versions/:version/restore")
+                .handler(Blocking.handler(this::restoreKnowledge));
+        r.post("/api/tenants/:slug/assistant/ask").handler(Blocking.handler(this::ask));
     }
 
     private String tenant(RoutingContext ctx) {
@@ -180,6 +193,146 @@ final class AssistantRoutes {
 
     private Reply rollbackPrompt(RoutingContext ctx) {
         return Reply.json(200, prompt(s.store().prompts().rollback(tenant(ctx))));
+    }
+
+    private Reply getKnowledge(RoutingContext ctx) {
+        var current = s.store().knowledge().current(tenant(ctx));
+        if (current.isEmpty()) {
+            return Reply.json(
+                    200,
+                    new JsonObject()
+                            .put("version", 0)
+                            .put("format", null)
+                            .put("text", null)
+                            .put("createdAt", null)
+                            .put("chunks", 0)
+                            .put("chars", 0));
+        }
+        return Reply.json(
+                200,
+                knowledge(current.get().version()).put("text", current.get().text()));
+    }
+
+    private Reply putKnowledge(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var body = RequestBody.of(ctx, "format", "text", "items");
+        String format = body.requiredString("format");
+        Knowledge.Version v;
+        switch (format) {
+            case "markdown", "text" -> {
+                if (body.has("items")) {
+                    throw ApiError.badRequest(
+                            "items", "items go with format qa; format %s takes text".formatted(format));
+                }
+                String text = body.requiredString("text");
+                if (text.isBlank()) {
+                    throw ApiError.badRequest("text", "text is required");
+                }
+                v = s.assistant().uploadKnowledge(tenant, format, text);
+            }
+            case "qa" -> {
+                if (body.has("text")) {
+                    throw ApiError.badRequest("text", "format qa takes items, not text");
+                }
+                JsonArray items = body.optionalArray("items");
+                if (items == null || items.isEmpty()) {
+                    throw ApiError.badRequest("items", "items is required: a list of {question, answer}");
+                }
+                var pairs = new ArrayList<QaPair>();
+                var source = new JsonArray();
+                for (int i = 0; i < items.size(); i++) {
+                    String at = "items[" + i + "]";
+                    if (!(items.getValue(i) instanceof JsonObject item)) {
+                        throw ApiError.badRequest(at, at + " must be an object {question, answer}");
+                    }
+                    for (String key : item.fieldNames()) {
+                        if (!key.equals("question") && !key.equals("answer")) {
+                            throw ApiError.unknownField(
+                                    at + "." + key,
+                                    "unknown field '%s.%s'; accepted fields: question, answer".formatted(at, key));
+                        }
+                    }
+                    String question = qaText(item, at, "question");
+                    String answer = qaText(item, at, "answer");
+                    pairs.add(new QaPair(question, answer));
+                    source.add(new JsonObject().put("question", question).put("answer", answer));
+                }
+                v = s.assistant().uploadQa(tenant, pairs, source.encodePrettily());
+            }
+            default -> throw ApiError.badRequest("format", "format must be one of markdown, text, qa");
+        }
+        return Reply.json(200, knowledge(v));
+    }
+
+    private static String qaText(JsonObject item, String at, String key) {
+        Object v = item.getValue(key);
+        if (!(v instanceof String text) || text.isBlank()) {
+            throw ApiError.badRequest(at + "." + key, "%s.%s must be a non-empty string".formatted(at, key));
+        }
+        return text;
+    }
+
+    private Reply listKnowledge(RoutingContext ctx) {
+        var out = new JsonArray();
+        s.store().knowledge().versions(tenant(ctx)).forEach(v -> out.add(knowledge(v)));
+        return Reply.json(200, out);
+    }
+
+    private Reply restoreKnowledge(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        int version;
+        try {
+            version = Integer.parseInt(ctx.pathParam("version"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("version", "version must be a knowledge version's number");
+        }
+        if (version < 1) {
+            throw ApiError.badRequest("version", "version must be a knowledge version's number");
+        }
+        return Reply.json(200, knowledge(s.store().knowledge().restore(tenant, version)));
+    }
+
+    private Reply ask(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        var body = RequestBody.of(ctx, "text", "customer");
+        String text = body.requiredString("text");
+        if (text.isBlank()) {
+            throw ApiError.badRequest("text", "text is required");
+        }
+        if (text.length() > MAX_ASK_CHARS) {
+            throw ApiError.badRequest("text", "text must be at most %d characters".formatted(MAX_ASK_CHARS));
+        }
+        String customer = body.optionalString("customer");
+        if (customer != null) {
+            try {
+                customer = Customers.phone(customer.startsWith("+") ? customer.substring(1) : customer);
+            } catch (io.wagw.store.StoreException.InvalidInput e) {
+                throw ApiError.badRequest("customer", e.getMessage().replaceFirst("^phone", "customer"));
+            }
+        }
+        var d = s.assistant().ask(tenant, text, customer);
+        var reply = d.reply();
+        var answer = reply == null ? null : reply.answer();
+        List<String> sources = answer == null ? List.of() : answer.sources();
+        return Reply.json(
+                200,
+                new JsonObject()
+                        .put("answer", reply == null ? null : reply.text())
+                        .put("kind", reply == null ? null : reply.kind().code())
+                        .put("confidence", answer == null ? null : answer.confidence())
+                        .put("sources", new JsonArray(new ArrayList<Object>(sources)))
+                        .put("escalate", d.escalation() != null)
+                        .put("step", d.step().code()));
+    }
+
+    private static JsonObject knowledge(Knowledge.Version v) {
+        return new JsonObject()
+                .put("version", v.version())
+                .put("format", v.format())
+                .put("createdAt", v.createdAt().toString())
+                .put("active", v.active())
+                .put("chunks", v.chunks())
+                .put("chars", v.chars());
     }
 
     private static JsonObject prompt(PromptVersion p) {

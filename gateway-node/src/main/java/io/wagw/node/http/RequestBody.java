@@ -30,8 +30,11 @@ import java.util.TreeSet;
  * it complains about.
  */
 public final class RequestBody {
-    /** Largest request body accepted (a text is at most 64 Ki characters). */
-    public static final long MAX_BYTES = 512 * 1024;
+    /**
+     * Largest request body accepted: a tenant's knowledge is up to 1 MiB of UTF-8 text, which JSON escaping
+     * (line breaks, quotes) can nearly double; a message text is at most 64 Ki characters.
+     */
+    public static final long MAX_BYTES = 2 * 1024 * 1024;
     /** Deepest nesting accepted; a session's configuration needs 5 levels. */
     static final int MAX_DEPTH = 32;
 

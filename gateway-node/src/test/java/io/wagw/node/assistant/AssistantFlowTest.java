@@ -3,6 +3,7 @@ package io.wagw.node.assistant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.wagw.node.Node;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.message.AutoReplyHandler;
@@ -158,6 +159,130 @@ class AssistantFlowTest {
                         .path("field")
                         .asText())
                 .isEqualTo("month");
+    }
+
+    @Test
+    void uploadedKnowledgeAnswersWithTheLineAskedForAndUnrelatedQuestionsEscalate() {
+        // a tenant of its own, so that the other tests' salon keeps answering without knowledge
+        String salon = TestEnv.unique("salon");
+        assertThat(api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Salon Bota\"}".formatted(salon))
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.put("/api/tenants/" + salon, "{\"status\":\"active\"}").status())
+                .isEqualTo(200);
+        assertThat(api.put("/api/tenants/%s/settings".formatted(salon), """
+                        {"businessName":"Salon Bota","timezone":"Asia/Almaty","languages":["ru","en"]}""").status())
+                .isEqualTo(200);
+        String knowledge = "/api/tenants/%s/knowledge".formatted(salon);
+        String ask = "/api/tenants/%s/assistant/ask".formatted(salon);
+        assertThat(api.get(knowledge).json().path("version").asInt()).isZero();
+
+        var none = api.post(ask, "{\"text\":\"Сколько стоит маникюр?\"}");
+        assertThat(none.status()).as(none.text()).isEqualTo(200);
+        assertThat(none.json().path("escalate").asBoolean())
+                .as("no knowledge yet")
+                .isTrue();
+
+        String markdown = """
+                # Цены / Prices
+                ## Ногти / Nails
+                - Маникюр / Manicure — 5000 ₸
+                - Педикюр / Pedicure — 7000 ₸
+                ## Волосы / Hair
+                - Стрижка / Haircut — 8000 ₸
+
+                # Часы работы / Opening hours
+                - Пн–Сб / Mon–Sat: 10:00–20:00
+                - Воскресенье / Sunday: выходной / closed
+                """;
+        var up = api.put(
+                knowledge,
+                new JsonObject().put("format", "markdown").put("text", markdown).encode());
+        assertThat(up.status()).as(up.text()).isEqualTo(200);
+        assertThat(up.json().path("version").asInt()).isEqualTo(1);
+        assertThat(up.json().path("chunks").asInt()).isEqualTo(3);
+        assertThat(api.get(knowledge).json().path("text").asText()).isEqualTo(markdown);
+
+        var ru = api.post(ask, "{\"text\":\"Сколько стоит маникюр?\",\"customer\":\"+77011234567\"}");
+        assertThat(ru.status()).as(ru.text()).isEqualTo(200);
+        assertThat(ru.json().path("answer").asText())
+                .contains("5000")
+                .doesNotContain("7000")
+                .doesNotContain("10:00");
+        assertThat(ru.json().path("kind").asText()).isEqualTo("knowledge");
+        assertThat(ru.json().path("escalate").asBoolean()).isFalse();
+        assertThat(ru.json().path("confidence").asDouble()).isGreaterThanOrEqualTo(0.5);
+        assertThat(ru.json().path("sources").get(0).asText()).isEqualTo("Цены / Prices > Ногти / Nails");
+
+        var en = api.post(ask, "{\"text\":\"How much is a pedicure?\"}");
+        assertThat(en.json().path("answer").asText()).contains("7000").doesNotContain("5000");
+        assertThat(en.json().path("escalate").asBoolean()).isFalse();
+        var sunday = api.post(ask, "{\"text\":\"Are you open on Sunday?\"}");
+        assertThat(sunday.json().path("answer").asText()).contains("closed").doesNotContain("₸");
+
+        for (String unrelated : List.of("Can I bring my dog?", "Где купить билеты на самолёт?")) {
+            var r = api.post(ask, new JsonObject().put("text", unrelated).encode());
+            assertThat(r.json().path("escalate").asBoolean()).as(unrelated).isTrue();
+            assertThat(r.json().path("kind").asText()).as(unrelated).isEqualTo("template");
+            assertThat(r.json().path("confidence").asDouble()).as(unrelated).isLessThan(0.5);
+        }
+        assertThat(api.get("/api/tenants/%s/escalations".formatted(salon)).json())
+                .as("asking records nothing")
+                .isEmpty();
+
+        var v2 = api.put(knowledge, """
+                {"format":"qa","items":[{"question":"Do you have parking?","answer":"Yes, free parking in the yard."}]}""");
+        assertThat(v2.status()).as(v2.text()).isEqualTo(200);
+        assertThat(v2.json().path("version").asInt()).isEqualTo(2);
+        assertThat(api.post(ask, "{\"text\":\"Is there parking?\"}")
+                        .json()
+                        .path("answer")
+                        .asText())
+                .isEqualTo("Yes, free parking in the yard.");
+        assertThat(api.post(ask, "{\"text\":\"Сколько стоит маникюр?\"}")
+                        .json()
+                        .path("escalate")
+                        .asBoolean())
+                .as("version 1 is no longer active")
+                .isTrue();
+        var versions = api.get(knowledge + "/versions").json();
+        assertThat(versions.findValuesAsText("version")).containsExactly("2", "1");
+        assertThat(versions.get(0).path("active").asBoolean()).isTrue();
+        var restored = api.post(knowledge + "/versions/1/restore", "");
+        assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+        assertThat(api.post(ask, "{\"text\":\"Сколько стоит маникюр?\"}")
+                        .json()
+                        .path("answer")
+                        .asText())
+                .contains("5000");
+
+        assertThat(api.put(knowledge, "{\"format\":\"pdf\",\"text\":\"x\"}")
+                        .json()
+                        .path("field")
+                        .asText())
+                .isEqualTo("format");
+        assertThat(api.put(knowledge, "{\"format\":\"qa\",\"items\":[{\"question\":\"q\"}]}")
+                        .json()
+                        .path("field")
+                        .asText())
+                .isEqualTo("items[0].answer");
+        assertThat(api.put(knowledge, "{\"format\":\"markdown\"}")
+                        .json()
+                        .path("field")
+                        .asText())
+                .isEqualTo("text");
+        assertThat(api.post(knowledge + "/versions/9/restore", "").status()).isEqualTo(404);
+        var noText = api.post(ask, "{\"customer\":\"77011234567\"}");
+        assertThat(noText.status()).isEqualTo(400);
+        assertThat(noText.json().path("field").asText()).isEqualTo("text");
+        assertThat(api.post(ask, "{\"text\":\"hi\",\"customer\":\"abc\"}")
+                        .json()
+                        .path("field")
+                        .asText())
+                .isEqualTo("customer");
+        assertThat(api.get(knowledge + "/versions").json())
+                .as("bad uploads change nothing")
+                .hasSize(2);
     }
 
     @Test

@@ -1,0 +1,371 @@
+package io.wagw.assistant.knowledge;
+
+import io.wagw.assistant.pipeline.Answerer;
+import io.wagw.assistant.pipeline.ReplyKind;
+import io.wagw.assistant.settings.TemplateKind;
+import io.wagw.store.assistant.Knowledge.Hit;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers from the tenant's knowledge without a model: retrieves the chunks that best match the question and
+ * answers with the few lines of them that cover the question (the price line, the Sunday line), never
+ * whole chunks.
+ *
+ * <p>The question is read as topic words (what it is about: "manicure", "воскресенье") and kinds of answer it
+ * asks for (a price, opening hours, an address; "how much", «когда»). A line covers a topic word when the
+ * line or its chunk's headings hold the word (same word, same stem by a shared prefix, or a misspelling of
+ * it); it covers a kind when it holds what that kind looks like (a number for a price, a time or "closed"
+ * for hours). Lines are picked greedily, each covering most of what is still uncovered, at most
+ * {@value #MAX_LINES}; lines of the same chunk covering exactly the same are added with them (a list of
+ * prices under the heading asked about).
+ *
+ * <p>Confidence is the share of the question covered by the lines picked: topic words weigh 1, each kind
+ * 0.5 (1 when the question names no topic). An unrelated question covers nothing or only its kind ("how
+ * much is a car?" is a third) and stays below the pipeline's 0.5, so a person is told. A tenant without
+ * knowledge, or a question nothing matches, gets the fallback template at confidence 0.
+ */
+public final class ExtractiveAnswerer implements Answerer {
+    /** Finds the chunks of the tenant's active knowledge that best match a question, best first. */
+    @FunctionalInterface
+    public interface Retriever {
+        List<Hit> search(String tenant, String query, int limit);
+    }
+
+    static final int CHUNKS = 5;
+    static final int MAX_LINES = 4;
+    private static final int MAX_LINE_CHARS = 300;
+    private static final double KIND_WEIGHT = 0.5;
+
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+•–—]|\\d{1,3}[.)])\\s+");
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
+
+    /** Kinds of answer a question asks for, by its words, and what a line answering them holds. */
+    enum Kind {
+        PRICE("""
+                price prices priced pricing cost costs much fee fees charge tariff tariffs
+                цена цены цену ценам ценах стоит стоят стоимость сколько прайс тариф тарифы почем
+                баға бағасы бағалары қанша тұрады""", Pattern.compile("\\d")),
+        HOURS(
+                """
+                hours hour open opens opening close closes closing closed schedule when time
+                работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
+                закрыты когда жұмыс уақыты қашан ашық ашыласыз""",
+                Pattern.compile(
+                        "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
+                                + "выходн|не работаем|закрыт|круглосуточно|демалыс|жабық",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
+        ADDRESS(
+                """
+                address where located location situated directions
+                адрес адреса где находитесь находится расположены добраться
+                мекенжай қайда орналасқан""",
+                Pattern.compile(
+                        "\\d|street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|"
+                                + "микрорайон|мкр|көше|даңғыл",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+
+        final Set<String> words;
+        final Pattern answer;
+
+        Kind(String words, Pattern answer) {
+            this.words = Set.copyOf(List.of(words.strip().split("\\s+")));
+            this.answer = answer;
+        }
+
+        static Kind of(String word) {
+            for (Kind k : values()) {
+                if (k.words.contains(word)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Words that say nothing about what is asked (ru, kk, en). */
+    private static final Set<String> STOP = Set.copyOf(List.of("""
+            a an the is are am was were be been do does did you your yours i me my we our us it its this that these
+            those to for of on in at by with from and or but can could would will shall should may might please
+            what which who whom how there here have has had any some tell me want like need know about get got
+            hi hello hey thanks thank ok okay yes no not just also too very much many so if then than
+            и в во на с со у к ко по за из от до а но или ли же не ни я мы вы вас вам ваш ваша ваше ваши ты тебя
+            он она они оно это этот эта эти то тот как что чем кто какой какая какое какие каков есть будет был
+            была было были можно нужно надо мне меня мой моя нас наш пожалуйста подскажите скажите расскажите
+            здравствуйте привет добрый день вечер утро спасибо хочу хотел хотела бы ещё еще уже там тут здесь
+            да нет ну вот так также очень сегодня завтра
+            мен сен сіз сіздер біз ол бұл осы ма ме ба бе па пе не қалай қандай бар жоқ және немесе сәлем
+            сәлеметсіз рахмет""".strip().split("\\s+")));
+
+    private final Retriever retriever;
+
+    public ExtractiveAnswerer(Retriever retriever) {
+        this.retriever = retriever;
+    }
+
+    /** A line of a retrieved chunk. */
+    private record Line(int hit, int index, String text, List<String> tokens) {}
+
+    /** The question's topic words and kinds, with their weights. */
+    record Asked(List<String> topics, List<Kind> kinds) {
+        double kindWeight() {
+            return topics.isEmpty() ? 1 : KIND_WEIGHT;
+        }
+
+        int size() {
+            return topics.size() + kinds.size();
+        }
+
+        double weight(BitSet units) {
+            double w = 0;
+            for (int i = units.nextSetBit(0); i >= 0; i = units.nextSetBit(i + 1)) {
+                w += i < topics.size() ? 1 : kindWeight();
+            }
+            return w;
+        }
+
+        double total() {
+            return topics.size() + kinds.size() * kindWeight();
+        }
+    }
+
+    @Override
+    public Answer answer(Question q) {
+        Asked asked = asked(q.text());
+        if (asked.size() == 0) {
+            return fallback(q);
+        }
+        List<Hit> hits = retriever.search(q.tenant(), q.text(), CHUNKS);
+        if (hits.isEmpty()) {
+            return fallback(q);
+        }
+        var lines = new ArrayList<Line>();
+        var covers = new ArrayList<BitSet>();
+        var own = new ArrayList<BitSet>();
+        for (int h = 0; h < hits.size(); h++) {
+            Hit hit = hits.get(h);
+            List<String> heading = tokens(hit.headingPath());
+            int index = 0;
+            for (String text : lines(hit.text())) {
+                var line = new Line(h, index++, text, tokens(text));
+                BitSet byLine = cover(asked, line.tokens(), text, List.of(), heading);
+                BitSet all = cover(asked, line.tokens(), text, heading, heading);
+                lines.add(line);
+                covers.add(all);
+                own.add(byLine);
+            }
+        }
+        // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then
+        // to the better chunk and the earlier line
+        var covered = new BitSet();
+        var picked = new ArrayList<Integer>();
+        while (picked.size() < MAX_LINES) {
+            int best = -1;
+            double bestGain = 0;
+            double bestOwn = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (picked.contains(i)) {
+                    continue;
+                }
+                BitSet gain = (BitSet) covers.get(i).clone();
+                gain.andNot(covered);
+                double g = asked.weight(gain);
+                double o = asked.weight(own.get(i));
+                if (g > bestGain || (g == bestGain && g > 0 && o > bestOwn)) {
+                    best = i;
+                    bestGain = g;
+                    bestOwn = o;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            picked.add(best);
+            covered.or(covers.get(best));
+        }
+        if (picked.isEmpty()) {
+            return fallback(q);
+        }
+        // lines of the same chunk that cover exactly what a picked line covers come with it
+        var chosen = new LinkedHashSet<Integer>();
+        for (int p : picked) {
+            chosen.add(p);
+            for (int i = 0; i < lines.size() && chosen.size() < MAX_LINES; i++) {
+                if (lines.get(i).hit() == lines.get(p).hit()
+                        && covers.get(i).equals(covers.get(p))
+                        && own.get(i).equals(own.get(p))) {
+                    chosen.add(i);
+                }
+            }
+        }
+        double confidence = Math.min(1, asked.weight(covered) / asked.total());
+        var ordered = chosen.stream()
+                .sorted((a, b) -> lines.get(a).hit() != lines.get(b).hit()
+                        ? Integer.compare(lines.get(a).hit(), lines.get(b).hit())
+                        : Integer.compare(lines.get(a).index(), lines.get(b).index()))
+                .limit(MAX_LINES)
+                .toList();
+        var text = new StringBuilder();
+        var sources = new LinkedHashSet<String>();
+        for (int i : ordered) {
+            Line line = lines.get(i);
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(line.text());
+            Hit hit = hits.get(line.hit());
+            sources.add(hit.headingPath().isBlank() ? "chunk " + hit.ordinal() : hit.headingPath());
+        }
+        return new Answer(text.toString(), ReplyKind.KNOWLEDGE, confidence, List.copyOf(sources), 0, 0, 0);
+    }
+
+    private static Answer fallback(Question q) {
+        var s = q.settings();
+        String text = s.templates().text(TemplateKind.FALLBACK, q.language(), s.defaultLanguage(), s.businessName());
+        return new Answer(text, ReplyKind.TEMPLATE, 0, List.of(), 0, 0, 0);
+    }
+
+    /** What the question covers in a line: topic words in the line or the headings given, kinds by the line. */
+    private static BitSet cover(
+            Asked asked, List<String> lineTokens, String line, List<String> heading, List<String> chunkHeading) {
+        var out = new BitSet();
+        for (int t = 0; t < asked.topics().size(); t++) {
+            String w = asked.topics().get(t);
+            if (containsWord(lineTokens, w) || containsWord(heading, w)) {
+                out.set(t);
+            }
+        }
+        for (int k = 0; k < asked.kinds().size(); k++) {
+            Kind kind = asked.kinds().get(k);
+            if (!kind.answer.matcher(line).find()) {
+                continue;
+            }
+            // without a topic, the line's chunk must be about the kind ("Opening hours", «Цены»)
+            if (!asked.topics().isEmpty() || namesKind(lineTokens, kind) || namesKind(chunkHeading, kind)) {
+                out.set(asked.topics().size() + k);
+            }
+        }
+        return out;
+    }
+
+    private static boolean namesKind(List<String> tokens, Kind kind) {
+        for (String k : kind.words) {
+            if (k.length() >= 4 && containsWord(tokens, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The question's topic words (not stop words, not kind words) and kinds, each once. */
+    static Asked asked(String question) {
+        var topics = new LinkedHashSet<String>();
+        var kinds = new LinkedHashSet<Kind>();
+        for (String w : tokens(question)) {
+            Kind k = Kind.of(w);
+            if (k != null) {
+                kinds.add(k);
+            } else if (!STOP.contains(w) && (w.length() >= 3 || w.chars().allMatch(Character::isDigit))) {
+                topics.add(w);
+            }
+        }
+        return new Asked(List.copyOf(topics), List.copyOf(kinds));
+    }
+
+    /** A chunk's text as answer lines: its lines without list markers, long ones cut between sentences. */
+    static List<String> lines(String text) {
+        var out = new ArrayList<String>();
+        for (String raw : text.split("\n")) {
+            String line = LIST_MARKER.matcher(raw).replaceFirst("").strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.length() <= MAX_LINE_CHARS) {
+                out.add(line);
+            } else {
+                for (String s : SENTENCE_END.split(line)) {
+                    if (!s.isBlank()) {
+                        out.add(s.strip());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> tokens(String text) {
+        var out = new ArrayList<String>();
+        if (text == null) {
+            return out;
+        }
+        Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT).replace('ё', 'е'));
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    private static boolean containsWord(List<String> tokens, String word) {
+        for (String t : tokens) {
+            if (sameWord(word, t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether two lower-case words are the same word: equal; or sharing a prefix of at least 4 letters that
+     * leaves at most 3 letters of the shorter one (a stem: маникюр/маникюра, sunday/sundays, open/opening);
+     * or, from 5 letters, one or (from 8) two typing mistakes apart.
+     */
+    static boolean sameWord(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (!Character.isLetter(a.charAt(0)) || !Character.isLetter(b.charAt(0))) {
+            return false;
+        }
+        int shorter = Math.min(a.length(), b.length());
+        int prefix = 0;
+        while (prefix < shorter && a.charAt(prefix) == b.charAt(prefix)) {
+            prefix++;
+        }
+        if (prefix >= 4 && prefix >= shorter - 3) {
+            return true;
+        }
+        int longest = Math.max(a.length(), b.length());
+        if (shorter < 5 || longest - shorter > 2) {
+            return false;
+        }
+        return distance(a, b) <= (shorter >= 8 ? 2 : 1);
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
