@@ -199,7 +199,8 @@ public final class AssistantService {
                         phone,
                         s.rateLimit().window(),
                         month,
-                        RECENT_MESSAGES);
+                        RECENT_MESSAGES,
+                        !s.debounce().isZero());
         var customer = ctx.customer();
         var context = new Answerer.CustomerContext(
                 customer.map(c -> c.pushName()).orElse(m.pushName()),

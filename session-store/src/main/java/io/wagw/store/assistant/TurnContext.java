@@ -16,7 +16,6 @@ import java.util.Optional;
  *                         "assistant:"
  * @param burst            the customer's earlier messages this one answers together with (they arrived within
  *                         the tenant's debounce pause and were left to it), oldest first
- * @param alreadyDecided   this message was decided before (it is being handed on again)
  */
 public record TurnContext(
         String tenantStatus,
@@ -30,5 +29,4 @@ public record TurnContext(
         boolean monthAlertSent,
         boolean monthLimitNoticed,
         List<String> recentMessages,
-        List<String> burst,
-        boolean alreadyDecided) {}
+        List<String> burst) {}
