@@ -4,12 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wagw.assistant.knowledge.Chunker;
 import io.wagw.assistant.settings.SettingsCodec;
 import io.wagw.node.http.Blocking.Reply;
 import io.wagw.store.StoreException;
 import io.wagw.store.apikey.ApiKey;
 import io.wagw.store.tenant.Tenant;
 import io.wagw.store.tenant.TenantStatus;
+import io.wagw.store.tenant.Tenants;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,7 +80,7 @@ final class AdminRoutes {
      */
     private Reply createTenant(RoutingContext ctx) {
         ApiAuth.caller(ctx).requireAdmin();
-        var body = RequestBody.of(ctx, "slug", "displayName", "plan", "status", "settings");
+        var body = RequestBody.of(ctx, "slug", "displayName", "plan", "status", "settings", "knowledge");
         String slug = body.requiredString("slug");
         String displayName = body.requiredString("displayName");
         String plan = Optional.ofNullable(body.optionalString("plan")).orElse("free");
@@ -96,7 +98,33 @@ final class AdminRoutes {
                 throw ApiError.badRequest("settings." + e.field(), e.getMessage());
             }
         }
-        var t = s.store().tenants().onboard(slug, displayName, plan, status, settings);
+        Tenants.KnowledgeUpload knowledge = null;
+        if (body.has("knowledge")) {
+            var k = body.optionalObject("knowledge");
+            for (String key : k.fieldNames()) {
+                if (!key.equals("format") && !key.equals("text")) {
+                    throw ApiError.unknownField(
+                            "knowledge." + key, "unknown field 'knowledge.%s'; accepted: format, text".formatted(key));
+                }
+            }
+            if (!(k.getValue("format") instanceof String format)
+                    || !(format.equals("markdown") || format.equals("text"))) {
+                throw ApiError.badRequest("knowledge.format", "knowledge.format must be markdown or text");
+            }
+            if (!(k.getValue("text") instanceof String text) || text.isBlank()) {
+                throw ApiError.badRequest("knowledge.text", "knowledge.text is required");
+            }
+            knowledge = new Tenants.KnowledgeUpload(format, text, Chunker.chunk(format, text));
+        }
+        Tenant t;
+        try {
+            t = s.store().tenants().onboard(slug, displayName, plan, status, settings, knowledge);
+        } catch (StoreException.InvalidInput e) {
+            if (knowledge != null && ("text".equals(e.field()) || "format".equals(e.field()))) {
+                throw ApiError.badRequest("knowledge." + e.field(), e.getMessage());
+            }
+            throw e;
+        }
         return Reply.json(201, tenant(t));
     }
 

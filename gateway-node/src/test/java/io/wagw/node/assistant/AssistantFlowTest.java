@@ -370,14 +370,29 @@ class AssistantFlowTest {
                 .as("nothing half-done")
                 .isEqualTo(404);
 
+        var badKnowledge = api.post("/api/tenants", """
+                {"slug":"%s","displayName":"Clinic","settings":{},"knowledge":{"format":"pdf","text":"x"}}""".formatted(slug));
+        assertThat(badKnowledge.status()).isEqualTo(400);
+        assertThat(badKnowledge.json().path("field").asText()).isEqualTo("knowledge.format");
+        assertThat(api.get("/api/tenants/" + slug).status()).isEqualTo(404);
+
         var ok = api.post("/api/tenants", """
                 {"slug":"%s","displayName":"Clinic","status":"active",
-                 "settings":{"timezone":"Asia/Almaty","languages":["kk","ru"]}}""".formatted(slug));
+                 "settings":{"timezone":"Asia/Almaty","languages":["kk","ru"]},
+                 "knowledge":{"format":"markdown","text":"# Цены\\n- Чистка зубов: 25 000 ₸\\n- Пломба: 18 000 ₸\\n\\n# Часы работы\\n- Пн–Пт 9:00–18:00\\n"}}""".formatted(slug));
         assertThat(ok.status()).as(ok.text()).isEqualTo(201);
         assertThat(ok.json().path("status").asText()).isEqualTo("active");
         var settings = api.get("/api/tenants/%s/settings".formatted(slug)).json();
         assertThat(settings.path("version").asLong()).isEqualTo(1);
         assertThat(settings.path("languages").get(0).asText()).isEqualTo("kk");
+        assertThat(api.get("/api/tenants/%s/knowledge".formatted(slug))
+                        .json()
+                        .path("version")
+                        .asInt())
+                .isEqualTo(1);
+        var asked = api.post("/api/tenants/%s/assistant/ask".formatted(slug), "{\"text\":\"Сколько стоит пломба?\"}");
+        assertThat(asked.status()).as(asked.text()).isEqualTo(200);
+        assertThat(asked.json().path("answer").asText()).contains("18 000").doesNotContain("25 000");
         assertThat(api.post("/api/tenants", "{\"slug\":\"%s\",\"displayName\":\"Again\"}".formatted(slug))
                         .status())
                 .isEqualTo(409);

@@ -82,8 +82,15 @@ public final class Knowledge {
      */
     public Version upload(String tenant, String format, String text, List<Chunk> chunks) {
         Validation.slug(tenant);
-        String f = format(format);
-        String source = source(text);
+        check(format, text, chunks);
+        int version = jdbi.inTransaction(h -> insert(h, Tenant.lock(h, tenant), format, text, chunks));
+        return version(tenant, version);
+    }
+
+    /** Refuses knowledge that cannot be stored, naming the field, before any write. */
+    public static void check(String format, String text, List<Chunk> chunks) {
+        format(format);
+        source(text);
         if (chunks == null || chunks.isEmpty()) {
             throw new StoreException.InvalidInput("text", "text holds nothing to answer from");
         }
@@ -91,8 +98,17 @@ public final class Knowledge {
             throw new StoreException.InvalidInput(
                     "text", "text makes more than %d chunks (%d)".formatted(MAX_CHUNKS, chunks.size()));
         }
-        int version = jdbi.inTransaction(h -> {
-            long t = Tenant.lock(h, tenant);
+    }
+
+    /**
+     * Inserts a version with its chunks as the tenant's active one, inside the caller's transaction (which
+     * holds the tenant's row lock or created the tenant); returns its number.
+     */
+    public static int insert(Handle h, long t, String format, String text, List<Chunk> chunks) {
+        check(format, text, chunks);
+        String f = format(format);
+        String source = source(text);
+        {
             int next = h.createQuery(
                             "SELECT COALESCE(MAX(version), 0) + 1 FROM knowledge_versions WHERE tenant_id = :t")
                     .bind("t", t)
@@ -130,8 +146,7 @@ public final class Knowledge {
             }
             batch.execute();
             return next;
-        });
-        return version(tenant, version);
+        }
     }
 
     /** The active version with its source text; empty while the tenant uploaded none. */

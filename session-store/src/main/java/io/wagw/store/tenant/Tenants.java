@@ -3,12 +3,16 @@ package io.wagw.store.tenant;
 import io.wagw.store.Json;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import io.wagw.store.assistant.Knowledge;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** Tenant records: create, look up, change status. */
 public final class Tenants {
+    /** Knowledge to store with a new tenant: its format, source text and chunks. */
+    public record KnowledgeUpload(String format, String text, List<Knowledge.Chunk> chunks) {}
+
     private final Jdbi jdbi;
 
     public Tenants(Jdbi jdbi) {
@@ -27,14 +31,22 @@ public final class Tenants {
 
     /**
      * Onboards a tenant in one transaction: the tenant in the given status and, when given, its assistant
-     * settings (already validated); nothing is written when any part fails.
+     * settings (already validated) and its knowledge; nothing is written when any part fails.
      */
     public Tenant onboard(
-            String slug, String displayName, String plan, TenantStatus status, Map<String, ?> assistantSettings) {
+            String slug,
+            String displayName,
+            String plan,
+            TenantStatus status,
+            Map<String, ?> assistantSettings,
+            KnowledgeUpload knowledge) {
         Validation.slug(slug);
         String name = Validation.displayName(displayName);
         Validation.plan(plan);
         String settings = assistantSettings == null ? null : Json.fromMap("settings", assistantSettings);
+        if (knowledge != null) {
+            Knowledge.check(knowledge.format(), knowledge.text(), knowledge.chunks());
+        }
         return jdbi.inTransaction(h -> {
             var dao = h.attach(TenantDao.class);
             Tenant t = dao.insert(slug, name, plan)
@@ -48,6 +60,9 @@ public final class Tenants {
                                 INSERT INTO tenant_settings (tenant_id, settings)
                                 SELECT id, CAST(:json AS jsonb) FROM tenants WHERE slug = :slug
                                 """).bind("json", settings).bind("slug", slug).execute();
+            }
+            if (knowledge != null) {
+                Knowledge.insert(h, t.id(), knowledge.format(), knowledge.text(), knowledge.chunks());
             }
             return t;
         });
