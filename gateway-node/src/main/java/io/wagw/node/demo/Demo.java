@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The demo on a running node against the simulator: a salon onboarded with its assistant settings, its
- * session, the pairing page's link and the command that scans with a simulated phone; once linked,
+ * The demo on a running node against the simulator: a salon onboarded with its assistant settings and
+ * knowledge, its session, the pairing page's link and the command that scans with a simulated phone; once linked,
  * simulated customers ask for a price (answered), ask for a person (the manager's phone is told) and write
  * while the salon is closed (the quiet-hours template).
  */
@@ -29,7 +29,27 @@ public final class Demo {
     static final String PHONE = "77010000001";
     static final String CUSTOMER = "77019999999";
     static final String MANAGER = "77019990000";
-    static final String PRICES = "Manicure with gel polish: 12 000 ₸. Pedicure: 15 000 ₸. Brows: 6 000 ₸.";
+    /** What the salon's assistant knows, as its owner would write it. */
+    static final String KNOWLEDGE = """
+            # Demo Beauty Salon
+
+            ## Prices
+            - Manicure with gel polish: 12 000 ₸
+            - Classic manicure: 8 000 ₸
+            - Pedicure: 15 000 ₸
+            - Brow shaping: 6 000 ₸
+
+            ## Цены
+            - Маникюр с гель-лаком: 12 000 ₸
+            - Педикюр: 15 000 ₸
+
+            ## Opening hours
+            - Monday to Saturday 9:00-20:00
+            - Sunday: closed
+
+            ## Address
+            - Abai avenue 10, Almaty, 2nd floor
+            """;
 
     private Demo() {}
 
@@ -46,8 +66,7 @@ public final class Demo {
                                 List.of(Map.of("name", "Aida (manager)", "phone", MANAGER)),
                                 "cooldownMinutes",
                                 0),
-                "rateLimit", Map.of("messages", 30, "windowSeconds", 60),
-                "quickReplies", List.of(Map.of("pattern", "price|how much|сколько стоит|цена|қанша", "reply", PRICES)));
+                "rateLimit", Map.of("messages", 30, "windowSeconds", 60));
     }
 
     /**
@@ -72,6 +91,7 @@ public final class Demo {
             // kept from an earlier run
         }
         assistant.saveSettings(TENANT, settings("21:00", "09:00", false));
+        assistant.uploadKnowledge(TENANT, "markdown", KNOWLEDGE);
         try {
             store.sessions().create(TENANT, SESSION, Map.of());
         } catch (StoreException.Duplicate exists) {
@@ -127,8 +147,9 @@ public final class Demo {
         out.println("session 'demo' is WORKING as +" + PHONE);
         out.println();
 
-        out.println("1. a price question");
+        out.println("1. price questions, answered from the salon's knowledge");
         converse(phone, out, CUSTOMER, "Hi! How much is a manicure with gel?");
+        converse(phone, out, CUSTOMER, "Сколько стоит педикюр?");
 
         out.println("2. a customer asks for a person");
         int toManager = phone.sentTo(PHONE, MANAGER).size();
