@@ -16,6 +16,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -211,7 +214,7 @@ public final class SettingsCodec {
                                             key,
                                             String.join(
                                                     ", ",
-                                                    java.util.Arrays.stream(TemplateKind.values())
+                                                    Arrays.stream(TemplateKind.values())
                                                             .map(TemplateKind::key)
                                                             .toList()))));
             Object v = m.raw(key);
@@ -300,7 +303,7 @@ public final class SettingsCodec {
                 contacts.add(new Escalation.Contact(name, phone, priority));
             }
         }
-        contacts.sort(java.util.Comparator.comparingInt(Escalation.Contact::priority));
+        contacts.sort(Comparator.comparingInt(Escalation.Contact::priority));
         Duration cooldown = m.has("cooldownMinutes")
                 ? Duration.ofMinutes(m.integer("cooldownMinutes", 0, 7 * 24 * 60))
                 : Duration.ofMinutes(60);
@@ -374,7 +377,7 @@ public final class SettingsCodec {
         }
 
         Set<String> keys() {
-            return new java.util.TreeSet<>(map.keySet());
+            return new TreeSet<>(map.keySet());
         }
 
         boolean has(String key) {
@@ -425,7 +428,7 @@ public final class SettingsCodec {
         }
 
         <E extends Enum<E>> E oneOf(String key, Class<E> type) {
-            var names = java.util.Arrays.stream(type.getEnumConstants())
+            var names = Arrays.stream(type.getEnumConstants())
                     .map(SettingsCodec::lower)
                     .toList();
             Object v = map.get(key);

@@ -1,5 +1,6 @@
 package io.wagw.assistant.settings;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -66,7 +67,7 @@ public record Templates(Map<TemplateKind, Map<Language, String>> own) {
     public Templates {
         var copy = new EnumMap<TemplateKind, Map<Language, String>>(TemplateKind.class);
         own.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
-        own = java.util.Collections.unmodifiableMap(copy);
+        own = Collections.unmodifiableMap(copy);
     }
 
     public static Templates defaults() {

@@ -5,6 +5,7 @@ import io.wagw.node.session.SessionRuntime;
 import io.wagw.node.session.SessionView;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreFailures;
+import io.wagw.store.StoreOutage;
 import io.wagw.store.session.SessionStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +77,12 @@ public final class DeferredAnswers {
                 answered++;
             }
         } catch (RuntimeException e) {
-            log.warn("answering messages kept for opening time failed; next try soon: {}", StoreFailures.summary(e));
+            if (StoreOutage.is(e)) {
+                log.warn(
+                        "answering messages kept for opening time failed; next try soon: {}", StoreFailures.summary(e));
+            } else {
+                log.warn("answering messages kept for opening time failed; next try soon", StoreFailures.loggable(e));
+            }
         }
         return answered;
     }

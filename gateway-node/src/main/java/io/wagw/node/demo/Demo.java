@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
@@ -79,8 +80,7 @@ public final class Demo {
         phone.ensureAccount(PHONE, "Demo Beauty Salon");
         phone.ensureCustomer(CUSTOMER, "Dana");
         // a new customer each run: the quiet-hours template goes to a chat once per night
-        String nightCustomer = "7702%07d"
-                .formatted(java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
+        String nightCustomer = "7702%07d".formatted(ThreadLocalRandom.current().nextInt(10_000_000));
         phone.ensureCustomer(nightCustomer, "Marat");
         phone.ensureCustomer(MANAGER, "Aida (manager)");
         var assistant = node.services().assistant();
