@@ -229,37 +229,8 @@ public final class AssistantService {
         long pipelineStarted = System.nanoTime();
         Decision d = pipeline.decide(turn);
         var reply = d.reply();
-        var answer = reply == null ? null : reply.answer();
         var changes = d.changes();
-        var record = new TurnRecord(
-                m.session(),
-                m.waMessageId(),
-                m.tenant(),
-                m.chatId(),
-                phone,
-                m.pushName(),
-                reply == null ? null : reply.language().code(),
-                m.at(),
-                month,
-                d.step().code(),
-                reply == null ? null : reply.kind().code(),
-                changes.optedOut(),
-                changes.rateNoticeAt(),
-                changes.quietNight(),
-                changes.quotaNoticeOn(),
-                reply != null && reply.countsAsAnswer(),
-                answer == null ? 0 : answer.tokensIn(),
-                answer == null ? 0 : answer.tokensOut(),
-                answer == null ? 0 : answer.costUsd(),
-                changes.quotaAlert() == QuotaAlert.EIGHTY_PERCENT,
-                changes.quotaAlert() == QuotaAlert.REACHED,
-                d.escalation() == null
-                        ? null
-                        : new TurnRecord.NewEscalation(
-                                d.escalation().reason().code(),
-                                d.escalation().summary(),
-                                d.escalation().tellContacts()),
-                changes.deferUntil());
+        var record = recordOf(m, phone, month, d);
         Optional<Long> recorded = store.turns().record(record);
         boolean repeated = recorded.isEmpty();
         var messages = new ArrayList<Outgoing>();
@@ -355,30 +326,7 @@ public final class AssistantService {
     /** Records that a message is answered together with the customer's next one. */
     private Outcome leftToTheNextMessage(Inbound m, String phone, YearMonth month) {
         Decision d = new Decision(Decision.Step.DEBOUNCED, null, null, Decision.Changes.NONE);
-        var record = new TurnRecord(
-                m.session(),
-                m.waMessageId(),
-                m.tenant(),
-                m.chatId(),
-                phone,
-                m.pushName(),
-                null,
-                m.at(),
-                month,
-                d.step().code(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                false,
-                0,
-                0,
-                0,
-                false,
-                false,
-                null,
-                null);
+        var record = recordOf(m, phone, month, d);
         boolean repeated = store.turns().record(record).isEmpty();
         if (!repeated) {
             metrics.decided(d, 0, 0);
@@ -432,6 +380,42 @@ public final class AssistantService {
                 log.warn("session {}: the customer's summary was not saved; next time", m.session(), e);
             }
         }
+    }
+
+    /** The decision on a message and the state it changes, as the store writes them. */
+    private static TurnRecord recordOf(Inbound m, String phone, YearMonth month, Decision d) {
+        var reply = d.reply();
+        var answer = reply == null ? null : reply.answer();
+        var changes = d.changes();
+        return new TurnRecord(
+                m.session(),
+                m.waMessageId(),
+                m.tenant(),
+                m.chatId(),
+                phone,
+                m.pushName(),
+                reply == null ? null : reply.language().code(),
+                m.at(),
+                month,
+                d.step().code(),
+                reply == null ? null : reply.kind().code(),
+                changes.optedOut(),
+                changes.rateNoticeAt(),
+                changes.quietNight(),
+                changes.quotaNoticeOn(),
+                reply != null && reply.countsAsAnswer(),
+                answer == null ? 0 : answer.tokensIn(),
+                answer == null ? 0 : answer.tokensOut(),
+                answer == null ? 0 : answer.costUsd(),
+                changes.quotaAlert() == QuotaAlert.EIGHTY_PERCENT,
+                changes.quotaAlert() == QuotaAlert.REACHED,
+                d.escalation() == null
+                        ? null
+                        : new TurnRecord.NewEscalation(
+                                d.escalation().reason().code(),
+                                d.escalation().summary(),
+                                d.escalation().tellContacts()),
+                changes.deferUntil());
     }
 
     /** A person from the business wrote in the chat: the assistant keeps quiet there for a while. */

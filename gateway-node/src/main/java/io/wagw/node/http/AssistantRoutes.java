@@ -179,15 +179,7 @@ final class AssistantRoutes {
 
     private Reply activatePrompt(RoutingContext ctx) {
         String tenant = tenant(ctx);
-        int version;
-        try {
-            version = Integer.parseInt(ctx.pathParam("version"));
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("version", "version must be a prompt version's number");
-        }
-        if (version < 1) {
-            throw ApiError.badRequest("version", "version must be a prompt version's number");
-        }
+        int version = version(ctx, "a prompt version's");
         return Reply.json(200, prompt(s.store().prompts().activate(tenant, version)));
     }
 
@@ -280,15 +272,7 @@ final class AssistantRoutes {
 
     private Reply restoreKnowledge(RoutingContext ctx) {
         String tenant = tenant(ctx);
-        int version;
-        try {
-            version = Integer.parseInt(ctx.pathParam("version"));
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("version", "version must be a knowledge version's number");
-        }
-        if (version < 1) {
-            throw ApiError.badRequest("version", "version must be a knowledge version's number");
-        }
+        int version = version(ctx, "a knowledge version's");
         return Reply.json(200, knowledge(s.store().knowledge().restore(tenant, version)));
     }
 
@@ -349,6 +333,19 @@ final class AssistantRoutes {
                 .put("createdAt", p.createdAt().toString())
                 .put("active", p.active())
                 .put("activePeriods", periods);
+    }
+
+    /** The path's {@code version}: a number from 1 (400 naming the field otherwise). */
+    private static int version(RoutingContext ctx, String whose) {
+        try {
+            int version = Integer.parseInt(ctx.pathParam("version"));
+            if (version >= 1) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiError.badRequest("version", "version must be %s number".formatted(whose));
     }
 
     private static String phone(RoutingContext ctx) {

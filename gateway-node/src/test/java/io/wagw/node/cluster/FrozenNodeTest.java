@@ -41,15 +41,7 @@ class FrozenNodeTest {
                                     "{\"name\":\"%s\",\"config\":{\"autoReply\":\"%s\"}}".formatted(name, REPLY))
                             .status())
                     .isEqualTo(201);
-            ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-            Await.until(
-                    "WORKING",
-                    T,
-                    () -> api.get("/api/sessions/" + name)
-                            .json()
-                            .path("status")
-                            .asText()
-                            .equals("WORKING"));
+            ClusterApi.linkAndAwaitWorking(api, sim.client(), name, phone, T);
             Await.until(
                     "connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
 

@@ -45,15 +45,7 @@ class AssistantCrashTest {
             assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(201);
             var created = api.post("/api/sessions", "{\"name\":\"%s\",\"tenant\":\"%s\"}".formatted(name, tenant));
             assertThat(created.status()).as(created.text()).isEqualTo(201);
-            ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-            Await.until(
-                    "WORKING",
-                    T,
-                    () -> api.get("/api/sessions/" + name)
-                            .json()
-                            .path("status")
-                            .asText()
-                            .equals("WORKING"));
+            ClusterApi.linkAndAwaitWorking(api, sim.client(), name, phone, T);
 
             List<String> customers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {

@@ -191,14 +191,6 @@ class CrashRestartTest {
     }
 
     private static void linkAndAwaitWorking(Http api, WaSimulator sim, String name, String phone) {
-        ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-        Await.until(
-                "WORKING",
-                T,
-                () -> api.get("/api/sessions/" + name)
-                        .json()
-                        .path("status")
-                        .asText()
-                        .equals("WORKING"));
+        ClusterApi.linkAndAwaitWorking(api, sim.client(), name, phone, T);
     }
 }

@@ -34,15 +34,7 @@ class GracefulStopTest {
             assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
                             .status())
                     .isEqualTo(201);
-            ClusterApi.linkByQr(api, sim.client(), name, phone, T);
-            Await.until(
-                    "WORKING",
-                    T,
-                    () -> api.get("/api/sessions/" + name)
-                            .json()
-                            .path("status")
-                            .asText()
-                            .equals("WORKING"));
+            ClusterApi.linkAndAwaitWorking(api, sim.client(), name, phone, T);
             Await.until(
                     "first snapshot",
                     T,

@@ -33,6 +33,20 @@ public final class ClusterApi {
     }
 
     /** Links one session: scans its QR with the phone as soon as it shows one (again if it rotated on the way). */
+    /** Links a session by its QR with the simulated phone and waits until the node says it is WORKING. */
+    public static void linkAndAwaitWorking(
+            Http api, SimClient sim, String session, String phone, java.time.Duration timeout) {
+        linkByQr(api, sim, session, phone, timeout);
+        Await.until(
+                session + " WORKING",
+                timeout,
+                () -> api.get("/api/sessions/" + session)
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("WORKING"));
+    }
+
     public static void linkByQr(Http api, SimClient sim, String session, String phone, java.time.Duration timeout) {
         Await.until(session + " linked", timeout, () -> {
             var r = api.get("/api/" + session + "/auth/qr?format=raw");
