@@ -20,7 +20,6 @@ import io.wagw.store.StoreException;
 import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.TurnContext;
 import io.wagw.store.assistant.TurnRecord;
-import io.wagw.store.tenant.TenantStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +129,8 @@ public final class AssistantService {
 
     /**
      * What the assistant would answer to {@code text}: the pipeline run on a turn with fresh state (no
-     * earlier messages, notices, pauses or counters), with the tenant's saved settings or the defaults.
+     * earlier messages, notices, pauses or counters), with the tenant's saved settings or the defaults, and
+     * as if the tenant were active: an owner tries the assistant while onboarding, before customers get it.
      * Nothing is sent or recorded.
      *
      * @param customerPhone the asking customer's number (digits), or null
@@ -142,7 +142,7 @@ public final class AssistantService {
         Instant now = clock.instant();
         Turn turn = new Turn(
                 tenant,
-                tenantRow.status() == TenantStatus.ACTIVE,
+                true,
                 s,
                 chatId,
                 customerPhone,
