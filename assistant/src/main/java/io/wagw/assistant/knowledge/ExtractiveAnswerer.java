@@ -49,10 +49,15 @@ public final class ExtractiveAnswerer implements Answerer {
 
     /** Kinds of answer a question asks for, by its words, and what a line answering them holds. */
     enum Kind {
-        PRICE("""
+        PRICE(
+                """
                 price prices priced pricing cost costs much fee fees charge tariff tariffs
                 цена цены цену ценам ценах стоит стоят стоимость сколько прайс тариф тарифы почем
-                баға бағасы бағалары қанша тұрады""", Pattern.compile("\\d")),
+                баға бағасы бағалары қанша тұрады""",
+                Pattern.compile("\\d"),
+                Pattern.compile(
+                        "\\d\\s*(?:₸|тг\\b|тенге|tenge|kzt|руб|₽|\\$|€|usd|eur)|(?:₸|\\$|€|kzt)\\s*\\d",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
         HOURS(
                 """
                 hours hour open opens opening close closes closing closed schedule when time
@@ -61,7 +66,8 @@ public final class ExtractiveAnswerer implements Answerer {
                 Pattern.compile(
                         "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
                                 + "выходн|не работаем|закрыт|круглосуточно|демалыс|жабық",
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                Pattern.compile("\\d{1,2}[:.]\\d{2}\\s*[–—-]\\s*\\d{1,2}[:.]\\d{2}|closed|выходн|не работа|закрыт")),
         ADDRESS(
                 """
                 address where located location situated directions
@@ -70,14 +76,21 @@ public final class ExtractiveAnswerer implements Answerer {
                 Pattern.compile(
                         "\\d|street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|"
                                 + "микрорайон|мкр|көше|даңғыл",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                Pattern.compile(
+                        "street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|микрорайон|мкр|көше|даңғыл",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
 
         final Set<String> words;
+        /** What a line answering the kind holds. */
         final Pattern answer;
+        /** What only a line really answering it holds (an amount in a currency, a time range): breaks ties. */
+        final Pattern surely;
 
-        Kind(String words, Pattern answer) {
+        Kind(String words, Pattern answer, Pattern surely) {
             this.words = Set.copyOf(List.of(words.strip().split("\\s+")));
             this.answer = answer;
+            this.surely = surely;
         }
 
         static Kind of(String word) {
@@ -162,14 +175,16 @@ public final class ExtractiveAnswerer implements Answerer {
                 own.add(byLine);
             }
         }
-        // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then
-        // to the better chunk and the earlier line
+        // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then to
+        // a line that surely answers the kinds asked (an amount in a currency, not a year), then to the better
+        // chunk and the earlier line
         var covered = new BitSet();
         var picked = new ArrayList<Integer>();
         while (picked.size() < MAX_LINES) {
             int best = -1;
             double bestGain = 0;
             double bestOwn = 0;
+            int bestSure = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (picked.contains(i)) {
                     continue;
@@ -178,10 +193,15 @@ public final class ExtractiveAnswerer implements Answerer {
                 gain.andNot(covered);
                 double g = asked.weight(gain);
                 double o = asked.weight(own.get(i));
-                if (g > bestGain || (g == bestGain && g > 0 && o > bestOwn)) {
+                if (g <= 0 || g < bestGain || (g == bestGain && o < bestOwn)) {
+                    continue;
+                }
+                int sure = surely(asked, lines.get(i).text());
+                if (g > bestGain || o > bestOwn || sure > bestSure) {
                     best = i;
                     bestGain = g;
                     bestOwn = o;
+                    bestSure = sure;
                 }
             }
             if (best < 0) {
@@ -253,6 +273,17 @@ public final class ExtractiveAnswerer implements Answerer {
             }
         }
         return out;
+    }
+
+    /** How many of the asked kinds the line surely answers (an amount in a currency, a time range). */
+    private static int surely(Asked asked, String line) {
+        int n = 0;
+        for (Kind k : asked.kinds()) {
+            if (k.surely.matcher(line).find()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static boolean namesKind(List<String> tokens, Kind kind) {
