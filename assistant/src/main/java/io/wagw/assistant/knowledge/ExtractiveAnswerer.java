@@ -40,6 +40,7 @@ public final class ExtractiveAnswerer implements Answerer {
 
     static final int CHUNKS = 5;
     static final int MAX_LINES = 4;
+    static final int KIND_CHUNKS = 2;
     private static final int MAX_LINE_CHARS = 300;
     private static final double KIND_WEIGHT = 0.5;
 
@@ -62,7 +63,7 @@ public final class ExtractiveAnswerer implements Answerer {
                 """
                 hours hour open opens opening close closes closing closed schedule when time
                 работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
-                закрыты когда жұмыс уақыты қашан ашық ашыласыз""",
+                закрыты когда жұмыс уақыты қашан ашық ашыласыз істейсіз істейді""",
                 Pattern.compile(
                         "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
                                 + "выходн|не работаем|закрыт|круглосуточно|демалыс|жабық",
@@ -99,7 +100,24 @@ public final class ExtractiveAnswerer implements Answerer {
                     return k;
                 }
             }
+            // a kind word with a suffix (Kazakh «орналасқансыздар», «істейсіздер»; "addresses")
+            for (Kind k : values()) {
+                for (String w : k.words) {
+                    if (w.length() >= 5 && word.startsWith(w)) {
+                        return k;
+                    }
+                }
+            }
             return null;
+        }
+
+        /** Words that find the chunks answering this kind when the question's own words do not. */
+        String query() {
+            return switch (this) {
+                case PRICE -> "цены prices баға";
+                case HOURS -> "часы работы opening hours график";
+                case ADDRESS -> "адрес address мекенжай";
+            };
         }
     }
 
@@ -115,7 +133,7 @@ public final class ExtractiveAnswerer implements Answerer {
             здравствуйте привет добрый день вечер утро спасибо хочу хотел хотела бы ещё еще уже там тут здесь
             да нет ну вот так также очень сегодня завтра
             мен сен сіз сіздер біз ол бұл осы ма ме ба бе па пе не қалай қандай бар жоқ және немесе сәлем
-            сәлеметсіз рахмет""".strip().split("\\s+")));
+            сәлеметсіз рахмет күні күн""".strip().split("\\s+")));
 
     private final Retriever retriever;
 
@@ -155,7 +173,16 @@ public final class ExtractiveAnswerer implements Answerer {
         if (asked.size() == 0) {
             return fallback(q);
         }
-        List<Hit> hits = retriever.search(q.tenant(), q.text(), CHUNKS);
+        List<Hit> hits = new ArrayList<>(retriever.search(q.tenant(), q.text(), CHUNKS));
+        // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
+        // answering it: the chunks about the kinds asked too
+        for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
+            for (Hit h : retriever.search(q.tenant(), k.query(), KIND_CHUNKS)) {
+                if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
+                    hits.add(h);
+                }
+            }
+        }
         if (hits.isEmpty()) {
             return fallback(q);
         }
