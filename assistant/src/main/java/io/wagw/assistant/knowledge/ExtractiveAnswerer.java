@@ -40,6 +40,7 @@ public final class ExtractiveAnswerer implements Answerer {
 
     static final int CHUNKS = 5;
     static final int MAX_LINES = 4;
+    static final int KIND_CHUNKS = 2;
     private static final int MAX_LINE_CHARS = 300;
     private static final double KIND_WEIGHT = 0.5;
 
@@ -49,19 +50,25 @@ public final class ExtractiveAnswerer implements Answerer {
 
     /** Kinds of answer a question asks for, by its words, and what a line answering them holds. */
     enum Kind {
-        PRICE("""
+        PRICE(
+                """
                 price prices priced pricing cost costs much fee fees charge tariff tariffs
                 цена цены цену ценам ценах стоит стоят стоимость сколько прайс тариф тарифы почем
-                баға бағасы бағалары қанша тұрады""", Pattern.compile("\\d")),
+                баға бағасы бағалары қанша тұрады""",
+                Pattern.compile("\\d"),
+                Pattern.compile(
+                        "\\d\\s*(?:₸|тг\\b|тенге|tenge|kzt|руб|₽|\\$|€|usd|eur)|(?:₸|\\$|€|kzt)\\s*\\d",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
         HOURS(
                 """
                 hours hour open opens opening close closes closing closed schedule when time
                 работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
-                закрыты когда жұмыс уақыты қашан ашық ашыласыз""",
+                закрыты когда жұмыс уақыты қашан ашық ашыласыз істейсіз істейді""",
                 Pattern.compile(
                         "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
                                 + "выходн|не работаем|закрыт|круглосуточно|демалыс|жабық",
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                Pattern.compile("\\d{1,2}[:.]\\d{2}\\s*[–—-]\\s*\\d{1,2}[:.]\\d{2}|closed|выходн|не работа|закрыт")),
         ADDRESS(
                 """
                 address where located location situated directions
@@ -70,14 +77,21 @@ public final class ExtractiveAnswerer implements Answerer {
                 Pattern.compile(
                         "\\d|street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|"
                                 + "микрорайон|мкр|көше|даңғыл",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                Pattern.compile(
+                        "street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|микрорайон|мкр|көше|даңғыл",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
 
         final Set<String> words;
+        /** What a line answering the kind holds. */
         final Pattern answer;
+        /** What only a line really answering it holds (an amount in a currency, a time range): breaks ties. */
+        final Pattern surely;
 
-        Kind(String words, Pattern answer) {
+        Kind(String words, Pattern answer, Pattern surely) {
             this.words = Set.copyOf(List.of(words.strip().split("\\s+")));
             this.answer = answer;
+            this.surely = surely;
         }
 
         static Kind of(String word) {
@@ -86,7 +100,24 @@ public final class ExtractiveAnswerer implements Answerer {
                     return k;
                 }
             }
+            // a kind word with a suffix (Kazakh «орналасқансыздар», «істейсіздер»; "addresses")
+            for (Kind k : values()) {
+                for (String w : k.words) {
+                    if (w.length() >= 5 && word.startsWith(w)) {
+                        return k;
+                    }
+                }
+            }
             return null;
+        }
+
+        /** Words that find the chunks answering this kind when the question's own words do not. */
+        String query() {
+            return switch (this) {
+                case PRICE -> "цены prices баға";
+                case HOURS -> "часы работы opening hours график";
+                case ADDRESS -> "адрес address мекенжай";
+            };
         }
     }
 
@@ -102,7 +133,7 @@ public final class ExtractiveAnswerer implements Answerer {
             здравствуйте привет добрый день вечер утро спасибо хочу хотел хотела бы ещё еще уже там тут здесь
             да нет ну вот так также очень сегодня завтра
             мен сен сіз сіздер біз ол бұл осы ма ме ба бе па пе не қалай қандай бар жоқ және немесе сәлем
-            сәлеметсіз рахмет""".strip().split("\\s+")));
+            сәлеметсіз рахмет күні күн""".strip().split("\\s+")));
 
     private final Retriever retriever;
 
@@ -142,7 +173,16 @@ public final class ExtractiveAnswerer implements Answerer {
         if (asked.size() == 0) {
             return fallback(q);
         }
-        List<Hit> hits = retriever.search(q.tenant(), q.text(), CHUNKS);
+        List<Hit> hits = new ArrayList<>(retriever.search(q.tenant(), q.text(), CHUNKS));
+        // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
+        // answering it: the chunks about the kinds asked too
+        for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
+            for (Hit h : retriever.search(q.tenant(), k.query(), KIND_CHUNKS)) {
+                if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
+                    hits.add(h);
+                }
+            }
+        }
         if (hits.isEmpty()) {
             return fallback(q);
         }
@@ -162,14 +202,16 @@ public final class ExtractiveAnswerer implements Answerer {
                 own.add(byLine);
             }
         }
-        // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then
-        // to the better chunk and the earlier line
+        // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then to
+        // a line that surely answers the kinds asked (an amount in a currency, not a year), then to the better
+        // chunk and the earlier line
         var covered = new BitSet();
         var picked = new ArrayList<Integer>();
         while (picked.size() < MAX_LINES) {
             int best = -1;
             double bestGain = 0;
             double bestOwn = 0;
+            int bestSure = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (picked.contains(i)) {
                     continue;
@@ -178,10 +220,15 @@ public final class ExtractiveAnswerer implements Answerer {
                 gain.andNot(covered);
                 double g = asked.weight(gain);
                 double o = asked.weight(own.get(i));
-                if (g > bestGain || (g == bestGain && g > 0 && o > bestOwn)) {
+                if (g <= 0 || g < bestGain || (g == bestGain && o < bestOwn)) {
+                    continue;
+                }
+                int sure = surely(asked, lines.get(i).text());
+                if (g > bestGain || o > bestOwn || sure > bestSure) {
                     best = i;
                     bestGain = g;
                     bestOwn = o;
+                    bestSure = sure;
                 }
             }
             if (best < 0) {
@@ -253,6 +300,17 @@ public final class ExtractiveAnswerer implements Answerer {
             }
         }
         return out;
+    }
+
+    /** How many of the asked kinds the line surely answers (an amount in a currency, a time range). */
+    private static int surely(Asked asked, String line) {
+        int n = 0;
+        for (Kind k : asked.kinds()) {
+            if (k.surely.matcher(line).find()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static boolean namesKind(List<String> tokens, Kind kind) {
