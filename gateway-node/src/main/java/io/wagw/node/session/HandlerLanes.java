@@ -85,10 +85,17 @@ final class HandlerLanes {
                 if (pageAtMillis > 0) {
                     metrics.recordInboundLag(System.currentTimeMillis() - pageAtMillis);
                 }
-                handler.onMessage(
-                        message,
-                        worker.sessionConfig(),
-                        (chatId, text) -> replies.add(worker.outbound.enqueue(chatId, text)));
+                // a message handed on again whose reply went out (its node died before marking it handled) is
+                // only marked handled below, not answered twice
+                boolean answered =
+                        pageAtMillis <= 0 && store.messages().answered(message.session(), message.waMessageId());
+                if (!answered) {
+                    handler.onMessage(
+                            message,
+                            worker.sessionConfig(),
+                            (chatId, text) ->
+                                    replies.add(worker.outbound.enqueue(chatId, text, message.waMessageId())));
+                }
             } catch (RuntimeException e) {
                 if (StoreOutage.is(e)) {
                     // the database is away: the message stays unhandled and is answered once it is back

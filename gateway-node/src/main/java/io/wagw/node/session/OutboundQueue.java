@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 final class OutboundQueue {
     private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
-    record Job(String chatId, String text, CompletableFuture<Message> result) {}
+    /** @param inReplyTo the inbound message this answers, or null for a send through the API */
+    record Job(String chatId, String text, String inReplyTo, CompletableFuture<Message> result) {}
 
     /** A send handed to the page: the pending message row and who waits for it. */
     record PendingSend(Message pending, CompletableFuture<Message> result) {
@@ -74,9 +75,14 @@ final class OutboundQueue {
 
     /** Queues a text; the future completes with the stored message once WhatsApp accepted it. */
     CompletableFuture<Message> enqueue(String chatId, String text) {
+        return enqueue(chatId, text, null);
+    }
+
+    /** Queues a reply to an inbound message (its WhatsApp id), recorded with that link. */
+    CompletableFuture<Message> enqueue(String chatId, String text, String inReplyTo) {
         Validation.chatId(chatId);
         Validation.text("text", text);
-        var job = new Job(chatId, text, new CompletableFuture<>());
+        var job = new Job(chatId, text, inReplyTo, new CompletableFuture<>());
         if (closed) {
             job.result().completeExceptionally(SessionRuntimeException.sessionNotRunning(worker.name()));
             return job.result();
@@ -154,7 +160,7 @@ final class OutboundQueue {
         }
         rateLimit.take(System.nanoTime());
 
-        Message pending = store.messages().recordOutbound(worker.lease(), job.chatId(), job.text());
+        Message pending = store.messages().recordOutbound(worker.lease(), job.chatId(), job.text(), job.inReplyTo());
         var host = worker.host();
         var page = worker.page();
         if (host == null || page == null || worker.status() != SessionStatus.WORKING) {

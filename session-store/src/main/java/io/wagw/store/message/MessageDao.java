@@ -16,15 +16,16 @@ interface MessageDao {
             """;
 
     @SqlQuery("""
-            INSERT INTO messages (session_id, chat_id, direction, body, status, ack, epoch)
-            VALUES (:sessionId, :chatId, 'out', :body, 'pending', 0, :epoch)
+            INSERT INTO messages (session_id, chat_id, direction, body, status, ack, epoch, in_reply_to)
+            VALUES (:sessionId, :chatId, 'out', :body, 'pending', 0, :epoch, :inReplyTo)
             """ + RETURNING)
     Message insertOutbound(
             @Bind("sessionId") long sessionId,
             @Bind("session") String session,
             @Bind("chatId") String chatId,
             @Bind("body") String body,
-            @Bind("epoch") long epoch);
+            @Bind("epoch") long epoch,
+            @Bind("inReplyTo") String inReplyTo);
 
     @SqlQuery("""
             UPDATE messages SET status = 'sent', wa_message_id = :waId, ack = GREATEST(ack, :ack),

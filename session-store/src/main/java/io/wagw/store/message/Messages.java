@@ -160,12 +160,35 @@ public final class Messages {
 
     /** Records an outbound message before it is sent; fenced by the lease. */
     public Message recordOutbound(SessionLease lease, String chatId, String body) {
+        return recordOutbound(lease, chatId, body, null);
+    }
+
+    /**
+     * Records an outbound message before it is sent; fenced by the lease.
+     *
+     * @param inReplyTo the WhatsApp id of the inbound message it answers, or null
+     */
+    public Message recordOutbound(SessionLease lease, String chatId, String body, String inReplyTo) {
         Validation.chatId(chatId);
         Validation.text("text", body);
         return jdbi.inTransaction(h -> {
             long sessionId = Leases.fence(h, lease);
-            return h.attach(MessageDao.class).insertOutbound(sessionId, lease.session(), chatId, body, lease.epoch());
+            return h.attach(MessageDao.class)
+                    .insertOutbound(sessionId, lease.session(), chatId, body, lease.epoch(), inReplyTo);
         });
+    }
+
+    /** Whether a reply to this inbound message went out (WhatsApp accepted it). */
+    public boolean answered(String session, String waMessageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM messages m JOIN sessions s ON s.id = m.session_id
+                                        WHERE s.name = :session AND m.in_reply_to = :wa AND m.direction = 'out'
+                                          AND m.status = 'sent')
+                        """)
+                .bind("session", session)
+                .bind("wa", waMessageId)
+                .mapTo(Boolean.class)
+                .one());
     }
 
     /** Records that WhatsApp accepted an outbound message under the given id; fenced by the lease. */

@@ -24,7 +24,7 @@ class PostgresTest {
         String keyId;
         try (var store = SessionStore.open(StoreConfig.embedded(dataDir))) {
             assertThat(store.embedded()).isTrue();
-            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(10);
+            assertThat(store.schemaVersion()).as("every migration applied").isEqualTo(11);
             store.tenants().create("persisted", "Persisted", "free");
             store.sessions().create("persisted", "persisted-1", Map.of());
             SessionLease lease = store.leases()
@@ -107,7 +107,7 @@ class PostgresTest {
                         shared.jdbcUrl(), "postgres", shared.embeddedPassword().orElseThrow())
                 .withMasterKeyFile(TestStore.dataDir().resolve("master.key"));
         try (var store = SessionStore.open(config)) {
-            assertThat(store.schemaVersion()).isEqualTo(10);
+            assertThat(store.schemaVersion()).isEqualTo(11);
             ClassLoader migrationLoader = Migrations.lastLoader.get();
             assertThat(migrationLoader)
                     .as("the migration ran in a loader of its own")

@@ -291,4 +291,20 @@ class MessagesTest {
         assertThatThrownBy(() -> store.messages().recordOutbound(lease, "77011234567@x.us", "hi"))
                 .hasMessageNotContaining("77011234567");
     }
+
+    @Test
+    void anInboundMessageCountsAsAnsweredOnceAReplyNamingItWasSent() {
+        String waId = "false_" + CHAT + "_ANSWERED";
+        store.messages().recordInbound(session, CHAT, waId, "price?", Instant.now());
+        assertThat(store.messages().answered(session, waId)).isFalse();
+        var reply = store.messages().recordOutbound(lease, CHAT, "12 000", waId);
+        assertThat(store.messages().answered(session, waId))
+                .as("recorded, not yet sent")
+                .isFalse();
+        store.messages().markSent(lease, reply.id(), "true_" + CHAT + "_R1", 1, Instant.now());
+        assertThat(store.messages().answered(session, waId)).isTrue();
+        store.messages().recordOutbound(lease, CHAT, "an unrelated send", null);
+        assertThat(store.messages().answered(session, "false_" + CHAT + "_OTHER"))
+                .isFalse();
+    }
 }
