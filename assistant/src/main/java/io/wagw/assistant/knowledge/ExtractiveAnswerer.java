@@ -112,6 +112,21 @@ public final class ExtractiveAnswerer implements Answerer {
             return null;
         }
 
+        /** A kind word misspelt ("adress", "prise"): one typing mistake in a word of 5 letters or more. */
+        static Kind misspelt(String word) {
+            if (word.length() < 5 || !Character.isLetter(word.charAt(0))) {
+                return null;
+            }
+            for (Kind k : values()) {
+                for (String w : k.words) {
+                    if (w.length() >= 5 && Math.abs(w.length() - word.length()) <= 1 && distance(word, w) <= 1) {
+                        return k;
+                    }
+                }
+            }
+            return null;
+        }
+
         /** Words that find the chunks answering this kind when the question's own words do not. */
         String query() {
             return switch (this) {
@@ -127,7 +142,7 @@ public final class ExtractiveAnswerer implements Answerer {
             a an the is are am was were be been do does did you your yours i me my we our us it its this that these
             those to for of on in at by with from and or but can could would will shall should may might please
             what which who whom how there here have has had any some tell me want like need know about get got
-            hi hello hey thanks thank ok okay yes no not just also too very much many so if then than
+            whats hi hello hey thanks thank ok okay yes no not just also too very much many so if then than
             и в во на с со у к ко по за из от до а но или ли же не ни я мы вы вас вам ваш ваша ваше ваши ты тебя
             он она они оно это этот эта эти то тот как что чем кто какой какая какое какие каков есть будет был
             была было были можно нужно надо мне меня мой моя нас наш пожалуйста подскажите скажите расскажите
@@ -482,6 +497,9 @@ public final class ExtractiveAnswerer implements Answerer {
         int phrase = 0;
         for (String w : tokens(question)) {
             Kind k = Kind.of(w);
+            if (k == null && !STOP.contains(w)) {
+                k = Kind.misspelt(w);
+            }
             if (k != null) {
                 kinds.add(k);
                 phrase++;

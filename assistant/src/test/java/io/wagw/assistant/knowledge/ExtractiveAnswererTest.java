@@ -151,6 +151,18 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void aMisspeltKindWordIsStillAKind() {
+        Answer address = ask("whats your adress", Language.EN);
+        assertThat(address.text()).startsWith("Алматы, проспект Абая 10");
+        assertThat(address.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        assertThat(ExtractiveAnswerer.asked("what is the prise of a pedicure").kinds())
+                .containsExactly(ExtractiveAnswerer.Kind.PRICE);
+        assertThat(ExtractiveAnswerer.asked("is there parking").kinds())
+                .as("a stop word is not a misspelt kind")
+                .isEmpty();
+    }
+
+    @Test
     void unrelatedQuestionsStayBelowTheThreshold() {
         for (String q : List.of(
                 "Can I bring my dog?",
