@@ -49,6 +49,10 @@ public final class ExtractiveAnswerer implements Answerer {
     private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+•–—]|\\d{1,3}[.)])\\s+");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
 
+    /** A line naming a person: a title and a name, or a name and a dash then what they do. */
+    private static final Pattern PERSON = Pattern.compile(
+            "^(?:(?i:dr|доктор|врач)\\.?\\s+\\p{Lu}|\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){0,2}\\s*[—–]\\s*\\p{Ll})");
+
     /** Kinds of answer a question asks for, by its words, and what a line answering them holds. */
     enum Kind {
         PRICE(
@@ -81,7 +85,9 @@ public final class ExtractiveAnswerer implements Answerer {
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
                 Pattern.compile(
                         "street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|микрорайон|мкр|көше|даңғыл",
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
+        /** Who does something: a line naming a person ("Dr. Emma Clarke — orthodontist", «Айгерим — мастер»). */
+        WHO("who whom кто кого кому кім кімге кімде", PERSON, PERSON);
 
         final Set<String> words;
         /** What a line answering the kind holds. */
@@ -133,6 +139,7 @@ public final class ExtractiveAnswerer implements Answerer {
                 case PRICE -> "цены prices баға";
                 case HOURS -> "часы работы opening hours график";
                 case ADDRESS -> "адрес address мекенжай";
+                case WHO -> "мастера специалисты врачи doctors staff team masters";
             };
         }
     }

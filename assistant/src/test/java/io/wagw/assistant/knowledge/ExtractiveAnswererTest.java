@@ -163,6 +163,24 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void aWhoQuestionGetsTheLineNamingAPerson() {
+        List<Chunk> staff = Chunker.chunk("markdown", """
+                # Цены
+                - Педикюр — 7000 ₸
+                - Окрашивание бровей — 3000 ₸
+                # Мастера
+                - Айгерим — мастер педикюра, стаж 8 лет.
+                - Dr. Emma Clarke — brows and colouring.
+                """);
+        Answer ru = ask("Кто делает педикюр?", Language.RU, staff);
+        assertThat(ru.text()).isEqualTo("Айгерим — мастер педикюра, стаж 8 лет.");
+        assertThat(ru.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        assertThat(ask("who does the colouring?", Language.EN, staff).text())
+                .isEqualTo("Dr. Emma Clarke — brows and colouring.");
+        assertThat(ask("Who is the owner?", Language.EN, staff).confidence()).isLessThan(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
     void unrelatedQuestionsStayBelowTheThreshold() {
         for (String q : List.of(
                 "Can I bring my dog?",
