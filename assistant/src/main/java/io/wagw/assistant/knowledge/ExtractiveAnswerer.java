@@ -236,6 +236,24 @@ public final class ExtractiveAnswerer implements Answerer {
                     phrases);
         }
 
+        /** The question without the topics given. */
+        Asked without(BitSet dropped) {
+            if (dropped.isEmpty()) {
+                return this;
+            }
+            var t = new ArrayList<String>();
+            var v = new ArrayList<Set<String>>();
+            var p = new ArrayList<Integer>();
+            for (int i = 0; i < topics.size(); i++) {
+                if (!dropped.get(i)) {
+                    t.add(topics.get(i));
+                    v.add(variants.get(i));
+                    p.add(phrases.get(i));
+                }
+            }
+            return new Asked(List.copyOf(t), kinds, List.copyOf(v), List.copyOf(p));
+        }
+
         /** The topics the tokens hold, by the word or its translations. */
         BitSet held(List<String> tokens) {
             var in = new BitSet();
@@ -320,24 +338,26 @@ public final class ExtractiveAnswerer implements Answerer {
             return fallback(q);
         }
         List<Hit> hits = new ArrayList<>(retriever.search(q.tenant(), q.text(), CHUNKS));
-        // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
-        // answering it: the chunks about the kinds asked too
-        for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
-            for (Hit h : retriever.search(q.tenant(), k.query(), KIND_CHUNKS)) {
-                if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
-                    hits.add(h);
-                }
-            }
-        }
         // a question in another language than the knowledge ("How much is a manicure?" over «Маникюр — …»):
         // the chunks its words' translations find too
         String translations = asked.translations(hits);
         if (!translations.isEmpty()) {
-            for (Hit h : retriever.search(q.tenant(), translations, CHUNKS)) {
-                if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
-                    hits.add(h);
-                }
+            add(hits, retriever.search(q.tenant(), translations, CHUNKS));
+        }
+        // a topic every chunk's headings hold is the business itself («Где находится клиника?» over "Bright
+        // Smile Dental Clinic > ..."): it tells no chunk from another, the kind asked does
+        if (hits.size() >= 2 && !asked.kinds().isEmpty() && !asked.topics().isEmpty()) {
+            var everywhere = new BitSet();
+            everywhere.set(0, asked.topics().size());
+            for (Hit h : hits) {
+                everywhere.and(asked.held(tokens(h.headingPath())));
             }
+            asked = asked.without(everywhere);
+        }
+        // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
+        // answering it: the chunks about the kinds asked too
+        for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
+            add(hits, retriever.search(q.tenant(), k.query(), KIND_CHUNKS));
         }
         if (hits.isEmpty()) {
             return fallback(q);
@@ -436,6 +456,14 @@ public final class ExtractiveAnswerer implements Answerer {
             sources.add(hit.headingPath().isBlank() ? "chunk " + hit.ordinal() : hit.headingPath());
         }
         return new Answer(text.toString(), ReplyKind.KNOWLEDGE, confidence, List.copyOf(sources), 0, 0, 0);
+    }
+
+    private static void add(List<Hit> hits, List<Hit> more) {
+        for (Hit h : more) {
+            if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
+                hits.add(h);
+            }
+        }
     }
 
     private static Answer fallback(Question q) {

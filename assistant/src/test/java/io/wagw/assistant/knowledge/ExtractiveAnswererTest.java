@@ -181,6 +181,20 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void aTopicEveryHeadingHoldsIsTheBusinessNotWhatIsAsked() {
+        List<Chunk> clinic = Chunker.chunk("markdown", """
+                # Smile Dental Clinic
+                ## About
+                Smile is a family dental clinic founded in 2010, with 12 dentists.
+                ## Address
+                - 5 Abay Avenue, office 3, Almaty.
+                """);
+        Answer where = ask("Where is the clinic located?", Language.EN, clinic);
+        assertThat(where.text()).isEqualTo("5 Abay Avenue, office 3, Almaty.");
+        assertThat(where.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
     void unrelatedQuestionsStayBelowTheThreshold() {
         for (String q : List.of(
                 "Can I bring my dog?",
