@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * <p>The question is read as topic words (what it is about: "manicure", "воскресенье") and kinds of answer it
  * asks for (a price, opening hours, an address; "how much", «когда»). A line covers a topic word when the
  * line or its chunk's headings hold the word (same word, same stem by a shared prefix, or a misspelling of
- * it); it covers a kind when it holds what that kind looks like (a number for a price, a time or "closed"
+ * it) or, by a small ru/kk/en lexicon, the word in another language (жексенбі, Sunday: воскресенье) when the
+ * chunk holds the rest of its phrase too; it covers a kind when it holds what that kind looks like (a number for a price, a time or "closed"
  * for hours). Lines are picked greedily, each covering most of what is still uncovered, at most
  * {@value #MAX_LINES}; lines of the same chunk covering exactly the same are added with them (a list of
  * prices under the heading asked about).
@@ -47,6 +48,10 @@ public final class ExtractiveAnswerer implements Answerer {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
     private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+•–—]|\\d{1,3}[.)])\\s+");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
+
+    /** A line naming a person: a title and a name, or a name and a dash then what they do. */
+    private static final Pattern PERSON = Pattern.compile(
+            "^(?:(?i:dr|доктор|врач)\\.?\\s+\\p{Lu}|\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){0,2}\\s*[—–]\\s*\\p{Ll})");
 
     /** Kinds of answer a question asks for, by its words, and what a line answering them holds. */
     enum Kind {
@@ -80,7 +85,9 @@ public final class ExtractiveAnswerer implements Answerer {
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
                 Pattern.compile(
                         "street|\\bst\\.|avenue|\\bave\\b|road|\\bул\\.?|улица|проспект|\\bпр\\.|микрорайон|мкр|көше|даңғыл",
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
+        /** Who does something: a line naming a person ("Dr. Emma Clarke — orthodontist", «Айгерим — мастер»). */
+        WHO("who whom кто кого кому кім кімге кімде", PERSON, PERSON);
 
         final Set<String> words;
         /** What a line answering the kind holds. */
@@ -111,12 +118,28 @@ public final class ExtractiveAnswerer implements Answerer {
             return null;
         }
 
+        /** A kind word misspelt ("adress", "prise"): one typing mistake in a word of 5 letters or more. */
+        static Kind misspelt(String word) {
+            if (word.length() < 5 || !Character.isLetter(word.charAt(0))) {
+                return null;
+            }
+            for (Kind k : values()) {
+                for (String w : k.words) {
+                    if (w.length() >= 5 && Math.abs(w.length() - word.length()) <= 1 && distance(word, w) <= 1) {
+                        return k;
+                    }
+                }
+            }
+            return null;
+        }
+
         /** Words that find the chunks answering this kind when the question's own words do not. */
         String query() {
             return switch (this) {
                 case PRICE -> "цены prices баға";
                 case HOURS -> "часы работы opening hours график";
                 case ADDRESS -> "адрес address мекенжай";
+                case WHO -> "мастера специалисты врачи doctors staff team masters";
             };
         }
     }
@@ -126,14 +149,73 @@ public final class ExtractiveAnswerer implements Answerer {
             a an the is are am was were be been do does did you your yours i me my we our us it its this that these
             those to for of on in at by with from and or but can could would will shall should may might please
             what which who whom how there here have has had any some tell me want like need know about get got
-            hi hello hey thanks thank ok okay yes no not just also too very much many so if then than
+            whats hi hello hey thanks thank ok okay yes no not just also too very much many so if then than
             и в во на с со у к ко по за из от до а но или ли же не ни я мы вы вас вам ваш ваша ваше ваши ты тебя
             он она они оно это этот эта эти то тот как что чем кто какой какая какое какие каков есть будет был
             была было были можно нужно надо мне меня мой моя нас наш пожалуйста подскажите скажите расскажите
             здравствуйте привет добрый день вечер утро спасибо хочу хотел хотела бы ещё еще уже там тут здесь
-            да нет ну вот так также очень сегодня завтра
+            да нет ну вот так также очень сегодня завтра делаете делает делаем делать
             мен сен сіз сіздер біз ол бұл осы ма ме ба бе па пе не қалай қандай бар жоқ және немесе сәлем
-            сәлеметсіз рахмет күні күн""".strip().split("\\s+")));
+            сәлеметсіз рахмет күні күн арқылы бола болады болама керек сіздерде сіздің сендер""".strip().split("\\s+")));
+
+    /**
+     * A small ru/kk/en lexicon of words a question and the knowledge often name in different languages: each
+     * line one meaning (weekdays, months, common services, people and things a business names). A question word
+     * that is the same word as one of a line's words (by {@link #sameWord}) also matches the line's other words.
+     */
+    private static final List<List<String>> LEXICON =
+            """
+            monday mondays понедельник понедельника понедельникам дүйсенбі
+            tuesday tuesdays вторник вторника вторникам сейсенбі
+            wednesday wednesdays среда среду средам сәрсенбі
+            thursday thursdays четверг четверга четвергам бейсенбі
+            friday fridays пятница пятницу пятницам жұма
+            saturday saturdays суббота субботу субботам сенбі
+            sunday sundays воскресенье воскресеньям жексенбі
+            january январь января қаңтар
+            february февраль февраля ақпан
+            march март марта наурыз
+            april апрель апреля сәуір
+            june июнь июня маусым
+            july июль июля шілде
+            august август августа тамыз
+            september сентябрь сентября қыркүйек
+            october октябрь октября қазан
+            november ноябрь ноября қараша
+            december декабрь декабря желтоқсан
+            holiday holidays праздник праздники праздничные мереке мерекелік
+            haircut haircuts стрижка стрижку стрижки стрижек қию қиып
+            hair волосы волос шаш шашты
+            manicure маникюр
+            pedicure педикюр
+            nails nail ногти ногтей тырнақ тырнақтар
+            eyelashes eyelash lashes ресницы ресниц кірпік кірпіктер
+            eyebrows eyebrow brows брови бровей қас қастар
+            extension extensions наращивание ұзарту
+            makeup макияж визаж
+            colouring coloring dyeing окрашивание бояу
+            massage массаж массажы уқалау
+            teeth tooth зуб зубы зубов зуба зубам тіс тісті тістер тісім
+            cleaning чистка чистку тазалау
+            whitening отбеливание ағарту
+            filling fillings пломба пломбу толтыру
+            extraction удаление удалить жұлу
+            implant implants имплант импланты имплантация
+            braces брекеты брекетов брекет
+            doctor doctors врач врачи доктор дәрігер
+            dentist dentists стоматолог стоматологи
+            clinic клиника клинике клиники емхана
+            salon салон салоне
+            children child kids kid дети детей детский детская ребенок ребенка ребенку балалар бала балаға баланы
+            payment pay paying оплата оплатить платить төлеу төлеуге төлем
+            card cards карта карты картой карточкой карта
+            cash наличные наличными
+            parking парковка парковки тұрақ
+            phone телефон телефона номер
+            booking book appointment appointments запись записаться жазылу
+            discount discounts скидка скидки жеңілдік
+            insurance страховка страховке страхованию сақтандыру
+            """.strip().lines().map(l -> List.of(l.strip().split("\\s+"))).toList();
 
     private final Retriever retriever;
 
@@ -144,8 +226,90 @@ public final class ExtractiveAnswerer implements Answerer {
     /** A line of a retrieved chunk. */
     private record Line(int hit, int index, String text, List<String> tokens) {}
 
-    /** The question's topic words and kinds, with their weights. */
-    record Asked(List<String> topics, List<Kind> kinds) {
+    /** The question's topic words (each with its words in other languages) and kinds, with their weights. */
+    record Asked(List<String> topics, List<Kind> kinds, List<Set<String>> variants, List<Integer> phrases) {
+        Asked(List<String> topics, List<Kind> kinds, List<Integer> phrases) {
+            this(
+                    topics,
+                    kinds,
+                    topics.stream().map(ExtractiveAnswerer::variants).toList(),
+                    phrases);
+        }
+
+        /** The question without the topics given. */
+        Asked without(BitSet dropped) {
+            if (dropped.isEmpty()) {
+                return this;
+            }
+            var t = new ArrayList<String>();
+            var v = new ArrayList<Set<String>>();
+            var p = new ArrayList<Integer>();
+            for (int i = 0; i < topics.size(); i++) {
+                if (!dropped.get(i)) {
+                    t.add(topics.get(i));
+                    v.add(variants.get(i));
+                    p.add(phrases.get(i));
+                }
+            }
+            return new Asked(List.copyOf(t), kinds, List.copyOf(v), List.copyOf(p));
+        }
+
+        /** The topics the tokens hold, by the word or its translations. */
+        BitSet held(List<String> tokens) {
+            var in = new BitSet();
+            for (int t = 0; t < topics.size(); t++) {
+                for (String w : variants.get(t)) {
+                    if (containsWord(tokens, w)) {
+                        in.set(t);
+                        break;
+                    }
+                }
+            }
+            return in;
+        }
+
+        /**
+         * The topics a chunk may cover by a translation: those whose phrase (topic words next to each other in
+         * the question, "hair extensions", «шаш қию»; of them the words the knowledge holds at all) the chunk
+         * holds whole. A translation is weaker than the word itself: a chunk about «волосы» does not answer
+         * "hair extensions" when «наращивание» is only in another.
+         */
+        BitSet allowed(List<String> chunkTokens, BitSet anywhere) {
+            var in = held(chunkTokens);
+            var out = new BitSet();
+            for (int t = 0; t < topics.size(); t++) {
+                boolean whole = true;
+                for (int u = 0; u < topics.size() && whole; u++) {
+                    whole = !phrases.get(u).equals(phrases.get(t)) || in.get(u) || !anywhere.get(u);
+                }
+                if (whole) {
+                    out.set(t);
+                }
+            }
+            return out;
+        }
+
+        /** The other-language words of the topics, to find chunks that share none of the question's words. */
+        String translations(List<Hit> found) {
+            var held = new ArrayList<String>();
+            for (Hit h : found) {
+                held.addAll(tokens(h.headingPath()));
+                held.addAll(tokens(h.text()));
+            }
+            var out = new LinkedHashSet<String>();
+            for (int t = 0; t < topics.size(); t++) {
+                if (containsWord(held, topics.get(t))) {
+                    continue;
+                }
+                for (String v : variants.get(t)) {
+                    if (!v.equals(topics.get(t))) {
+                        out.add(v);
+                    }
+                }
+            }
+            return String.join(" ", out);
+        }
+
         double kindWeight() {
             return topics.isEmpty() ? 1 : KIND_WEIGHT;
         }
@@ -174,29 +338,50 @@ public final class ExtractiveAnswerer implements Answerer {
             return fallback(q);
         }
         List<Hit> hits = new ArrayList<>(retriever.search(q.tenant(), q.text(), CHUNKS));
+        // a question in another language than the knowledge ("How much is a manicure?" over «Маникюр — …»):
+        // the chunks its words' translations find too
+        String translations = asked.translations(hits);
+        if (!translations.isEmpty()) {
+            add(hits, retriever.search(q.tenant(), translations, CHUNKS));
+        }
+        // a topic every chunk's headings hold is the business itself («Где находится клиника?» over "Bright
+        // Smile Dental Clinic > ..."): it tells no chunk from another, the kind asked does
+        if (hits.size() >= 2 && !asked.kinds().isEmpty() && !asked.topics().isEmpty()) {
+            var everywhere = new BitSet();
+            everywhere.set(0, asked.topics().size());
+            for (Hit h : hits) {
+                everywhere.and(asked.held(tokens(h.headingPath())));
+            }
+            asked = asked.without(everywhere);
+        }
         // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
         // answering it: the chunks about the kinds asked too
         for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
-            for (Hit h : retriever.search(q.tenant(), k.query(), KIND_CHUNKS)) {
-                if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
-                    hits.add(h);
-                }
-            }
+            add(hits, retriever.search(q.tenant(), k.query(), KIND_CHUNKS));
         }
         if (hits.isEmpty()) {
             return fallback(q);
         }
+        var everything = new ArrayList<String>();
+        for (Hit hit : hits) {
+            everything.addAll(tokens(hit.headingPath()));
+            everything.addAll(tokens(hit.text()));
+        }
+        BitSet anywhere = asked.held(everything);
         var lines = new ArrayList<Line>();
         var covers = new ArrayList<BitSet>();
         var own = new ArrayList<BitSet>();
         for (int h = 0; h < hits.size(); h++) {
             Hit hit = hits.get(h);
             List<String> heading = tokens(hit.headingPath());
+            var chunkTokens = new ArrayList<>(heading);
+            chunkTokens.addAll(tokens(hit.text()));
+            BitSet allowed = asked.allowed(chunkTokens, anywhere);
             int index = 0;
             for (String text : lines(hit.text())) {
                 var line = new Line(h, index++, text, tokens(text));
-                BitSet byLine = cover(asked, line.tokens(), text, List.of(), heading);
-                BitSet all = cover(asked, line.tokens(), text, heading, heading);
+                BitSet byLine = cover(asked, allowed, line.tokens(), text, List.of(), heading);
+                BitSet all = cover(asked, allowed, line.tokens(), text, heading, heading);
                 lines.add(line);
                 covers.add(all);
                 own.add(byLine);
@@ -273,6 +458,14 @@ public final class ExtractiveAnswerer implements Answerer {
         return new Answer(text.toString(), ReplyKind.KNOWLEDGE, confidence, List.copyOf(sources), 0, 0, 0);
     }
 
+    private static void add(List<Hit> hits, List<Hit> more) {
+        for (Hit h : more) {
+            if (hits.stream().noneMatch(o -> o.version() == h.version() && o.ordinal() == h.ordinal())) {
+                hits.add(h);
+            }
+        }
+    }
+
     private static Answer fallback(Question q) {
         var s = q.settings();
         String text = s.templates().text(TemplateKind.FALLBACK, q.language(), s.defaultLanguage(), s.businessName());
@@ -281,12 +474,21 @@ public final class ExtractiveAnswerer implements Answerer {
 
     /** What the question covers in a line: topic words in the line or the headings given, kinds by the line. */
     private static BitSet cover(
-            Asked asked, List<String> lineTokens, String line, List<String> heading, List<String> chunkHeading) {
+            Asked asked,
+            BitSet allowed,
+            List<String> lineTokens,
+            String line,
+            List<String> heading,
+            List<String> chunkHeading) {
         var out = new BitSet();
         for (int t = 0; t < asked.topics().size(); t++) {
-            String w = asked.topics().get(t);
-            if (containsWord(lineTokens, w) || containsWord(heading, w)) {
-                out.set(t);
+            for (String w : allowed.get(t)
+                    ? asked.variants().get(t)
+                    : Set.of(asked.topics().get(t))) {
+                if (containsWord(lineTokens, w) || containsWord(heading, w)) {
+                    out.set(t);
+                    break;
+                }
             }
         }
         for (int k = 0; k < asked.kinds().size(); k++) {
@@ -324,17 +526,44 @@ public final class ExtractiveAnswerer implements Answerer {
 
     /** The question's topic words (not stop words, not kind words) and kinds, each once. */
     static Asked asked(String question) {
-        var topics = new LinkedHashSet<String>();
+        var topics = new ArrayList<String>();
+        var phrases = new ArrayList<Integer>();
         var kinds = new LinkedHashSet<Kind>();
+        int phrase = 0;
         for (String w : tokens(question)) {
             Kind k = Kind.of(w);
+            if (k == null && !STOP.contains(w)) {
+                k = Kind.misspelt(w);
+            }
             if (k != null) {
                 kinds.add(k);
+                phrase++;
             } else if (!STOP.contains(w) && (w.length() >= 3 || w.chars().allMatch(Character::isDigit))) {
-                topics.add(w);
+                if (!topics.contains(w)) {
+                    topics.add(w);
+                    phrases.add(phrase);
+                }
+            } else {
+                phrase++;
             }
         }
-        return new Asked(List.copyOf(topics), List.copyOf(kinds));
+        return new Asked(List.copyOf(topics), List.copyOf(kinds), List.copyOf(phrases));
+    }
+
+    /** The word and, when the lexicon knows it, the same word in the other languages. */
+    static Set<String> variants(String word) {
+        var out = new LinkedHashSet<String>();
+        out.add(word);
+        for (List<String> meaning : LEXICON) {
+            for (String w : meaning) {
+                // not "hair" for "haircut": the question's word is the word or a longer form of it
+                if (sameWord(word, w) && word.length() >= w.length() - 2) {
+                    out.addAll(meaning);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** A chunk's text as answer lines: its lines without list markers, long ones cut between sentences. */
