@@ -34,7 +34,7 @@ public final class AssistantHandler implements MessageHandler {
 
     @Override
     public void onMessage(InboundMessage message, Map<String, Object> sessionConfig, Replier replier) {
-        if (sessionConfig.get(AutoReplyHandler.CONFIG_KEY) instanceof String text && !text.isBlank()) {
+        if (AutoReplyHandler.configured(sessionConfig)) {
             legacy.onMessage(message, sessionConfig, replier);
             return;
         }

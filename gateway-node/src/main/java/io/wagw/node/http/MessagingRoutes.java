@@ -42,7 +42,13 @@ final class MessagingRoutes {
         }
         body.optionalBoolean("linkPreview", true);
         // a person writes in this chat: the assistant keeps quiet there for the tenant's takeover pause
-        s.assistant().humanWrote(s.store().sessions().get(session).tenant(), chatId);
+        s.assistant()
+                .humanWrote(
+                        s.runtime()
+                                .tenantOf(session)
+                                .orElseGet(
+                                        () -> s.store().sessions().get(session).tenant()),
+                        chatId);
         long t0 = System.nanoTime();
         try {
             Message sent = s.runtime().sendText(session, chatId, text).get(120, TimeUnit.SECONDS);

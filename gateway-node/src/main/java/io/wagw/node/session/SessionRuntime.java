@@ -206,6 +206,11 @@ public final class SessionRuntime implements AutoCloseable {
     }
 
     /** The live view of a session running here. */
+    /** The tenant of a session running here, without asking the store; empty when it does not run here. */
+    public Optional<String> tenantOf(String name) {
+        return Optional.ofNullable(workers.get(name)).map(SessionWorker::tenant);
+    }
+
     public Optional<SessionView> view(String name) {
         return Optional.ofNullable(workers.get(name)).map(SessionWorker::view);
     }
