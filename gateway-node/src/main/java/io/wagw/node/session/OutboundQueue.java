@@ -152,6 +152,10 @@ final class OutboundQueue {
         }
     }
 
+    private Message record(Job job) {
+        return store.messages().recordOutbound(worker.lease(), job.chatId(), job.text(), job.inReplyTo());
+    }
+
     private Message send(Job job) throws InterruptedException {
         awaitWorking();
         long wait;
@@ -160,11 +164,10 @@ final class OutboundQueue {
         }
         rateLimit.take(System.nanoTime());
 
-        Message pending = store.messages().recordOutbound(worker.lease(), job.chatId(), job.text(), job.inReplyTo());
         var host = worker.host();
         var page = worker.page();
         if (host == null || page == null || worker.status() != SessionStatus.WORKING) {
-            return fail(pending, "the session stopped working before the message was sent");
+            return fail(record(job), "the session stopped working before the message was sent");
         }
         long pauseMs = Math.min(
                 policy.maxPause().toMillis(),
@@ -176,6 +179,12 @@ final class OutboundQueue {
             log.debug("session {}: typing indicator failed: {}", worker.name(), e.getMessage());
         }
         Thread.sleep(pauseMs);
+        // recorded as it is handed to the page (not before the typing pause): a pending row means "handed to
+        // WhatsApp", which is what a message handed on again after a crash is checked against
+        Message pending = record(job);
+        if (worker.page() != page || worker.status() != SessionStatus.WORKING) {
+            return fail(pending, "the session stopped working before the message was sent");
+        }
 
         String reqId = UUID.randomUUID().toString();
         var pendingSend = new PendingSend(pending, new CompletableFuture<>());

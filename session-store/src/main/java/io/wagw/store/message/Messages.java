@@ -178,12 +178,18 @@ public final class Messages {
         });
     }
 
-    /** Whether a reply to this inbound message went out (WhatsApp accepted it). */
+    /**
+     * Whether a reply to this inbound message was handed to WhatsApp: accepted ({@code sent}), or recorded
+     * ({@code pending}) by the outbound queue, which records a reply as it hands it to the page, so that a node
+     * killed between WhatsApp's acceptance and the {@code sent} mark does not make the next owner answer twice.
+     * The cost: a node killed in the few milliseconds between recording and handing over leaves that reply
+     * unsent.
+     */
     public boolean answered(String session, String waMessageId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT EXISTS (SELECT 1 FROM messages m JOIN sessions s ON s.id = m.session_id
                                         WHERE s.name = :session AND m.in_reply_to = :wa AND m.direction = 'out'
-                                          AND m.status = 'sent')
+                                          AND m.status IN ('pending', 'sent'))
                         """)
                 .bind("session", session)
                 .bind("wa", waMessageId)

@@ -299,10 +299,17 @@ class MessagesTest {
         assertThat(store.messages().answered(session, waId)).isFalse();
         var reply = store.messages().recordOutbound(lease, CHAT, "12 000", waId);
         assertThat(store.messages().answered(session, waId))
-                .as("recorded, not yet sent")
-                .isFalse();
+                .as("recorded as it is handed to WhatsApp")
+                .isTrue();
         store.messages().markSent(lease, reply.id(), "true_" + CHAT + "_R1", 1, Instant.now());
         assertThat(store.messages().answered(session, waId)).isTrue();
+        String refusedId = "false_" + CHAT + "_REFUSED";
+        store.messages().recordInbound(session, CHAT, refusedId, "and a pedicure?", Instant.now());
+        var refused = store.messages().recordOutbound(lease, CHAT, "15 000", refusedId);
+        store.messages().markFailed(lease, refused.id(), "WhatsApp refused it");
+        assertThat(store.messages().answered(session, refusedId))
+                .as("a failed reply")
+                .isFalse();
         store.messages().recordOutbound(lease, CHAT, "an unrelated send", null);
         assertThat(store.messages().answered(session, "false_" + CHAT + "_OTHER"))
                 .isFalse();
