@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Answer-quality benchmark of the default (extractive) answerer through the whole pipeline, against a real
@@ -32,9 +33,16 @@ import java.util.Map;
  * escalation % (unanswerable questions that escalate), answerable questions wrongly escalated, cross-tenant
  * leaks (answers holding the other tenant's facts), and the latency of {@code ask} after a warm-up. Prints a
  * table and the misses, and writes JSON to the path given as the first argument.
+ *
+ * <p>The second argument names the evaluation set: {@code main} (the default, {@code eval/answers-eval.json},
+ * the set the answerer was tuned on) or {@code holdout} ({@code eval/holdout/holdout-eval.json}, a Russian-language
+ * car service and an English-language pet groomer, written without looking at the answerer and never used to tune
+ * it). A set's knowledge files are read from the folder of its JSON.
  */
 public final class AnswersBench {
-    private static final String EVAL = "/eval/answers-eval.json";
+    /** The evaluation sets by name: the JSON's resource path; knowledge files are read from its folder. */
+    static final Map<String, String> SETS =
+            Map.of("main", "/eval/answers-eval.json", "holdout", "/eval/holdout/holdout-eval.json");
 
     private record Tenant(String key, String id, List<String> signature) {}
 
@@ -43,11 +51,18 @@ public final class AnswersBench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results/answers.json");
+        String set = args.length > 1 ? args[1] : "main";
+        String evalPath = SETS.get(set);
+        if (evalPath == null) {
+            System.err.println("error: unknown evaluation set '" + set + "'; known: " + new TreeSet<>(SETS.keySet()));
+            System.exit(2);
+        }
+        String folder = evalPath.substring(0, evalPath.lastIndexOf('/') + 1);
         int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "20"));
         var json = new ObjectMapper();
         JsonNode eval;
-        try (InputStream in = resource(EVAL)) {
+        try (InputStream in = resource(evalPath)) {
             eval = json.readTree(in);
         }
         StoreConfig config = StoreConfig.embedded(Files.createTempDirectory("wagw-answers-bench"))
@@ -93,7 +108,7 @@ public final class AnswersBench {
                                                 "contacts",
                                                 List.of(Map.of("name", "Manager", "phone", "77019990000")))));
                 String knowledge;
-                try (InputStream in = resource("/eval/" + t.get("knowledge").asText())) {
+                try (InputStream in = resource(folder + t.get("knowledge").asText())) {
                     knowledge = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
                 service.uploadKnowledge(id, "markdown", knowledge);
@@ -184,6 +199,7 @@ public final class AnswersBench {
             Arrays.sort(times);
             result.put("database", store.embedded() ? "embedded PostgreSQL" : "external PostgreSQL");
         }
+        result.put("set", set);
         result.put("answerer", "extractive");
         result.put("questions", answerable + unanswerable);
         result.put("answerable", answerable);
@@ -207,7 +223,8 @@ public final class AnswersBench {
         result.put("misses", misses);
 
         System.out.println();
-        System.out.println("Answer quality, extractive answerer through the pipeline (" + result.get("database") + ")");
+        System.out.println("Answer quality, extractive answerer through the pipeline, set " + set + " ("
+                + evalPath.substring(1) + "; " + result.get("database") + ")");
         System.out.printf(
                 "  %-40s %s%n",
                 "questions (answerable / unanswerable)",
