@@ -168,9 +168,8 @@ final class AssistantRoutes {
         var body = RequestBody.of(ctx, "systemPrompt", "model", "temperature");
         return Reply.json(
                 201,
-                prompt(s.store()
-                        .prompts()
-                        .create(
+                prompt(s.assistant()
+                        .createPrompt(
                                 tenant,
                                 body.requiredString("systemPrompt"),
                                 body.requiredString("model"),
@@ -180,11 +179,11 @@ final class AssistantRoutes {
     private Reply activatePrompt(RoutingContext ctx) {
         String tenant = tenant(ctx);
         int version = version(ctx, "a prompt version's");
-        return Reply.json(200, prompt(s.store().prompts().activate(tenant, version)));
+        return Reply.json(200, prompt(s.assistant().activatePrompt(tenant, version)));
     }
 
     private Reply rollbackPrompt(RoutingContext ctx) {
-        return Reply.json(200, prompt(s.store().prompts().rollback(tenant(ctx))));
+        return Reply.json(200, prompt(s.assistant().rollbackPrompt(tenant(ctx))));
     }
 
     private Reply getKnowledge(RoutingContext ctx) {
@@ -273,7 +272,7 @@ final class AssistantRoutes {
     private Reply restoreKnowledge(RoutingContext ctx) {
         String tenant = tenant(ctx);
         int version = version(ctx, "a knowledge version's");
-        return Reply.json(200, knowledge(s.store().knowledge().restore(tenant, version)));
+        return Reply.json(200, knowledge(s.assistant().restoreKnowledge(tenant, version)));
     }
 
     private Reply ask(RoutingContext ctx) {

@@ -58,9 +58,12 @@ final class OpsRoutes {
         long spooled = runtime.spoolPending();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long chromium = runtime.pool().chromiumPssBytes();
+        var breakers = s.models().breakerStates();
+        boolean breakerOpen = breakers.values().stream().anyMatch(st -> !"CLOSED".equals(st));
         String status = !db
                 ? "DOWN"
                 : (used >= capacity
+                                || breakerOpen
                                 || byStatus.get(SessionStatus.FAILED) > 0
                                 || spooled > 0
                                 || heap.getUsed() > 0.9 * heap.getMax())
@@ -94,7 +97,13 @@ final class OpsRoutes {
                         new JsonObject()
                                 .put("reachable", db)
                                 .put("embedded", s.store().embedded()))
-                .put("spool", new JsonObject().put("pending", spooled));
+                .put("spool", new JsonObject().put("pending", spooled))
+                .put(
+                        "llm",
+                        new JsonObject()
+                                .put("configured", s.config().llm().configured())
+                                .put("breakers", new JsonObject(new java.util.LinkedHashMap<String, Object>(breakers)))
+                                .put("freeCalls", s.models().freeCalls()));
         return Reply.json("DOWN".equals(status) ? 503 : 200, body);
     }
 }
