@@ -393,7 +393,8 @@ public record NodeConfig(
             }
             var primary = provider("primary", "GW_LLM_", timeout, retries);
             var secondary = provider("secondary", "GW_LLM_SECONDARY_", timeout, retries);
-            if (primary.isEmpty() && secondary.isPresent()) {
+            if (optional("GW_LLM_PROVIDER").isEmpty()
+                    && optional("GW_LLM_SECONDARY_PROVIDER").isPresent()) {
                 problems.add("GW_LLM_SECONDARY_PROVIDER is set without GW_LLM_PROVIDER: set the primary first");
             }
             return new NodeModels(primary, secondary, prices, timeout, retries, concurrency, open);

@@ -68,7 +68,11 @@ final class AssistantRoutes {
         return Reply.json(200, new JsonObject(s.assistant().saveSettings(tenant, body.fields())));
     }
 
-    /** Messages in and out and the assistant's answers, escalations, tokens and cost in a month (default: this one). */
+    /**
+     * Messages in and out and the assistant's answers, escalations, tokens and cost in a month (default: this
+     * one); {@code assistant.models}: every language model call by provider and model, failed ones, the owner's
+     * tries and answers from the cache included.
+     */
     private Reply usage(RoutingContext ctx) {
         String tenant = tenant(ctx);
         String raw = ctx.queryParams().get("month");
@@ -90,6 +94,20 @@ final class AssistantRoutes {
                 .put("costUsd", assistant.costUsd())
                 .put("quota", quota)
                 .put("quotaUsedPercent", quota == 0 ? null : Math.round(100.0 * assistant.answers() / quota));
+        var models = new JsonArray();
+        s.store()
+                .modelUsage()
+                .month(tenant, month)
+                .forEach(m -> models.add(new JsonObject()
+                        .put("provider", m.provider())
+                        .put("model", m.model())
+                        .put("calls", m.calls())
+                        .put("failures", m.failures())
+                        .put("cacheHits", m.cacheHits())
+                        .put("tokensIn", m.tokensIn())
+                        .put("tokensOut", m.tokensOut())
+                        .put("costUsd", m.costUsd())));
+        a.put("models", models);
         return Reply.json(
                 200,
                 new JsonObject()
