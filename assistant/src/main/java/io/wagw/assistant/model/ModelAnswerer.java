@@ -78,7 +78,17 @@ public final class ModelAnswerer implements Answerer {
 
     @Override
     public Answer answer(Question q) {
-        List<ModelProviders.Route> chain = providers.chain(q.tenant(), q.settings());
+        List<ModelProviders.Route> chain;
+        try {
+            chain = providers.chain(q.tenant(), q.settings());
+        } catch (RuntimeException e) {
+            // its key does not open (a master key dropped from the keyring): answer as if it had no model
+            log.warn(
+                    "tenant {}: its model provider cannot be used, answering without a model: {}",
+                    q.tenant(),
+                    e.getMessage());
+            return extractive.answer(q);
+        }
         if (chain.isEmpty()) {
             return extractive.answer(q);
         }
