@@ -382,6 +382,30 @@ class ModelAnswererTest {
     }
 
     @Test
+    void aKeySealedForAnotherTenantDoesNotOpenAndTheTenantIsAnsweredWithoutAModel() {
+        var settings = new java.util.LinkedHashMap<String, Object>(
+                store.assistantSettings().get(tenant).orElseThrow().settings());
+        settings.put(
+                "model",
+                Map.of(
+                        "provider",
+                        "openai",
+                        "baseUrl",
+                        primary.openAiUrl(),
+                        "mainModel",
+                        "tenant-model",
+                        "apiKeySealed",
+                        store.secrets().seal("someone-else", "model.apiKey", "sk-stolen")));
+        store.assistantSettings().put(tenant, settings); // as if copied into the row by hand
+
+        Decision d = ask("How much is a manicure?");
+
+        assertThat(d.reply().kind()).isEqualTo(ReplyKind.KNOWLEDGE);
+        assertThat(d.reply().text()).contains("12 000");
+        assertThat(primary.requests()).isEmpty();
+    }
+
+    @Test
     void badModelSettingsAreRefusedNamingTheField() {
         assertThat(fieldOf(Map.of("provider", "bard", "mainModel", "m"))).isEqualTo("model.provider");
         assertThat(fieldOf(Map.of("mainModel", "m"))).isEqualTo("model.provider");

@@ -241,4 +241,34 @@ class ProviderGuardsTest {
         assertThat(r.model()).isEqualTo("gemini-test");
         assertThat(r.user()).isEqualTo("how much is a manicure?");
     }
+
+    @Test
+    void theNodesBulkheadRefusesCallsBeyondItsConcurrency() throws Exception {
+        guards.close();
+        guards = new ProviderGuards(
+                new ProviderGuards.Settings(
+                        1,
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(50),
+                        Duration.ofSeconds(3),
+                        4,
+                        4,
+                        50,
+                        Duration.ofSeconds(5),
+                        1),
+                registry);
+        var provider = guarded(openAi("p-bulkhead", Duration.ofSeconds(5), 0));
+        fake.then(new Fault.Slow(Duration.ofMillis(1_500)));
+        var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> provider.complete(CALL));
+        while (fake.requests().isEmpty()) {
+            Thread.sleep(10);
+        }
+
+        assertThatThrownBy(() -> provider.complete(CALL))
+                .isInstanceOf(io.github.resilience4j.bulkhead.BulkheadFullException.class);
+        assertThat(guards.freeCalls()).isZero();
+        assertThat(slow.get().text()).isEqualTo("Prices: manicure 12 000 ₸");
+        assertThat(fake.requests()).hasSize(1);
+        assertThat(guards.freeCalls()).isEqualTo(1);
+    }
 }
