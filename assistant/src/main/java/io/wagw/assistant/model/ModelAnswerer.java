@@ -13,6 +13,7 @@ import io.wagw.store.assistant.ModelUsage;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +122,7 @@ public final class ModelAnswerer implements Answerer {
             long started = System.nanoTime();
             try {
                 var c = route.provider().complete(call);
-                latency(config).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                latency(config).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 double cost = providers.prices().cost(model, c.tokensIn(), c.tokensOut());
                 record(
                         q.tenant(),
@@ -140,7 +141,7 @@ public final class ModelAnswerer implements Answerer {
                 cache.put(q.tenant(), generation, key, a);
                 return a;
             } catch (RuntimeException e) {
-                latency(config).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                latency(config).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 record(q.tenant(), new ModelUsage.Call(config.name(), model, false, false, 0, 0, 0));
                 meter(config, model, "failed", 0, 0, 0);
                 String next = i + 1 < chain.size() ? chain.get(i + 1).config().name() : "the extractive answer";

@@ -10,6 +10,8 @@ import io.wagw.assistant.settings.TenantSettings.RateRule;
 import io.wagw.assistant.settings.TenantSettings.Tone;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -223,9 +226,7 @@ public final class SettingsCodec {
             throw invalid(m.path("provider"), m.path("provider") + " is required: one of " + ProviderKind.codes());
         }
         Object rawKind = m.raw("provider");
-        ProviderKind kind = (rawKind instanceof String code
-                        ? ProviderKind.of(code)
-                        : java.util.Optional.<ProviderKind>empty())
+        ProviderKind kind = (rawKind instanceof String code ? ProviderKind.of(code) : Optional.<ProviderKind>empty())
                 .orElseThrow(() ->
                         invalid(m.path("provider"), m.path("provider") + " must be one of " + ProviderKind.codes()));
         String baseUrl = m.has("baseUrl") ? baseUrl(m.path("baseUrl"), m.string("baseUrl", 1, 500)) : null;
@@ -249,11 +250,11 @@ public final class SettingsCodec {
 
     private static String baseUrl(String field, String value) {
         try {
-            var u = new java.net.URI(value);
+            var u = new URI(value);
             if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
                 return value;
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // refused below
         }
         throw invalid(field, field + " must be an http:// or https:// URL with a host");

@@ -8,6 +8,7 @@ import io.wagw.node.browser.BrowserSettings;
 import io.wagw.node.webhook.Cidr;
 import io.wagw.node.webhook.DestinationPolicy;
 import io.wagw.store.StoreConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -434,7 +435,7 @@ public record NodeConfig(
                 try {
                     apiKey = Files.readString(Path.of(keyFile.get())).strip();
                     check(!apiKey.isEmpty(), "%sAPI_KEY_FILE=%s is empty".formatted(prefix, keyFile.get()));
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     problems.add("%sAPI_KEY_FILE=%s is not a readable file holding the provider's API key"
                             .formatted(prefix, keyFile.get()));
                 }
