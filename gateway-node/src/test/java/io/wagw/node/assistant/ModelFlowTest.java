@@ -41,7 +41,8 @@ class ModelFlowTest {
         fake = FakeLlm.start();
         fake.answering(r -> MODEL_ANSWER);
         var env = TestEnv.nodeEnv("model-node");
-        env.put("GW_LLM_TIMEOUT_MS", "1500");
+        // the first call loads LangChain4j and Jackson: on a loaded machine it takes well over a second
+        env.put("GW_LLM_TIMEOUT_MS", "3000");
         env.put("GW_LLM_RETRIES", "1");
         env.put("GW_LLM_PRICES", "salon-model=1/2");
         node = Node.start(NodeConfig.fromEnv(env), new AutoReplyHandler());
@@ -144,6 +145,11 @@ class ModelFlowTest {
         var settings = api.get("/api/tenants/%s/settings".formatted(tenant));
         assertThat(settings.text()).doesNotContain(SECRET).doesNotContain("apiKeySealed");
         assertThat(settings.json().path("model").path("apiKeySet").asBoolean()).isTrue();
+
+        var bad = api.put("/api/tenants/%s/settings".formatted(tenant), """
+                {"model":{"provider":"bard","mainModel":"m"}}""");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asText()).isEqualTo("model.provider");
 
         var models = api.get("/api/tenants/%s/usage".formatted(tenant))
                 .json()
