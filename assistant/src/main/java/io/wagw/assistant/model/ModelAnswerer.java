@@ -186,6 +186,16 @@ public final class ModelAnswerer implements Answerer {
         return c.name().startsWith("tenant:") ? "tenant" : c.name();
     }
 
+    /**
+     * The model as a metric tag: the node's configured models by name, any other (a tenant's own, a prompt
+     * version's) as {@code other}, so that tenants cannot grow the number of series.
+     */
+    private static String modelTag(ProviderConfig c, String model) {
+        boolean configured = !c.name().startsWith("tenant:")
+                && (model.equals(c.mainModel()) || model.equals(c.effectiveCheapModel()));
+        return configured ? model : "other";
+    }
+
     private Counter counter(String name, String tag, String value) {
         return Counter.builder(name).tag(tag, value).register(registry);
     }
@@ -198,8 +208,9 @@ public final class ModelAnswerer implements Answerer {
                 .register(registry);
     }
 
-    private void meter(ProviderConfig c, String model, String outcome, long in, long out, double cost) {
+    private void meter(ProviderConfig c, String calledModel, String outcome, long in, long out, double cost) {
         String provider = route(c);
+        String model = modelTag(c, calledModel);
         Counter.builder("wagw.assistant.model.calls")
                 .tag("provider", provider)
                 .tag("model", model)
