@@ -60,7 +60,11 @@ final class ProviderHttpClient implements HttpClient {
             throw new ProviderFailure(
                     ProviderFailure.Kind.TIMEOUT, "no answer within " + readTimeout.toMillis() + " ms", null, null);
         } catch (ConnectException e) {
-            throw new ProviderFailure(ProviderFailure.Kind.SERVER, "cannot connect: " + e.getMessage(), null, null);
+            throw new ProviderFailure(
+                    ProviderFailure.Kind.SERVER,
+                    "cannot connect to " + URI.create(request.url()).getAuthority(),
+                    null,
+                    null);
         } catch (IOException e) {
             throw new ProviderFailure(ProviderFailure.Kind.SERVER, "connection failed: " + e, null, null);
         } catch (InterruptedException e) {
