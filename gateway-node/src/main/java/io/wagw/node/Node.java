@@ -2,7 +2,9 @@ package io.wagw.node;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.wagw.assistant.knowledge.ExtractiveAnswerer;
+import io.wagw.assistant.model.ModelProviders;
+import io.wagw.assistant.model.ProviderGuards;
+import io.wagw.assistant.service.Answerers;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.node.assistant.AssistantHandler;
 import io.wagw.node.assistant.DeferredAnswers;
@@ -60,6 +62,7 @@ public final class Node implements AutoCloseable {
     private final NodeServices services;
     private final boolean generatedKey;
     private final ScheduledExecutorService assistantJobs;
+    private final ProviderGuards modelGuards;
 
     private Node(
             NodeConfig config,
@@ -72,7 +75,8 @@ public final class Node implements AutoCloseable {
             String httpDeployment,
             NodeServices services,
             boolean generatedKey,
-            ScheduledExecutorService assistantJobs) {
+            ScheduledExecutorService assistantJobs,
+            ProviderGuards modelGuards) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
@@ -84,6 +88,7 @@ public final class Node implements AutoCloseable {
         this.services = services;
         this.generatedKey = generatedKey;
         this.assistantJobs = assistantJobs;
+        this.modelGuards = modelGuards;
     }
 
     public static Node start(NodeConfig config, MessageHandler handler) {
@@ -101,6 +106,7 @@ public final class Node implements AutoCloseable {
         ClusterAgent agent = null;
         Vertx vertx = null;
         ScheduledExecutorService assistantJobs = null;
+        ProviderGuards modelGuards = null;
         try {
             ensureDefaultTenant(store);
             vertx = Vertx.vertx();
@@ -113,8 +119,10 @@ public final class Node implements AutoCloseable {
                     .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
-            var assistant = new AssistantService(
-                    store, new ExtractiveAnswerer(store.knowledge()::search), Clock.systemUTC(), registry);
+            modelGuards = new ProviderGuards(config.llm().guardSettings(), registry);
+            var answerer = Answerers.of(
+                    store, config.llm(), modelGuards, ModelProviders::connect, Clock.systemUTC(), registry);
+            var assistant = new AssistantService(store, answerer, Clock.systemUTC(), registry);
             var assistantHandler = new AssistantHandler(assistant, handler, publisher);
             runtime = new SessionRuntime(
                     RuntimeConfig.from(config),
@@ -145,6 +153,7 @@ public final class Node implements AutoCloseable {
                     new PairTokens(store.derivedSecret("pair-links")),
                     publisher,
                     assistant,
+                    modelGuards,
                     control,
                     agent,
                     adminKey,
@@ -186,10 +195,14 @@ public final class Node implements AutoCloseable {
                     httpDeployment,
                     services,
                     generated,
-                    assistantJobs);
+                    assistantJobs,
+                    modelGuards);
         } catch (Exception e) {
             if (assistantJobs != null) {
                 assistantJobs.shutdownNow();
+            }
+            if (modelGuards != null) {
+                modelGuards.close();
             }
             if (agent != null) {
                 agent.stopFollowing();
@@ -286,6 +299,7 @@ public final class Node implements AutoCloseable {
             log.warn("HTTP server did not stop cleanly", e);
         }
         runtime.close();
+        modelGuards.close();
         if (agent != null) {
             agent.close(); // leave the cluster after the sessions released their leases: others start them at once
         }

@@ -5,8 +5,10 @@ import io.wagw.store.assistant.AssistantSettings;
 import io.wagw.store.assistant.Customers;
 import io.wagw.store.assistant.Escalations;
 import io.wagw.store.assistant.Knowledge;
+import io.wagw.store.assistant.ModelUsage;
 import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Retention;
+import io.wagw.store.assistant.TenantSecrets;
 import io.wagw.store.assistant.Turns;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
@@ -47,6 +49,8 @@ public final class SessionStore implements AutoCloseable {
     private final Knowledge knowledge;
     private final Turns turns;
     private final Retention retention;
+    private final TenantSecrets secrets;
+    private final ModelUsage modelUsage;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -67,6 +71,8 @@ public final class SessionStore implements AutoCloseable {
         this.knowledge = new Knowledge(jdbi);
         this.turns = new Turns(jdbi);
         this.retention = new Retention(jdbi);
+        this.secrets = new TenantSecrets(keyring);
+        this.modelUsage = new ModelUsage(jdbi);
     }
 
     /**
@@ -118,6 +124,16 @@ public final class SessionStore implements AutoCloseable {
 
     public Retention retention() {
         return retention;
+    }
+
+    /** Tenants' secrets sealed with the master key (a model provider's API key). */
+    public TenantSecrets secrets() {
+        return secrets;
+    }
+
+    /** Language model calls per tenant, month, provider and model. */
+    public ModelUsage modelUsage() {
+        return modelUsage;
     }
 
     public Tenants tenants() {

@@ -37,4 +37,7 @@ public interface Answerer {
             double costUsd) {}
 
     Answer answer(Question question);
+
+    /** Drops whatever the answerer keeps for the tenant: its knowledge, prompt or settings changed. */
+    default void forget(String tenant) {}
 }

@@ -18,6 +18,7 @@ import io.wagw.assistant.settings.TenantSettings;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreException;
 import io.wagw.store.assistant.Knowledge;
+import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.TurnContext;
 import io.wagw.store.assistant.TurnRecord;
 import java.time.Clock;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -73,7 +75,11 @@ public final class AssistantService {
 
     private record Cached(Optional<TenantSettings> settings, Instant readAt) {}
 
+    /** The purpose a tenant's model API key is sealed for. */
+    static final String MODEL_KEY = "model.apiKey";
+
     private final SessionStore store;
+    private final Answerer answerer;
     private final Pipeline pipeline;
     private final Clock clock;
     private final Map<String, Cached> settingsCache = new ConcurrentHashMap<>();
@@ -81,6 +87,7 @@ public final class AssistantService {
 
     public AssistantService(SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry) {
         this.store = store;
+        this.answerer = answerer;
         this.pipeline = new Pipeline(answerer);
         this.clock = clock;
         this.metrics = new AssistantMetrics(registry);
@@ -103,16 +110,64 @@ public final class AssistantService {
         return parsed;
     }
 
-    /** Validates and saves the tenant's settings; returns them as stored, with their version. */
+    /**
+     * Validates and saves the tenant's settings; returns them as the API shows them, with their version. A
+     * model provider's {@code apiKey} is sealed with the master key before it is stored; a provider sent
+     * without one keeps the key saved before, if its provider and base URL did not change.
+     */
     public Map<String, Object> saveSettings(String tenant, Map<String, ?> body) {
         var tenantRow = store.tenants().get(tenant);
         TenantSettings parsed = SettingsCodec.fromMap(body, tenantRow.displayName());
+        var model = parsed.model();
+        if (model != null) {
+            if (model.sealedKey() != null) {
+                throw new StoreException.InvalidInput(
+                        "model.apiKeySealed", "model.apiKeySealed is kept by the server; send model.apiKey");
+            }
+            String sealedText = null;
+            if (model.apiKey() != null) {
+                sealedText = store.secrets().seal(tenant, MODEL_KEY, model.apiKey());
+            } else {
+                var before = store.assistantSettings()
+                        .get(tenant)
+                        .map(st -> SettingsCodec.fromMap(st.settings(), tenantRow.displayName())
+                                .model());
+                if (before.isPresent()
+                        && before.get().kind() == model.kind()
+                        && Objects.equals(before.get().baseUrl(), model.baseUrl())) {
+                    sealedText = before.get().sealedKey();
+                }
+            }
+            parsed = withModel(parsed, model.withSealedKey(sealedText));
+        }
         var stored = store.assistantSettings().put(tenant, SettingsCodec.toMap(parsed));
         settingsCache.remove(tenant);
-        var out = new LinkedHashMap<String, Object>(stored.settings());
+        answerer.forget(tenant);
+        var out = new LinkedHashMap<String, Object>(SettingsCodec.toApiMap(parsed));
         out.put("version", stored.version());
         out.put("updatedAt", stored.updatedAt().toString());
         return out;
+    }
+
+    private static TenantSettings withModel(TenantSettings s, TenantSettings.ModelProvider model) {
+        return new TenantSettings(
+                s.businessName(),
+                s.timezone(),
+                s.languages(),
+                s.tone(),
+                s.templates(),
+                s.quietHours(),
+                s.escalation(),
+                s.takeoverPause(),
+                s.quota(),
+                s.rateLimit(),
+                s.retentionDays(),
+                s.groups(),
+                s.ignoreNumbers(),
+                s.debounce(),
+                s.quickReplies(),
+                s.maxReplyChars(),
+                model);
     }
 
     /** The tenant's settings as the API shows them: saved ones with their version, or the defaults. */
@@ -120,8 +175,8 @@ public final class AssistantService {
         var tenantRow = store.tenants().get(tenant);
         var stored = store.assistantSettings().get(tenant);
         var out = new LinkedHashMap<String, Object>(
-                stored.map(s -> SettingsCodec.toMap(SettingsCodec.fromMap(s.settings(), tenantRow.displayName())))
-                        .orElseGet(() -> SettingsCodec.toMap(TenantSettings.defaults(tenantRow.displayName()))));
+                stored.map(s -> SettingsCodec.toApiMap(SettingsCodec.fromMap(s.settings(), tenantRow.displayName())))
+                        .orElseGet(() -> SettingsCodec.toApiMap(TenantSettings.defaults(tenantRow.displayName()))));
         out.put("version", stored.map(s -> s.version()).orElse(0L));
         out.put("updatedAt", stored.map(s -> s.updatedAt().toString()).orElse(null));
         return out;
@@ -165,7 +220,9 @@ public final class AssistantService {
         if (text == null || text.isBlank()) {
             throw new StoreException.InvalidInput("text", "text is required");
         }
-        return store.knowledge().upload(tenant, format, text, Chunker.chunk(format, text));
+        var v = store.knowledge().upload(tenant, format, text, Chunker.chunk(format, text));
+        answerer.forget(tenant);
+        return v;
     }
 
     /**
@@ -174,7 +231,37 @@ public final class AssistantService {
      * @param source the pairs as uploaded (JSON), kept as the version's text
      */
     public Knowledge.Version uploadQa(String tenant, List<Chunker.QaPair> pairs, String source) {
-        return store.knowledge().upload(tenant, "qa", source, Chunker.qa(pairs));
+        var v = store.knowledge().upload(tenant, "qa", source, Chunker.qa(pairs));
+        answerer.forget(tenant);
+        return v;
+    }
+
+    /** Makes an earlier knowledge version the active one again. */
+    public Knowledge.Version restoreKnowledge(String tenant, int version) {
+        var v = store.knowledge().restore(tenant, version);
+        answerer.forget(tenant);
+        return v;
+    }
+
+    /** Creates the tenant's next prompt version (its first becomes active at once). */
+    public Prompts.PromptVersion createPrompt(String tenant, String systemPrompt, String model, double temperature) {
+        var p = store.prompts().create(tenant, systemPrompt, model, temperature);
+        answerer.forget(tenant);
+        return p;
+    }
+
+    /** Makes a prompt version the tenant's active one. */
+    public Prompts.PromptVersion activatePrompt(String tenant, int version) {
+        var p = store.prompts().activate(tenant, version);
+        answerer.forget(tenant);
+        return p;
+    }
+
+    /** Activates the prompt version that was active before the current one. */
+    public Prompts.PromptVersion rollbackPrompt(String tenant) {
+        var p = store.prompts().rollback(tenant);
+        answerer.forget(tenant);
+        return p;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.wagw.assistant.settings;
 
+import io.wagw.assistant.model.ProviderKind;
 import io.wagw.assistant.settings.TenantSettings.Escalation;
+import io.wagw.assistant.settings.TenantSettings.ModelProvider;
 import io.wagw.assistant.settings.TenantSettings.QuickReply;
 import io.wagw.assistant.settings.TenantSettings.QuietHours;
 import io.wagw.assistant.settings.TenantSettings.Quota;
@@ -8,6 +10,8 @@ import io.wagw.assistant.settings.TenantSettings.RateRule;
 import io.wagw.assistant.settings.TenantSettings.Tone;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -62,7 +67,12 @@ public final class SettingsCodec {
             "ignoreNumbers",
             "debounceMs",
             "quickReplies",
-            "maxReplyChars");
+            "maxReplyChars",
+            "model");
+
+    /** The fields of the {@code model} section. {@code apiKeySealed} is the server's, never taken from a client. */
+    public static final List<String> MODEL_FIELDS =
+            List.of("provider", "baseUrl", "apiKey", "apiKeySealed", "mainModel", "cheapModel");
 
     private SettingsCodec() {}
 
@@ -91,6 +101,7 @@ public final class SettingsCodec {
         Duration debounce = m.has("debounceMs") ? Duration.ofMillis(m.integer("debounceMs", 0, 60_000)) : d.debounce();
         List<QuickReply> quick = m.has("quickReplies") ? quickReplies(m) : d.quickReplies();
         int maxChars = m.has("maxReplyChars") ? (int) m.integer("maxReplyChars", 100, 4_000) : d.maxReplyChars();
+        ModelProvider model = m.has("model") ? model(m.object("model")) : d.model();
         return new TenantSettings(
                 name,
                 zone,
@@ -107,10 +118,26 @@ public final class SettingsCodec {
                 ignore,
                 debounce,
                 quick,
-                maxChars);
+                maxChars,
+                model);
     }
 
-    /** The settings as the API shows them and the store keeps them. */
+    /**
+     * The settings as the API shows them: like {@link #toMap}, but the model provider's key only as
+     * {@code "apiKeySet": true|false}.
+     */
+    public static Map<String, Object> toApiMap(TenantSettings s) {
+        var out = toMap(s);
+        if (s.model() != null) {
+            var model = new LinkedHashMap<String, Object>(modelMap(s.model()));
+            model.remove("apiKeySealed");
+            model.put("apiKeySet", s.model().sealedKey() != null || s.model().apiKey() != null);
+            out.put("model", model);
+        }
+        return out;
+    }
+
+    /** The settings as the store keeps them: a model provider's key only sealed, never in the clear. */
     public static Map<String, Object> toMap(TenantSettings s) {
         var out = new LinkedHashMap<String, Object>();
         out.put("businessName", s.businessName());
@@ -171,7 +198,66 @@ public final class SettingsCodec {
                         .map(r -> Map.of("pattern", r.pattern(), "reply", r.reply()))
                         .toList());
         out.put("maxReplyChars", s.maxReplyChars());
+        if (s.model() != null) {
+            out.put("model", modelMap(s.model()));
+        }
         return out;
+    }
+
+    private static Map<String, Object> modelMap(ModelProvider p) {
+        var model = new LinkedHashMap<String, Object>();
+        model.put("provider", p.kind().code());
+        if (p.baseUrl() != null) {
+            model.put("baseUrl", p.baseUrl());
+        }
+        model.put("mainModel", p.mainModel());
+        if (p.cheapModel() != null) {
+            model.put("cheapModel", p.cheapModel());
+        }
+        if (p.sealedKey() != null) {
+            model.put("apiKeySealed", p.sealedKey());
+        }
+        return model;
+    }
+
+    private static ModelProvider model(Fields m) {
+        m.allowOnly(MODEL_FIELDS.toArray(String[]::new));
+        if (!m.has("provider")) {
+            throw invalid(m.path("provider"), m.path("provider") + " is required: one of " + ProviderKind.codes());
+        }
+        Object rawKind = m.raw("provider");
+        ProviderKind kind = (rawKind instanceof String code ? ProviderKind.of(code) : Optional.<ProviderKind>empty())
+                .orElseThrow(() ->
+                        invalid(m.path("provider"), m.path("provider") + " must be one of " + ProviderKind.codes()));
+        String baseUrl = m.has("baseUrl") ? baseUrl(m.path("baseUrl"), m.string("baseUrl", 1, 500)) : null;
+        if (!m.has("mainModel")) {
+            throw invalid(m.path("mainModel"), m.path("mainModel") + " is required: the model's name at the provider");
+        }
+        String main = Validation.singleLine(m.path("mainModel"), m.string("mainModel", 1, 100));
+        String cheap = m.has("cheapModel")
+                ? Validation.singleLine(m.path("cheapModel"), m.string("cheapModel", 1, 100))
+                : null;
+        String key = null;
+        if (m.has("apiKey")) {
+            key = m.string("apiKey", 1, 500);
+            if (!key.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw invalid(m.path("apiKey"), m.path("apiKey") + " must be printable ASCII without spaces");
+            }
+        }
+        String sealedText = m.has("apiKeySealed") ? m.string("apiKeySealed", 1, 2_000) : null;
+        return new ModelProvider(kind, baseUrl, main, cheap, key, sealedText);
+    }
+
+    private static String baseUrl(String field, String value) {
+        try {
+            var u = new URI(value);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw invalid(field, field + " must be an http:// or https:// URL with a host");
     }
 
     private static String lower(Enum<?> e) {

@@ -1,5 +1,6 @@
 package io.wagw.assistant.settings;
 
+import io.wagw.assistant.model.ProviderKind;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -16,6 +17,8 @@ import java.util.Set;
  * @param groups        whether the assistant answers in group chats
  * @param debounce      messages of one customer arriving within this pause are answered together
  * @param retentionDays messages older than this are deleted
+ * @param model         the tenant's own language model provider, or null for the node's ({@code GW_LLM_*}),
+ *                      if any; without either the assistant answers from the knowledge without a model
  */
 public record TenantSettings(
         String businessName,
@@ -33,7 +36,8 @@ public record TenantSettings(
         Set<String> ignoreNumbers,
         Duration debounce,
         List<QuickReply> quickReplies,
-        int maxReplyChars) {
+        int maxReplyChars,
+        ModelProvider model) {
 
     public enum Tone {
         FRIENDLY,
@@ -88,6 +92,28 @@ public record TenantSettings(
      */
     public record QuickReply(String pattern, String reply) {}
 
+    /**
+     * The tenant's own provider. Its API key is never kept in the clear: {@code apiKey} holds a key just sent
+     * through the API until the assistant seals it; the stored settings hold only {@code sealedKey}, the key
+     * encrypted with the cluster's master key.
+     *
+     * @param baseUrl    the endpoint, null for the provider's public one
+     * @param cheapModel the model for short and simple messages, null for the main one
+     */
+    public record ModelProvider(
+            ProviderKind kind, String baseUrl, String mainModel, String cheapModel, String apiKey, String sealedKey) {
+        public ModelProvider withSealedKey(String sealedText) {
+            return new ModelProvider(kind, baseUrl, mainModel, cheapModel, null, sealedText);
+        }
+
+        /** Never shows the key. */
+        @Override
+        public String toString() {
+            return "ModelProvider[kind=%s, baseUrl=%s, mainModel=%s, cheapModel=%s, keySet=%s]"
+                    .formatted(kind, baseUrl, mainModel, cheapModel, apiKey != null || sealedKey != null);
+        }
+    }
+
     public Language defaultLanguage() {
         return languages.get(0);
     }
@@ -109,6 +135,7 @@ public record TenantSettings(
                 Set.of(),
                 Duration.ZERO,
                 List.of(),
-                1000);
+                1000,
+                null);
     }
 }

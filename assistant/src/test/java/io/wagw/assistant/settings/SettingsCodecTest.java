@@ -90,4 +90,27 @@ class SettingsCodecTest {
         rejects(Map.of("businessName", "Line\nbreak"), "businessName");
         rejects(Map.of("timeZone", "Asia/Almaty"), "timeZone");
     }
+
+    @Test
+    void aModelProviderRoundTripsWithItsKeyOnlySealedAndIsShownWithoutIt() {
+        var s = SettingsCodec.fromMap(
+                Map.of(
+                        "model",
+                        Map.of(
+                                "provider", "anthropic",
+                                "mainModel", "claude-3-5-haiku-latest",
+                                "cheapModel", "claude-3-haiku",
+                                "apiKeySealed", "v1.abcd1234.nonce.cipher")),
+                "Salon");
+        assertThat(s.model().kind()).isEqualTo(io.wagw.assistant.model.ProviderKind.ANTHROPIC);
+        assertThat(SettingsCodec.fromMap(SettingsCodec.toMap(s), "Salon")).isEqualTo(s);
+        assertThat(SettingsCodec.toMap(s).get("model")).asString().contains("apiKeySealed");
+        @SuppressWarnings("unchecked")
+        var shown = (Map<String, Object>) SettingsCodec.toApiMap(s).get("model");
+        assertThat(shown.get("apiKeySet")).isEqualTo(true);
+        assertThat(shown).doesNotContainKeys("apiKey", "apiKeySealed");
+        assertThat(SettingsCodec.toApiMap(TenantSettings.defaults("Salon"))).doesNotContainKey("model");
+        rejects(Map.of("model", Map.of("provider", "openai", "mainModel", "m", "extra", 1)), "model.extra");
+        rejects(Map.of("model", "openai"), "model");
+    }
 }

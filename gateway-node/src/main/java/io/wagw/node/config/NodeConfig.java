@@ -1,9 +1,14 @@
 package io.wagw.node.config;
 
+import io.wagw.assistant.model.ModelProviders.NodeModels;
+import io.wagw.assistant.model.Prices;
+import io.wagw.assistant.model.ProviderConfig;
+import io.wagw.assistant.model.ProviderKind;
 import io.wagw.node.browser.BrowserSettings;
 import io.wagw.node.webhook.Cidr;
 import io.wagw.node.webhook.DestinationPolicy;
 import io.wagw.store.StoreConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -30,6 +35,8 @@ import java.util.regex.Pattern;
  *                             webhooks go to public addresses only when empty
  * @param httpIdleTimeout      a connection that neither sends nor is sent anything this long is closed
  *                             ({@code GW_HTTP_IDLE_SECONDS}): half-sent requests and silent clients hold no socket
+ * @param llm                  the node-wide language model providers ({@code GW_LLM_*}); none by default, and then
+ *                             tenants without a provider of their own are answered without a model
  */
 public record NodeConfig(
         String nodeId,
@@ -58,7 +65,8 @@ public record NodeConfig(
         Duration sendPause,
         String logLevel,
         List<Cidr> webhookAllowNetworks,
-        Duration httpIdleTimeout) {
+        Duration httpIdleTimeout,
+        NodeModels llm) {
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -94,7 +102,24 @@ public record NodeConfig(
             "GW_SEND_PAUSE_MS",
             "GW_LOG_LEVEL",
             "GW_WEBHOOK_ALLOW_NETWORKS",
-            "GW_HTTP_IDLE_SECONDS");
+            "GW_HTTP_IDLE_SECONDS",
+            "GW_LLM_PROVIDER",
+            "GW_LLM_BASE_URL",
+            "GW_LLM_API_KEY",
+            "GW_LLM_API_KEY_FILE",
+            "GW_LLM_MODEL",
+            "GW_LLM_CHEAP_MODEL",
+            "GW_LLM_SECONDARY_PROVIDER",
+            "GW_LLM_SECONDARY_BASE_URL",
+            "GW_LLM_SECONDARY_API_KEY",
+            "GW_LLM_SECONDARY_API_KEY_FILE",
+            "GW_LLM_SECONDARY_MODEL",
+            "GW_LLM_SECONDARY_CHEAP_MODEL",
+            "GW_LLM_TIMEOUT_MS",
+            "GW_LLM_RETRIES",
+            "GW_LLM_CONCURRENCY",
+            "GW_LLM_BREAKER_OPEN_SECONDS",
+            "GW_LLM_PRICES");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
@@ -150,6 +175,7 @@ public record NodeConfig(
         String logLevel = r.oneOf("GW_LOG_LEVEL", "INFO", LOG_LEVELS);
         List<Cidr> webhookAllow = r.networks("GW_WEBHOOK_ALLOW_NETWORKS");
         int idleSeconds = r.integer("GW_HTTP_IDLE_SECONDS", 60, 5, 3600);
+        NodeModels llm = r.models();
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
@@ -180,7 +206,8 @@ public record NodeConfig(
                 Duration.ofMillis(sendPauseMs),
                 logLevel,
                 webhookAllow,
-                Duration.ofSeconds(idleSeconds));
+                Duration.ofSeconds(idleSeconds),
+                llm);
     }
 
     /** What the session store needs of this configuration. */
@@ -348,6 +375,85 @@ public record NodeConfig(
                 }
             }
             return List.copyOf(out);
+        }
+
+        /** {@code GW_LLM_*}: the primary and secondary providers, their limits and the models' prices. */
+        NodeModels models() {
+            var d = NodeModels.none();
+            Duration timeout = Duration.ofMillis(
+                    integer("GW_LLM_TIMEOUT_MS", (int) d.timeout().toMillis(), 100, 300_000));
+            int retries = integer("GW_LLM_RETRIES", d.retries(), 0, 5);
+            int concurrency = integer("GW_LLM_CONCURRENCY", d.concurrency(), 1, 1000);
+            Duration open = Duration.ofSeconds(
+                    integer("GW_LLM_BREAKER_OPEN_SECONDS", (int) d.breakerOpen().toSeconds(), 1, 3600));
+            Prices prices = Prices.none();
+            try {
+                prices = Prices.parse(optional("GW_LLM_PRICES").orElse(null));
+            } catch (IllegalArgumentException e) {
+                problems.add("GW_LLM_PRICES: " + e.getMessage());
+            }
+            var primary = provider("primary", "GW_LLM_", timeout, retries);
+            var secondary = provider("secondary", "GW_LLM_SECONDARY_", timeout, retries);
+            if (optional("GW_LLM_PROVIDER").isEmpty()
+                    && optional("GW_LLM_SECONDARY_PROVIDER").isPresent()) {
+                problems.add("GW_LLM_SECONDARY_PROVIDER is set without GW_LLM_PROVIDER: set the primary first");
+            }
+            return new NodeModels(primary, secondary, prices, timeout, retries, concurrency, open);
+        }
+
+        private Optional<ProviderConfig> provider(String name, String prefix, Duration timeout, int retries) {
+            String kindVar = prefix + "PROVIDER";
+            List<String> others = List.of("BASE_URL", "API_KEY", "API_KEY_FILE", "MODEL", "CHEAP_MODEL").stream()
+                    .map(v -> prefix + v)
+                    .filter(v -> optional(v).isPresent())
+                    .toList();
+            Optional<String> rawKind = optional(kindVar);
+            if (rawKind.isEmpty()) {
+                if (!others.isEmpty()) {
+                    problems.add("%s is set without %s (one of %s)"
+                            .formatted(String.join(", ", others), kindVar, ProviderKind.codes()));
+                }
+                return Optional.empty();
+            }
+            Optional<ProviderKind> kind = ProviderKind.of(rawKind.get().toLowerCase(Locale.ROOT));
+            if (kind.isEmpty()) {
+                problems.add(
+                        "%s=%s is invalid: expected one of %s".formatted(kindVar, rawKind.get(), ProviderKind.codes()));
+                return Optional.empty();
+            }
+            String baseUrl = optional(prefix + "BASE_URL").isPresent()
+                    ? url(prefix + "BASE_URL", kind.get().defaultBaseUrl()).toString()
+                    : null;
+            Optional<String> key = optional(prefix + "API_KEY");
+            Optional<String> keyFile = optional(prefix + "API_KEY_FILE");
+            String apiKey = null;
+            if (key.isPresent() && keyFile.isPresent()) {
+                problems.add("%sAPI_KEY and %sAPI_KEY_FILE are both set: set one".formatted(prefix, prefix));
+            } else if (key.isPresent()) {
+                apiKey = key.get();
+            } else if (keyFile.isPresent()) {
+                try {
+                    apiKey = Files.readString(Path.of(keyFile.get())).strip();
+                    check(!apiKey.isEmpty(), "%sAPI_KEY_FILE=%s is empty".formatted(prefix, keyFile.get()));
+                } catch (IOException | RuntimeException e) {
+                    problems.add("%sAPI_KEY_FILE=%s is not a readable file holding the provider's API key"
+                            .formatted(prefix, keyFile.get()));
+                }
+            } else if (kind.get() != ProviderKind.OPENAI) {
+                problems.add("%s=%s needs %sAPI_KEY or %sAPI_KEY_FILE"
+                        .formatted(kindVar, kind.get().code(), prefix, prefix));
+            }
+            Optional<String> model = optional(prefix + "MODEL");
+            if (model.isEmpty()) {
+                problems.add("%s is set but %sMODEL is not: name the main model (e.g. gpt-4o-mini)"
+                        .formatted(kindVar, prefix));
+                return Optional.empty();
+            }
+            check(model.get().length() <= 100, prefix + "MODEL must be at most 100 characters");
+            String cheap = optional(prefix + "CHEAP_MODEL").orElse(null);
+            check(cheap == null || cheap.length() <= 100, prefix + "CHEAP_MODEL must be at most 100 characters");
+            return Optional.of(
+                    new ProviderConfig(name, kind.get(), baseUrl, apiKey, model.get(), cheap, timeout, retries));
         }
 
         /** The non-empty parts of a comma-separated variable. */

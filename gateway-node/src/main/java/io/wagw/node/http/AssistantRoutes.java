@@ -68,7 +68,11 @@ final class AssistantRoutes {
         return Reply.json(200, new JsonObject(s.assistant().saveSettings(tenant, body.fields())));
     }
 
-    /** Messages in and out and the assistant's answers, escalations, tokens and cost in a month (default: this one). */
+    /**
+     * Messages in and out and the assistant's answers, escalations, tokens and cost in a month (default: this
+     * one); {@code assistant.models}: every language model call by provider and model, failed ones, the owner's
+     * tries and answers from the cache included.
+     */
     private Reply usage(RoutingContext ctx) {
         String tenant = tenant(ctx);
         String raw = ctx.queryParams().get("month");
@@ -90,6 +94,20 @@ final class AssistantRoutes {
                 .put("costUsd", assistant.costUsd())
                 .put("quota", quota)
                 .put("quotaUsedPercent", quota == 0 ? null : Math.round(100.0 * assistant.answers() / quota));
+        var models = new JsonArray();
+        s.store()
+                .modelUsage()
+                .month(tenant, month)
+                .forEach(m -> models.add(new JsonObject()
+                        .put("provider", m.provider())
+                        .put("model", m.model())
+                        .put("calls", m.calls())
+                        .put("failures", m.failures())
+                        .put("cacheHits", m.cacheHits())
+                        .put("tokensIn", m.tokensIn())
+                        .put("tokensOut", m.tokensOut())
+                        .put("costUsd", m.costUsd())));
+        a.put("models", models);
         return Reply.json(
                 200,
                 new JsonObject()
@@ -168,9 +186,8 @@ final class AssistantRoutes {
         var body = RequestBody.of(ctx, "systemPrompt", "model", "temperature");
         return Reply.json(
                 201,
-                prompt(s.store()
-                        .prompts()
-                        .create(
+                prompt(s.assistant()
+                        .createPrompt(
                                 tenant,
                                 body.requiredString("systemPrompt"),
                                 body.requiredString("model"),
@@ -180,11 +197,11 @@ final class AssistantRoutes {
     private Reply activatePrompt(RoutingContext ctx) {
         String tenant = tenant(ctx);
         int version = version(ctx, "a prompt version's");
-        return Reply.json(200, prompt(s.store().prompts().activate(tenant, version)));
+        return Reply.json(200, prompt(s.assistant().activatePrompt(tenant, version)));
     }
 
     private Reply rollbackPrompt(RoutingContext ctx) {
-        return Reply.json(200, prompt(s.store().prompts().rollback(tenant(ctx))));
+        return Reply.json(200, prompt(s.assistant().rollbackPrompt(tenant(ctx))));
     }
 
     private Reply getKnowledge(RoutingContext ctx) {
@@ -273,7 +290,7 @@ final class AssistantRoutes {
     private Reply restoreKnowledge(RoutingContext ctx) {
         String tenant = tenant(ctx);
         int version = version(ctx, "a knowledge version's");
-        return Reply.json(200, knowledge(s.store().knowledge().restore(tenant, version)));
+        return Reply.json(200, knowledge(s.assistant().restoreKnowledge(tenant, version)));
     }
 
     private Reply ask(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.wagw.node.http;
 
+import io.wagw.assistant.model.ProviderGuards;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.config.NodeConfig;
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param adminKey the admin API key of this node ({@code GW_ADMIN_API_KEY}, or generated at start)
  * @param control  where start and stop requests go: this node's runtime, or the cluster
  * @param cluster  this node's cluster agent, or null for a standalone node
+ * @param models   the guards around the node's language model providers: their breakers' states
  */
 public record NodeServices(
         NodeConfig config,
@@ -26,6 +28,7 @@ public record NodeServices(
         PairTokens pairTokens,
         WebhookPublisher webhooks,
         AssistantService assistant,
+        ProviderGuards models,
         SessionControl control,
         ClusterAgent cluster,
         String adminKey,

@@ -58,9 +58,22 @@ final class OpsRoutes {
         long spooled = runtime.spoolPending();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long chromium = runtime.pool().chromiumPssBytes();
+        // the node's providers by name; tenants' own providers only counted by state: /health is unauthenticated,
+        // and one tenant's bad key is no reason to call the node degraded
+        var nodeBreakers = new JsonObject();
+        var tenantBreakers = new JsonObject().put("CLOSED", 0).put("OPEN", 0).put("HALF_OPEN", 0);
+        s.models().breakerStates().forEach((name, state) -> {
+            if (name.startsWith("tenant:")) {
+                tenantBreakers.put(state, tenantBreakers.getInteger(state, 0) + 1);
+            } else {
+                nodeBreakers.put(name, state);
+            }
+        });
+        boolean breakerOpen = nodeBreakers.stream().anyMatch(e -> !"CLOSED".equals(e.getValue()));
         String status = !db
                 ? "DOWN"
                 : (used >= capacity
+                                || breakerOpen
                                 || byStatus.get(SessionStatus.FAILED) > 0
                                 || spooled > 0
                                 || heap.getUsed() > 0.9 * heap.getMax())
@@ -94,7 +107,14 @@ final class OpsRoutes {
                         new JsonObject()
                                 .put("reachable", db)
                                 .put("embedded", s.store().embedded()))
-                .put("spool", new JsonObject().put("pending", spooled));
+                .put("spool", new JsonObject().put("pending", spooled))
+                .put(
+                        "llm",
+                        new JsonObject()
+                                .put("configured", s.config().llm().configured())
+                                .put("breakers", nodeBreakers)
+                                .put("tenantBreakers", tenantBreakers)
+                                .put("freeCalls", s.models().freeCalls()));
         return Reply.json("DOWN".equals(status) ? 503 : 200, body);
     }
 }

@@ -139,4 +139,89 @@ class NodeConfigTest {
         var c = NodeConfig.fromEnv(Map.of("PATH", "/usr/bin", "HOME", "/root", "GW_NODE_ID", "n"));
         assertThat(c.nodeId()).isEqualTo("n");
     }
+
+    @Test
+    void withoutLlmVariablesNoModelIsConfigured() {
+        var llm = NodeConfig.fromEnv(Map.of()).llm();
+        assertThat(llm.configured()).isFalse();
+        assertThat(llm.primary()).isEmpty();
+        assertThat(llm.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(llm.retries()).isEqualTo(2);
+    }
+
+    @Test
+    void llmProvidersAreReadWithTheirKeysModelsLimitsAndPrices() throws Exception {
+        Path keyFile = java.nio.file.Files.createTempFile("llm", ".key");
+        java.nio.file.Files.writeString(keyFile, "sk-ant-from-file\n");
+        var llm = NodeConfig.fromEnv(Map.ofEntries(
+                        Map.entry("GW_LLM_PROVIDER", "openai"),
+                        Map.entry("GW_LLM_BASE_URL", "http://127.0.0.1:11434/v1"),
+                        Map.entry("GW_LLM_MODEL", "llama3.1:8b"),
+                        Map.entry("GW_LLM_CHEAP_MODEL", "llama3.2:1b"),
+                        Map.entry("GW_LLM_SECONDARY_PROVIDER", "anthropic"),
+                        Map.entry("GW_LLM_SECONDARY_API_KEY_FILE", keyFile.toString()),
+                        Map.entry("GW_LLM_SECONDARY_MODEL", "claude-3-5-haiku-latest"),
+                        Map.entry("GW_LLM_TIMEOUT_MS", "8000"),
+                        Map.entry("GW_LLM_RETRIES", "1"),
+                        Map.entry("GW_LLM_CONCURRENCY", "4"),
+                        Map.entry("GW_LLM_BREAKER_OPEN_SECONDS", "10"),
+                        Map.entry("GW_LLM_PRICES", "claude-3-5-haiku-latest=0.8/4")))
+                .llm();
+        var primary = llm.primary().orElseThrow();
+        assertThat(primary.name()).isEqualTo("primary");
+        assertThat(primary.effectiveBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+        assertThat(primary.apiKey()).isNull(); // a local OpenAI-compatible server needs none
+        assertThat(primary.mainModel()).isEqualTo("llama3.1:8b");
+        assertThat(primary.effectiveCheapModel()).isEqualTo("llama3.2:1b");
+        assertThat(primary.timeout()).isEqualTo(Duration.ofMillis(8000));
+        assertThat(primary.retries()).isEqualTo(1);
+        var secondary = llm.secondary().orElseThrow();
+        assertThat(secondary.apiKey()).isEqualTo("sk-ant-from-file");
+        assertThat(secondary.effectiveBaseUrl()).isEqualTo("https://api.anthropic.com/v1/");
+        assertThat(llm.prices().cost("claude-3-5-haiku-latest", 1_000_000, 0)).isEqualTo(0.8);
+        assertThat(llm.concurrency()).isEqualTo(4);
+        assertThat(llm.breakerOpen()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(primary.toString()).doesNotContain("sk-");
+        assertThat(secondary.toString()).doesNotContain("sk-ant-from-file");
+    }
+
+    @Test
+    void badLlmVariablesAreAllReportedNamingTheVariable() {
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of(
+                        "GW_LLM_PROVIDER", "bard",
+                        "GW_LLM_SECONDARY_PROVIDER", "anthropic",
+                        "GW_LLM_SECONDARY_API_KEY", "a",
+                        "GW_LLM_SECONDARY_API_KEY_FILE", "/nonexistent",
+                        "GW_LLM_TIMEOUT_MS", "5",
+                        "GW_LLM_PRICES", "gpt=free")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactlyInAnyOrder(
+                                        "GW_LLM_TIMEOUT_MS=5 is out of range: expected an integer from 100 to 300000",
+                                        "GW_LLM_PRICES: 'gpt=free' is not model=in/out (US dollars per million tokens, e.g. gpt-4o-mini=0.15/0.60)",
+                                        "GW_LLM_PROVIDER=bard is invalid: expected one of openai, anthropic, gemini",
+                                        "GW_LLM_SECONDARY_API_KEY and GW_LLM_SECONDARY_API_KEY_FILE are both set: set one",
+                                        "GW_LLM_SECONDARY_PROVIDER is set but GW_LLM_SECONDARY_MODEL is not: name the main model (e.g. gpt-4o-mini)"));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(
+                        Map.of("GW_LLM_SECONDARY_PROVIDER", "openai", "GW_LLM_SECONDARY_MODEL", "gpt-4o-mini")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_LLM_SECONDARY_PROVIDER is set without GW_LLM_PROVIDER: set the primary first"));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_LLM_MODEL", "gpt-4o-mini")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_LLM_MODEL is set without GW_LLM_PROVIDER (one of openai, anthropic, gemini)"));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(
+                        Map.of("GW_LLM_PROVIDER", "anthropic", "GW_LLM_MODEL", "claude-3-5-haiku-latest")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_LLM_PROVIDER=anthropic needs GW_LLM_API_KEY or GW_LLM_API_KEY_FILE"));
+    }
 }

@@ -125,11 +125,13 @@ public final class MasterKeyring {
         return currentId;
     }
 
-    SecretKey current() {
+    /** The key new ciphertexts are sealed with; for the store's ciphers only. */
+    public SecretKey current() {
         return keys.get(currentId);
     }
 
-    Optional<SecretKey> byId(String keyId) {
+    /** The key with this id, to open what it sealed; for the store's ciphers only. */
+    public Optional<SecretKey> byId(String keyId) {
         return Optional.ofNullable(keys.get(keyId));
     }
 
