@@ -42,7 +42,7 @@ public final class Chunker {
     private static final Pattern TABLE_RULE =
             Pattern.compile("^\\s*\\|?\\s*:?-{2,}:?\\s*(\\|\\s*:?-{2,}:?\\s*)*\\|?\\s*$");
     /** A line starting with a short label and a colon ("Phone: ...", «Адрес: ...»): a unit of its own. */
-    private static final Pattern LABELLED = Pattern.compile("^[\\p{L}][\\p{L} /&-]{0,30}:\\s+\\S.*");
+    private static final Pattern LABELLED = Pattern.compile("^[\\p{Lu}][\\p{L} /&-]{0,30}:\\s+\\S.*");
     /** A line shorter than this is not taken for wrapped prose unless the next line goes on in lower case. */
     private static final int WRAPPED_MIN = 60;
     /** The longest line taken for a FAQ question. */

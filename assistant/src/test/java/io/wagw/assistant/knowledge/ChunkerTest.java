@@ -153,7 +153,7 @@ class ChunkerTest {
         List<Chunk> chunks = Chunker.chunk("markdown", """
                 # About
                 We are a small bakery in the old town, baking everything on site every morning from
-                five o'clock, with flour from a mill near Almaty. Orders for cakes are taken
+                five o'clock, with flour from a mill near Almaty: bread, pastry and cakes. Orders are taken
                 three days ahead.
                 Mon–Fri: 07:00–19:00
                 Sat: 08:00–15:00
@@ -167,13 +167,22 @@ class ChunkerTest {
         assertThat(chunks.get(0).text().lines().toList())
                 .containsExactly(
                         "We are a small bakery in the old town, baking everything on site every morning from five o'clock,"
-                                + " with flour from a mill near Almaty. Orders for cakes are taken three days ahead.",
+                                + " with flour from a mill near Almaty: bread, pastry and cakes. Orders are taken three days ahead.",
                         "Mon–Fri: 07:00–19:00",
                         "Sat: 08:00–15:00",
                         "Phone: +7 700 000 00 00",
                         "Instagram: @bakery",
                         "- Sourdough bread — 1 200 ₸, baked twice a day, best before the next evening",
                         "- Croissant — 600 ₸");
+        assertThat(Chunker.continues("Мы чиним велосипеды, самокаты", "и коляски: быстро и недорого.", false))
+                .as("a wrapped line with a colon in it is no label")
+                .isTrue();
+        assertThat(Chunker.continues(
+                        "Pick-up and delivery inside the city, every day of the week", "Phone: +7 700", false))
+                .isFalse();
+        assertThat(Chunker.continues("Pick-up and delivery inside the city, every day of the week.", "We also", false))
+                .as("a full stop ends a unit")
+                .isFalse();
     }
 
     @Test
