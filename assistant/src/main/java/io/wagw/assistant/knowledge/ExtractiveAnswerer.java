@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Answers from the tenant's knowledge without a model: retrieves the chunks that best match the question and
@@ -44,6 +45,12 @@ public final class ExtractiveAnswerer implements Answerer {
     static final int KIND_CHUNKS = 2;
     private static final int MAX_LINE_CHARS = 300;
     private static final double KIND_WEIGHT = 0.5;
+    /** The weight of a word the knowledge holds nowhere that only qualifies what is asked. */
+    static final double MINOR = 0.25;
+    /** The weight of a word the knowledge holds nowhere that modifies the head of what is asked. */
+    static final double MODIFIER = 0.5;
+    /** The highest confidence of an answer that misses what the question is about. */
+    static final double MISSED_TOPIC = 0.4;
 
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
     private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+•–—]|\\d{1,3}[.)])\\s+");
@@ -57,23 +64,26 @@ public final class ExtractiveAnswerer implements Answerer {
     enum Kind {
         PRICE(
                 """
-                price prices priced pricing cost costs much fee fees charge tariff tariffs
-                цена цены цену ценам ценах стоит стоят стоимость сколько прайс тариф тарифы почем
-                баға бағасы бағалары қанша тұрады""",
+                price prices priced pricing cost costs much fee fees charge charges tariff tariffs rate rates
+                цена цены цену ценам ценах ценник стоит стоят стоимость сколько скока скоко прайс прайсы тариф тарифы
+                почем расценки обойдется
+                баға бағасы бағалары бағасын қанша тұрады тұратын""",
                 Pattern.compile("\\d"),
                 Pattern.compile(
                         "\\d\\s*(?:₸|тг\\b|тенге|tenge|kzt|руб|₽|\\$|€|usd|eur)|(?:₸|\\$|€|kzt)\\s*\\d",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
         HOURS(
                 """
-                hours hour open opens opening close closes closing closed schedule when time
+                hours hour open opens opening close closes closing closed schedule when time until till
                 работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
-                закрыты когда жұмыс уақыты қашан ашық ашыласыз істейсіз істейді""",
+                открывается закрывается закрыты когда скольки
+                жұмыс уақыты қашан ашық ашыласыз ашылады жабыласыз жабылады істейсіз істейді""",
                 Pattern.compile(
                         "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
-                                + "выходн|не работаем|закрыт|круглосуточно|демалыс|жабық",
+                                + "выходн|не работаем|закрыт(?:о|ы)?(?!\\p{L})|круглосуточно|демалыс|жабық",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
-                Pattern.compile("\\d{1,2}[:.]\\d{2}\\s*[–—-]\\s*\\d{1,2}[:.]\\d{2}|closed|выходн|не работа|закрыт")),
+                Pattern.compile(
+                        "\\d{1,2}[:.]\\d{2}\\s*[–—-]\\s*\\d{1,2}[:.]\\d{2}|closed|выходн|не работа|закрыт(?:о|ы)?(?!\\p{L})")),
         ADDRESS(
                 """
                 address where located location situated directions
@@ -107,10 +117,13 @@ public final class ExtractiveAnswerer implements Answerer {
                     return k;
                 }
             }
-            // a kind word with a suffix (Kazakh «орналасқансыздар», «істейсіздер»; "addresses")
+            // a kind word with a suffix (Kazakh «орналасқансыздар», «істейсіздер», «уақытқа»; "addresses"):
+            // the kind word less at most two last letters starts the question's word
             for (Kind k : values()) {
                 for (String w : k.words) {
-                    if (w.length() >= 5 && word.startsWith(w)) {
+                    if (w.length() >= 5
+                            && word.length() >= w.length() - 1
+                            && prefix(word, w) >= Math.max(4, w.length() - 2)) {
                         return k;
                     }
                 }
@@ -156,7 +169,33 @@ public final class ExtractiveAnswerer implements Answerer {
             здравствуйте привет добрый день вечер утро спасибо хочу хотел хотела бы ещё еще уже там тут здесь
             да нет ну вот так также очень сегодня завтра делаете делает делаем делать
             мен сен сіз сіздер біз ол бұл осы ма ме ба бе па пе не қалай қандай бар жоқ және немесе сәлем
-            сәлеметсіз рахмет күні күн арқылы бола болады болама керек сіздерде сіздің сендер""".strip().split("\\s+")));
+            сәлеметсіз рахмет күні күн арқылы бола болады болама керек сіздерде сіздің сендер
+            pls plz pleas thx ty u ur ya yeah yep hiya guys bro dude sir madam maam mate please offer offers
+            provide provides available possible able anyone someone something anything
+            бро брат братан братишка пж пжл плиз пожалуйста плз короче типа кстати слушайте слушай
+            подскажи скажи подскажете можете могу могли может сможете возможно какой либо вообще ребята
+            делаете делаешь сделать сделаете есть имеется имеются бывает
+            қай қайсы қандай ма ме ба бе бар ма жасайсыз жасайсыздар жасайды жасау жасаймыз жасатуға
+            істеу аласыз алам ала бола аға апа бауырым достар өтінемін""".strip().split("\\s+")));
+
+    /** Words after which the question's next words qualify what it asks about ("for a big dog", «на 17 радиус»). */
+    private static final Set<String> PREPOSITIONS =
+            Set.copyOf(List.of("""
+            for with on in at of from by without near after before under over per via into onto
+            на для с со в во по за из от до у к ко о об обо при без под над про через около после перед""".strip().split("\\s+")));
+
+    /** Personal pronouns: after a preposition they qualify nothing asked ("у вас есть ...", "for you"). */
+    private static final Set<String> PRONOUNS = Set.copyOf(List.of("""
+            you me us him her them it вас вам вами нас нам нами тебя тебе мне меня него нее них""".strip().split("\\s+")));
+
+    /** Kazakh postpositions: the words before them qualify what is asked («үлкен ит үшін»). */
+    private static final Set<String> POSTPOSITIONS =
+            Set.copyOf(List.of("""
+            үшін бойынша дейін кейін туралы сияқты бірге арқылы қарай соң бұрын""".strip().split("\\s+")));
+
+    /** Words joining two things asked: they end a qualifying phrase. */
+    private static final Set<String> CONJUNCTIONS =
+            Set.copyOf(List.of("and or but also plus и или а но также плюс және немесе әрі мен".split(" ")));
 
     /**
      * A small ru/kk/en lexicon of words a question and the knowledge often name in different languages: each
@@ -211,10 +250,46 @@ public final class ExtractiveAnswerer implements Answerer {
             card cards карта карты картой карточкой карта
             cash наличные наличными
             parking парковка парковки тұрақ
-            phone телефон телефона номер
+            phone телефон телефона номер нөмір number
             booking book appointment appointments запись записаться жазылу
             discount discounts скидка скидки жеңілдік
             insurance страховка страховке страхованию сақтандыру
+            weekend weekends выходные выходных демалыс
+            delivery deliver доставка доставку доставляете жеткізу жеткізесіз
+            order orders заказ заказать заказы тапсырыс
+            menu меню мәзір
+            breakfast завтрак завтраки таңғы
+            lunch обед обеды түскі
+            dinner ужин ужины кешкі
+            reservation reserve бронь бронирование забронировать брондау
+            room rooms комната комнаты бөлме
+            course courses курс курсы курстар
+            lesson lessons урок уроки занятие занятия сабақ сабақтар
+            teacher teachers учитель учителя преподаватель мұғалім
+            trainer trainers coach тренер тренеры жаттықтырушы
+            membership subscription абонемент абонементы абонемент
+            pool бассейн бассейна бассейн
+            sauna сауна сауны
+            consultation consultations консультация консультацию кеңес
+            diagnostics diagnosis диагностика диагностику диагностикасы
+            replace replacement replacing замена замену заменить ауыстыру
+            battery аккумулятор аккумулятора батарея
+            installment instalments installments рассрочка рассрочку бөліп
+            transfer перевод переводом аударым
+            refund return возврат вернуть қайтару
+            cancel cancellation отмена отменить отменить
+            deposit prepayment предоплата депозит аванс
+            gift подарок подарочный подарочные сыйлық
+            certificate certificates сертификат сертификаты справка анықтама
+            vaccination vaccine прививка прививки вакцина екпе
+            analysis tests анализ анализы талдау
+            owner владелец хозяин иесі
+            manager administrator менеджер администратор әкімші
+            email почта пошта
+            website site сайт сайты
+            photo photos фото фотографии сурет
+            coffee кофе
+            tea чай шай
             """.strip().lines().map(l -> List.of(l.strip().split("\\s+"))).toList();
 
     private final Retriever retriever;
@@ -226,14 +301,35 @@ public final class ExtractiveAnswerer implements Answerer {
     /** A line of a retrieved chunk. */
     private record Line(int hit, int index, String text, List<String> tokens) {}
 
-    /** The question's topic words (each with its words in other languages) and kinds, with their weights. */
-    record Asked(List<String> topics, List<Kind> kinds, List<Set<String>> variants, List<Integer> phrases) {
-        Asked(List<String> topics, List<Kind> kinds, List<Integer> phrases) {
+    /**
+     * The question's topic words (each with its words in other languages) and kinds. Topic words come in phrases
+     * (words next to each other); a phrase after a preposition ("for a big dog", «на 17 радиус») or before a
+     * Kazakh postposition qualifies what is asked. A phrase's head is what it is about: its last word in English
+     * and Kazakh ("car wash", «шаш қию»), its first noun in Russian («замена масла», «детская стрижка»).
+     */
+    record Asked(
+            List<String> topics,
+            List<Kind> kinds,
+            List<Set<String>> variants,
+            List<Integer> phrases,
+            BitSet heads,
+            BitSet qualifiers,
+            double[] weights) {
+        Asked(List<String> topics, List<Kind> kinds, List<Integer> phrases, BitSet heads, BitSet qualifiers) {
             this(
                     topics,
                     kinds,
                     topics.stream().map(ExtractiveAnswerer::variants).toList(),
-                    phrases);
+                    phrases,
+                    heads,
+                    qualifiers,
+                    ones(topics.size()));
+        }
+
+        private static double[] ones(int n) {
+            double[] w = new double[n];
+            java.util.Arrays.fill(w, 1);
+            return w;
         }
 
         /** The question without the topics given. */
@@ -244,14 +340,70 @@ public final class ExtractiveAnswerer implements Answerer {
             var t = new ArrayList<String>();
             var v = new ArrayList<Set<String>>();
             var p = new ArrayList<Integer>();
+            var h = new BitSet();
+            var q = new BitSet();
+            var w = new ArrayList<Double>();
             for (int i = 0; i < topics.size(); i++) {
                 if (!dropped.get(i)) {
+                    h.set(t.size(), heads.get(i));
+                    q.set(t.size(), qualifiers.get(i));
                     t.add(topics.get(i));
                     v.add(variants.get(i));
                     p.add(phrases.get(i));
+                    w.add(weights[i]);
                 }
             }
-            return new Asked(List.copyOf(t), kinds, List.copyOf(v), List.copyOf(p));
+            return new Asked(
+                    List.copyOf(t),
+                    kinds,
+                    List.copyOf(v),
+                    List.copyOf(p),
+                    h,
+                    q,
+                    w.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        /**
+         * The question weighed by what the knowledge holds: a topic word the retrieved knowledge holds (or its
+         * translation) weighs 1, as does one it holds nowhere that is the head of a phrase asked about ("wash"
+         * in "car wash": not answered by a line about cars). A word it holds nowhere that only qualifies (a
+         * number, a word of a qualifying phrase: "for a 30 kg labrador") weighs {@value #MINOR}, one that
+         * modifies a head ("поменять" in «колодки поменять») {@value #MODIFIER}: a filler, a size or a word in
+         * another language does not sink an answer whose topic and kind are covered.
+         */
+        Asked weighed(BitSet anywhere) {
+            double[] w = new double[topics.size()];
+            for (int t = 0; t < w.length; t++) {
+                if (anywhere.get(t)) {
+                    w[t] = 1;
+                } else if (isNumber(topics.get(t)) || qualifiers.get(t)) {
+                    w[t] = MINOR;
+                } else {
+                    w[t] = heads.get(t) ? 1 : MODIFIER;
+                }
+            }
+            return new Asked(topics, kinds, variants, phrases, heads, qualifiers, w);
+        }
+
+        /**
+         * Whether what is covered misses what the question is about: it has a phrase asked about (not
+         * qualifying), none of whose heads is covered, and one of those heads is nowhere in the knowledge ("Do
+         * you have a car wash?" over a line about a car inspection).
+         */
+        boolean missesTopic(BitSet covered, BitSet anywhere) {
+            boolean anyHead = false;
+            boolean unknownHead = false;
+            for (int t = heads.nextSetBit(0); t >= 0; t = heads.nextSetBit(t + 1)) {
+                if (qualifiers.get(t)) {
+                    continue;
+                }
+                if (covered.get(t)) {
+                    return false;
+                }
+                anyHead = true;
+                unknownHead |= !anywhere.get(t);
+            }
+            return anyHead && unknownHead;
         }
 
         /** The topics the tokens hold, by the word or its translations. */
@@ -321,13 +473,17 @@ public final class ExtractiveAnswerer implements Answerer {
         double weight(BitSet units) {
             double w = 0;
             for (int i = units.nextSetBit(0); i >= 0; i = units.nextSetBit(i + 1)) {
-                w += i < topics.size() ? 1 : kindWeight();
+                w += i < topics.size() ? weights[i] : kindWeight();
             }
             return w;
         }
 
         double total() {
-            return topics.size() + kinds.size() * kindWeight();
+            double w = kinds.size() * kindWeight();
+            for (double t : weights) {
+                w += t;
+            }
+            return w;
         }
     }
 
@@ -368,6 +524,7 @@ public final class ExtractiveAnswerer implements Answerer {
             everything.addAll(tokens(hit.text()));
         }
         BitSet anywhere = asked.held(everything);
+        asked = asked.weighed(anywhere);
         var lines = new ArrayList<Line>();
         var covers = new ArrayList<BitSet>();
         var own = new ArrayList<BitSet>();
@@ -379,6 +536,10 @@ public final class ExtractiveAnswerer implements Answerer {
             BitSet allowed = asked.allowed(chunkTokens, anywhere);
             int index = 0;
             for (String text : lines(hit.text())) {
+                if (isQuestion(text)) {
+                    index++;
+                    continue; // a question is no answer (a FAQ's question line kept in the text)
+                }
                 var line = new Line(h, index++, text, tokens(text));
                 BitSet byLine = cover(asked, allowed, line.tokens(), text, List.of(), heading);
                 BitSet all = cover(asked, allowed, line.tokens(), text, heading, heading);
@@ -438,6 +599,9 @@ public final class ExtractiveAnswerer implements Answerer {
             }
         }
         double confidence = Math.min(1, asked.weight(covered) / asked.total());
+        if (asked.missesTopic(covered, anywhere)) {
+            confidence = Math.min(confidence, MISSED_TOPIC);
+        }
         var ordered = chosen.stream()
                 .sorted((a, b) -> lines.get(a).hit() != lines.get(b).hit()
                         ? Integer.compare(lines.get(a).hit(), lines.get(b).hit())
@@ -491,6 +655,17 @@ public final class ExtractiveAnswerer implements Answerer {
                 }
             }
         }
+        // a number asked about ("30 kg", «17 радиус») in a range the line names ("10–25 kg", "over 25 kg",
+        // "R17–R19"), on a line that covers something else asked
+        if (!out.isEmpty()) {
+            for (int t = 0; t < asked.topics().size(); t++) {
+                if (!out.get(t)
+                        && isNumber(asked.topics().get(t))
+                        && inRange(line, asked.topics().get(t))) {
+                    out.set(t);
+                }
+            }
+        }
         for (int k = 0; k < asked.kinds().size(); k++) {
             Kind kind = asked.kinds().get(k);
             if (!kind.answer.matcher(line).find()) {
@@ -524,22 +699,50 @@ public final class ExtractiveAnswerer implements Answerer {
         return false;
     }
 
-    /** The question's topic words (not stop words, not kind words) and kinds, each once. */
+    /**
+     * The question's topic words (not stop words, not kind words) and kinds, each once; its phrases, their heads
+     * and the phrases that qualify.
+     */
     static Asked asked(String question) {
         var topics = new ArrayList<String>();
         var phrases = new ArrayList<Integer>();
+        var qualifiers = new BitSet();
         var kinds = new LinkedHashSet<Kind>();
         int phrase = 0;
-        for (String w : tokens(question)) {
-            Kind k = Kind.of(w);
-            if (k == null && !STOP.contains(w)) {
-                k = Kind.misspelt(w);
+        boolean qualifying = false;
+        String previous = "";
+        for (String w : questionTokens(question)) {
+            String before = previous;
+            previous = w;
+            if (w.equals(BREAK)) {
+                phrase++;
+                qualifying = false;
+                continue;
             }
+            Kind k = kindOf(w, before);
             if (k != null) {
                 kinds.add(k);
                 phrase++;
-            } else if (!STOP.contains(w) && (w.length() >= 3 || w.chars().allMatch(Character::isDigit))) {
+                qualifying = false;
+            } else if (PREPOSITIONS.contains(w)) {
+                phrase++;
+                qualifying = true;
+            } else if (qualifying && PRONOUNS.contains(w) && PREPOSITIONS.contains(before)) {
+                phrase++;
+                qualifying = false; // «у вас», "for you": a turn of phrase, not a qualifier
+            } else if (POSTPOSITIONS.contains(w)) {
+                for (int t = 0; t < topics.size(); t++) {
+                    if (phrases.get(t) == phrase) {
+                        qualifiers.set(t);
+                    }
+                }
+                phrase++;
+            } else if (CONJUNCTIONS.contains(w)) {
+                phrase++;
+                qualifying = false;
+            } else if (!STOP.contains(w) && (w.length() >= 3 || isNumber(w))) {
                 if (!topics.contains(w)) {
+                    qualifiers.set(topics.size(), qualifying);
                     topics.add(w);
                     phrases.add(phrase);
                 }
@@ -547,7 +750,124 @@ public final class ExtractiveAnswerer implements Answerer {
                 phrase++;
             }
         }
-        return new Asked(List.copyOf(topics), List.copyOf(kinds), List.copyOf(phrases));
+        boolean kazakh = KAZAKH_LETTERS.matcher(question).find();
+        var heads = new BitSet();
+        for (int from = 0; from < topics.size(); ) {
+            int to = from;
+            while (to < topics.size() && phrases.get(to).equals(phrases.get(from))) {
+                to++;
+            }
+            // the last word of an English or a Kazakh phrase, the first not an adjective of a Russian one
+            int head = -1;
+            for (int t = from; t < to; t++) {
+                String w = topics.get(t);
+                if (isNumber(w)) {
+                    continue;
+                }
+                if (kazakh || w.charAt(0) < 0x250) {
+                    head = t;
+                } else if (head < 0 || ADJECTIVE.matcher(topics.get(head)).find()) {
+                    head = t;
+                }
+            }
+            if (head >= 0) {
+                heads.set(head);
+            }
+            from = to;
+        }
+        return new Asked(List.copyOf(topics), List.copyOf(kinds), List.copyOf(phrases), heads, qualifiers);
+    }
+
+    /** The kind a question's word asks for; «во сколько», «до скольки» ask for hours, not a price. */
+    private static Kind kindOf(String word, String before) {
+        if (word.startsWith("скол") && HOURS_BEFORE_HOW_MUCH.contains(before)) {
+            return Kind.HOURS;
+        }
+        Kind k = Kind.of(word);
+        if (k == null && !STOP.contains(word)) {
+            k = Kind.misspelt(word);
+        }
+        return k;
+    }
+
+    private static final Set<String> HOURS_BEFORE_HOW_MUCH = Set.of("во", "в", "до", "со", "с", "к", "ко");
+    private static final String BREAK = ",";
+    private static final Pattern QUESTION_TOKEN = Pattern.compile("[\\p{L}\\p{N}]+|[,.;:!?()]");
+    private static final Pattern KAZAKH_LETTERS = Pattern.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]");
+    /** A Russian adjective's ending (детская, женской, мужских), not a noun's in -ние/-тие. */
+    private static final Pattern ADJECTIVE =
+            Pattern.compile("(?:ая|яя|ое|ее|ой|ый|ий|ые|ую|юю|ого|его|ому|ему|ых|их|ым|ыми|ими|(?<![нт])ие)$");
+
+    /** The question's words, lower case, with a {@link #BREAK} for each punctuation mark. */
+    private static List<String> questionTokens(String text) {
+        var out = new ArrayList<String>();
+        Matcher m = QUESTION_TOKEN.matcher(text.toLowerCase(Locale.ROOT).replace('ё', 'е'));
+        while (m.find()) {
+            String t = m.group();
+            if (Character.isLetterOrDigit(t.charAt(0))) {
+                splitDigits(t, out);
+            } else {
+                out.add(BREAK);
+            }
+        }
+        return out;
+    }
+
+    /** A word cut where letters and digits meet ("30kg" is 30 and kg, "r17" is r and 17). */
+    private static void splitDigits(String word, List<String> out) {
+        int from = 0;
+        for (int i = 1; i < word.length(); i++) {
+            if (Character.isDigit(word.charAt(i)) != Character.isDigit(word.charAt(i - 1))) {
+                out.add(word.substring(from, i));
+                from = i;
+            }
+        }
+        out.add(from == 0 ? word : word.substring(from));
+    }
+
+    static boolean isNumber(String w) {
+        return !w.isEmpty() && w.chars().allMatch(Character::isDigit);
+    }
+
+    private static final Pattern RANGE = Pattern.compile(
+            "(?<![\\d\\s-])\\s?\\p{L}?(\\d{1,3})\\s*[–—-]\\s*\\p{L}?(\\d{1,3})(?![\\d-])|"
+                    + "(?i:up to|under|below|less than|до|меньше|менее|не более)\\s+(\\d{1,3})(?!\\d)|"
+                    + "(?i:over|above|more than|больше|свыше|более|от)\\s+(\\d{1,3})(?!\\d)",
+            Pattern.UNICODE_CASE);
+
+    /** Whether the line names a range of small numbers (sizes, ages, weights) holding the number. */
+    static boolean inRange(String line, String number) {
+        if (number.length() > 3) {
+            return false;
+        }
+        int n = Integer.parseInt(number);
+        Matcher m = RANGE.matcher(line);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                int a = Integer.parseInt(m.group(1));
+                int b = Integer.parseInt(m.group(2));
+                if (a < b && a <= n && n <= b) {
+                    return true;
+                }
+            } else if (m.group(3) != null) {
+                if (n <= Integer.parseInt(m.group(3))) {
+                    return true;
+                }
+            } else if (n > Integer.parseInt(m.group(4))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A line that asks rather than answers: it ends in a question mark (emphasis and quotes aside). */
+    static boolean isQuestion(String line) {
+        String s = line.strip();
+        int end = s.length();
+        while (end > 0 && "*_\"»”') ".indexOf(s.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return end > 0 && s.charAt(end - 1) == '?';
     }
 
     /** The word and, when the lexicon knows it, the same word in the other languages. */
@@ -594,10 +914,17 @@ public final class ExtractiveAnswerer implements Answerer {
         }
         Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT).replace('ё', 'е'));
         while (m.find()) {
-            out.add(m.group());
+            splitDigits(m.group(), out);
+        }
+        // a word written with a hyphen is also the word without it ("X-ray": xray, «гель-лак»: гельлак)
+        Matcher h = HYPHENATED.matcher(text.toLowerCase(Locale.ROOT).replace('ё', 'е'));
+        while (h.find()) {
+            out.add(h.group().replace("-", ""));
         }
         return out;
     }
+
+    private static final Pattern HYPHENATED = Pattern.compile("\\p{L}+(?:-\\p{L}+)+");
 
     private static boolean containsWord(List<String> tokens, String word) {
         for (String t : tokens) {
@@ -610,8 +937,10 @@ public final class ExtractiveAnswerer implements Answerer {
 
     /**
      * Whether two lower-case words are the same word: equal; or sharing a prefix of at least 4 letters that
-     * leaves at most 3 letters of the shorter one (a stem: маникюр/маникюра, sunday/sundays, open/opening);
-     * or, from 5 letters, one or (from 8) two typing mistakes apart.
+     * leaves at most 3 letters of the shorter one (a stem: маникюр/маникюра, sunday/sundays, open/opening); or
+     * a short word and it with an ending (зуб/зубы, car/cars); or the same Kazakh stem once case, plural and
+     * possessive suffixes are cut (тіс/тістерді, уақыт/уақытқа); or, from 5 letters, one or (from 8) two typing
+     * mistakes apart.
      */
     static boolean sameWord(String a, String b) {
         if (a.equals(b)) {
@@ -621,18 +950,68 @@ public final class ExtractiveAnswerer implements Answerer {
             return false;
         }
         int shorter = Math.min(a.length(), b.length());
-        int prefix = 0;
-        while (prefix < shorter && a.charAt(prefix) == b.charAt(prefix)) {
-            prefix++;
-        }
+        int prefix = prefix(a, b);
         if (prefix >= 4 && prefix >= shorter - 3) {
             return true;
+        }
+        if (prefix == shorter && shorter >= 3) {
+            String ending = a.length() > b.length() ? a.substring(shorter) : b.substring(shorter);
+            if (ENDINGS.contains(ending)) {
+                return true;
+            }
+        }
+        if (prefix >= 3 && a.charAt(0) >= 0x400 && b.charAt(0) >= 0x400) {
+            String sa = kazakhStem(a);
+            String sb = kazakhStem(b);
+            if (sa.length() >= 3 && sa.equals(sb)) {
+                return true;
+            }
         }
         int longest = Math.max(a.length(), b.length());
         if (shorter < 5 || longest - shorter > 2) {
             return false;
         }
         return distance(a, b) <= (shorter >= 8 ? 2 : 1);
+    }
+
+    static int prefix(String a, String b) {
+        int shorter = Math.min(a.length(), b.length());
+        int p = 0;
+        while (p < shorter && a.charAt(p) == b.charAt(p)) {
+            p++;
+        }
+        return p;
+    }
+
+    /** Endings that make another form of a short word (зуб/зубы/зубов, car/cars). */
+    private static final Set<String> ENDINGS = Set.of(
+            "s", "es", "а", "я", "у", "ю", "е", "ы", "и", "ом", "ем", "ов", "ев", "ам", "ям", "ах", "ях", "ей", "ой");
+
+    /** Kazakh case, plural and possessive suffixes, longest first. */
+    private static final List<String> KAZAKH_SUFFIXES = Stream.of("""
+                    лардың лердің дардың дердің тардың тердің лары лері дары дері тары тері
+                    лар лер дар дер тар тер ның нің дың дің тың тің нан нен дан ден тан тен
+                    ға ге қа ке на не да де та те ны ні ды ді ты ті сы сі мен бен пен ым ім ың ің""".strip().split("\\s+"))
+            .sorted((x, y) -> y.length() - x.length())
+            .toList();
+
+    /** A word without its Kazakh suffixes, keeping at least 3 letters. */
+    static String kazakhStem(String word) {
+        String w = word;
+        for (int round = 0; round < 3; round++) {
+            String cut = null;
+            for (String s : KAZAKH_SUFFIXES) {
+                if (w.endsWith(s) && w.length() - s.length() >= 3) {
+                    cut = w.substring(0, w.length() - s.length());
+                    break;
+                }
+            }
+            if (cut == null) {
+                break;
+            }
+            w = cut;
+        }
+        return w;
     }
 
     /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
