@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * <p>A chunk's text holds one unit a line, as the answerer picks lines: a list item with its continuation
  * lines, a paragraph of prose wrapped at some width joined back into one line, a table row with its column
- * names ("Large (over 25 kg) — Full groom: 26 000 ₸; Bath: 15 000 ₸"). A FAQ written as a question line on
+ * names ("Size: Large (over 25 kg) — Full groom: 26 000 ₸; Bath: 15 000 ₸"). A FAQ written as a question line on
  * its own (emphasised, {@code **Can I pay by card?**}, or plain ending in "?") with its answer below is a
  * heading under the current one: the answer is the chunk, the question its heading, as with uploaded pairs.
  * Pure.
@@ -252,7 +252,7 @@ public final class Chunker {
         return out;
     }
 
-    /** A table row as one line holding its column names: "Small — Full groom: 14 000 ₸; Bath only: 8 000 ₸". */
+    /** A table row as one line naming its columns: "Size: Small — Full groom: 14 000 ₸; Bath only: 8 000 ₸". */
     private static String tableRow(List<String> cells, List<String> columns) {
         var rest = new ArrayList<String>();
         for (int c = 1; c < cells.size(); c++) {
@@ -263,6 +263,9 @@ public final class Chunker {
             rest.add(name.isEmpty() ? cells.get(c) : name + ": " + cells.get(c));
         }
         String first = cells.isEmpty() ? "" : cells.get(0);
+        if (!first.isEmpty() && !columns.isEmpty() && !columns.get(0).isEmpty()) {
+            first = columns.get(0) + ": " + first;
+        }
         if (rest.isEmpty()) {
             return "- " + first;
         }

@@ -77,7 +77,7 @@ public final class ExtractiveAnswerer implements Answerer {
                 hours hour open opens opening close closes closing closed schedule when time until till
                 работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
                 открывается закрывается закрыты когда скольки
-                жұмыс уақыты қашан ашық ашыласыз ашылады жабыласыз жабылады істейсіз істейді""",
+                жұмыс уақыты қашан сағат ашық ашыласыз ашылады жабыласыз жабылады істейсіз істейді""",
                 Pattern.compile(
                         "\\d{1,2}[:.]\\d{2}|\\b\\d{1,2}\\s*(?:am|pm)\\b|closed|day off|24/7|round the clock|"
                                 + "выходн|не работаем|закрыт(?:о|ы)?(?!\\p{L})|круглосуточно|демалыс|жабық",
@@ -176,7 +176,7 @@ public final class ExtractiveAnswerer implements Answerer {
             подскажи скажи подскажете можете могу могли может сможете возможно какой либо вообще ребята
             делаете делаешь сделать сделаете есть имеется имеются бывает
             қай қайсы қандай ма ме ба бе бар ма жасайсыз жасайсыздар жасайды жасау жасаймыз жасатуға
-            істеу аласыз алам ала бола аға апа бауырым достар өтінемін""".strip().split("\\s+")));
+            істеу аласыз алам ала бола аға апа бауырым достар өтінемін неше нешеде нешеге нешеден""".strip().split("\\s+")));
 
     /** Words after which the question's next words qualify what it asks about ("for a big dog", «на 17 радиус»). */
     private static final Set<String> PREPOSITIONS =
@@ -535,14 +535,18 @@ public final class ExtractiveAnswerer implements Answerer {
             chunkTokens.addAll(tokens(hit.text()));
             BitSet allowed = asked.allowed(chunkTokens, anywhere);
             int index = 0;
+            List<String> over = heading; // the headings over a line: the chunk's and a question line's above it
             for (String text : lines(hit.text())) {
                 if (isQuestion(text)) {
+                    // a question is no answer (a FAQ's question line kept in the text): it heads the lines below
+                    over = new ArrayList<>(heading);
+                    over.addAll(tokens(text));
                     index++;
-                    continue; // a question is no answer (a FAQ's question line kept in the text)
+                    continue;
                 }
                 var line = new Line(h, index++, text, tokens(text));
-                BitSet byLine = cover(asked, allowed, line.tokens(), text, List.of(), heading);
-                BitSet all = cover(asked, allowed, line.tokens(), text, heading, heading);
+                BitSet byLine = cover(asked, allowed, line.tokens(), text, List.of(), over);
+                BitSet all = cover(asked, allowed, line.tokens(), text, over, over);
                 lines.add(line);
                 covers.add(all);
                 own.add(byLine);
@@ -874,15 +878,29 @@ public final class ExtractiveAnswerer implements Answerer {
     static Set<String> variants(String word) {
         var out = new LinkedHashSet<String>();
         out.add(word);
+        // the meanings holding the word itself, else a form of it, else a misspelling of it: «сейсенбі» is
+        // Tuesday, not Monday («дүйсенбі») two letters away
+        int best = Integer.MAX_VALUE;
+        var found = new ArrayList<List<String>>();
         for (List<String> meaning : LEXICON) {
+            int closest = Integer.MAX_VALUE;
             for (String w : meaning) {
                 // not "hair" for "haircut": the question's word is the word or a longer form of it
                 if (sameWord(word, w) && word.length() >= w.length() - 2) {
-                    out.addAll(meaning);
-                    break;
+                    int p = prefix(word, w);
+                    closest = Math.min(
+                            closest, word.equals(w) ? 0 : p >= 4 || p == Math.min(word.length(), w.length()) ? 1 : 2);
                 }
             }
+            if (closest < best) {
+                best = closest;
+                found.clear();
+            }
+            if (closest == best && closest != Integer.MAX_VALUE) {
+                found.add(meaning);
+            }
         }
+        found.forEach(out::addAll);
         return out;
     }
 

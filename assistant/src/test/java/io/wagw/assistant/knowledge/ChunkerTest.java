@@ -199,7 +199,7 @@ class ChunkerTest {
         assertThat(chunks)
                 .containsExactly(new Chunk(
                         "Room rates",
-                        "- Single (1 guest) — Weekday: 20 000 ₸; Weekend: 25 000 ₸\n- Double — Weekday: 30 000 ₸\n"
+                        "- Room: Single (1 guest) — Weekday: 20 000 ₸; Weekend: 25 000 ₸\n- Room: Double — Weekday: 30 000 ₸\n"
                                 + "- no header — row"));
     }
 }
