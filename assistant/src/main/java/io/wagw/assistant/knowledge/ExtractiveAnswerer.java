@@ -536,17 +536,20 @@ public final class ExtractiveAnswerer implements Answerer {
             BitSet allowed = asked.allowed(chunkTokens, anywhere);
             int index = 0;
             List<String> over = heading; // the headings over a line: the chunk's and a question line's above it
+            BitSet overTopics = topicsIn(asked, allowed, over);
             for (String text : lines(hit.text())) {
                 if (isQuestion(text)) {
                     // a question is no answer (a FAQ's question line kept in the text): it heads the lines below
                     over = new ArrayList<>(heading);
                     over.addAll(tokens(text));
+                    overTopics = topicsIn(asked, allowed, over);
                     index++;
                     continue;
                 }
                 var line = new Line(h, index++, text, tokens(text));
-                BitSet byLine = cover(asked, allowed, line.tokens(), text, List.of(), over);
-                BitSet all = cover(asked, allowed, line.tokens(), text, over, over);
+                BitSet lineTopics = topicsIn(asked, allowed, line.tokens());
+                BitSet byLine = cover(asked, lineTopics, new BitSet(), line.tokens(), text, over);
+                BitSet all = cover(asked, lineTopics, overTopics, line.tokens(), text, over);
                 lines.add(line);
                 covers.add(all);
                 own.add(byLine);
@@ -643,22 +646,13 @@ public final class ExtractiveAnswerer implements Answerer {
     /** What the question covers in a line: topic words in the line or the headings given, kinds by the line. */
     private static BitSet cover(
             Asked asked,
-            BitSet allowed,
+            BitSet lineTopics,
+            BitSet headingTopics,
             List<String> lineTokens,
             String line,
-            List<String> heading,
             List<String> chunkHeading) {
-        var out = new BitSet();
-        for (int t = 0; t < asked.topics().size(); t++) {
-            for (String w : allowed.get(t)
-                    ? asked.variants().get(t)
-                    : Set.of(asked.topics().get(t))) {
-                if (containsWord(lineTokens, w) || containsWord(heading, w)) {
-                    out.set(t);
-                    break;
-                }
-            }
-        }
+        var out = (BitSet) lineTopics.clone();
+        out.or(headingTopics);
         // a number asked about ("30 kg", «17 радиус») in a range the line names ("10–25 kg", "over 25 kg",
         // "R17–R19"), on a line that covers something else asked
         if (!out.isEmpty()) {
@@ -678,6 +672,25 @@ public final class ExtractiveAnswerer implements Answerer {
             // without a topic, the line's chunk must be about the kind ("Opening hours", «Цены»)
             if (!asked.topics().isEmpty() || namesKind(lineTokens, kind) || namesKind(chunkHeading, kind)) {
                 out.set(asked.topics().size() + k);
+            }
+        }
+        return out;
+    }
+
+    /** The topic words the tokens hold: by the word, or by a translation where the chunk allows it. */
+    private static BitSet topicsIn(Asked asked, BitSet allowed, List<String> tokens) {
+        var out = new BitSet();
+        if (tokens.isEmpty()) {
+            return out;
+        }
+        for (int t = 0; t < asked.topics().size(); t++) {
+            for (String w : allowed.get(t)
+                    ? asked.variants().get(t)
+                    : Set.of(asked.topics().get(t))) {
+                if (containsWord(tokens, w)) {
+                    out.set(t);
+                    break;
+                }
             }
         }
         return out;
@@ -986,10 +999,23 @@ public final class ExtractiveAnswerer implements Answerer {
             }
         }
         int longest = Math.max(a.length(), b.length());
-        if (shorter < 5 || longest - shorter > 2) {
+        int mistakes = shorter >= 8 ? 2 : 1;
+        if (shorter < 5 || longest - shorter > mistakes) {
             return false;
         }
-        return distance(a, b) <= (shorter >= 8 ? 2 : 1);
+        // a cheap lower bound first: an edit changes the letters' counts by at most 2
+        int[] counts = new int[32];
+        for (int i = 0; i < a.length(); i++) {
+            counts[a.charAt(i) & 31]++;
+        }
+        for (int i = 0; i < b.length(); i++) {
+            counts[b.charAt(i) & 31]--;
+        }
+        int differ = 0;
+        for (int c : counts) {
+            differ += Math.abs(c);
+        }
+        return (differ + 1) / 2 <= mistakes && distance(a, b) <= mistakes;
     }
 
     static int prefix(String a, String b) {
