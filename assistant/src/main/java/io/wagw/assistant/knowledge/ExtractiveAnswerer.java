@@ -781,7 +781,7 @@ public final class ExtractiveAnswerer implements Answerer {
                 if (isNumber(w)) {
                     continue;
                 }
-                if (kazakh || w.charAt(0) < 0x250) {
+                if (kazakh || isLatin(w)) {
                     head = t;
                 } else if (head < 0 || ADJECTIVE.matcher(topics.get(head)).find()) {
                     head = t;
@@ -793,6 +793,10 @@ public final class ExtractiveAnswerer implements Answerer {
             from = to;
         }
         return new Asked(List.copyOf(topics), List.copyOf(kinds), List.copyOf(phrases), heads, qualifiers);
+    }
+
+    private static boolean isLatin(String w) {
+        return w.charAt(0) < 0x250;
     }
 
     /** The kind a question's word asks for; «во сколько», «до скольки» ask for hours, not a price. */
@@ -998,6 +1002,9 @@ public final class ExtractiveAnswerer implements Answerer {
                 return true;
             }
         }
+        if (isLatin(a) != isLatin(b)) {
+            return sameLoanword(a, b);
+        }
         int longest = Math.max(a.length(), b.length());
         int mistakes = shorter >= 8 ? 2 : 1;
         if (shorter < 5 || longest - shorter > mistakes) {
@@ -1016,6 +1023,116 @@ public final class ExtractiveAnswerer implements Answerer {
             differ += Math.abs(c);
         }
         return (differ + 1) / 2 <= mistakes && distance(a, b) <= mistakes;
+    }
+
+    /**
+     * Whether a Latin and a Cyrillic word are the same international word (manicure/маникюр, diagnostics/
+     * диагностика, taxi/такси, Kaspi/Каспи): their sounds, spelt alike, share a stem of at least 4 letters
+     * leaving at most 3 of the shorter.
+     */
+    static boolean sameLoanword(String a, String b) {
+        if (Math.min(a.length(), b.length()) < 3) {
+            return false;
+        }
+        if (firstSound(a) != firstSound(b)) {
+            return false;
+        }
+        String x = sound(a);
+        String y = sound(b);
+        if (x.isEmpty() || y.isEmpty() || x.charAt(0) != y.charAt(0)) {
+            return false;
+        }
+        int shorter = Math.min(x.length(), y.length());
+        int p = prefix(x, y);
+        return x.equals(y) || (shorter >= 5 && p >= 4 && p >= shorter - 3);
+    }
+
+    /** The first letter of {@link #sound}, without building it. */
+    private static char firstSound(String word) {
+        char c = word.charAt(0);
+        return switch (c) {
+            case 'а', 'ә' -> 'a';
+            case 'б' -> 'b';
+            case 'в', 'w' -> 'v';
+            case 'г', 'ғ' -> 'g';
+            case 'д' -> 'd';
+            case 'е', 'э' -> 'e';
+            case 'ж', 'з' -> 'z';
+            case 'и', 'і', 'й', 'ы', 'y', 'ю', 'я' -> 'i';
+            case 'к', 'қ', 'q', 'x' -> 'k';
+            case 'c' -> word.length() > 1 && "eiy".indexOf(word.charAt(1)) >= 0 ? 's' : 'k';
+            case 'л' -> 'l';
+            case 'м' -> 'm';
+            case 'н', 'ң' -> 'n';
+            case 'о', 'ө' -> 'o';
+            case 'п' -> 'p';
+            case 'р' -> 'r';
+            case 'с', 'ш', 'щ' -> 's';
+            case 'т', 'ц' -> 't';
+            case 'у', 'ұ', 'ү' -> 'u';
+            case 'ф' -> 'f';
+            case 'х', 'һ' -> 'h';
+            case 'ч' -> 'c';
+            default -> c;
+        };
+    }
+
+    /** A word spelt by its sounds in plain Latin letters: Cyrillic transliterated, look-alike spellings made one. */
+    static String sound(String word) {
+        var out = new StringBuilder(word.length() + 4);
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            char next = i + 1 < word.length() ? word.charAt(i + 1) : ' ';
+            if (c == 'c' && (next == 'e' || next == 'i' || next == 'y')) {
+                out.append('s'); // price, service
+                continue;
+            }
+            String t = switch (c) {
+                case 'а', 'ә' -> "a";
+                case 'б' -> "b";
+                case 'в', 'w' -> "v";
+                case 'г', 'ғ' -> "g";
+                case 'д' -> "d";
+                case 'е', 'э' -> "e";
+                case 'ж' -> "zh";
+                case 'з' -> "z";
+                case 'и', 'і', 'й', 'ы', 'y' -> "i";
+                case 'к', 'қ', 'c', 'q' -> "k";
+                case 'л' -> "l";
+                case 'м' -> "m";
+                case 'н', 'ң' -> "n";
+                case 'о', 'ө' -> "o";
+                case 'п' -> "p";
+                case 'р' -> "r";
+                case 'с' -> "s";
+                case 'т' -> "t";
+                case 'у', 'ұ', 'ү' -> "u";
+                case 'ф' -> "f";
+                case 'х', 'һ' -> "h";
+                case 'ц' -> "ts";
+                case 'ч' -> "ch";
+                case 'ш', 'щ' -> "sh";
+                case 'ъ', 'ь' -> "";
+                case 'ю' -> "iu";
+                case 'я' -> "ia";
+                case 'x' -> "ks";
+                default -> String.valueOf(c);
+            };
+            out.append(t);
+        }
+        // ph is f, th is t, wh is w, ts is t (кондиционер, conditioner); a doubled letter is one
+        String s = out.toString()
+                .replace("ph", "f")
+                .replace("th", "t")
+                .replace("vh", "v")
+                .replace("ts", "t");
+        var single = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            if (i == 0 || s.charAt(i) != s.charAt(i - 1)) {
+                single.append(s.charAt(i));
+            }
+        }
+        return single.toString();
     }
 
     static int prefix(String a, String b) {

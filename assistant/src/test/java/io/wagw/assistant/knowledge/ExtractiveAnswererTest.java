@@ -246,6 +246,13 @@ class ExtractiveAnswererTest {
                 .isTrue();
         assertThat(ExtractiveAnswerer.sameWord("тормоздарды", "тормоза")).isTrue();
         assertThat(ExtractiveAnswerer.kazakhStem("уақытқа")).isEqualTo("уақыт");
+        assertThat(ExtractiveAnswerer.sameWord("diagnostics", "диагностика"))
+                .as("a loanword")
+                .isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("такси", "taxi")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("conditioner", "кондиционер")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("bank", "банка")).isFalse();
+        assertThat(ExtractiveAnswerer.sameWord("card", "карта")).isFalse();
     }
 
     /** A bicycle workshop written the way owners write: wrapped prose, a table, a FAQ in bold. */
@@ -336,6 +343,22 @@ class ExtractiveAnswererTest {
         Answer who = ask("Тормоздарды кім жөндейді?", Language.KK, WORKSHOP);
         assertThat(who.text()).isEqualTo("Арман — колёса и тормоза, стаж 10 лет");
         assertThat(who.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
+    void anInternationalWordIsFoundInTheOtherScript() {
+        Answer kaspi = ask(
+                "Каспи принимаете?",
+                Language.RU,
+                List.of(new Chunk("Оплата", "- Наличные и карты Visa\n- Kaspi QR и перевод на Kaspi Gold")));
+        assertThat(kaspi.text()).isEqualTo("Kaspi QR и перевод на Kaspi Gold");
+        assertThat(kaspi.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        Answer diagnostics = ask(
+                "Do you do diagnostics? price?",
+                Language.EN,
+                List.of(new Chunk("Услуги", "- Диагностика подвески — 4 000 ₸\n- Мойка — 2 000 ₸")));
+        assertThat(diagnostics.text()).isEqualTo("Диагностика подвески — 4 000 ₸");
+        assertThat(diagnostics.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
     }
 
     @Test
