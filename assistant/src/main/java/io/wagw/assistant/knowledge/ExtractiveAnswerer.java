@@ -74,7 +74,7 @@ public final class ExtractiveAnswerer implements Answerer {
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)),
         HOURS(
                 """
-                hours hour open opens opening close closes closing closed schedule when time until till
+                hours hour open opens opening close closes closing closed schedule when time until till work works
                 работаете работает работают режим график часы время открыты открыто открываетесь закрываетесь
                 открывается закрывается закрыты когда скольки
                 жұмыс уақыты қашан сағат ашық ашыласыз ашылады жабыласыз жабылады істейсіз істейді""",
@@ -174,7 +174,8 @@ public final class ExtractiveAnswerer implements Answerer {
             provide provides available possible able anyone someone something anything
             бро брат братан братишка пж пжл плиз пожалуйста плз короче типа кстати слушайте слушай
             подскажи скажи подскажете можете могу могли может сможете возможно какой либо вообще ребята
-            делаете делаешь сделать сделаете есть имеется имеются бывает
+            делаете делаешь сделать сделаете есть имеется имеются бывает че чё чо щас
+            come coming bring go get прийти прийду придти приехать приеду подъехать заехать зайти келу келуге келсем
             қай қайсы қандай ма ме ба бе бар ма жасайсыз жасайсыздар жасайды жасау жасаймыз жасатуға
             істеу аласыз алам ала бола аға апа бауырым достар өтінемін неше нешеде нешеге нешеден""".strip().split("\\s+")));
 
@@ -290,6 +291,14 @@ public final class ExtractiveAnswerer implements Answerer {
             photo photos фото фотографии сурет
             coffee кофе
             tea чай шай
+            check inspection проверка проверку осмотр тексеру тексеріс
+            free бесплатно бесплатная бесплатный бесплатные тегін
+            queue очередь очереди кезек
+            waiting wait ожидание ожидания подождать күту
+            storage хранение хранения сақтау
+            parts запчасти запчастей бөлшектер
+            student students студент студенты студентам студенттер
+            pensioner pensioners пенсионер пенсионеры пенсионерам зейнеткер
             """.strip().lines().map(l -> List.of(l.strip().split("\\s+"))).toList();
 
     private final Retriever retriever;
