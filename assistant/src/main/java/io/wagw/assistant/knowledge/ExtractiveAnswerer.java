@@ -175,6 +175,8 @@ public final class ExtractiveAnswerer implements Answerer {
             бро брат братан братишка пж пжл плиз пожалуйста плз короче типа кстати слушайте слушай
             подскажи скажи подскажете можете могу могли может сможете возможно какой либо вообще ребята
             делаете делаешь сделать сделаете есть имеется имеются бывает че чё чо щас
+            условия условие правила правило информация инфо подробности детали conditions condition terms rules
+            policy info information details шарттары шарты ережесі ақпарат
             come coming bring go get прийти прийду придти приехать приеду подъехать заехать зайти келу келуге келсем
             қай қайсы қандай ма ме ба бе бар ма жасайсыз жасайсыздар жасайды жасау жасаймыз жасатуға
             істеу аласыз алам ала бола аға апа бауырым достар өтінемін неше нешеде нешеге нешеден""".strip().split("\\s+")));
@@ -537,6 +539,7 @@ public final class ExtractiveAnswerer implements Answerer {
         var lines = new ArrayList<Line>();
         var covers = new ArrayList<BitSet>();
         var own = new ArrayList<BitSet>();
+        var titled = new ArrayList<BitSet>(); // what the headings over each line hold
         for (int h = 0; h < hits.size(); h++) {
             Hit hit = hits.get(h);
             List<String> heading = tokens(hit.headingPath());
@@ -562,11 +565,13 @@ public final class ExtractiveAnswerer implements Answerer {
                 lines.add(line);
                 covers.add(all);
                 own.add(byLine);
+                titled.add(overTopics);
             }
         }
         // greedy: each next line covers most of what is still uncovered; ties go to a line's own words, then to
-        // a line that surely answers the kinds asked (an amount in a currency, not a year), then to the better
-        // chunk and the earlier line
+        // a line that surely answers the kinds asked (an amount in a currency, not a year), then to a line in the
+        // section named after what is asked (the warranty section's line, not a passing mention of a warranty
+        // elsewhere), then to the better chunk and the earlier line
         var covered = new BitSet();
         var picked = new ArrayList<Integer>();
         while (picked.size() < MAX_LINES) {
@@ -574,6 +579,7 @@ public final class ExtractiveAnswerer implements Answerer {
             double bestGain = 0;
             double bestOwn = 0;
             int bestSure = 0;
+            double bestTitled = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (picked.contains(i)) {
                     continue;
@@ -586,11 +592,13 @@ public final class ExtractiveAnswerer implements Answerer {
                     continue;
                 }
                 int sure = surely(asked, lines.get(i).text());
-                if (g > bestGain || o > bestOwn || sure > bestSure) {
+                double t = asked.weight(titled.get(i));
+                if (g > bestGain || o > bestOwn || sure > bestSure || (sure == bestSure && t > bestTitled)) {
                     best = i;
                     bestGain = g;
                     bestOwn = o;
                     bestSure = sure;
+                    bestTitled = t;
                 }
             }
             if (best < 0) {

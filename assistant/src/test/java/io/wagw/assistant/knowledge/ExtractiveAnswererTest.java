@@ -346,6 +346,21 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void theLineInTheSectionNamedAfterTheTopicBeatsAPassingMention() {
+        List<Chunk> shop = Chunker.chunk("markdown", """
+                # Доставка
+                - По городу — 1 500 ₸, возврат товара при доставке бесплатный
+                # Возврат
+                - Вернуть товар можно в течение 14 дней с чеком
+                """);
+        Answer back = ask("Какие условия возврата?", Language.RU, shop);
+        assertThat(back.text()).isEqualTo("Вернуть товар можно в течение 14 дней с чеком");
+        assertThat(back.confidence())
+                .as("«условия» frames the question, it is not what it is about")
+                .isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
     void anInternationalWordIsFoundInTheOtherScript() {
         Answer kaspi = ask(
                 "Каспи принимаете?",
