@@ -20,18 +20,26 @@ import java.util.stream.Stream;
  * whole chunks.
  *
  * <p>The question is read as topic words (what it is about: "manicure", "воскресенье") and kinds of answer it
- * asks for (a price, opening hours, an address; "how much", «когда»). A line covers a topic word when the
- * line or its chunk's headings hold the word (same word, same stem by a shared prefix, or a misspelling of
- * it) or, by a small ru/kk/en lexicon, the word in another language (жексенбі, Sunday: воскресенье) when the
- * chunk holds the rest of its phrase too; it covers a kind when it holds what that kind looks like (a number for a price, a time or "closed"
- * for hours). Lines are picked greedily, each covering most of what is still uncovered, at most
- * {@value #MAX_LINES}; lines of the same chunk covering exactly the same are added with them (a list of
- * prices under the heading asked about).
+ * asks for (a price, opening hours, an address; "how much", «когда», «қанша»). Topic words come in phrases (words
+ * next to each other): a phrase after a preposition or before a Kazakh postposition qualifies what is asked ("for
+ * a 30 kg dog"), and a phrase's head is what it is about ("wash" in "car wash", «замена» in «замена масла»). A line
+ * covers a topic word when the line, its chunk's headings or a FAQ question line above it hold the word (same
+ * word; same stem by a shared prefix, a short word's ending or Kazakh suffixes; a misspelling of it; the same
+ * international word in the other script, diagnostics/диагностика) or, by a small ru/kk/en lexicon, the word in
+ * another language (жексенбі, Sunday: воскресенье) when the chunk holds the rest of its phrase too; a number is
+ * covered by a range holding it ("10–25 kg", "R17–R19"). A line covers a kind when it holds what that kind looks
+ * like (a number for a price, a time or "closed" for hours). Lines are picked greedily, each covering most of
+ * what is still uncovered, at most {@value #MAX_LINES}; lines of the same chunk covering exactly the same are
+ * added with them (a list of prices under the heading asked about). A line that is itself a question is never
+ * picked.
  *
- * <p>Confidence is the share of the question covered by the lines picked: topic words weigh 1, each kind
- * 0.5 (1 when the question names no topic). An unrelated question covers nothing or only its kind ("how
- * much is a car?" is a third) and stays below the pipeline's 0.5, so a person is told. A tenant without
- * knowledge, or a question nothing matches, gets the fallback template at confidence 0.
+ * <p>Confidence is the share of the question covered by the lines picked: kinds weigh 0.5 (1 when the question
+ * names no topic); topic words weigh 1 when the retrieved knowledge holds them, and less when it holds them
+ * nowhere and they only qualify or modify (a filler, a size, a word in a language the knowledge is not written
+ * in). When none of the heads of what is asked is covered and one of them is nowhere in the knowledge ("Do you
+ * have a car wash?" over a line about cars), confidence stays below the pipeline's 0.5 whatever else is covered.
+ * An unrelated question covers nothing or only its kind ("how much is a car?" is a third), so a person is
+ * told. A tenant without knowledge, or a question nothing matches, gets the fallback template at confidence 0.
  */
 public final class ExtractiveAnswerer implements Answerer {
     /** Finds the chunks of the tenant's active knowledge that best match a question, best first. */
@@ -1165,11 +1173,12 @@ public final class ExtractiveAnswerer implements Answerer {
     private static final Set<String> ENDINGS = Set.of(
             "s", "es", "а", "я", "у", "ю", "е", "ы", "и", "ом", "ем", "ов", "ев", "ам", "ям", "ах", "ях", "ей", "ой");
 
-    /** Kazakh case, plural and possessive suffixes, longest first. */
+    /** Kazakh case, plural and possessive suffixes and verb endings (бояу, бояйсыздар), longest first. */
     private static final List<String> KAZAKH_SUFFIXES = Stream.of("""
                     лардың лердің дардың дердің тардың тердің лары лері дары дері тары тері
                     лар лер дар дер тар тер ның нің дың дің тың тің нан нен дан ден тан тен
-                    ға ге қа ке на не да де та те ны ні ды ді ты ті сы сі мен бен пен ым ім ың ің""".strip().split("\\s+"))
+                    ға ге қа ке на не да де та те ны ні ды ді ты ті сы сі мен бен пен ым ім ың ің
+                    асыздар есіздер йсыздар йсіздер асыз есіз йсыз йсіз амыз еміз ймыз йміз ады еді йды йді у ю""".strip().split("\\s+"))
             .sorted((x, y) -> y.length() - x.length())
             .toList();
 

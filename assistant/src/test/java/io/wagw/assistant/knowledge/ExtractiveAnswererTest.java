@@ -246,6 +246,10 @@ class ExtractiveAnswererTest {
                 .isTrue();
         assertThat(ExtractiveAnswerer.sameWord("тормоздарды", "тормоза")).isTrue();
         assertThat(ExtractiveAnswerer.kazakhStem("уақытқа")).isEqualTo("уақыт");
+        assertThat(ExtractiveAnswerer.sameWord("бояйсыздар", "бояу"))
+                .as("a Kazakh verb's endings")
+                .isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("тексересіз", "тексеру")).isTrue();
         assertThat(ExtractiveAnswerer.sameWord("diagnostics", "диагностика"))
                 .as("a loanword")
                 .isTrue();
