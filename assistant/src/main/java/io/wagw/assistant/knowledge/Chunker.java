@@ -10,7 +10,14 @@ import java.util.regex.Pattern;
  * Splits a tenant's knowledge into chunks to search: Markdown or plain text along its headings, each chunk
  * keeping the path of headings it sits under ("Prices > Nails"); a section longer than {@value #MAX_CHARS}
  * characters is split between its list items and paragraphs (a single longer one between sentences).
- * Question-answer pairs become one chunk per pair, the question as its heading. Pure.
+ * Question-answer pairs become one chunk per pair, the question as its heading.
+ *
+ * <p>A chunk's text holds one unit a line, as the answerer picks lines: a list item with its continuation
+ * lines, a paragraph of prose wrapped at some width joined back into one line, a table row with its column
+ * names ("Size: Large (over 25 kg) — Full groom: 26 000 ₸; Bath: 15 000 ₸"). A FAQ written as a question line on
+ * its own (emphasised, {@code **Can I pay by card?**}, or plain ending in "?") with its answer below is a
+ * heading under the current one: the answer is the chunk, the question its heading, as with uploaded pairs.
+ * Pure.
  */
 public final class Chunker {
     /** Largest chunk, in characters. */
@@ -23,6 +30,23 @@ public final class Chunker {
     private static final Pattern SETEXT = Pattern.compile("^\\s{0,3}(=+|-+)\\s*$");
     private static final Pattern TEXT_HEADING = Pattern.compile("^\\s*([^:]{1,60}):\\s*$");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
+    /** A whole line in emphasis: {@code **text**}, {@code __text__}, {@code *text*} or {@code _text_}. */
+    private static final Pattern EMPHASISED = Pattern.compile("^(\\*\\*|__|\\*|_)(\\S(?:.*\\S)?)\\1$");
+    /** "Q:", «Вопрос:», «Сұрақ:» before a question; "A:", «Ответ:», «Жауап:» before its answer. */
+    private static final Pattern QUESTION_LABEL =
+            Pattern.compile("^(?i:q|question|в|вопрос|сұрақ)\\s*[:.)]\\s+", Pattern.UNICODE_CASE);
+
+    private static final Pattern ANSWER_LABEL =
+            Pattern.compile("^(?i:a|answer|о|ответ|жауап)\\s*[:.)]\\s+", Pattern.UNICODE_CASE);
+    private static final Pattern TABLE_ROW = Pattern.compile("^\\s*\\|.*\\|\\s*$");
+    private static final Pattern TABLE_RULE =
+            Pattern.compile("^\\s*\\|?\\s*:?-{2,}:?\\s*(\\|\\s*:?-{2,}:?\\s*)*\\|?\\s*$");
+    /** A line starting with a short label and a colon ("Phone: ...", «Адрес: ...»): a unit of its own. */
+    private static final Pattern LABELLED = Pattern.compile("^[\\p{Lu}][\\p{L} /&-]{0,30}:\\s+\\S.*");
+    /** A line shorter than this is not taken for wrapped prose unless the next line goes on in lower case. */
+    private static final int WRAPPED_MIN = 60;
+    /** The longest line taken for a FAQ question. */
+    private static final int QUESTION_MAX = 200;
 
     /** A question and its answer, as uploaded. */
     public record QaPair(String question, String answer) {}
@@ -57,8 +81,11 @@ public final class Chunker {
     private static List<Chunk> split(String text, boolean markdown) {
         var out = new ArrayList<Chunk>();
         var headings = new ArrayList<String>(); // index = level - 1
+        boolean faq = false; // the last heading is a FAQ question line
         var blocks = new ArrayList<String>(); // the current section's list items and paragraphs
         var block = new StringBuilder();
+        String last = ""; // the last line added to the block
+        List<String> columns = List.of(); // the current table's column names
         String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
         boolean fenced = false;
         for (int i = 0; i < lines.length; i++) {
@@ -70,6 +97,7 @@ public final class Chunker {
             }
             String heading = null;
             int level = 0;
+            boolean question = false;
             if (!fenced) {
                 Matcher atx = markdown ? ATX_HEADING.matcher(line) : null;
                 if (atx != null && atx.matches()) {
@@ -84,6 +112,8 @@ public final class Chunker {
                     heading = stripped;
                     level = lines[i + 1].strip().startsWith("=") ? 1 : 2;
                     i++;
+                } else if ((heading = faqQuestion(lines, i, markdown, block.isEmpty())) != null) {
+                    question = true;
                 } else if (!markdown && block.isEmpty() && isTextHeading(lines, i)) {
                     heading = TEXT_HEADING.matcher(line).replaceAll("$1").strip();
                     level = 1;
@@ -92,6 +122,14 @@ public final class Chunker {
             if (heading != null) {
                 endBlock(block, blocks);
                 flush(headings, blocks, out);
+                columns = List.of();
+                if (faq) {
+                    headings.remove(headings.size() - 1);
+                }
+                faq = question;
+                if (question) {
+                    level = headings.size() + 1;
+                }
                 while (headings.size() >= level) {
                     headings.remove(headings.size() - 1);
                 }
@@ -103,19 +141,135 @@ public final class Chunker {
             }
             if (stripped.isEmpty()) {
                 endBlock(block, blocks);
+                columns = List.of();
                 continue;
             }
-            if (LIST_ITEM.matcher(line).matches()) {
+            if (markdown && !fenced && TABLE_ROW.matcher(line).matches()) {
+                endBlock(block, blocks);
+                if (i + 1 < lines.length && TABLE_RULE.matcher(lines[i + 1]).matches()) {
+                    columns = cells(stripped); // the header row: its names go into every row below
+                    i++;
+                } else if (!TABLE_RULE.matcher(line).matches()) {
+                    blocks.add(tableRow(cells(stripped), columns));
+                }
+                continue;
+            }
+            if (faq && block.isEmpty() && blocks.isEmpty()) {
+                stripped = ANSWER_LABEL.matcher(stripped).replaceFirst("");
+            }
+            boolean item = LIST_ITEM.matcher(line).matches();
+            if (item
+                    || (!block.isEmpty()
+                            && !continues(last, line, LIST_ITEM.matcher(block).lookingAt()))) {
                 endBlock(block, blocks);
             }
             if (!block.isEmpty()) {
-                block.append('\n');
+                block.append(' ');
             }
             block.append(stripped);
+            last = stripped;
         }
         endBlock(block, blocks);
         flush(headings, blocks, out);
         return List.copyOf(out);
+    }
+
+    /**
+     * Whether {@code next} goes on the unit whose last line is {@code previous} (a paragraph or a list item
+     * wrapped at some width) rather than starting a unit of its own (a line per fact, "Mon–Sat: 10–20" then
+     * "Sunday: closed"): the previous line ends in no full stop, and it is long (wrapped) or the next goes on in
+     * lower case; a list item's indented line goes on it too. A labelled line ("Phone: ...") starts a unit.
+     */
+    static boolean continues(String previous, String next, boolean item) {
+        if (item && !next.isEmpty() && Character.isWhitespace(next.charAt(0))) {
+            return true;
+        }
+        String n = next.strip();
+        if (previous.isEmpty() || n.isEmpty() || LABELLED.matcher(n).matches()) {
+            return false;
+        }
+        char end = previous.charAt(previous.length() - 1);
+        if (".!?…:;".indexOf(end) >= 0) {
+            return false;
+        }
+        return previous.length() >= WRAPPED_MIN || Character.isLowerCase(n.codePointAt(0));
+    }
+
+    /**
+     * The question of a FAQ entry starting at line {@code i}, or null: a line wholly emphasised
+     * ({@code **...**}, {@code *...*}) or a line starting a paragraph and ending in "?", not a list item, followed
+     * (after at most one blank line) by the answer's text.
+     */
+    private static String faqQuestion(String[] lines, int i, boolean markdown, boolean startsBlock) {
+        String s = lines[i].strip();
+        if (s.isEmpty()
+                || s.length() > QUESTION_MAX
+                || LIST_ITEM.matcher(lines[i]).matches()
+                || s.startsWith("|")) {
+            return null;
+        }
+        Matcher em = markdown ? EMPHASISED.matcher(s) : null;
+        String q;
+        if (em != null && em.matches()) {
+            q = em.group(2).strip();
+        } else if (s.endsWith("?") && startsBlock) {
+            q = s;
+        } else {
+            return null;
+        }
+        q = QUESTION_LABEL.matcher(q).replaceFirst("");
+        int next = i + 1;
+        if (next < lines.length && lines[next].isBlank()) {
+            next++;
+        }
+        if (next >= lines.length || lines[next].isBlank()) {
+            return null;
+        }
+        String answer = lines[next].strip();
+        if (markdown && (ATX_HEADING.matcher(lines[next]).matches() || answer.startsWith("|"))) {
+            return null;
+        }
+        // a list of questions, not a question and its answer
+        if (answer.endsWith("?") || (markdown && EMPHASISED.matcher(answer).matches())) {
+            return null;
+        }
+        return q;
+    }
+
+    /** The cells of a Markdown table row. */
+    private static List<String> cells(String row) {
+        String r = row.strip();
+        if (r.startsWith("|")) {
+            r = r.substring(1);
+        }
+        if (r.endsWith("|")) {
+            r = r.substring(0, r.length() - 1);
+        }
+        var out = new ArrayList<String>();
+        for (String c : r.split("(?<!\\\\)\\|", -1)) {
+            out.add(c.strip().replace("**", "").replace("__", ""));
+        }
+        return out;
+    }
+
+    /** A table row as one line naming its columns: "Size: Small — Full groom: 14 000 ₸; Bath only: 8 000 ₸". */
+    private static String tableRow(List<String> cells, List<String> columns) {
+        var rest = new ArrayList<String>();
+        for (int c = 1; c < cells.size(); c++) {
+            if (cells.get(c).isEmpty()) {
+                continue;
+            }
+            String name = c < columns.size() ? columns.get(c) : "";
+            rest.add(name.isEmpty() ? cells.get(c) : name + ": " + cells.get(c));
+        }
+        String first = cells.isEmpty() ? "" : cells.get(0);
+        if (!first.isEmpty() && !columns.isEmpty() && !columns.get(0).isEmpty()) {
+            first = columns.get(0) + ": " + first;
+        }
+        if (rest.isEmpty()) {
+            return "- " + first;
+        }
+        return "- " + (first.isEmpty() ? "" : first + " — ") + String.join("; ", rest);
     }
 
     /** A short line ending in a colon, followed by text: a heading in plain text ("Prices:"). */

@@ -148,6 +148,10 @@ class ExtractiveAnswererTest {
 
         assertThat(ExtractiveAnswerer.variants("зубов")).contains("teeth", "тіс");
         assertThat(ExtractiveAnswerer.variants("car")).containsExactly("car");
+        assertThat(ExtractiveAnswerer.variants("сейсенбі"))
+                .as("a weekday is not taken for another a letter or two away")
+                .contains("вторник", "tuesday")
+                .doesNotContain("понедельник", "суббота");
     }
 
     @Test
@@ -234,5 +238,199 @@ class ExtractiveAnswererTest {
         assertThat(ExtractiveAnswerer.sameWord("стоит", "стол")).isFalse();
         assertThat(ExtractiveAnswerer.sameWord("car", "cat")).isFalse();
         assertThat(ExtractiveAnswerer.sameWord("5000", "15000")).isFalse();
+        assertThat(ExtractiveAnswerer.sameWord("зуб", "зубы")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("cars", "car")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("cart", "car")).isFalse();
+        assertThat(ExtractiveAnswerer.sameWord("тіс", "тістерді"))
+                .as("Kazakh suffixes")
+                .isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("тормоздарды", "тормоза")).isTrue();
+        assertThat(ExtractiveAnswerer.kazakhStem("уақытқа")).isEqualTo("уақыт");
+        assertThat(ExtractiveAnswerer.sameWord("бояйсыздар", "бояу"))
+                .as("a Kazakh verb's endings")
+                .isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("тексересіз", "тексеру")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("diagnostics", "диагностика"))
+                .as("a loanword")
+                .isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("такси", "taxi")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("conditioner", "кондиционер")).isTrue();
+        assertThat(ExtractiveAnswerer.sameWord("bank", "банка")).isFalse();
+        assertThat(ExtractiveAnswerer.sameWord("card", "карта")).isFalse();
+    }
+
+    /** A bicycle workshop written the way owners write: wrapped prose, a table, a FAQ in bold. */
+    private static final List<Chunk> WORKSHOP = Chunker.chunk("markdown", """
+            # Веломастерская «Педаль»
+
+            Мы чиним велосипеды, самокаты и детские коляски с 2012 года, в центре города, во дворе
+            за книжным магазином. Запчасти всегда в наличии, большинство ремонтов делаем за один день.
+
+            ## Цены
+            - Замена камеры — 2 000 ₸
+            - Настройка переключателей — 3 500 ₸
+            - Проверка перед покупкой велосипеда — 5 000 ₸
+
+            | Размер колеса | Замена покрышки |
+            |---|---|
+            | 12–20 дюймов | 3 000 ₸ |
+            | 24–29 дюймов | 4 000 ₸ |
+
+            ## Режим работы
+            - Вторник–суббота: 10:00–19:00
+            - Воскресенье и понедельник: выходной
+
+            ## Мастера
+            - Арман — колёса и тормоза, стаж 10 лет
+
+            ## Частые вопросы
+            **Можно оставить велосипед на зиму?**
+            Да, храним велосипеды с ноября по март, 10 000 ₸ за сезон.
+
+            **Вы чините электросамокаты?**
+            Только механику: тормоза, колёса, руль. Электронику не чиним.
+            """);
+
+    @Test
+    void aFaqQuestionLineTravelsWithItsAnswerAndIsNeverTheAnswer() {
+        Answer winter = ask("Можно у вас оставить велосипед на зиму?", Language.RU, WORKSHOP);
+        assertThat(winter.text()).isEqualTo("Да, храним велосипеды с ноября по март, 10 000 ₸ за сезон.");
+        assertThat(winter.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        assertThat(winter.sources())
+                .containsExactly("Веломастерская «Педаль» > Частые вопросы > Можно оставить велосипед на зиму?");
+
+        // knowledge chunked with its question line in the text (uploaded before, or a plain FAQ): the answer
+        // below it is picked, not the question
+        List<Chunk> inText =
+                List.of(new Chunk("FAQ", "**Can I pay in instalments?**\nYes, through Kaspi Red for 3 to 12 months."));
+        Answer instalments = ask("Can I pay in instalments?", Language.EN, inText);
+        assertThat(instalments.text()).isEqualTo("Yes, through Kaspi Red for 3 to 12 months.");
+        assertThat(ExtractiveAnswerer.isQuestion("**Можно с собакой?**")).isTrue();
+        assertThat(ExtractiveAnswerer.isQuestion("Да, можно.")).isFalse();
+    }
+
+    @Test
+    void proseWrappedAtAWidthIsAnsweredWithWholeSentences() {
+        Answer since = ask("С какого года вы чините велосипеды?", Language.RU, WORKSHOP);
+        assertThat(since.text())
+                .startsWith(
+                        "Мы чиним велосипеды, самокаты и детские коляски с 2012 года, в центре города, во дворе за книжным");
+        assertThat(since.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
+    void fillersQualifiersAndSuffixesDoNotSinkAnAnswerWhoseTopicAndKindAreCovered() {
+        for (String q : List.of(
+                "бро, замена камеры скока будет",
+                "сколько стоит замена камеры для горного велика?",
+                "Камераны ауыстыру қанша тұрады?",
+                "how much is the replacement of an inner tube камеры pls")) {
+            Answer a = ask(q, Language.RU, WORKSHOP);
+            assertThat(a.text()).as(q).isEqualTo("Замена камеры — 2 000 ₸");
+            assertThat(a.confidence()).as(q).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        }
+        Answer tyre = ask("замена покрышки на 26 колесо сколько?", Language.RU, WORKSHOP);
+        assertThat(tyre.text())
+                .as("the number in the range of the row")
+                .isEqualTo("Размер колеса: 24–29 дюймов — Замена покрышки: 4 000 ₸");
+        assertThat(tyre.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+
+        Answer until = ask("Сейсенбі күні сағат нешеге дейін жұмыс істейсіздер?", Language.KK, WORKSHOP);
+        assertThat(until.text()).isEqualTo("Вторник–суббота: 10:00–19:00");
+        assertThat(until.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+
+        Answer opens = ask("Во сколько открываетесь во вторник?", Language.RU, WORKSHOP);
+        assertThat(opens.text())
+                .as("«во сколько» asks for hours, not a price")
+                .isEqualTo("Вторник–суббота: 10:00–19:00");
+
+        Answer who = ask("Тормоздарды кім жөндейді?", Language.KK, WORKSHOP);
+        assertThat(who.text()).isEqualTo("Арман — колёса и тормоза, стаж 10 лет");
+        assertThat(who.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
+    void theLineInTheSectionNamedAfterTheTopicBeatsAPassingMention() {
+        List<Chunk> shop = Chunker.chunk("markdown", """
+                # Доставка
+                - По городу — 1 500 ₸, возврат товара при доставке бесплатный
+                # Возврат
+                - Вернуть товар можно в течение 14 дней с чеком
+                """);
+        Answer back = ask("Какие условия возврата?", Language.RU, shop);
+        assertThat(back.text()).isEqualTo("Вернуть товар можно в течение 14 дней с чеком");
+        assertThat(back.confidence())
+                .as("«условия» frames the question, it is not what it is about")
+                .isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
+    void anInternationalWordIsFoundInTheOtherScript() {
+        Answer kaspi = ask(
+                "Каспи принимаете?",
+                Language.RU,
+                List.of(new Chunk("Оплата", "- Наличные и карты Visa\n- Kaspi QR и перевод на Kaspi Gold")));
+        assertThat(kaspi.text()).isEqualTo("Kaspi QR и перевод на Kaspi Gold");
+        assertThat(kaspi.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+        Answer diagnostics = ask(
+                "Do you do diagnostics? price?",
+                Language.EN,
+                List.of(new Chunk("Услуги", "- Диагностика подвески — 4 000 ₸\n- Мойка — 2 000 ₸")));
+        assertThat(diagnostics.text()).isEqualTo("Диагностика подвески — 4 000 ₸");
+        assertThat(diagnostics.confidence()).isGreaterThanOrEqualTo(Pipeline.CONFIDENCE_THRESHOLD);
+    }
+
+    @Test
+    void anAnswerMustCoverWhatTheQuestionIsAboutNotOnlyAWordBesideIt() {
+        for (String q : List.of(
+                "Do you have a bike wash?",
+                "Сколько стоит мойка велосипеда?",
+                "Есть ли у вас вакансии для мастеров?",
+                "Велосипед жалға бересіздер ме?")) {
+            Answer a = ask(q, Language.RU, WORKSHOP);
+            assertThat(a.confidence()).as(q).isLessThan(Pipeline.CONFIDENCE_THRESHOLD);
+        }
+        assertThat(ask("Сколько стоит проверка велосипеда перед покупкой?", Language.RU, WORKSHOP)
+                        .text())
+                .isEqualTo("Проверка перед покупкой велосипеда — 5 000 ₸");
+    }
+
+    @Test
+    void theQuestionIsReadAsPhrasesWithHeadsAndQualifiers() {
+        var car = ExtractiveAnswerer.asked("Do you have a car wash?");
+        assertThat(car.topics()).containsExactly("car", "wash");
+        assertThat(car.heads().stream().mapToObj(car.topics()::get)).containsExactly("wash");
+
+        var ru = ExtractiveAnswerer.asked("Сколько стоит детская стрижка для собаки 30кг?");
+        assertThat(ru.topics()).containsExactly("детская", "стрижка", "собаки", "30");
+        assertThat(ru.heads().stream().mapToObj(ru.topics()::get)).containsExactly("стрижка", "собаки");
+        assertThat(ru.qualifiers().stream().mapToObj(ru.topics()::get)).containsExactly("собаки", "30");
+
+        var kk = ExtractiveAnswerer.asked("Шаш қию үшін қанша тұрады?");
+        assertThat(kk.heads().stream().mapToObj(kk.topics()::get)).containsExactly("қию");
+        assertThat(kk.qualifiers().stream().mapToObj(kk.topics()::get)).containsExactly("шаш", "қию");
+
+        assertThat(ExtractiveAnswerer.asked("Есть ли у вас парковка?")
+                        .qualifiers()
+                        .isEmpty())
+                .isTrue();
+        assertThat(ExtractiveAnswerer.asked("До скольки вы работаете?").kinds())
+                .containsExactly(ExtractiveAnswerer.Kind.HOURS);
+        assertThat(ExtractiveAnswerer.asked("уақытқа").kinds()).containsExactly(ExtractiveAnswerer.Kind.HOURS);
+        assertThat(ExtractiveAnswerer.asked("Ремонтные работы сколько стоят?").kinds())
+                .as("a noun sharing a stem with a kind word is no kind")
+                .containsExactly(ExtractiveAnswerer.Kind.PRICE);
+    }
+
+    @Test
+    void numbersAreMatchedInRangesAndHyphenatedWordsWithout() {
+        assertThat(ExtractiveAnswerer.inRange("Medium (10–25 kg) — 19 000 ₸", "18"))
+                .isTrue();
+        assertThat(ExtractiveAnswerer.inRange("Large (over 25 kg)", "30")).isTrue();
+        assertThat(ExtractiveAnswerer.inRange("Small (up to 10 kg)", "30")).isFalse();
+        assertThat(ExtractiveAnswerer.inRange("Tyres R17–R19 — 14 000 ₸", "17")).isTrue();
+        assertThat(ExtractiveAnswerer.inRange("Phone: +7 (7172) 48-19-27", "30"))
+                .isFalse();
+        assertThat(ExtractiveAnswerer.tokens("Dental X-ray, R17")).contains("xray", "r", "17");
     }
 }
