@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wagw.assistant.knowledge.Chunker;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
 import io.wagw.assistant.pipeline.Answerer;
 import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.pipeline.Decision.QuotaAlert;
@@ -74,12 +75,20 @@ public final class AssistantService {
     private record Cached(Optional<TenantSettings> settings, Instant readAt) {}
 
     private final SessionStore store;
+    private final KnowledgeVectors vectors;
     private final Pipeline pipeline;
     private final Clock clock;
     private final Map<String, Cached> settingsCache = new ConcurrentHashMap<>();
     private final AssistantMetrics metrics;
 
     public AssistantService(SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry) {
+        this(store, answerer, clock, registry, null);
+    }
+
+    /** @param vectors computes the vectors of uploaded knowledge; null stores knowledge without them */
+    public AssistantService(
+            SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry, KnowledgeVectors vectors) {
+        this.vectors = vectors;
         this.store = store;
         this.pipeline = new Pipeline(answerer);
         this.clock = clock;
@@ -165,7 +174,7 @@ public final class AssistantService {
         if (text == null || text.isBlank()) {
             throw new StoreException.InvalidInput("text", "text is required");
         }
-        return store.knowledge().upload(tenant, format, text, Chunker.chunk(format, text));
+        return upload(tenant, format, text, Chunker.chunk(format, text));
     }
 
     /**
@@ -174,7 +183,13 @@ public final class AssistantService {
      * @param source the pairs as uploaded (JSON), kept as the version's text
      */
     public Knowledge.Version uploadQa(String tenant, List<Chunker.QaPair> pairs, String source) {
-        return store.knowledge().upload(tenant, "qa", source, Chunker.qa(pairs));
+        return upload(tenant, "qa", source, Chunker.qa(pairs));
+    }
+
+    /** Stores the chunks with their vectors, computed before the upload's transaction. */
+    private Knowledge.Version upload(String tenant, String format, String text, List<Knowledge.Chunk> chunks) {
+        Knowledge.check(format, text, chunks);
+        return store.knowledge().upload(tenant, format, text, chunks, vectors == null ? null : vectors.of(chunks));
     }
 
     /**

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wagw.assistant.knowledge.ExtractiveAnswerer;
+import io.wagw.assistant.knowledge.HybridRetriever;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
+import io.wagw.assistant.knowledge.OnnxEmbedder;
 import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.store.SessionStore;
@@ -45,6 +48,8 @@ public final class AnswersBench {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results/answers.json");
         int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "20"));
+        // -Dbench.dense=false: the lexical retrievals only, as before the dense one existed
+        boolean dense = Boolean.parseBoolean(System.getProperty("bench.dense", "true"));
         var json = new ObjectMapper();
         JsonNode eval;
         try (InputStream in = resource(EVAL)) {
@@ -68,12 +73,15 @@ public final class AnswersBench {
         int leaks = 0;
         int probes = 0;
         var byLang = new LinkedHashMap<String, int[]>(); // lang -> {right, answerable}
-        try (SessionStore store = SessionStore.open(config)) {
+        try (SessionStore store = SessionStore.open(config);
+                var vectors = new KnowledgeVectors(store.knowledge(), OnnxEmbedder.bundled())) {
             var service = new AssistantService(
                     store,
-                    new ExtractiveAnswerer(store.knowledge()::search),
+                    new ExtractiveAnswerer(
+                            dense ? new HybridRetriever(store.knowledge(), vectors) : store.knowledge()::search),
                     Clock.systemUTC(),
-                    new SimpleMeterRegistry());
+                    new SimpleMeterRegistry(),
+                    dense ? vectors : null);
             var tenants = new LinkedHashMap<String, Tenant>();
             String run = Long.toString(System.nanoTime(), 36);
             for (JsonNode t : eval.get("tenants")) {
@@ -185,6 +193,9 @@ public final class AnswersBench {
             result.put("database", store.embedded() ? "embedded PostgreSQL" : "external PostgreSQL");
         }
         result.put("answerer", "extractive");
+        result.put(
+                "retrieval",
+                dense ? "full text, trigrams, dense (" + OnnxEmbedder.BUNDLED + ")" : "full text, trigrams");
         result.put("questions", answerable + unanswerable);
         result.put("answerable", answerable);
         result.put("right_facts", right);
@@ -208,6 +219,7 @@ public final class AnswersBench {
 
         System.out.println();
         System.out.println("Answer quality, extractive answerer through the pipeline (" + result.get("database") + ")");
+        System.out.println("  retrieval: " + result.get("retrieval"));
         System.out.printf(
                 "  %-40s %s%n",
                 "questions (answerable / unanswerable)",
