@@ -3,6 +3,9 @@ package io.wagw.node;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.wagw.assistant.knowledge.ExtractiveAnswerer;
+import io.wagw.assistant.knowledge.HybridRetriever;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
+import io.wagw.assistant.knowledge.OnnxEmbedder;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.node.assistant.AssistantHandler;
 import io.wagw.node.assistant.DeferredAnswers;
@@ -113,8 +116,18 @@ public final class Node implements AutoCloseable {
                     .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
+            // the embedding model loads on its first use (an upload or a question), once per JVM
+            var knowledgeVectors = new KnowledgeVectors(
+                    store.knowledge(),
+                    config.embeddingModel()
+                            .map(m -> OnnxEmbedder.files(m.model(), m.tokenizer()))
+                            .orElseGet(OnnxEmbedder::bundled));
             var assistant = new AssistantService(
-                    store, new ExtractiveAnswerer(store.knowledge()::search), Clock.systemUTC(), registry);
+                    store,
+                    new ExtractiveAnswerer(new HybridRetriever(store.knowledge(), knowledgeVectors)),
+                    Clock.systemUTC(),
+                    registry,
+                    knowledgeVectors);
             var assistantHandler = new AssistantHandler(assistant, handler, publisher);
             runtime = new SessionRuntime(
                     RuntimeConfig.from(config),

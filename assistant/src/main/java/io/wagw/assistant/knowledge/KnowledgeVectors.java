@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,9 @@ public final class KnowledgeVectors implements AutoCloseable {
     private final Knowledge knowledge;
     private final Embedder embedder;
     private final double floor;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("knowledge-vectors").factory());
+    /** One thread, ended when idle: a node that never meets a version without vectors keeps none. */
+    private final ThreadPoolExecutor background = idleEnding();
+
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     public KnowledgeVectors(Knowledge knowledge, Embedder embedder) {
@@ -118,6 +120,18 @@ public final class KnowledgeVectors implements AutoCloseable {
                 chunks.size(),
                 (System.nanoTime() - start) / 1_000_000);
         return stored;
+    }
+
+    private static ThreadPoolExecutor idleEnding() {
+        var pool = new ThreadPoolExecutor(
+                1,
+                1,
+                10,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("knowledge-vectors").factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Override
