@@ -12,6 +12,7 @@ import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
+import io.wagw.store.assistant.Knowledge.Hit;
 import io.wagw.store.tenant.TenantStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,13 @@ public final class AnswersBench {
 
     private record Question(
             String tenant, String lang, String text, List<String> expect, boolean escalate, List<String> forbid) {}
+
+    private static final java.util.Set<String> meaningOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<String> meaningOnlyFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean byMeaningOnly(Hit h) {
+        return h.dense() > 0 && h.textRank() == 0 && h.similarity() == 0;
+    }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results/answers.json");
@@ -78,7 +86,29 @@ public final class AnswersBench {
             var service = new AssistantService(
                     store,
                     new ExtractiveAnswerer(
-                            dense ? new HybridRetriever(store.knowledge(), vectors) : store.knowledge()::search),
+                            dense
+                                    ? new ExtractiveAnswerer.Retriever() {
+                                        final HybridRetriever hybrid = new HybridRetriever(store.knowledge(), vectors);
+
+                                        @Override
+                                        public List<Hit> search(String tenant, String question, int limit) {
+                                            List<Hit> hits = hybrid.search(tenant, question, limit);
+                                            // what the dense retrieval adds: chunks the words did not find
+                                            if (hits.stream().anyMatch(AnswersBench::byMeaningOnly)) {
+                                                meaningOnly.add(question);
+                                                if (byMeaningOnly(hits.get(0))) {
+                                                    meaningOnlyFirst.add(question);
+                                                }
+                                            }
+                                            return hits;
+                                        }
+
+                                        @Override
+                                        public List<Hit> searchWords(String tenant, String words, int limit) {
+                                            return hybrid.searchWords(tenant, words, limit);
+                                        }
+                                    }
+                                    : store.knowledge()::search),
                     Clock.systemUTC(),
                     new SimpleMeterRegistry(),
                     dense ? vectors : null);
@@ -197,6 +227,8 @@ public final class AnswersBench {
                 "retrieval",
                 dense ? "full text, trigrams, dense (" + OnnxEmbedder.BUNDLED + ")" : "full text, trigrams");
         result.put("questions", answerable + unanswerable);
+        result.put("questions_with_chunks_found_by_meaning_only", meaningOnly.size());
+        result.put("questions_whose_first_chunk_was_found_by_meaning_only", meaningOnlyFirst.size());
         result.put("answerable", answerable);
         result.put("right_facts", right);
         result.put("right_facts_pct", pct(right, answerable));
@@ -220,6 +252,11 @@ public final class AnswersBench {
         System.out.println();
         System.out.println("Answer quality, extractive answerer through the pipeline (" + result.get("database") + ")");
         System.out.println("  retrieval: " + result.get("retrieval"));
+        if (dense) {
+            System.out.printf(
+                    "  chunks found by meaning only (in the 5 retrieved)  %d questions, ranked first for %d%n",
+                    meaningOnly.size(), meaningOnlyFirst.size());
+        }
         System.out.printf(
                 "  %-40s %s%n",
                 "questions (answerable / unanswerable)",
