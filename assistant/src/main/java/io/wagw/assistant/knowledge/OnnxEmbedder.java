@@ -44,6 +44,11 @@ public final class OnnxEmbedder implements Embedder {
     /** The name of the bundled model's vectors. */
     public static final String BUNDLED = "all-minilm-l6-v2-q";
 
+    static {
+        // DJL (the tokenizer's library) otherwise calls home on start: cloud metadata, then its telemetry server
+        System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+
     /** Embeds the chunks of an upload in parallel; daemon threads that end when idle. */
     private static final ExecutorService POOL = pool();
 
@@ -67,7 +72,7 @@ public final class OnnxEmbedder implements Embedder {
             ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
             try (InputStream model = jar.getResourceAsStream(BUNDLED + ".onnx");
                     InputStream tokenizer = jar.getResourceAsStream(BUNDLED + "-tokenizer.json")) {
-                return new Model(ENVIRONMENT.createSession(model.readAllBytes(), options()), tokenizer);
+                return new Model(Onnx.ENVIRONMENT.createSession(model.readAllBytes(), options()), tokenizer);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (OrtException e) {
@@ -76,7 +81,10 @@ public final class OnnxEmbedder implements Embedder {
         });
     }
 
-    private static final OrtEnvironment ENVIRONMENT = OrtEnvironment.getEnvironment();
+    /** ONNX Runtime's native library, loaded with the first model (not when a node merely starts). */
+    private static final class Onnx {
+        static final OrtEnvironment ENVIRONMENT = OrtEnvironment.getEnvironment();
+    }
 
     /**
      * One thread per inference, which does not spin while waiting: a node shares its CPUs with Chromium and
@@ -99,7 +107,7 @@ public final class OnnxEmbedder implements Embedder {
 
         Model(OrtSession session, InputStream tokenizer) {
             super(POOL);
-            this.encoder = new OnnxBertBiEncoder(ENVIRONMENT, session, tokenizer, PoolingMode.MEAN);
+            this.encoder = new OnnxBertBiEncoder(Onnx.ENVIRONMENT, session, tokenizer, PoolingMode.MEAN);
         }
 
         @Override
@@ -134,7 +142,7 @@ public final class OnnxEmbedder implements Embedder {
                         f -> load("onnx:" + f.model().getFileName() + ":" + digest(f.model(), f.tokenizer()), () -> {
                             try (InputStream tokenizer = Files.newInputStream(f.tokenizer())) {
                                 return new Model(
-                                        ENVIRONMENT.createSession(f.model().toString(), options()), tokenizer);
+                                        Onnx.ENVIRONMENT.createSession(f.model().toString(), options()), tokenizer);
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
                             } catch (OrtException e) {
