@@ -5,9 +5,10 @@ import io.wagw.store.assistant.Knowledge.Hit;
 import java.util.List;
 
 /**
- * Finds a question's chunks by full text, trigrams and the question's vector (computed here, once per
- * question), fused by reciprocal rank in {@link Knowledge#search(String, String, Knowledge.Probe, int)}. A
- * version without vectors of this model is searched by words and re-embedded in the background.
+ * Finds a question's chunks by full text, trigrams and the question's vector (computed once per question, and
+ * only when the tenant's knowledge has vectors of this model), fused by reciprocal rank in
+ * {@link Knowledge#search(String, String, Knowledge.Probe, int)}. A version without vectors of this model is
+ * searched by words and re-embedded in the background.
  */
 public final class HybridRetriever implements ExtractiveAnswerer.Retriever {
     private final Knowledge knowledge;
@@ -20,11 +21,7 @@ public final class HybridRetriever implements ExtractiveAnswerer.Retriever {
 
     @Override
     public List<Hit> search(String tenant, String question, int limit) {
-        var probe = vectors.probe(question);
-        if (probe.isEmpty()) {
-            return knowledge.search(tenant, question, limit);
-        }
-        Knowledge.Found found = knowledge.search(tenant, question, probe.get(), limit);
+        Knowledge.Found found = knowledge.search(tenant, question, vectors.probe(question), limit);
         if (found.unembedded()) {
             vectors.embedLater(tenant, found.version());
         }

@@ -2,8 +2,9 @@ package io.wagw.assistant.knowledge;
 
 import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.Knowledge.Chunk;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,6 +40,10 @@ public final class KnowledgeVectors implements AutoCloseable {
     private final ThreadPoolExecutor background = idleEnding();
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Versions whose embedding failed, with when (System.nanoTime) to try again. */
+    private final Map<String, Long> failed = new ConcurrentHashMap<>();
+
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(10);
 
     public KnowledgeVectors(Knowledge knowledge, Embedder embedder) {
         this(knowledge, embedder, FLOOR);
@@ -67,19 +72,31 @@ public final class KnowledgeVectors implements AutoCloseable {
         }
     }
 
-    /** The question's vector for the search; empty when the embedder failed. */
-    public Optional<Knowledge.Probe> probe(String question) {
-        try {
-            return Optional.of(new Knowledge.Probe(embedder.model(), embedder.embed(question), floor));
-        } catch (RuntimeException e) {
-            log.debug("question searched by words only: the embedding model failed", e);
-            return Optional.empty();
-        }
+    /**
+     * The question's vector for the search, computed only when the tenant's active knowledge has vectors of
+     * this model; the search is by words only when the embedder fails.
+     */
+    public Knowledge.Probe probe(String question) {
+        return new Knowledge.Probe(
+                embedder.model(),
+                () -> {
+                    try {
+                        return embedder.embed(question);
+                    } catch (RuntimeException e) {
+                        log.debug("question searched by words only: the embedding model failed", e);
+                        return null;
+                    }
+                },
+                floor);
     }
 
     /** Computes and stores, in the background, the vectors of a version that has none of this model. */
     public void embedLater(String tenant, int version) {
         String key = tenant + "\n" + version;
+        Long after = failed.get(key);
+        if (after != null && System.nanoTime() - after < 0) {
+            return;
+        }
         if (!pending.add(key)) {
             return;
         }
@@ -87,11 +104,15 @@ public final class KnowledgeVectors implements AutoCloseable {
             background.execute(() -> {
                 try {
                     embedNow(tenant, version);
+                    failed.remove(key);
                 } catch (RuntimeException e) {
+                    // not again on every search: a model that cannot load fails the same way for a while
+                    failed.put(key, System.nanoTime() + RETRY_AFTER.toNanos());
                     log.warn(
-                            "the vectors of tenant {}'s knowledge version {} could not be computed",
+                            "the vectors of tenant {}'s knowledge version {} could not be computed; next try in {}",
                             tenant,
                             version,
+                            RETRY_AFTER,
                             e);
                 } finally {
                     pending.remove(key);

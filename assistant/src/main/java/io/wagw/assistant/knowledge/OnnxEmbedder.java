@@ -53,6 +53,7 @@ public final class OnnxEmbedder implements Embedder {
     private static final ExecutorService POOL = pool();
 
     private static final Map<ModelFiles, Loaded> CUSTOM = new ConcurrentHashMap<>();
+    private static final Map<ModelFiles, String> NAMES = new ConcurrentHashMap<>();
 
     private record ModelFiles(Path model, Path tokenizer) {}
 
@@ -139,7 +140,7 @@ public final class OnnxEmbedder implements Embedder {
         }
         return CUSTOM.computeIfAbsent(
                         files,
-                        f -> load("onnx:" + f.model().getFileName() + ":" + digest(f.model(), f.tokenizer()), () -> {
+                        f -> load(model(), () -> {
                             try (InputStream tokenizer = Files.newInputStream(f.tokenizer())) {
                                 return new Model(
                                         Onnx.ENVIRONMENT.createSession(f.model().toString(), options()), tokenizer);
@@ -164,9 +165,13 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    /** The bundled model's name, or a model file's with a digest of both files: known without loading. */
     @Override
     public String model() {
-        return loaded().name();
+        return files == null
+                ? BUNDLED
+                : NAMES.computeIfAbsent(
+                        files, f -> "onnx:" + f.model().getFileName() + ":" + digest(f.model(), f.tokenizer()));
     }
 
     @Override

@@ -170,8 +170,7 @@ class DenseRetrievalTest {
         service.uploadKnowledge(t, "markdown", CLINIC); // by the bundled model
         try (var customVectors = new KnowledgeVectors(store.knowledge(), custom)) {
             var customRetriever = new HybridRetriever(store.knowledge(), customVectors);
-            var probe =
-                    customVectors.probe("Must I schedule a visit beforehand?").orElseThrow();
+            var probe = customVectors.probe("Must I schedule a visit beforehand?");
             assertThat(store.knowledge()
                             .search(t, "Must I schedule a visit beforehand?", probe, 5)
                             .unembedded())
@@ -206,6 +205,45 @@ class DenseRetrievalTest {
                     .extracting(Hit::text)
                     .asString()
                     .contains("85 000");
+        }
+    }
+
+    @Test
+    void aQuestionIsEmbeddedOnceAndOnlyWhenTheTenantsKnowledgeHasVectorsToCompare() throws Exception {
+        var questions = new java.util.concurrent.atomic.AtomicInteger();
+        Embedder bundled = OnnxEmbedder.bundled();
+        Embedder counting = new Embedder() {
+            @Override
+            public String model() {
+                return bundled.model();
+            }
+
+            @Override
+            public float[] embed(String text) {
+                questions.incrementAndGet();
+                return bundled.embed(text);
+            }
+
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                return bundled.embedAll(texts);
+            }
+        };
+        try (var countingVectors = new KnowledgeVectors(store.knowledge(), counting)) {
+            var counted = new HybridRetriever(store.knowledge(), countingVectors);
+            String none = tenant();
+            assertThat(counted.search(none, "How much is a manicure?", 5)).isEmpty();
+            assertThat(questions).as("a tenant without knowledge").hasValue(0);
+
+            String unembedded = tenant();
+            store.knowledge().upload(unembedded, "markdown", CLINIC, Chunker.chunk("markdown", CLINIC));
+            assertThat(counted.search(unembedded, "teeth whitening", 5)).isNotEmpty();
+            assertThat(questions).as("knowledge without vectors yet").hasValue(0);
+
+            String embedded = tenant();
+            service.uploadKnowledge(embedded, "markdown", CLINIC);
+            counted.search(embedded, "teeth whitening", 5);
+            assertThat(questions).hasValue(1);
         }
     }
 

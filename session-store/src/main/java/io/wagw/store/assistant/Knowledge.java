@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -72,12 +73,19 @@ public final class Knowledge {
     }
 
     /**
-     * A query's vector for the dense retrieval.
+     * A query's vector for the dense retrieval, computed only when the active version has vectors of the model
+     * (a tenant without knowledge, or with knowledge not embedded yet, costs no embedding).
      *
-     * @param model the model that computed it: only chunks embedded by the same model are compared
-     * @param floor the least cosine similarity a chunk needs to be found by the dense retrieval
+     * @param model  the model that computes it: only chunks embedded by the same model are compared
+     * @param vector computes the query's vector, outside any transaction; null when it cannot
+     * @param floor  the least cosine similarity a chunk needs to be found by the dense retrieval
      */
-    public record Probe(String model, float[] vector, double floor) {}
+    public record Probe(String model, Supplier<float[]> vector, double floor) {
+        /** A vector already computed. */
+        public static Probe of(String model, float[] vector, double floor) {
+            return new Probe(model, () -> vector, floor);
+        }
+    }
 
     /**
      * What {@link #search(String, String, Probe, int)} found.
@@ -334,23 +342,29 @@ public final class Knowledge {
         q = Validation.storable(q);
         List<String> words = words(q);
         String text = q;
+        Active active = jdbi.withHandle(h -> {
+                    long t = Tenant.id(h, tenant);
+                    return h.createQuery("""
+                                    SELECT id, version, embedding_model, embedding_dimension
+                                      FROM knowledge_versions WHERE tenant_id = :t AND active
+                                    """)
+                            .bind("t", t)
+                            .map((rs, ctx) -> new Active(t, rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4)))
+                            .findOne();
+                })
+                .orElse(null);
+        if (active == null) {
+            return new Found(List.of(), 0, false);
+        }
+        boolean unembedded = probe != null && !probe.model().equals(active.model());
+        // the query's vector is computed between the two statements, holding no connection
+        float[] vector = probe == null || unembedded ? null : probe.vector().get();
+        VectorCache.Ranking dense = vector == null || vector.length != active.dimension()
+                ? VectorCache.Ranking.NONE
+                : index(active).rank(vector, probe.floor(), DEPTH);
+        // a version replaced in between is still searched: as if the query had come a moment earlier
         return jdbi.inTransaction(h -> {
-            long t = Tenant.id(h, tenant);
-            Optional<Active> found = h.createQuery("""
-                            SELECT id, version, embedding_model, embedding_dimension
-                              FROM knowledge_versions WHERE tenant_id = :t AND active
-                            """)
-                    .bind("t", t)
-                    .map((rs, ctx) -> new Active(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4)))
-                    .findOne();
-            if (found.isEmpty()) {
-                return new Found(List.of(), 0, false);
-            }
-            Active active = found.get();
-            boolean unembedded = probe != null && !active.embeddedBy(probe);
-            VectorCache.Ranking dense = probe == null || unembedded
-                    ? VectorCache.Ranking.NONE
-                    : index(h, t, active).rank(probe.vector(), probe.floor(), DEPTH);
+            long t = active.tenant();
             h.execute("SET LOCAL pg_trgm.word_similarity_threshold = " + WORD_SIMILARITY);
             List<Hit> hits = h.createQuery("""
                             WITH active AS (
@@ -442,14 +456,11 @@ public final class Knowledge {
     }
 
     /** The tenant's active version, with the model that computed its vectors (null when none did). */
-    private record Active(long id, int version, String model, int dimension) {
-        boolean embeddedBy(Probe probe) {
-            return probe.model().equals(model) && probe.vector().length == dimension;
-        }
-    }
+    private record Active(long tenant, long id, int version, String model, int dimension) {}
 
     /** The active version's vectors, from the cache or read by tenant and version. */
-    private VectorCache.Index index(Handle h, long t, Active active) {
+    private VectorCache.Index index(Active active) {
+        long t = active.tenant();
         var key = new VectorCache.Key(t, active.id(), active.model());
         VectorCache.Index index = cache.get(key);
         if (index != null) {
@@ -457,7 +468,7 @@ public final class Knowledge {
         }
         var ids = new ArrayList<Long>();
         var vectors = new ArrayList<float[]>();
-        h.createQuery("""
+        jdbi.useHandle(h -> h.createQuery("""
                         SELECT id, embedding FROM knowledge_chunks
                          WHERE tenant_id = :t AND version_id = :v AND cardinality(embedding) = :dimension
                          ORDER BY ordinal
@@ -470,7 +481,7 @@ public final class Knowledge {
                     vectors.add(unboxed((Object[]) rs.getArray(2).getArray()));
                     return 0;
                 })
-                .list();
+                .list());
         index = VectorCache.Index.of(
                 ids.stream().mapToLong(Long::longValue).toArray(), vectors.toArray(float[][]::new), active.dimension());
         cache.put(key, index);

@@ -179,7 +179,7 @@ class KnowledgeTest {
     void theDenseRetrievalFindsWhatTheWordsMissOnlyWithVectorsOfTheSameModel() {
         String t = tenant();
         knowledge.upload(t, "markdown", "clinic", CLINIC, clinicVectors("model-a"));
-        var probe = new Knowledge.Probe("model-a", axis(0, 3), 0.5);
+        var probe = Knowledge.Probe.of("model-a", axis(0, 3), 0.5);
 
         assertThat(knowledge.search(t, "do you take walk-ins?", 5))
                 .as("no shared word")
@@ -191,7 +191,7 @@ class KnowledgeTest {
         assertThat(found.hits().get(0).textRank()).isZero();
 
         List<Hit> both = knowledge
-                .search(t, "cleaning price", new Knowledge.Probe("model-a", axis(1, -1), 0.5), 5)
+                .search(t, "cleaning price", Knowledge.Probe.of("model-a", axis(1, -1), 0.5), 5)
                 .hits();
         assertThat(both.get(0).headingPath()).isEqualTo("Prices");
         assertThat(both.get(0).score())
@@ -199,13 +199,13 @@ class KnowledgeTest {
                 .isGreaterThan(2.0 / (Knowledge.RRF_K + 1));
 
         Knowledge.Found other =
-                knowledge.search(t, "do you take walk-ins?", new Knowledge.Probe("model-b", axis(0, 3), 0.5), 5);
+                knowledge.search(t, "do you take walk-ins?", Knowledge.Probe.of("model-b", axis(0, 3), 0.5), 5);
         assertThat(other.unembedded())
                 .as("vectors of another model are not compared")
                 .isTrue();
         assertThat(other.hits()).isEmpty();
         assertThat(knowledge
-                        .search(t, "do you take walk-ins?", new Knowledge.Probe("model-a", axis(4, -1), 0.5), 5)
+                        .search(t, "do you take walk-ins?", Knowledge.Probe.of("model-a", axis(4, -1), 0.5), 5)
                         .hits())
                 .as("below the similarity floor")
                 .isEmpty();
@@ -213,7 +213,7 @@ class KnowledgeTest {
         assertThat(knowledge.chunks(t, 1)).isEqualTo(CLINIC);
         assertThat(knowledge.embed(t, 1, clinicVectors("model-b"))).isTrue();
         assertThat(knowledge
-                        .search(t, "do you take walk-ins?", new Knowledge.Probe("model-b", axis(0, 3), 0.5), 5)
+                        .search(t, "do you take walk-ins?", Knowledge.Probe.of("model-b", axis(0, 3), 0.5), 5)
                         .hits())
                 .as("re-embedded by model-b")
                 .extracting(Hit::headingPath)
@@ -229,7 +229,7 @@ class KnowledgeTest {
     void aVersionWithoutVectorsIsSearchedByWordsOnly() {
         String t = tenant();
         knowledge.upload(t, "markdown", "clinic", CLINIC);
-        Knowledge.Found found = knowledge.search(t, "cleaning", new Knowledge.Probe("model-a", axis(1, -1), 0.5), 5);
+        Knowledge.Found found = knowledge.search(t, "cleaning", Knowledge.Probe.of("model-a", axis(1, -1), 0.5), 5);
         assertThat(found.unembedded()).isTrue();
         assertThat(found.version()).isEqualTo(1);
         assertThat(found.hits()).extracting(Hit::headingPath).containsExactly("Prices");
@@ -255,12 +255,12 @@ class KnowledgeTest {
                 new Knowledge.Vectors("m", List.of(axis(0, -1))));
         for (String q : List.of("маникюр", "walk-ins", "сколько стоит")) {
             assertThat(knowledge
-                            .search(a, q, new Knowledge.Probe("m", axis(0, 1), 0.1), 50)
+                            .search(a, q, Knowledge.Probe.of("m", axis(0, 1), 0.1), 50)
                             .hits())
                     .isNotEmpty()
                     .allMatch(h -> h.text().contains("5000"));
             assertThat(knowledge
-                            .search(b, q, new Knowledge.Probe("m", axis(0, 1), 0.1), 50)
+                            .search(b, q, Knowledge.Probe.of("m", axis(0, 1), 0.1), 50)
                             .hits())
                     .isNotEmpty()
                     .allMatch(h -> h.text().contains("9999"));
@@ -274,9 +274,9 @@ class KnowledgeTest {
         String t = tenant();
         String other = tenant();
         small.upload(other, "markdown", "clinic", CLINIC, clinicVectors("m"));
-        small.search(other, "cleaning", new Knowledge.Probe("m", axis(1, -1), 0.5), 5);
+        small.search(other, "cleaning", Knowledge.Probe.of("m", axis(1, -1), 0.5), 5);
         small.upload(t, "markdown", "clinic", CLINIC, clinicVectors("m"));
-        var probe = new Knowledge.Probe("m", axis(0, -1), 0.5);
+        var probe = Knowledge.Probe.of("m", axis(0, -1), 0.5);
         assertThat(small.search(t, "walk-ins", probe, 5).hits())
                 .extracting(Hit::headingPath)
                 .containsExactly("Booking");
@@ -295,7 +295,7 @@ class KnowledgeTest {
         assertThat(small.search(t, "no appointment", probe, 5).hits())
                 .as("version 2 holds nothing like it")
                 .isEmpty();
-        assertThat(small.search(t, "x", new Knowledge.Probe("m", axis(5, -1), 0.5), 5)
+        assertThat(small.search(t, "x", Knowledge.Probe.of("m", axis(5, -1), 0.5), 5)
                         .hits())
                 .extracting(Hit::version)
                 .containsExactly(2);
@@ -314,7 +314,7 @@ class KnowledgeTest {
     void theCachedVectorsStayWithinTheBoundAndALargerVersionIsStillSearched() {
         var small = new Knowledge(
                 TestStore.jdbi().installPlugin(new org.jdbi.v3.postgres.PostgresPlugin()), new VectorCache(60));
-        var probe = new Knowledge.Probe("m", axis(0, 3), 0.5);
+        var probe = Knowledge.Probe.of("m", axis(0, 3), 0.5);
         for (int i = 0; i < 6; i++) {
             String t = tenant();
             small.upload(t, "markdown", "clinic", CLINIC, clinicVectors("m")); // 24 floats
@@ -333,7 +333,7 @@ class KnowledgeTest {
             vectors.add(axis(i % 8, i == 7 ? 3 : -1));
         }
         small.upload(big, "text", "big", chunks, new Knowledge.Vectors("m", vectors)); // 80 floats
-        assertThat(small.search(big, "walk-ins", new Knowledge.Probe("m", axis(7, 3), 0.99), 5)
+        assertThat(small.search(big, "walk-ins", Knowledge.Probe.of("m", axis(7, 3), 0.99), 5)
                         .hits())
                 .extracting(Hit::text)
                 .containsExactly("chunk 7");
