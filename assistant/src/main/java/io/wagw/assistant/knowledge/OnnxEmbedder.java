@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,34 +53,22 @@ public final class OnnxEmbedder implements Embedder {
     /** Embeds the chunks of an upload in parallel; daemon threads that end when idle. */
     private static final ExecutorService POOL = pool();
 
-    private static final Map<ModelFiles, Loaded> CUSTOM = new ConcurrentHashMap<>();
+    /** The bundled model's key in {@link #MODELS}. */
+    private static final ModelFiles BUNDLED_FILES = new ModelFiles(null, null);
+
+    private static final Map<ModelFiles, CompletableFuture<Loaded>> MODELS = new ConcurrentHashMap<>();
     private static final Map<ModelFiles, String> NAMES = new ConcurrentHashMap<>();
 
     private record ModelFiles(Path model, Path tokenizer) {}
 
     /** A model loaded, or why it could not be (not tried again: every use would pay for the failure). */
-    private record Loaded(String name, EmbeddingModel model, RuntimeException failure) {
+    private record Loaded(String name, EmbeddingModel model, Throwable failure) {
         Loaded usable() {
             if (failure != null) {
                 throw new IllegalStateException("the embedding model " + name + " could not be loaded", failure);
             }
             return this;
         }
-    }
-
-    /** The bundled model, loaded on the first use of this class's holder. */
-    private static final class Bundled {
-        static final Loaded LOADED = load(BUNDLED, () -> {
-            ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
-            try (InputStream model = jar.getResourceAsStream(BUNDLED + ".onnx");
-                    InputStream tokenizer = jar.getResourceAsStream(BUNDLED + "-tokenizer.json")) {
-                return new Model(Onnx.ENVIRONMENT.createSession(model.readAllBytes(), options()), tokenizer);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (OrtException e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     /** ONNX Runtime's native library, loaded with the first model (not when a node merely starts). */
@@ -134,23 +123,41 @@ public final class OnnxEmbedder implements Embedder {
                 model.toAbsolutePath().normalize(), tokenizer.toAbsolutePath().normalize()));
     }
 
+    /**
+     * The model, loaded once per JVM by the first caller's request. The loading runs on a platform thread of
+     * {@link #POOL}: callers are virtual threads, which native code would pin to their carrier for the seconds
+     * it takes; they wait unpinned.
+     */
     private Loaded loaded() {
-        if (files == null) {
-            return Bundled.LOADED.usable();
-        }
-        return CUSTOM.computeIfAbsent(
-                        files,
-                        f -> load(model(), () -> {
-                            try (InputStream tokenizer = Files.newInputStream(f.tokenizer())) {
-                                return new Model(
-                                        Onnx.ENVIRONMENT.createSession(f.model().toString(), options()), tokenizer);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            } catch (OrtException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }))
+        return MODELS.computeIfAbsent(
+                        files == null ? BUNDLED_FILES : files,
+                        f -> CompletableFuture.supplyAsync(
+                                () -> load(model(), () -> f == BUNDLED_FILES ? bundledModel() : modelFromFiles(f)),
+                                POOL))
+                .join()
                 .usable();
+    }
+
+    private static EmbeddingModel bundledModel() {
+        ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
+        try (InputStream model = jar.getResourceAsStream(BUNDLED + ".onnx");
+                InputStream tokenizer = jar.getResourceAsStream(BUNDLED + "-tokenizer.json")) {
+            return new Model(Onnx.ENVIRONMENT.createSession(model.readAllBytes(), options()), tokenizer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static EmbeddingModel modelFromFiles(ModelFiles f) {
+        try (InputStream tokenizer = Files.newInputStream(f.tokenizer())) {
+            return new Model(Onnx.ENVIRONMENT.createSession(f.model().toString(), options()), tokenizer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Loaded load(String name, Supplier<EmbeddingModel> loader) {
@@ -159,7 +166,7 @@ public final class OnnxEmbedder implements Embedder {
             EmbeddingModel model = loader.get();
             log.info("embedding model {} loaded in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return new Loaded(name, model, null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | ExceptionInInitializerError e) {
             log.error("the embedding model {} could not be loaded: the dense retrieval is off", name, e);
             return new Loaded(name, null, e);
         }
