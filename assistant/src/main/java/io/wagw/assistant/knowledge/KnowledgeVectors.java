@@ -45,6 +45,9 @@ public final class KnowledgeVectors implements AutoCloseable {
 
     private static final Duration RETRY_AFTER = Duration.ofMinutes(10);
 
+    /** The most chunks embedded while the upload waits: a few seconds here. */
+    public static final int INLINE_CHUNKS = 200;
+
     public KnowledgeVectors(Knowledge knowledge, Embedder embedder) {
         this(knowledge, embedder, FLOOR);
     }
@@ -60,8 +63,16 @@ public final class KnowledgeVectors implements AutoCloseable {
         return c.headingPath() == null || c.headingPath().isEmpty() ? c.text() : c.headingPath() + "\n" + c.text();
     }
 
-    /** The vectors of an upload's chunks, in their order; null when the embedder failed. */
+    /**
+     * The vectors of an upload's chunks, in their order, computed before it is stored; null when the upload has
+     * more than {@value #INLINE_CHUNKS} chunks (they are embedded after it is stored, in the background: a
+     * 1 MB text can make thousands of chunks, minutes of embedding no request should wait for) or the embedder
+     * failed. Call {@link #embedLater} for the stored version then.
+     */
     public Knowledge.Vectors of(List<Chunk> chunks) {
+        if (chunks.size() > INLINE_CHUNKS) {
+            return null;
+        }
         try {
             List<float[]> vectors = embedder.embedAll(
                     chunks.stream().map(KnowledgeVectors::text).toList());

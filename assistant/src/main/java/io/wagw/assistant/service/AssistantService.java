@@ -186,10 +186,18 @@ public final class AssistantService {
         return upload(tenant, "qa", source, Chunker.qa(pairs));
     }
 
-    /** Stores the chunks with their vectors, computed before the upload's transaction. */
+    /**
+     * Stores the chunks with their vectors, computed before the upload's transaction; a large upload's vectors
+     * are computed after it is stored, in the background.
+     */
     private Knowledge.Version upload(String tenant, String format, String text, List<Knowledge.Chunk> chunks) {
         Knowledge.check(format, text, chunks);
-        return store.knowledge().upload(tenant, format, text, chunks, vectors == null ? null : vectors.of(chunks));
+        Knowledge.Vectors v = vectors == null ? null : vectors.of(chunks);
+        Knowledge.Version stored = store.knowledge().upload(tenant, format, text, chunks, v);
+        if (vectors != null && v == null) {
+            vectors.embedLater(tenant, stored.version());
+        }
+        return stored;
     }
 
     /**

@@ -154,6 +154,24 @@ class DenseRetrievalTest {
     }
 
     @Test
+    void aLargeUploadIsStoredAtOnceAndEmbeddedAfterwards() throws Exception {
+        String t = tenant();
+        var text = new StringBuilder(CLINIC);
+        for (int i = 0; i < KnowledgeVectors.INLINE_CHUNKS; i++) {
+            text.append("# Service ")
+                    .append(i)
+                    .append("\n- Price: ")
+                    .append(1000 + i)
+                    .append(" ₸\n");
+        }
+        assertThat(service.uploadKnowledge(t, "markdown", text.toString()).chunks())
+                .isGreaterThan(KnowledgeVectors.INLINE_CHUNKS);
+        assertThat(awaitFound(t, "Must I schedule a visit beforehand?", "No appointment needed"))
+                .as("embedded in the background")
+                .isTrue();
+    }
+
+    @Test
     void aModelGivenByPathEmbedsLikeTheSameModelBundledAndItsOwnVectorsAreComputedAgain(@TempDir Path dir)
             throws Exception {
         Path model = dir.resolve("model.onnx");
