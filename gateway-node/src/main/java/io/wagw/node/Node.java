@@ -2,6 +2,9 @@ package io.wagw.node;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.wagw.assistant.knowledge.HybridRetriever;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
+import io.wagw.assistant.knowledge.OnnxEmbedder;
 import io.wagw.assistant.model.ModelProviders;
 import io.wagw.assistant.model.ProviderGuards;
 import io.wagw.assistant.service.Answerers;
@@ -119,10 +122,22 @@ public final class Node implements AutoCloseable {
                     .start();
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
+            // the embedding model loads on its first use (an upload or a question), once per JVM
+            var knowledgeVectors = new KnowledgeVectors(
+                    store.knowledge(),
+                    config.embeddingModel()
+                            .map(m -> OnnxEmbedder.files(m.model(), m.tokenizer()))
+                            .orElseGet(OnnxEmbedder::bundled));
             modelGuards = new ProviderGuards(config.llm().guardSettings(), registry);
             var answerer = Answerers.of(
-                    store, config.llm(), modelGuards, ModelProviders::connect, Clock.systemUTC(), registry);
-            var assistant = new AssistantService(store, answerer, Clock.systemUTC(), registry);
+                    store,
+                    new HybridRetriever(store.knowledge(), knowledgeVectors),
+                    config.llm(),
+                    modelGuards,
+                    ModelProviders::connect,
+                    Clock.systemUTC(),
+                    registry);
+            var assistant = new AssistantService(store, answerer, Clock.systemUTC(), registry, knowledgeVectors);
             var assistantHandler = new AssistantHandler(assistant, handler, publisher);
             runtime = new SessionRuntime(
                     RuntimeConfig.from(config),

@@ -45,7 +45,16 @@ public final class ExtractiveAnswerer implements Answerer {
     /** Finds the chunks of the tenant's active knowledge that best match a question, best first. */
     @FunctionalInterface
     public interface Retriever {
-        List<Hit> search(String tenant, String query, int limit);
+        /** The chunks matching a customer's question, by every retrieval there is. */
+        List<Hit> search(String tenant, String question, int limit);
+
+        /**
+         * The chunks matching a list of words the answerer made up (translations, the words of a kind of
+         * answer): by the words only, since they are no sentence to compare by meaning.
+         */
+        default List<Hit> searchWords(String tenant, String words, int limit) {
+            return search(tenant, words, limit);
+        }
     }
 
     static final int CHUNKS = 5;
@@ -517,7 +526,7 @@ public final class ExtractiveAnswerer implements Answerer {
         // the chunks its words' translations find too
         String translations = asked.translations(hits);
         if (!translations.isEmpty()) {
-            add(hits, retriever.search(q.tenant(), translations, CHUNKS));
+            add(hits, retriever.searchWords(q.tenant(), translations, CHUNKS));
         }
         // a topic every chunk's headings hold is the business itself («Где находится клиника?» over "Bright
         // Smile Dental Clinic > ..."): it tells no chunk from another, the kind asked does
@@ -532,7 +541,7 @@ public final class ExtractiveAnswerer implements Answerer {
         // a question naming only what it asks for ("где вы находитесь?") may share no word with the chunk
         // answering it: the chunks about the kinds asked too
         for (Kind k : asked.topics().isEmpty() ? asked.kinds() : List.<Kind>of()) {
-            add(hits, retriever.search(q.tenant(), k.query(), KIND_CHUNKS));
+            add(hits, retriever.searchWords(q.tenant(), k.query(), KIND_CHUNKS));
         }
         if (hits.isEmpty()) {
             return fallback(q);

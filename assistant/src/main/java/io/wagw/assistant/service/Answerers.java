@@ -25,9 +25,7 @@ public final class Answerers {
 
     private Answerers() {}
 
-    /**
-     * @param connect the provider of a configuration: {@link ModelProviders#connect} but in tests
-     */
+    /** The answer engine over the store's word retrieval (full text and trigrams) only. */
     public static ModelAnswerer of(
             SessionStore store,
             NodeModels models,
@@ -35,14 +33,29 @@ public final class Answerers {
             Function<ProviderConfig, ChatProvider> connect,
             Clock clock,
             MeterRegistry registry) {
-        var extractive = new ExtractiveAnswerer(store.knowledge()::search);
+        return of(store, store.knowledge()::search, models, guards, connect, clock, registry);
+    }
+
+    /**
+     * @param retriever finds the question's chunks for both the model and the extractive answer
+     * @param connect   the provider of a configuration: {@link ModelProviders#connect} but in tests
+     */
+    public static ModelAnswerer of(
+            SessionStore store,
+            ExtractiveAnswerer.Retriever retriever,
+            NodeModels models,
+            ProviderGuards guards,
+            Function<ProviderConfig, ChatProvider> connect,
+            Clock clock,
+            MeterRegistry registry) {
+        var extractive = new ExtractiveAnswerer(retriever);
         var providers = new ModelProviders(
                 models,
                 guards,
                 (tenant, sealedText) -> store.secrets().open(tenant, AssistantService.MODEL_KEY, sealedText),
                 connect);
         return new ModelAnswerer(
-                store.knowledge()::search,
+                retriever,
                 extractive,
                 tenant -> store.prompts()
                         .active(tenant)

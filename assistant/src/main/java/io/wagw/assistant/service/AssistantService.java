@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wagw.assistant.knowledge.Chunker;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
 import io.wagw.assistant.pipeline.Answerer;
 import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.pipeline.Decision.QuotaAlert;
@@ -80,12 +81,20 @@ public final class AssistantService {
 
     private final SessionStore store;
     private final Answerer answerer;
+    private final KnowledgeVectors vectors;
     private final Pipeline pipeline;
     private final Clock clock;
     private final Map<String, Cached> settingsCache = new ConcurrentHashMap<>();
     private final AssistantMetrics metrics;
 
     public AssistantService(SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry) {
+        this(store, answerer, clock, registry, null);
+    }
+
+    /** @param vectors computes the vectors of uploaded knowledge; null stores knowledge without them */
+    public AssistantService(
+            SessionStore store, Answerer answerer, Clock clock, MeterRegistry registry, KnowledgeVectors vectors) {
+        this.vectors = vectors;
         this.store = store;
         this.answerer = answerer;
         this.pipeline = new Pipeline(answerer);
@@ -220,9 +229,7 @@ public final class AssistantService {
         if (text == null || text.isBlank()) {
             throw new StoreException.InvalidInput("text", "text is required");
         }
-        var v = store.knowledge().upload(tenant, format, text, Chunker.chunk(format, text));
-        answerer.forget(tenant);
-        return v;
+        return upload(tenant, format, text, Chunker.chunk(format, text));
     }
 
     /**
@@ -231,9 +238,7 @@ public final class AssistantService {
      * @param source the pairs as uploaded (JSON), kept as the version's text
      */
     public Knowledge.Version uploadQa(String tenant, List<Chunker.QaPair> pairs, String source) {
-        var v = store.knowledge().upload(tenant, "qa", source, Chunker.qa(pairs));
-        answerer.forget(tenant);
-        return v;
+        return upload(tenant, "qa", source, Chunker.qa(pairs));
     }
 
     /** Makes an earlier knowledge version the active one again. */
@@ -262,6 +267,21 @@ public final class AssistantService {
         var p = store.prompts().rollback(tenant);
         answerer.forget(tenant);
         return p;
+    }
+
+    /**
+     * Stores the chunks with their vectors, computed before the upload's transaction; a large upload's vectors
+     * are computed after it is stored, in the background.
+     */
+    private Knowledge.Version upload(String tenant, String format, String text, List<Knowledge.Chunk> chunks) {
+        Knowledge.check(format, text, chunks);
+        Knowledge.Vectors v = vectors == null ? null : vectors.of(chunks);
+        Knowledge.Version stored = store.knowledge().upload(tenant, format, text, chunks, v);
+        if (vectors != null && v == null) {
+            vectors.embedLater(tenant, stored.version());
+        }
+        answerer.forget(tenant);
+        return stored;
     }
 
     /**

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wagw.assistant.knowledge.ExtractiveAnswerer;
+import io.wagw.assistant.knowledge.HybridRetriever;
+import io.wagw.assistant.knowledge.KnowledgeVectors;
+import io.wagw.assistant.knowledge.OnnxEmbedder;
 import io.wagw.assistant.pipeline.Decision;
 import io.wagw.assistant.service.AssistantService;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
+import io.wagw.store.assistant.Knowledge.Hit;
 import io.wagw.store.tenant.TenantStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +53,13 @@ public final class AnswersBench {
     private record Question(
             String tenant, String lang, String text, List<String> expect, boolean escalate, List<String> forbid) {}
 
+    private static final java.util.Set<String> meaningOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<String> meaningOnlyFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean byMeaningOnly(Hit h) {
+        return h.dense() > 0 && h.textRank() == 0 && h.similarity() == 0;
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results/answers.json");
         String set = args.length > 1 ? args[1] : "main";
@@ -60,6 +71,8 @@ public final class AnswersBench {
         String folder = evalPath.substring(0, evalPath.lastIndexOf('/') + 1);
         int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "20"));
+        // -Dbench.dense=false: the lexical retrievals only, as before the dense one existed
+        boolean dense = Boolean.parseBoolean(System.getProperty("bench.dense", "true"));
         var json = new ObjectMapper();
         JsonNode eval;
         try (InputStream in = resource(evalPath)) {
@@ -74,6 +87,7 @@ public final class AnswersBench {
         var result = new LinkedHashMap<String, Object>();
         var misses = new ArrayList<Map<String, Object>>();
         long[] times;
+        long[] cpu;
         int answerable = 0;
         int right = 0;
         int answeredWrong = 0;
@@ -83,12 +97,37 @@ public final class AnswersBench {
         int leaks = 0;
         int probes = 0;
         var byLang = new LinkedHashMap<String, int[]>(); // lang -> {right, answerable}
-        try (SessionStore store = SessionStore.open(config)) {
+        try (SessionStore store = SessionStore.open(config);
+                var vectors = new KnowledgeVectors(store.knowledge(), OnnxEmbedder.bundled())) {
             var service = new AssistantService(
                     store,
-                    new ExtractiveAnswerer(store.knowledge()::search),
+                    new ExtractiveAnswerer(
+                            dense
+                                    ? new ExtractiveAnswerer.Retriever() {
+                                        final HybridRetriever hybrid = new HybridRetriever(store.knowledge(), vectors);
+
+                                        @Override
+                                        public List<Hit> search(String tenant, String question, int limit) {
+                                            List<Hit> hits = hybrid.search(tenant, question, limit);
+                                            // what the dense retrieval adds: chunks the words did not find
+                                            if (hits.stream().anyMatch(AnswersBench::byMeaningOnly)) {
+                                                meaningOnly.add(question);
+                                                if (byMeaningOnly(hits.get(0))) {
+                                                    meaningOnlyFirst.add(question);
+                                                }
+                                            }
+                                            return hits;
+                                        }
+
+                                        @Override
+                                        public List<Hit> searchWords(String tenant, String words, int limit) {
+                                            return hybrid.searchWords(tenant, words, limit);
+                                        }
+                                    }
+                                    : store.knowledge()::search),
                     Clock.systemUTC(),
-                    new SimpleMeterRegistry());
+                    new SimpleMeterRegistry(),
+                    dense ? vectors : null);
             var tenants = new LinkedHashMap<String, Tenant>();
             String run = Long.toString(System.nanoTime(), 36);
             for (JsonNode t : eval.get("tenants")) {
@@ -187,21 +226,32 @@ public final class AnswersBench {
                 }
             }
             times = new long[rounds * questions.size()];
+            cpu = new long[times.length];
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             int i = 0;
             for (int r = 0; r < rounds; r++) {
                 for (Question q : questions) {
                     String id = tenants.get(q.tenant()).id();
+                    long c0 = threads.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     service.ask(id, q.text(), "77020000001");
-                    times[i++] = System.nanoTime() - t0;
+                    times[i] = System.nanoTime() - t0;
+                    // the asking thread's CPU (the embedding runs on it; PostgreSQL's CPU is not counted)
+                    cpu[i++] = threads.getCurrentThreadCpuTime() - c0;
                 }
             }
             Arrays.sort(times);
+            Arrays.sort(cpu);
             result.put("database", store.embedded() ? "embedded PostgreSQL" : "external PostgreSQL");
         }
         result.put("set", set);
         result.put("answerer", "extractive");
+        result.put(
+                "retrieval",
+                dense ? "full text, trigrams, dense (" + OnnxEmbedder.BUNDLED + ")" : "full text, trigrams");
         result.put("questions", answerable + unanswerable);
+        result.put("questions_with_chunks_found_by_meaning_only", meaningOnly.size());
+        result.put("questions_whose_first_chunk_was_found_by_meaning_only", meaningOnlyFirst.size());
         result.put("answerable", answerable);
         result.put("right_facts", right);
         result.put("right_facts_pct", pct(right, answerable));
@@ -220,11 +270,19 @@ public final class AnswersBench {
         result.put("answer_p50_ms", round(ms(pct(times, 50))));
         result.put("answer_p99_ms", round(ms(pct(times, 99))));
         result.put("answer_max_ms", round(ms(times[times.length - 1])));
+        result.put("answer_cpu_p50_ms", round(ms(pct(cpu, 50))));
+        result.put("answer_cpu_p99_ms", round(ms(pct(cpu, 99))));
         result.put("misses", misses);
 
         System.out.println();
         System.out.println("Answer quality, extractive answerer through the pipeline, set " + set + " ("
                 + evalPath.substring(1) + "; " + result.get("database") + ")");
+        System.out.println("  retrieval: " + result.get("retrieval"));
+        if (dense) {
+            System.out.printf(
+                    "  chunks found by meaning only (in the 5 retrieved)  %d questions, ranked first for %d%n",
+                    meaningOnly.size(), meaningOnlyFirst.size());
+        }
         System.out.printf(
                 "  %-40s %s%n",
                 "questions (answerable / unanswerable)",
@@ -248,6 +306,9 @@ public final class AnswersBench {
                 result.get("answer_p99_ms"),
                 result.get("answer_max_ms"),
                 times.length);
+        System.out.printf(
+                "  %-40s p50 %s ms, p99 %s ms (the asking thread's CPU; PostgreSQL's not counted)%n",
+                "answer CPU in the JVM", result.get("answer_cpu_p50_ms"), result.get("answer_cpu_p99_ms"));
         if (!misses.isEmpty()) {
             System.out.println();
             System.out.println("  misses:");

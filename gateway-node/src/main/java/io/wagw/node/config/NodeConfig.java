@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *                             ({@code GW_HTTP_IDLE_SECONDS}): half-sent requests and silent clients hold no socket
  * @param llm                  the node-wide language model providers ({@code GW_LLM_*}); none by default, and then
  *                             tenants without a provider of their own are answered without a model
+ * @param embeddingModel       the ONNX model and tokenizer of the knowledge's dense retrieval
+ *                             ({@code GW_EMBEDDING_MODEL_PATH}, {@code GW_EMBEDDING_TOKENIZER_PATH}); the bundled
+ *                             all-MiniLM-L6-v2 when empty
  */
 public record NodeConfig(
         String nodeId,
@@ -66,7 +69,12 @@ public record NodeConfig(
         String logLevel,
         List<Cidr> webhookAllowNetworks,
         Duration httpIdleTimeout,
-        NodeModels llm) {
+        NodeModels llm,
+
+        Optional<EmbeddingModelFiles> embeddingModel) {
+
+    /** An ONNX embedding model and its HuggingFace tokenizer ({@code tokenizer.json}). */
+    public record EmbeddingModelFiles(Path model, Path tokenizer) {}
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -119,7 +127,9 @@ public record NodeConfig(
             "GW_LLM_RETRIES",
             "GW_LLM_CONCURRENCY",
             "GW_LLM_BREAKER_OPEN_SECONDS",
-            "GW_LLM_PRICES");
+            "GW_LLM_PRICES",
+            "GW_EMBEDDING_MODEL_PATH",
+            "GW_EMBEDDING_TOKENIZER_PATH");
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static NodeConfig fromEnv(Map<String, String> env) {
@@ -176,6 +186,7 @@ public record NodeConfig(
         List<Cidr> webhookAllow = r.networks("GW_WEBHOOK_ALLOW_NETWORKS");
         int idleSeconds = r.integer("GW_HTTP_IDLE_SECONDS", 60, 5, 3600);
         NodeModels llm = r.models();
+        Optional<EmbeddingModelFiles> embeddingModel = r.embeddingModel();
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
@@ -207,7 +218,8 @@ public record NodeConfig(
                 logLevel,
                 webhookAllow,
                 Duration.ofSeconds(idleSeconds),
-                llm);
+                llm,
+                embeddingModel);
     }
 
     /** What the session store needs of this configuration. */
@@ -269,6 +281,50 @@ public record NodeConfig(
             return check(pattern.matcher(v).matches(), "%s=%s is invalid: expected %s".formatted(name, v, accepted))
                     ? v
                     : fallback;
+        }
+
+        /**
+         * {@code GW_EMBEDDING_MODEL_PATH} and {@code GW_EMBEDDING_TOKENIZER_PATH}: both (readable files, the
+         * tokenizer a JSON object) or neither. The model itself is loaded on its first use, not here.
+         */
+        Optional<EmbeddingModelFiles> embeddingModel() {
+            Optional<String> model = optional("GW_EMBEDDING_MODEL_PATH");
+            Optional<String> tokenizer = optional("GW_EMBEDDING_TOKENIZER_PATH");
+            if (model.isEmpty() && tokenizer.isEmpty()) {
+                return Optional.empty();
+            }
+            if (model.isEmpty() || tokenizer.isEmpty()) {
+                problems.add(
+                        "%s is set without %s: set both (an ONNX embedding model and its tokenizer.json) or neither (the bundled all-MiniLM-L6-v2)"
+                                .formatted(
+                                        model.isPresent() ? "GW_EMBEDDING_MODEL_PATH" : "GW_EMBEDDING_TOKENIZER_PATH",
+                                        model.isPresent() ? "GW_EMBEDDING_TOKENIZER_PATH" : "GW_EMBEDDING_MODEL_PATH"));
+                return Optional.empty();
+            }
+            Path m = Path.of(model.get());
+            Path t = Path.of(tokenizer.get());
+            boolean ok = check(
+                    Files.isRegularFile(m) && Files.isReadable(m),
+                    "GW_EMBEDDING_MODEL_PATH=%s is not a readable file (expected an ONNX embedding model, e.g. model.onnx)"
+                            .formatted(m));
+            ok &= check(
+                    Files.isRegularFile(t) && Files.isReadable(t) && jsonObject(t),
+                    "GW_EMBEDDING_TOKENIZER_PATH=%s is not a readable JSON file (expected the model's HuggingFace tokenizer.json)"
+                            .formatted(t));
+            return ok ? Optional.of(new EmbeddingModelFiles(m, t)) : Optional.empty();
+        }
+
+        private static boolean jsonObject(Path file) {
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (int c; (c = in.read()) >= 0; ) {
+                    if (!Character.isWhitespace(c)) {
+                        return c == '{';
+                    }
+                }
+                return false;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                return false;
+            }
         }
 
         int integer(String name, int fallback, int min, int max) {

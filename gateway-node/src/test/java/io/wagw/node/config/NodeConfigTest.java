@@ -7,11 +7,13 @@ import io.wagw.node.webhook.AddressClass;
 import io.wagw.node.webhook.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigTest {
     private static final String EXPECTED_NETWORKS =
@@ -122,6 +124,57 @@ class NodeConfigTest {
                             .contains("GW_MASTER_KEY_FILE=/nonexistent/master.key is not a readable file")
                             .contains("GW_MAX_SESION is not a known setting");
                 });
+    }
+
+    @Test
+    void aCustomEmbeddingModelNeedsBothReadableFiles(@TempDir Path dir) throws Exception {
+        Path model = Files.write(dir.resolve("model.onnx"), new byte[] {8, 7});
+        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), " {\"version\": \"1.0\"}");
+        assertThat(NodeConfig.fromEnv(Map.of()).embeddingModel())
+                .as("the bundled model")
+                .isEmpty();
+        assertThat(NodeConfig.fromEnv(Map.of(
+                                "GW_EMBEDDING_MODEL_PATH", model.toString(),
+                                "GW_EMBEDDING_TOKENIZER_PATH", tokenizer.toString()))
+                        .embeddingModel())
+                .contains(new NodeConfig.EmbeddingModelFiles(model, tokenizer));
+
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_EMBEDDING_MODEL_PATH", model.toString())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_EMBEDDING_MODEL_PATH is set without GW_EMBEDDING_TOKENIZER_PATH: set both"
+                                                + " (an ONNX embedding model and its tokenizer.json) or neither (the bundled"
+                                                + " all-MiniLM-L6-v2)"));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of("GW_EMBEDDING_TOKENIZER_PATH", tokenizer.toString())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .startsWith("GW_EMBEDDING_TOKENIZER_PATH is set without GW_EMBEDDING_MODEL_PATH"));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of(
+                        "GW_EMBEDDING_MODEL_PATH", dir.resolve("missing.onnx").toString(),
+                        "GW_EMBEDDING_TOKENIZER_PATH", model.toString())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "GW_EMBEDDING_MODEL_PATH=%s is not a readable file (expected an ONNX embedding model, e.g. model.onnx)"
+                                                .formatted(dir.resolve("missing.onnx")),
+                                        "GW_EMBEDDING_TOKENIZER_PATH=%s is not a readable JSON file (expected the model's HuggingFace tokenizer.json)"
+                                                .formatted(model)));
+        assertThatThrownBy(() -> NodeConfig.fromEnv(Map.of(
+                        "GW_EMBEDDING_MODEL_PATH", dir.toString(),
+                        "GW_EMBEDDING_TOKENIZER_PATH", tokenizer.toString())))
+                .as("a directory is no model file")
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .startsWith("GW_EMBEDDING_MODEL_PATH=" + dir + " is not a readable file"));
     }
 
     @Test
