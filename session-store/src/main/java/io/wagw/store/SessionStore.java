@@ -8,6 +8,8 @@ import io.wagw.store.assistant.Knowledge;
 import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Retention;
 import io.wagw.store.assistant.Turns;
+import io.wagw.store.console.ConsoleSignIns;
+import io.wagw.store.conversation.Conversations;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.message.Messages;
@@ -47,6 +49,8 @@ public final class SessionStore implements AutoCloseable {
     private final Knowledge knowledge;
     private final Turns turns;
     private final Retention retention;
+    private final ConsoleSignIns consoleSignIns;
+    private final Conversations conversations;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -67,6 +71,8 @@ public final class SessionStore implements AutoCloseable {
         this.knowledge = new Knowledge(jdbi);
         this.turns = new Turns(jdbi);
         this.retention = new Retention(jdbi);
+        this.consoleSignIns = new ConsoleSignIns(jdbi);
+        this.conversations = new Conversations(jdbi);
     }
 
     /**
@@ -90,6 +96,14 @@ public final class SessionStore implements AutoCloseable {
                 .map(MasterKeyring::load)
                 .orElseGet(() -> MasterKeyring.loadOrCreate(config.dataDir()));
         return new SessionStore(Postgres.start(config), keyring);
+    }
+
+    public ConsoleSignIns consoleSignIns() {
+        return consoleSignIns;
+    }
+
+    public Conversations conversations() {
+        return conversations;
     }
 
     public AssistantSettings assistantSettings() {

@@ -21,7 +21,9 @@ public final class Api {
         new OpsRoutes(services).mount(r);
         var pairing = new PairingRoutes(services);
         pairing.mountPage(r);
-        r.route("/api/*").handler(new ApiAuth(services.adminKey(), services.store()));
+        var auth = new ApiAuth(services.adminKey(), services.store());
+        new ConsoleRoutes(services, auth).mount(r);
+        r.route("/api/*").handler(auth);
         if (services.cluster() != null) {
             var agent = services.cluster();
             var forwarder = new Forwarder(
@@ -44,6 +46,7 @@ public final class Api {
         new MessagingRoutes(services).mount(r);
         new AdminRoutes(services).mount(r);
         new WebhookRoutes(services).mount(r);
+        new ConversationRoutes(services).mount(r);
         new AssistantRoutes(services).mount(r);
         var errors = new ErrorHandler();
         r.route().failureHandler(errors);
