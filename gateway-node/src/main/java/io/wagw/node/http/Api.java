@@ -37,9 +37,12 @@ public final class Api {
                     Clock.systemUTC());
             r.route("/api/*").handler(forwarder);
             // the pairing page is forwarded ahead of every other handler; its forwarding headers are checked first
-            r.route("/pair/*").order(-2).handler(forwardAuth);
-            r.route("/pair/*").order(-1).handler(forwarder);
+            r.get("/pair/*").order(-2).handler(forwardAuth);
+            r.get("/pair/*").order(-1).handler(forwarder);
+            // the page's pairing-code request has a body: forwarded once the body handler read it
+            r.post("/pair/*").handler(forwarder);
         }
+        pairing.mountPageCode(r);
         new ClusterRoutes(services).mount(r);
         new SessionRoutes(services).mount(r);
         pairing.mountApi(r);

@@ -48,7 +48,6 @@ final class ConsoleRoutes {
 
     void mount(Router r) {
         r.get("/console").handler(ctx -> asset(ctx, "index.html"));
-        r.get("/console/").handler(ctx -> asset(ctx, "index.html"));
         r.get("/console/console.css").handler(ctx -> asset(ctx, "console.css"));
         r.get("/console/console.js").handler(ctx -> asset(ctx, "console.js"));
         r.post("/console/sign-in").handler(Blocking.handler(this::signIn));

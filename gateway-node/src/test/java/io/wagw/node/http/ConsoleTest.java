@@ -3,6 +3,7 @@ package io.wagw.node.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.SameSiteAttribute;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ class ConsoleTest {
     private static Page signIn(Page page, String base, String key) {
         page.navigate(base + "/console");
         page.getByLabel("API key").fill(key);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
                 .click();
         page.locator("#nav").waitFor();
         return page;
@@ -157,7 +158,7 @@ class ConsoleTest {
 
         // take over: answer as a person; the assistant pauses in this chat
         page.getByLabel("Answer as a person").fill("Hello Dana, this is Aida. I can see you at 3 pm.");
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))
                 .click();
         Await.until(
                 "the person's answer reaches the customer",
@@ -325,6 +326,42 @@ class ConsoleTest {
         sessionAlert.getByText("name").first().waitFor();
         assertThat(page.locator("#create-session").getByLabel("Name").getAttribute("aria-invalid"))
                 .isEqualTo("true");
+    }
+
+    @Test
+    void anOwnerOnTheLinkingPhoneLinksWithAPairingCodeInsteadOfTheQr() {
+        String session = TestEnv.unique("by-phone");
+        String phone = TestEnv.phone();
+        sim.client().createAccount(phone, "Salon Aida");
+        assertThat(api.post("/api/sessions", "{\"name\":\"%s\",\"tenant\":\"%s\"}".formatted(session, salon))
+                        .status())
+                .isEqualTo(201);
+        String link = api.get("/api/" + session + "/auth/pair-link")
+                .json()
+                .path("url")
+                .asText();
+        Page page = browser.phone();
+        page.navigate(link);
+        page.locator("#status[data-status=SCAN_QR_CODE]").waitFor();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Link with phone number instead"))
+                .click();
+        page.getByLabel("Your WhatsApp number").fill("12");
+        page.getByText("Get a code").click();
+        page.locator("#code-error").getByText("phone").waitFor();
+        assertThat(page.getByLabel("Your WhatsApp number").getAttribute("aria-invalid"))
+                .isEqualTo("true");
+
+        page.getByLabel("Your WhatsApp number").fill("+" + phone);
+        page.getByText("Get a code").click();
+        page.locator("#code-steps").waitFor();
+        String code = page.locator("#code").innerText();
+        assertThat(code).matches("[A-Z0-9]{4}-[A-Z0-9]{4}");
+        assertThat(page.locator("#code-steps").innerText()).contains("Link with phone number instead");
+        ConsoleBrowser.screenshot(page, "06-pairing-page-by-phone");
+        sim.client().linkByCode(phone, code);
+        page.locator("#status[data-status=WORKING]").waitFor();
+        assertThat(page.locator("#status").innerText()).contains("Linked");
+        assertThat(page.locator("#by-phone").isVisible()).isFalse();
     }
 
     private static Cookie consoleCookie(Page page) {

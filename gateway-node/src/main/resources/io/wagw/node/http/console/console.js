@@ -684,18 +684,19 @@
       nodesTable.replaceChildren(
         h('thead', {}, h('tr', {}, ['Node', 'Sessions / capacity', 'Memory', 'CPU', 'Health', 'Recent', ''].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, nodes.map((n) => {
-          const hist = (charts[n.nodeId] = (charts[n.nodeId] || []).concat([{ s: n.sessions || 0, c: n.cpuLoad || 0 }]).slice(-60));
+          const hist = (charts[n.nodeId] = (charts[n.nodeId] || []).concat([{ s: n.sessions || 0, c: n.cpuLoad || 0, m: n.heapUsedBytes || 0 }]).slice(-60));
           const used = n.capacity ? Math.round((n.sessions || 0) * 100 / n.capacity) : 0;
           const bar = h('div', { class: 'bar', role: 'img', 'aria-label': (n.sessions || 0) + ' of ' + n.capacity + ' sessions' }, h('span'));
           bar.firstChild.style.width = used + '%';
           return h('tr', { 'data-node': n.nodeId },
             h('td', { 'data-label': 'Node' }, h('strong', { text: n.nodeId }), n.local ? ' (this node)' : '', n.coordinator ? h('div', { class: 'hint', text: 'coordinator' }) : null, h('div', { class: 'hint', text: n.httpUrl })),
             h('td', { 'data-label': 'Sessions' }, (n.sessions || 0) + ' / ' + n.capacity, bar),
-            h('td', { 'data-label': 'Memory', text: 'heap ' + fmtBytes(n.heapUsedBytes) + ', Chromium ' + fmtBytes(n.chromiumMemoryBytes) }),
-            h('td', { 'data-label': 'CPU', text: n.cpuLoad == null ? '–' : Math.round(n.cpuLoad * 100) + ' %' }),
+            h('td', { 'data-label': 'Memory', text: 'heap ' + fmtBytes(n.heapUsedBytes) + (n.heapMaxBytes ? ' of ' + fmtBytes(n.heapMaxBytes) : '') + ', Chromium ' + fmtBytes(n.chromiumMemoryBytes) }),
+            h('td', { 'data-label': 'CPU', text: n.cpuLoad == null || n.cpuLoad < 0 ? '–' : Math.round(n.cpuLoad * 100) + ' %' }),
             h('td', { 'data-label': 'Health' }, n.draining ? h('span', { class: 'badge s-STARTING', 'data-draining': 'true', text: 'draining' }) : h('span', { class: 'badge s-WORKING', text: 'up' }),
+              (n.recentStartFailures || n.recentBrowserCrashes) ? h('div', { class: 'error', text: (n.recentStartFailures || 0) + ' failed starts, ' + (n.recentBrowserCrashes || 0) + ' browser crashes recently' }) : null,
               n.healthAt ? h('div', { class: 'hint', text: 'reported ' + fmtTime(n.healthAt) }) : null),
-            h('td', { 'data-label': 'Recent' }, h('div', { class: 'hint', text: 'sessions' }), spark(hist.map((x) => x.s)), h('div', { class: 'hint', text: 'CPU' }), spark(hist.map((x) => x.c), 1)),
+            h('td', { 'data-label': 'Recent' }, h('div', { class: 'hint', text: 'sessions' }), spark(hist.map((x) => x.s)), h('div', { class: 'hint', text: 'CPU' }), spark(hist.map((x) => x.c), 1), h('div', { class: 'hint', text: 'heap' }), spark(hist.map((x) => x.m), n.heapMaxBytes || undefined)),
             h('td', {}, me.clustered && !n.draining ? h('button', { type: 'button', class: 'danger', 'aria-label': 'Drain ' + n.nodeId, text: 'Drain', onclick: () => confirmDrain(n) }) : ''));
         })));
       assignTable.replaceChildren(
