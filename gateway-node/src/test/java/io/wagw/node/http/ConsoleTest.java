@@ -6,6 +6,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.SameSiteAttribute;
+import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.wagw.node.Node;
 import io.wagw.node.config.NodeConfig;
@@ -17,6 +18,7 @@ import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
 import io.wagw.sim.api.MessageInfo;
 import io.wagw.sim.client.SimClient;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,12 +51,15 @@ class ConsoleTest {
     private static String salon;
     private static String salonKey;
     private static String otherSession;
+    private static HttpServer receiver;
+    private static final AtomicInteger receiverStatus = new AtomicInteger(500);
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         sim = TestEnv.sim();
         var env = TestEnv.nodeEnv("console-node");
         env.put("GW_SEND_PAUSE_MS", "0");
+        env.put("GW_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8");
         node = Node.start(NodeConfig.fromEnv(env), new AutoReplyHandler());
         second = Node.start(NodeConfig.fromEnv(TestEnv.nodeEnv("console-node-2")), new AutoReplyHandler());
         api = new Http(node.baseUrl(), node.adminKey());
@@ -66,6 +72,7 @@ class ConsoleTest {
                 .isEqualTo(200);
         var saved = api.put("/api/tenants/%s/settings".formatted(salon), """
                 {"businessName":"Salon Aida","timezone":"Asia/Almaty","languages":["en","ru"],
+                 "quota":{"monthlyMessages":50},
                  "quickReplies":[{"pattern":"price","reply":"%s"}]}""".formatted(PRICE));
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
         salonKey = api.post("/api/keys", "{\"scope\":\"tenant\",\"tenant\":\"%s\"}".formatted(salon))
@@ -75,10 +82,20 @@ class ConsoleTest {
         // another business with a session of its own: the salon's owner must never see it
         otherSession = TestEnv.session(Map.of());
         browser = new ConsoleBrowser();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(receiverStatus.get(), -1);
+            exchange.close();
+        });
+        receiver.start();
     }
 
     @AfterAll
     static void stop() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
         if (browser != null) {
             browser.close();
         }
@@ -305,11 +322,11 @@ class ConsoleTest {
 
         // knowledge: saved as a version, answered in "try it", older versions compared with the active text
         page.getByLabel("Knowledge (Markdown").fill("# Prices\n- Manicure: 5000 ₸\n- Pedicure: 7000 ₸\n");
-        page.getByText("Save as a new version").click();
+        page.getByText("Save knowledge version").click();
         page.locator("#knowledge li", new Page.LocatorOptions().setHasText("v1"))
                 .waitFor();
         page.getByLabel("Knowledge (Markdown").fill("# Prices\n- Manicure: 6000 ₸\n- Pedicure: 7000 ₸\n");
-        page.getByText("Save as a new version").click();
+        page.getByText("Save knowledge version").click();
         page.getByText("Diff v1 with the active text").click();
         assertThat(page.locator("#knowledge-diff .del").innerText()).contains("5000");
         assertThat(page.locator("#knowledge-diff .add").innerText()).contains("6000");
@@ -326,6 +343,92 @@ class ConsoleTest {
         sessionAlert.getByText("name").first().waitFor();
         assertThat(page.locator("#create-session").getByLabel("Name").getAttribute("aria-invalid"))
                 .isEqualTo("true");
+    }
+
+    @Test
+    void theWebhooksPageShowsDeadLettersAndRetriesThem() {
+        String session = TestEnv.unique("hooks");
+        String config = """
+                {"webhooks":[{"url":"http://127.0.0.1:%d/hook","events":["session.status"],"retries":{"attempts":1}}]}""".formatted(receiver.getAddress().getPort());
+        var created = api.post(
+                "/api/sessions", "{\"name\":\"%s\",\"tenant\":\"%s\",\"config\":%s}".formatted(session, salon, config));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        Await.until(
+                "a dead letter",
+                T,
+                () -> api.get("/api/" + session + "/webhooks/deliveries?status=dead")
+                                .json()
+                                .path("deliveries")
+                                .size()
+                        > 0);
+        api.post("/api/sessions/" + session + "/stop", null);
+        Page page = signIn(browser.desktop(), node.baseUrl(), salonKey);
+        page.navigate(node.baseUrl() + "/console#/webhooks?session=" + session);
+        var retry = page.locator("button[aria-label^='Retry delivery']").first();
+        retry.waitFor();
+        assertThat(page.locator("#webhook-counts").innerText()).contains("dead");
+        ConsoleBrowser.screenshot(page, "08-webhooks");
+        receiverStatus.set(200);
+        int dead = api.get("/api/" + session + "/webhooks/deliveries?status=dead")
+                .json()
+                .path("deliveries")
+                .size();
+        retry.click();
+        Await.until(
+                "the retried delivery delivered",
+                T,
+                () -> api.get("/api/" + session + "/webhooks/deliveries?status=delivered")
+                                .json()
+                                .path("deliveries")
+                                .size()
+                        > 0);
+        assertThat(api.get("/api/" + session + "/webhooks/deliveries?status=dead")
+                        .json()
+                        .path("deliveries")
+                        .size())
+                .isEqualTo(dead - 1);
+        page.locator("#webhook-counts").getByText("delivered").waitFor();
+    }
+
+    @Test
+    void theUsagePageShowsTheMonthsMessagesAndTheQuotaAsABar() {
+        Page page = signIn(browser.phone(), node.baseUrl(), salonKey);
+        page.navigate(node.baseUrl() + "/console#/usage");
+        var bar = page.getByRole(AriaRole.PROGRESSBAR, new Page.GetByRoleOptions().setName("Quota used"));
+        bar.waitFor();
+        assertThat(bar.getAttribute("aria-valuemax")).isEqualTo("50");
+        var usage = api.get("/api/tenants/%s/usage".formatted(salon)).json();
+        assertThat(page.locator("#quota-text").innerText()).contains("of 50");
+        assertThat(page.locator("#usage-in").innerText()).isNotBlank();
+        assertThat(usage.path("assistant").path("quota").asLong()).isEqualTo(50);
+        ConsoleBrowser.screenshot(page, "09-usage-phone");
+        page.getByLabel("Month").fill("2026-01");
+        page.getByLabel("Month").dispatchEvent("change");
+        page.locator("#usage-in")
+                .getByText("0", new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true))
+                .waitFor();
+    }
+
+    @Test
+    void promptVersionsAreSavedActivatedAndRolledBack() {
+        Page page = signIn(browser.desktop(), node.baseUrl(), node.adminKey());
+        page.navigate(node.baseUrl() + "/console#/assistant?tenant=" + salon);
+        var prompts = page.locator("#prompts");
+        prompts.getByLabel("Temperature").fill("hot");
+        prompts.getByLabel("System prompt").fill("You are the salon's receptionist.");
+        prompts.getByText("Save prompt version").click();
+        prompts.locator("[role=alert]").getByText("temperature").waitFor();
+        prompts.getByLabel("Temperature").fill("0.2");
+        prompts.getByText("Save prompt version").click();
+        prompts.locator("li[data-version='1'][data-active=true]").waitFor();
+        prompts.getByLabel("System prompt").fill("You are the salon's receptionist. Be brief.");
+        prompts.getByText("Save prompt version").click();
+        prompts.locator("li[data-version='2'][data-active=false]").waitFor();
+        prompts.getByText("Activate v2").click();
+        prompts.locator("li[data-version='2'][data-active=true]").waitFor();
+        prompts.getByText("Roll back to the previous version").click();
+        prompts.locator("li[data-version='1'][data-active=true]").waitFor();
+        assertThat(api.get("/api/tenants/%s/prompts".formatted(salon)).text()).contains("\"version\":1");
     }
 
     @Test

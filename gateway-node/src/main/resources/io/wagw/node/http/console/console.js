@@ -487,27 +487,32 @@
 
   function prompts(base) {
     const box = h('section', { class: 'card', id: 'prompts' }, h('h2', { text: 'Prompt versions' }));
-    const list = h('ul');
-    const id = uid('prompt');
+    const list = h('ul', { id: 'prompt-versions' });
+    const promptId = uid('prompt'), modelId = uid('model'), tempId = uid('temperature');
     const form = h('form', { novalidate: true },
-      h('label', { for: id, text: 'New prompt version' }), h('textarea', { id, name: 'text', 'data-field': 'text' }),
+      h('label', { for: promptId, text: 'System prompt' }), h('textarea', { id: promptId, name: 'systemPrompt', 'data-field': 'systemPrompt' }),
+      h('div', { class: 'row' },
+        h('div', { class: 'grow' }, h('label', { for: modelId, text: 'Model' }), h('input', { id: modelId, name: 'model', 'data-field': 'model', value: 'gpt-4o-mini' })),
+        h('div', { class: 'grow' }, h('label', { for: tempId, text: 'Temperature' }), h('input', { id: tempId, name: 'temperature', 'data-field': 'temperature', inputmode: 'decimal', value: '0.2' }))),
       h('p', { class: 'error', role: 'alert' }),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', text: 'Save and activate' }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', text: 'Save prompt version' }),
         h('button', { type: 'button', class: 'secondary', text: 'Roll back to the previous version', onclick: async () => {
           try { await api('POST', base + '/prompts/rollback'); showError(form, null); load(); } catch (err) { showError(form, err); }
         } })));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      try { await api('POST', base + '/prompts', { text: form.elements.text.value }); showError(form, null); form.reset(); load(); } catch (err) { showError(form, err); }
+      const t = form.elements.temperature.value.trim();
+      const body = { systemPrompt: form.elements.systemPrompt.value, model: form.elements.model.value, temperature: t !== '' && !isNaN(Number(t)) ? Number(t) : t };
+      try { await api('POST', base + '/prompts', body); showError(form, null); form.elements.systemPrompt.value = ''; load(); } catch (err) { showError(form, err); }
     });
     box.append(list, form);
     async function load() {
       let ps;
       try { ps = await api('GET', base + '/prompts'); } catch (err) { list.replaceChildren(h('li', { class: 'error', text: err.message })); return; }
       ps = Array.isArray(ps) ? ps : (ps.versions || []);
-      list.replaceChildren(...(ps.length ? ps.map((p) => h('li', {},
-        h('strong', { text: 'v' + p.version }), p.active ? h('span', { class: 'badge s-WORKING', text: 'active' }) : ' ',
-        ' ', h('span', { class: 'hint', text: fmtTime(p.createdAt) + ' – ' + String(p.text || '').slice(0, 80) }), ' ',
+      list.replaceChildren(...(ps.length ? ps.map((p) => h('li', { 'data-version': p.version, 'data-active': p.active ? 'true' : 'false' },
+        h('strong', { text: 'v' + p.version }), ' ', p.active ? h('span', { class: 'badge s-WORKING', text: 'active' }) : '',
+        ' ', h('span', { class: 'hint', text: p.model + ', temperature ' + p.temperature + ' – ' + String(p.systemPrompt || '').slice(0, 80) }), ' ',
         p.active ? null : h('button', { type: 'button', class: 'secondary', text: 'Activate v' + p.version, onclick: async () => {
           try { await api('POST', base + '/prompts/' + p.version + '/activate'); load(); } catch (err) { toast(err.message); }
         } }))) : [h('li', { class: 'hint', text: 'No prompt versions yet.' })]));
@@ -543,7 +548,7 @@
       h('label', { for: id, text: 'Knowledge (Markdown: prices, hours, address…)' }),
       h('textarea', { id, name: 'text', class: 'code', 'data-field': 'text' }),
       h('p', { class: 'error', role: 'alert' }),
-      h('button', { type: 'submit', text: 'Save as a new version' }));
+      h('button', { type: 'submit', text: 'Save knowledge version' }));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try { const r = await api('PUT', base + '/knowledge', { format: 'markdown', text: form.elements.text.value }); showError(form, null); toast('Knowledge saved (version ' + r.version + ')'); load(); } catch (err) { showError(form, err); }
@@ -623,21 +628,20 @@
     async function load() {
       let u;
       try { u = await api('GET', '/api/tenants/' + encodeURIComponent(select.value) + '/usage?month=' + encodeURIComponent(month.value)); showError(form, null); } catch (err) { showError(form, err); return; }
-      const m = u.messages || {}, a = u.assistant || {}, quota = u.quota || {};
-      const used = quota.used != null ? quota.used : (m.in || 0) + (m.out || 0);
-      const limit = quota.monthlyMessages || quota.limit || 0;
-      const share = limit ? Math.min(100, Math.round(used * 100 / limit)) : 0;
+      const a = u.assistant || {};
+      const limit = a.quota || 0, used = a.answers || 0;
+      const share = limit ? Math.min(100, a.quotaUsedPercent || 0) : 0;
       out.replaceChildren(h('div', { class: 'card kv' },
-        h('span', { text: 'Messages in' }), h('strong', { text: m.in != null ? m.in : m.inbound }),
-        h('span', { text: 'Messages out' }), h('strong', { text: m.out != null ? m.out : m.outbound }),
-        h('span', { text: 'Assistant answers' }), h('strong', { text: a.answers }),
+        h('span', { text: 'Messages in' }), h('strong', { id: 'usage-in', text: u.messagesIn }),
+        h('span', { text: 'Messages out' }), h('strong', { id: 'usage-out', text: u.messagesOut }),
+        h('span', { text: 'Assistant answers' }), h('strong', { text: used }),
         h('span', { text: 'Escalations' }), h('strong', { text: a.escalations }),
         h('span', { text: 'Tokens (in / out)' }), h('strong', { text: (a.tokensIn || 0) + ' / ' + (a.tokensOut || 0) }),
         h('span', { text: 'Cost' }), h('strong', { text: '$' + Number(a.costUsd || 0).toFixed(4) })),
         h('div', { class: 'card' }, h('h2', { text: 'Quota' }),
-          limit ? h('div', { class: 'bar' + (share >= 80 ? ' hot' : ''), role: 'progressbar', 'aria-label': 'Quota used', 'aria-valuemin': 0, 'aria-valuemax': limit, 'aria-valuenow': used, 'aria-valuetext': used + ' of ' + limit + ' messages' }, h('span', { style: null, 'data-share': share }))
+          limit ? h('div', { class: 'bar' + (share >= 80 ? ' hot' : ''), role: 'progressbar', 'aria-label': 'Quota used', 'aria-valuemin': 0, 'aria-valuemax': limit, 'aria-valuenow': Math.min(used, limit), 'aria-valuetext': used + ' of ' + limit + ' answers' }, h('span'))
             : h('p', { class: 'hint', text: 'No monthly quota set.' }),
-          limit ? h('p', { text: used + ' of ' + limit + ' messages (' + share + ' %)' }) : null));
+          limit ? h('p', { id: 'quota-text', text: used + ' of ' + limit + ' assistant answers this month (' + share + ' %)' }) : null));
       const bar = out.querySelector('.bar > span');
       if (bar) bar.style.width = share + '%';
     }
