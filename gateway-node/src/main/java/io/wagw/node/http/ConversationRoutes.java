@@ -26,9 +26,28 @@ final class ConversationRoutes {
     }
 
     void mount(Router r) {
+        r.get("/api/:session/events").handler(Blocking.handler(this::events));
         r.get("/api/:session/conversations").handler(Blocking.handler(this::chats));
         r.get("/api/:session/conversations/:chatId").handler(Blocking.handler(this::chat));
         r.post("/api/:session/conversations/:chatId/hand-back").handler(Blocking.handler(this::handBack));
+    }
+
+    /**
+     * Server-sent events of the session on the node that runs it (a cluster forwards the call there): {@code status}
+     * now and at every change, {@code message} with the chat and direction whenever one arrives or goes out.
+     */
+    private Reply events(RoutingContext ctx) {
+        String session = session(ctx);
+        if (!s.console().hasRoom(session)) {
+            throw ApiError.tooManyRequests(
+                    "too_many_streams", "too many live console pages are open for this session or node");
+        }
+        var row = s.store().sessions().get(session);
+        var view = s.runtime().view(session);
+        var status = ConsoleHub.status(
+                view.map(v -> v.status()).orElse(row.status()).name(),
+                view.map(v -> v.reason()).orElse(row.statusReason()));
+        return c -> s.console().open(session, c.vertx().getOrCreateContext(), c.response(), status);
     }
 
     private Reply chats(RoutingContext ctx) {

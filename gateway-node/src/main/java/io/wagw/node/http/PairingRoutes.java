@@ -155,11 +155,6 @@ final class PairingRoutes {
         String reason = view.map(v -> v.reason()).orElse(row.statusReason());
         return c -> {
             var response = c.response();
-            response.setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no")
-                    .setStatusCode(200);
             var context = c.vertx().getOrCreateContext();
             s.pairing().open(session, context, response);
             PairingHub.send(

@@ -92,6 +92,10 @@ class ConsoleClusterTest {
             assertThat(page.locator("tr[data-session='%s']".formatted(session)).innerText())
                     .contains(owner);
 
+            // the session's live events come from its owner through the node the page talks to
+            page.navigate(survivorBase + "/console#/conversations?session=" + session);
+            page.locator("#live-status[data-status=WORKING]").waitFor();
+
             page.navigate(survivorBase + "/console#/cluster");
             page.locator("#nodes tr[data-node=c1]").waitFor();
             page.locator("#nodes tr[data-node=c2]").waitFor();

@@ -389,10 +389,31 @@
       box.scrollTop = box.scrollHeight;
     }
 
-    function load() { loadEscalations(); loadChats(); loadChat(); }
+    // live: the session's events (from the node that runs it) say when a chat got a message; a slow poll
+    // covers a stream that is reconnecting
+    let source = null;
+    const live = h('p', { id: 'live-status', class: 'hint', 'aria-live': 'polite' });
+    select.parentNode.append(live);
+    function listen() {
+      if (source) { source.close(); streams = streams.filter((x) => x !== source); }
+      source = new EventSource('/api/' + encodeURIComponent(session) + '/events');
+      streams.push(source);
+      source.addEventListener('status', (e) => {
+        const d = JSON.parse(e.data);
+        live.dataset.status = d.status;
+        live.textContent = 'Session ' + d.status + (d.reason ? ' – ' + d.reason : '') + ' · live';
+      });
+      source.addEventListener('message', (e) => {
+        const d = JSON.parse(e.data);
+        loadChats();
+        if (d.chatId === chat) loadChat();
+        loadEscalations();
+      });
+    }
+    function load() { listen(); loadEscalations(); loadChats(); loadChat(); }
     load();
-    timers.push(setInterval(() => { loadChats(); loadChat(); }, 2000));
-    timers.push(setInterval(loadEscalations, 5000));
+    timers.push(setInterval(() => { loadChats(); loadChat(); }, 15000));
+    timers.push(setInterval(loadEscalations, 15000));
   }
 
   // ---- assistant --------------------------------------------------------------------------------------
