@@ -142,6 +142,8 @@ class ConsoleTest {
         page.locator("#create-session").getByLabel("Name").fill(session);
         page.locator("#create-session").getByLabel("Tenant").fill(salon);
         page.getByText("Create and start").click();
+        page.locator("#link-qr").waitFor();
+        ConsoleBrowser.screenshot(page, "02-link-qr");
         Await.until("the QR scanned from the screen", T, () -> {
             var qr = page.locator("#link-qr");
             if (!qr.isVisible()) {
@@ -221,7 +223,13 @@ class ConsoleTest {
 
     @Test
     void theCookieIsHttpOnlyStrictExpiringValidOnEveryNodeAndChangesNeedItsCsrfToken() throws Exception {
-        Page page = signIn(browser.desktop(), node.baseUrl(), node.adminKey());
+        // by keyboard only: the key field has focus, Enter submits
+        Page page = browser.desktop();
+        page.navigate(node.baseUrl() + "/console");
+        page.locator("#api-key:focus").waitFor();
+        page.keyboard().type(node.adminKey());
+        page.keyboard().press("Enter");
+        page.locator("#nav").waitFor();
         Cookie cookie = consoleCookie(page);
         assertThat(cookie.httpOnly).isTrue();
         assertThat(cookie.sameSite).isEqualTo(SameSiteAttribute.STRICT);
@@ -260,6 +268,27 @@ class ConsoleTest {
         var elsewhere = withCookie(second.baseUrl(), "GET", "/api/sessions?all=true", cookie.value, null);
         assertThat(elsewhere.statusCode()).isEqualTo(200);
         assertThat(elsewhere.body()).contains(name);
+        // a sign-in made with a key that is revoked later ends with it
+        var key = api.post("/api/keys", "{\"scope\":\"tenant\",\"tenant\":\"%s\"}".formatted(salon))
+                .json();
+        var signIn = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(node.baseUrl() + "/console/sign-in"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"apiKey\":\"%s\"}"
+                                        .formatted(key.path("key").asText())))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).isEqualTo(200);
+        String tenantCookie =
+                signIn.headers().firstValue("Set-Cookie").orElseThrow().replaceFirst("^wagw_console=([^;]*);.*$", "$1");
+        assertThat(withCookie(node.baseUrl(), "GET", "/console/me", tenantCookie, null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(api.delete("/api/keys/" + key.path("id").asText()).status()).isEqualTo(204);
+        assertThat(withCookie(node.baseUrl(), "GET", "/console/me", tenantCookie, null)
+                        .statusCode())
+                .isEqualTo(401);
         // a made-up cookie is no sign-in
         assertThat(withCookie(node.baseUrl(), "GET", "/api/sessions", "made-up", null)
                         .statusCode())
@@ -293,6 +322,16 @@ class ConsoleTest {
         page.locator("#usage").getByText("Messages in").waitFor();
         assertThat(page.locator("select").first().locator("option").allInnerTexts())
                 .containsExactly(salon);
+        // a session's key: that session only, and no tenant pages
+        String sessionKey = api.post("/api/keys", "{\"scope\":\"session\",\"session\":\"%s\"}".formatted(mine))
+                .json()
+                .path("key")
+                .asText();
+        Page sessionPage = signIn(browser.phone(), node.baseUrl(), sessionKey);
+        sessionPage.locator("tr[data-session='%s']".formatted(mine)).waitFor();
+        assertThat(sessionPage.locator("#sessions-table tbody tr").count()).isEqualTo(1);
+        assertThat(sessionPage.locator("a[data-page=assistant]").isVisible()).isFalse();
+        assertThat(sessionPage.locator("#create-session").count()).isZero();
         // nor through the API with her cookie
         String cookie = consoleCookie(page).value;
         assertThat(withCookie(node.baseUrl(), "GET", "/api/sessions/" + otherSession, cookie, null)
