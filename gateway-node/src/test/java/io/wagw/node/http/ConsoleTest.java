@@ -209,6 +209,27 @@ class ConsoleTest {
                 "the assistant answers again", T, () -> sentTo(phone, customer).size() == 3);
         assertThat(sentTo(phone, customer).get(2)).isEqualTo(PRICE);
 
+        // a request for a person escalates: the chat goes on top, marked, with the escalation above the chats
+        String asking = TestEnv.phone();
+        sim.client().upsertCustomer(asking, "Aruzhan", true);
+        sim.client().customerSends(asking, phone, "Позовите администратора, пожалуйста");
+        var escalation = page.locator("#escalations").getByText("asked_for_person");
+        escalation.waitFor();
+        var first = page.locator("#chats li button").first();
+        assertThat(first.getAttribute("data-chat")).startsWith(asking);
+        assertThat(first.innerText()).contains("escalated");
+        page.locator("#escalations")
+                .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resolve"))
+                .click();
+        Await.until(
+                "the escalation resolved",
+                T,
+                () -> page.locator("#escalations li").count() == 0);
+        assertThat(api.get("/api/tenants/%s/escalations?status=open".formatted(salon))
+                        .json()
+                        .size())
+                .isZero();
+
         // sign out: the cookie no longer signs anything in
         String cookie = consoleCookie(page).value;
         page.getByText("Sign out").click();
