@@ -33,7 +33,7 @@ final class ConsoleAuth {
         this.store = store;
     }
 
-    /** The sign-in cookie's token, or null. */
+    /** The sign-in cookie's token, or null (the store finds no sign-in for null). */
     static String cookie(RoutingContext ctx) {
         Cookie c = ctx.request().getCookie(COOKIE);
         return c == null || c.getValue().isEmpty() ? null : c.getValue();

@@ -1,5 +1,6 @@
 package io.wagw.node.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -8,6 +9,7 @@ import io.wagw.store.console.ConsoleSignIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -35,7 +37,7 @@ final class ConsoleRoutes {
     ConsoleRoutes(NodeServices services, ApiAuth auth) {
         this.s = services;
         this.auth = auth;
-        var loaded = new java.util.HashMap<String, Asset>();
+        var loaded = new HashMap<String, Asset>();
         FILES.forEach((name, type) -> {
             try (InputStream in = ConsoleRoutes.class.getResourceAsStream("console/" + name)) {
                 loaded.put(name, new Asset(type, in.readAllBytes()));
@@ -64,7 +66,7 @@ final class ConsoleRoutes {
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Referrer-Policy", "no-referrer")
                 .putHeader("Content-Security-Policy", POLICY)
-                .end(io.vertx.core.buffer.Buffer.buffer(a.bytes()));
+                .end(Buffer.buffer(a.bytes()));
     }
 
     private Reply signIn(RoutingContext ctx) {
