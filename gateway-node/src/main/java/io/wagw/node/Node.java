@@ -13,6 +13,7 @@ import io.wagw.node.assistant.AssistantHandler;
 import io.wagw.node.assistant.DeferredAnswers;
 import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.config.NodeConfig;
+import io.wagw.node.http.ConsoleHub;
 import io.wagw.node.http.HttpVerticle;
 import io.wagw.node.http.NodeServices;
 import io.wagw.node.http.PairTokens;
@@ -149,6 +150,8 @@ public final class Node implements AutoCloseable {
             runtime.addListener(metrics);
             var pairing = new PairingHub();
             runtime.addListener(pairing);
+            var console = new ConsoleHub();
+            runtime.addListener(console);
             boolean generated = config.adminApiKey().isEmpty();
             String adminKey = config.adminApiKey().orElseGet(Node::generateKey);
             StandaloneKeeper keeper = null;
@@ -165,6 +168,7 @@ public final class Node implements AutoCloseable {
                     runtime,
                     metrics,
                     pairing,
+                    console,
                     new PairTokens(store.derivedSecret("pair-links")),
                     publisher,
                     assistant,

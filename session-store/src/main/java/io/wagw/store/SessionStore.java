@@ -10,6 +10,8 @@ import io.wagw.store.assistant.Prompts;
 import io.wagw.store.assistant.Retention;
 import io.wagw.store.assistant.TenantSecrets;
 import io.wagw.store.assistant.Turns;
+import io.wagw.store.console.ConsoleSignIns;
+import io.wagw.store.conversation.Conversations;
 import io.wagw.store.db.Postgres;
 import io.wagw.store.lease.Leases;
 import io.wagw.store.message.Messages;
@@ -51,6 +53,8 @@ public final class SessionStore implements AutoCloseable {
     private final Retention retention;
     private final TenantSecrets secrets;
     private final ModelUsage modelUsage;
+    private final ConsoleSignIns consoleSignIns;
+    private final Conversations conversations;
 
     private SessionStore(Postgres postgres, MasterKeyring keyring) {
         this.postgres = postgres;
@@ -73,6 +77,8 @@ public final class SessionStore implements AutoCloseable {
         this.retention = new Retention(jdbi);
         this.secrets = new TenantSecrets(keyring);
         this.modelUsage = new ModelUsage(jdbi);
+        this.consoleSignIns = new ConsoleSignIns(jdbi);
+        this.conversations = new Conversations(jdbi);
     }
 
     /**
@@ -96,6 +102,14 @@ public final class SessionStore implements AutoCloseable {
                 .map(MasterKeyring::load)
                 .orElseGet(() -> MasterKeyring.loadOrCreate(config.dataDir()));
         return new SessionStore(Postgres.start(config), keyring);
+    }
+
+    public ConsoleSignIns consoleSignIns() {
+        return consoleSignIns;
+    }
+
+    public Conversations conversations() {
+        return conversations;
     }
 
     public AssistantSettings assistantSettings() {

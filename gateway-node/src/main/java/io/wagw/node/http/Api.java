@@ -21,7 +21,9 @@ public final class Api {
         new OpsRoutes(services).mount(r);
         var pairing = new PairingRoutes(services);
         pairing.mountPage(r);
-        r.route("/api/*").handler(new ApiAuth(services.adminKey(), services.store()));
+        var auth = new ApiAuth(services.adminKey(), services.store());
+        new ConsoleRoutes(services, auth).mount(r);
+        r.route("/api/*").handler(auth);
         if (services.cluster() != null) {
             var agent = services.cluster();
             var forwarder = new Forwarder(
@@ -35,15 +37,19 @@ public final class Api {
                     Clock.systemUTC());
             r.route("/api/*").handler(forwarder);
             // the pairing page is forwarded ahead of every other handler; its forwarding headers are checked first
-            r.route("/pair/*").order(-2).handler(forwardAuth);
-            r.route("/pair/*").order(-1).handler(forwarder);
+            r.get("/pair/*").order(-2).handler(forwardAuth);
+            r.get("/pair/*").order(-1).handler(forwarder);
+            // the page's pairing-code request has a body: forwarded once the body handler read it
+            r.post("/pair/*").handler(forwarder);
         }
+        pairing.mountPageCode(r);
         new ClusterRoutes(services).mount(r);
         new SessionRoutes(services).mount(r);
         pairing.mountApi(r);
         new MessagingRoutes(services).mount(r);
         new AdminRoutes(services).mount(r);
         new WebhookRoutes(services).mount(r);
+        new ConversationRoutes(services).mount(r);
         new AssistantRoutes(services).mount(r);
         var errors = new ErrorHandler();
         r.route().failureHandler(errors);

@@ -47,6 +47,7 @@ final class AssistantRoutes {
         r.get("/api/tenants/:slug/knowledge").handler(Blocking.handler(this::getKnowledge));
         r.put("/api/tenants/:slug/knowledge").handler(Blocking.handler(this::putKnowledge));
         r.get("/api/tenants/:slug/knowledge/versions").handler(Blocking.handler(this::listKnowledge));
+        r.get("/api/tenants/:slug/knowledge/versions/:version").handler(Blocking.handler(this::getKnowledgeVersion));
         r.post("/api/tenants/:slug/knowledge/versions/:version/restore")
                 .handler(Blocking.handler(this::restoreKnowledge));
         r.post("/api/tenants/:slug/assistant/ask").handler(Blocking.handler(this::ask));
@@ -285,6 +286,17 @@ final class AssistantRoutes {
         var out = new JsonArray();
         s.store().knowledge().versions(tenant(ctx)).forEach(v -> out.add(knowledge(v)));
         return Reply.json(200, out);
+    }
+
+    /** One version with its text (the console compares versions). */
+    private Reply getKnowledgeVersion(RoutingContext ctx) {
+        String tenant = tenant(ctx);
+        int version = version(ctx, "a knowledge version's");
+        var found = s.store()
+                .knowledge()
+                .versionWithText(tenant, version)
+                .orElseThrow(() -> ApiError.notFound("version", "no knowledge version %d".formatted(version)));
+        return Reply.json(200, knowledge(found.version()).put("text", found.text()));
     }
 
     private Reply restoreKnowledge(RoutingContext ctx) {

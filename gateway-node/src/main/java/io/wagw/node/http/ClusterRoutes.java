@@ -54,8 +54,11 @@ final class ClusterRoutes {
                 node.put("sessions", h.sessionsRunning())
                         .put("capacity", h.capacity())
                         .put("heapUsedBytes", h.heapUsedBytes())
+                        .put("heapMaxBytes", h.heapMaxBytes())
                         .put("chromiumMemoryBytes", h.chromiumMemoryBytes())
-                        .put("cpuLoad", h.systemCpuLoad())
+                        .put("cpuLoad", h.systemCpuLoad() >= 0 ? h.systemCpuLoad() : null)
+                        .put("recentStartFailures", h.recentStartFailures())
+                        .put("recentBrowserCrashes", h.recentBrowserCrashes())
                         .put("healthAt", h.publishedAt().toString());
             }
             out.add(node);

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Forwarder implements Handler<RoutingContext> {
     private static final Pattern SESSION_PATH = Pattern.compile("^/api/sessions/([^/]+)(/(restart|logout))?$");
-    private static final Pattern SESSION_SUB = Pattern.compile("^/api/([^/]+)/(auth|me|chats)(/.*)?$");
-    private static final Pattern PAIR = Pattern.compile("^/pair/([^/]+)(/events)?$");
+    private static final Pattern SESSION_SUB = Pattern.compile("^/api/([^/]+)/(auth|me|chats|events)(/.*)?$");
+    private static final Pattern PAIR = Pattern.compile("^/pair/([^/]+)(/events|/code)?$");
     private static final Set<String> BODY_ROUTES =
             Set.of("/api/sendText", "/api/sendSeen", "/api/startTyping", "/api/stopTyping");
     private static final String[] PASSED_HEADERS = {"Content-Type", "Accept"};

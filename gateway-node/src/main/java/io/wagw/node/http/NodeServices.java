@@ -25,6 +25,7 @@ public record NodeServices(
         SessionRuntime runtime,
         NodeMetrics metrics,
         PairingHub pairing,
+        ConsoleHub console,
         PairTokens pairTokens,
         WebhookPublisher webhooks,
         AssistantService assistant,

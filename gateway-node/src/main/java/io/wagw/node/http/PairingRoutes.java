@@ -51,6 +51,11 @@ final class PairingRoutes {
         r.get("/pair/:session/events").handler(Blocking.handler(this::events));
     }
 
+    /** The page's "link with phone number instead": mounted after the body handler (and, in a cluster, the forwarder). */
+    void mountPageCode(Router r) {
+        r.post("/pair/:session/code").handler(Blocking.handler(this::pageCode));
+    }
+
     private Reply qr(RoutingContext ctx) {
         String session = session(ctx);
         String payload = s.runtime().qr(session);
@@ -76,8 +81,18 @@ final class PairingRoutes {
     private Reply requestCode(RoutingContext ctx) {
         String session = session(ctx);
         var body = RequestBody.of(ctx, "phoneNumber", "method");
-        String code = s.runtime().requestPairingCode(session, body.requiredString("phoneNumber"));
-        return Reply.json(200, new JsonObject().put("code", code.substring(0, 4) + "-" + code.substring(4)));
+        return Reply.json(200, code(s.runtime().requestPairingCode(session, body.requiredString("phoneNumber"))));
+    }
+
+    /** A pairing code for the page's owner, who opened the link on the phone that holds the number. */
+    private Reply pageCode(RoutingContext ctx) {
+        String session = pageSession(ctx);
+        var body = RequestBody.of(ctx, "phoneNumber");
+        return Reply.json(200, code(s.runtime().requestPairingCode(session, body.requiredString("phoneNumber"))));
+    }
+
+    private static JsonObject code(String code) {
+        return new JsonObject().put("code", code.substring(0, 4) + "-" + code.substring(4));
     }
 
     private Reply pairLink(RoutingContext ctx) {
@@ -140,11 +155,6 @@ final class PairingRoutes {
         String reason = view.map(v -> v.reason()).orElse(row.statusReason());
         return c -> {
             var response = c.response();
-            response.setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no")
-                    .setStatusCode(200);
             var context = c.vertx().getOrCreateContext();
             s.pairing().open(session, context, response);
             PairingHub.send(

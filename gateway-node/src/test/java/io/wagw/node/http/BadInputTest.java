@@ -208,6 +208,9 @@ class BadInputTest {
         int sent = 0;
         long t0 = System.nanoTime();
         for (Route route : routes) {
+            if (route.pathParams().isEmpty() && route.actsWithoutBody()) {
+                continue; // takes no input at all (signing out of the console): nothing to get wrong
+            }
             for (int i = 0; i < CASES_PER_ROUTE; i++) {
                 Request request = generate(random, route);
                 try {

@@ -267,6 +267,23 @@ public final class Knowledge {
         });
     }
 
+    /** One version with its source text (to compare versions); empty when the tenant has no such version. */
+    public Optional<Current> versionWithText(String tenant, int version) {
+        Validation.slug(tenant);
+        return jdbi.withHandle(h -> {
+            long t = Tenant.id(h, tenant);
+            var source = h.createQuery("SELECT source FROM knowledge_versions WHERE tenant_id = :t AND version = :v")
+                    .bind("t", t)
+                    .bind("v", version)
+                    .mapTo(String.class)
+                    .findOne();
+            return source.flatMap(text -> versions(h, t).stream()
+                    .filter(x -> x.version() == version)
+                    .findFirst()
+                    .map(v -> new Current(v, text)));
+        });
+    }
+
     /** The tenant's versions, newest first, without their texts. */
     public List<Version> versions(String tenant) {
         Validation.slug(tenant);
