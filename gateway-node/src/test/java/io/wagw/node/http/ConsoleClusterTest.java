@@ -100,6 +100,9 @@ class ConsoleClusterTest {
             page.locator("#nodes tr[data-node=c1]").waitFor();
             page.locator("#nodes tr[data-node=c2]").waitFor();
             page.locator("#assignments").getByText(session).waitFor();
+            // no GW_LLM_* here: the model providers' section says the tenants are answered from their knowledge
+            page.locator("#breakers").getByText("No node-wide model provider").waitFor();
+            page.locator("#breakers").getByText("0 closed, 0 open, 0 half-open").waitFor();
             Await.until(
                     "a few health samples in the charts",
                     T,

@@ -686,7 +686,9 @@
     const nodesTable = h('table', { class: 'stack', id: 'nodes' });
     const assignTable = h('table', { class: 'stack', id: 'assignments' });
     const dialog = h('dialog', { id: 'drain-dialog', 'aria-labelledby': 'drain-title' });
-    root.append(h('h2', { text: 'Nodes' }), nodesTable, h('h2', { text: 'Assignments' }), assignTable, dialog);
+    const breakers = h('p', { id: 'breakers', 'aria-live': 'polite' });
+    root.append(h('h2', { text: 'Nodes' }), nodesTable, h('h2', { text: 'Model providers (this node)' }), breakers,
+      h('h2', { text: 'Assignments' }), assignTable, dialog);
 
     function confirmDrain(node) {
       dialog.replaceChildren(h('form', { method: 'dialog' },
@@ -724,6 +726,16 @@
             h('td', { 'data-label': 'Recent' }, h('div', { class: 'hint', text: 'sessions' }), spark(hist.map((x) => x.s)), h('div', { class: 'hint', text: 'CPU' }), spark(hist.map((x) => x.c), 1), h('div', { class: 'hint', text: 'heap' }), spark(hist.map((x) => x.m), n.heapMaxBytes || undefined)),
             h('td', {}, me.clustered && !n.draining ? h('button', { type: 'button', class: 'danger', 'aria-label': 'Drain ' + n.nodeId, text: 'Drain', onclick: () => confirmDrain(n) }) : ''));
         })));
+      try {
+        const llm = (await api('GET', '/health')).llm || {};
+        const named = Object.entries(llm.breakers || {});
+        const tenants = llm.tenantBreakers || {};
+        const text = !llm.configured && !named.length
+          ? 'No node-wide model provider: tenants without their own are answered from their knowledge.'
+          : named.map(([name, state]) => name + ': circuit ' + state).join(', ');
+        breakers.replaceChildren(h('span', { class: named.some(([, s]) => s !== 'CLOSED') ? 'error' : '', text }),
+          h('div', { class: 'hint', text: 'tenants\' own providers: ' + (tenants.CLOSED || 0) + ' closed, ' + (tenants.OPEN || 0) + ' open, ' + (tenants.HALF_OPEN || 0) + ' half-open' }));
+      } catch (err) { breakers.replaceChildren(h('span', { class: 'error', text: err.message })); }
       assignTable.replaceChildren(
         h('thead', {}, h('tr', {}, ['Session', 'Assigned to', 'Running on'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, assignments.map((a) => h('tr', {},
