@@ -6,6 +6,7 @@ import io.wagw.node.Node;
 import io.wagw.node.config.NodeConfig;
 import io.wagw.node.message.AutoReplyHandler;
 import io.wagw.node.testing.Await;
+import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
@@ -68,19 +69,7 @@ class ModelFlowTest {
         assertThat(knowledge.status()).as(knowledge.text()).isEqualTo(200);
         var created = api.post("/api/sessions", "{\"name\":\"%s\",\"tenant\":\"%s\"}".formatted(session, tenant));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String qr = Await.value("QR", T, () -> {
-            var r = api.get("/api/" + session + "/auth/qr?format=raw");
-            return r.status() == 200 ? r.json().path("value").asText() : null;
-        });
-        sim.client().linkByQr(phone, qr);
-        Await.until(
-                "WORKING",
-                T,
-                () -> api.get("/api/sessions/" + session)
-                        .json()
-                        .path("status")
-                        .asText()
-                        .equals("WORKING"));
+        ClusterApi.linkAndAwaitWorking(api, sim.client(), session, phone, T);
     }
 
     @AfterAll
