@@ -63,7 +63,7 @@ def until(what, seconds, probe, every=1.0):
 
 
 def sessions_by_name(a):
-    status, body = call("GET", f"{a.gw}/api/sessions?all=true", key=a.key)
+    status, body = call("GET", f"{a.gw.split(',')[0]}/api/sessions?all=true", key=a.key)
     if status != 200:
         return {}
     return {s["name"]: s for s in body}
