@@ -122,6 +122,8 @@ def cmd_spread(a):
         ok = all(r["node"] == r.get("runningOn") for r in rows) and len(per) >= a.nodes
         if a.node and per.get(a.node, 0) < a.min_share:
             ok = False
+        if a.absent and (per.get(a.absent, 0) > 0 or any(r.get("runningOn") == a.absent for r in rows)):
+            ok = False
         return ok, per
 
     started = time.monotonic()
@@ -138,7 +140,7 @@ def cmd_write(a):
         k = 0
         while not os.path.exists(a.stop):
             k += 1
-            text = f"deploy-test c{i} m{k}"
+            text = f"deploy-test {a.tag} c{i} m{k}"
             status, body = call(
                 "POST", f"{a.sim}/sim/customers/{CUSTOMER_BASE + i}/messages", {"to": str(ACCOUNT_BASE + i), "text": text}
             )
@@ -234,6 +236,8 @@ def main():
         s.add_argument("--interval", type=float, default=4.0)
         s.add_argument("--log")
         s.add_argument("--stop")
+        s.add_argument("--tag", default="a", help="write: marks this phase's messages")
+        s.add_argument("--absent", help="spread: this node must run no session")
     a = p.parse_args()
     {"link": cmd_link, "spread": cmd_spread, "write": cmd_write, "verify": cmd_verify}[a.cmd](a)
 
