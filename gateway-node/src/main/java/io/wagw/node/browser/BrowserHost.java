@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,6 +49,10 @@ public final class BrowserHost implements AutoCloseable {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private static final AtomicLong INSTANCES = new AtomicLong();
+    /** Tells this host's browsers from those of earlier hosts with the same id in this JVM. */
+    private final long instance = INSTANCES.incrementAndGet();
+
     private volatile long generation;
     private volatile String version = "";
     /** PID of the current generation's browser process, found once after each launch. */
@@ -156,8 +161,9 @@ public final class BrowserHost implements AutoCloseable {
         return pid;
     }
 
+    /** Unique among the browsers this JVM ever launched, even of hosts that share an id (a node started again). */
     private String marker() {
-        return "--wagw-browser=" + id + "." + generation;
+        return "--wagw-browser=" + id + "." + instance + "." + generation;
     }
 
     private void loop() {

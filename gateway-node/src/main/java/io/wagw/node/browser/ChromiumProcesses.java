@@ -12,17 +12,17 @@ import java.util.stream.Stream;
 public final class ChromiumProcesses {
     private ChromiumProcesses() {}
 
-    /** The process whose command line contains {@code marker} as one argument. */
+    /**
+     * The process started by this JVM (directly or below its drivers) whose command line contains {@code marker}
+     * as one argument. Only this JVM's descendants count: a browser another process left behind (a node killed
+     * and started again with the same id, whose old browser has not exited yet) is never taken for ours.
+     */
     public static OptionalLong findByMarker(String marker) {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.map(p -> p.getFileName().toString())
-                    .filter(name -> name.chars().allMatch(Character::isDigit))
-                    .mapToLong(Long::parseLong)
-                    .filter(pid -> (" " + commandLine(pid) + " ").contains(" " + marker + " "))
-                    .min();
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
+        return ProcessHandle.current()
+                .descendants()
+                .mapToLong(ProcessHandle::pid)
+                .filter(pid -> (" " + commandLine(pid) + " ").contains(" " + marker + " "))
+                .min();
     }
 
     /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */

@@ -477,10 +477,12 @@ class SessionRuntimeTest {
         assertThat(children)
                 .as("no network service process of its own")
                 .noneMatch(c -> c.contains("--utility-sub-type=network.mojom.NetworkService"));
-        String driverEnv =
-                ChromiumProcesses.environment(browser.parent().orElseThrow().pid());
+        long driver = browser.parent().orElseThrow().pid();
+        String driverEnv = ChromiumProcesses.environment(driver);
         assertThat(driverEnv.split(" "))
-                .as("the Playwright driver's environment")
+                .as(
+                        "the environment of the Playwright driver %d (%s), parent of browser %d (%s)",
+                        driver, ChromiumProcesses.commandLine(driver), pid, ChromiumProcesses.commandLine(pid))
                 .contains("MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=32768", "NODE_OPTIONS=--max-semi-space-size=1");
     }
 
