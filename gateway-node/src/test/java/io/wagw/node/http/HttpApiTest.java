@@ -144,8 +144,8 @@ class HttpApiTest {
         assertThat(url).contains("/pair/" + name + "?t=");
         String phone = TestEnv.phone();
         sim.client().createAccount(phone, "Page Salon");
-        try (Playwright pw = Playwright.create(
-                        new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        // the node's driver settings: Playwright configures its driver once per JVM, by the first create
+        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
                 Browser browser = pw.chromium()
                         .launch(new BrowserType.LaunchOptions()
                                 .setExecutablePath(TestEnv.chromium())

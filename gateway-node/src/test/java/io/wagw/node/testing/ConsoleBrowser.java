@@ -33,8 +33,8 @@ public final class ConsoleBrowser implements AutoCloseable {
     private final Browser browser;
 
     public ConsoleBrowser() {
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        // the node's driver settings: Playwright configures its driver once per JVM, by the first create
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
         browser = playwright
                 .chromium()
                 .launch(new BrowserType.LaunchOptions()
