@@ -54,9 +54,6 @@ public sealed interface BridgeEvent {
     /** The page loaded after a logout ({@code post_logout=1}): the device was unlinked. */
     record LoggedOut() implements BridgeEvent {}
 
-    /** The page's dead man's switch fired: lease renewals stalled, so it left WhatsApp. */
-    record Fenced() implements BridgeEvent {}
-
     /** The page died (renderer crash) or was closed under us. */
     record PageCrashed(String reason) implements BridgeEvent {}
 }

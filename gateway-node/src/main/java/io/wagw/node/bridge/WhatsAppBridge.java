@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class WhatsAppBridge {
     private static final Logger log = LoggerFactory.getLogger(WhatsAppBridge.class);
     private static final String BINDING = "__wagwEvent";
-    private static final String LEASE_BINDING = "__wagwLease";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = loadScript();
 
@@ -44,22 +42,16 @@ public final class WhatsAppBridge {
 
     /**
      * Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser
-     * thread. {@code leaseMs} answers the page's dead man's switch: how many milliseconds the page may
-     * stay connected (0 once the lease is gone). The page asks again after a third of that time, at least
-     * every 2 s, and Playwright answers a binding while the browser thread waits on any other call, so a
-     * thread busy opening other pages still keeps the switch armed; a frozen JVM does not, and the page
-     * leaves WhatsApp on its own.
+     * thread. The page asks nothing of the node while idle: the dead man's switch is the node's
+     * {@code BrowserWatchdog}, outside the browser.
      */
-    public static void install(BrowserContext context, Consumer<BridgeEvent> sink, LongSupplier leaseMs) {
+    public static void install(BrowserContext context, Consumer<BridgeEvent> sink) {
         context.exposeBinding(BINDING, (source, args) -> {
             if (args.length == 1 && args[0] instanceof String json) {
                 parse(json).ifPresent(sink);
             }
             return null;
         });
-        // Playwright passes int but not long values
-        context.exposeBinding(LEASE_BINDING, (source, args) ->
-                (int) Math.min(Integer.MAX_VALUE, Math.max(0, leaseMs.getAsLong())));
         context.addInitScript(SCRIPT);
     }
 
@@ -150,7 +142,6 @@ public final class WhatsAppBridge {
                 case "send-failed" -> new BridgeEvent.SendFailed(text(n, "reqId"), text(n, "error"));
                 case "logout" -> new BridgeEvent.Logout();
                 case "logged-out" -> new BridgeEvent.LoggedOut();
-                case "fenced" -> new BridgeEvent.Fenced();
                 default -> null;
             };
             if (e == null) {

@@ -44,6 +44,7 @@ public final class BrowserHost implements AutoCloseable {
     private final String id;
     private final BrowserSettings settings;
     private final Consumer<BrowserHost> onCrash;
+    private final BrowserWatchdog watchdog;
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final Set<Page> pages = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -61,16 +62,21 @@ public final class BrowserHost implements AutoCloseable {
     private Playwright playwright;
     private Browser browser;
 
-    private BrowserHost(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash) {
+    private BrowserHost(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash, BrowserWatchdog watchdog) {
         this.id = id;
         this.settings = settings;
         this.onCrash = onCrash;
+        this.watchdog = watchdog;
         this.thread = Thread.ofPlatform().name("browser-" + id).daemon(true).unstarted(this::loop);
     }
 
-    /** Starts the thread, which creates Playwright and launches Chromium; returns when the browser is up. */
-    public static BrowserHost start(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash) {
-        var host = new BrowserHost(id, settings, onCrash);
+    /**
+     * Starts the thread, which creates Playwright and launches Chromium; returns when the browser is up. Every
+     * browser it launches is watched by {@code watchdog} until it is closed.
+     */
+    public static BrowserHost start(
+            String id, BrowserSettings settings, Consumer<BrowserHost> onCrash, BrowserWatchdog watchdog) {
+        var host = new BrowserHost(id, settings, onCrash, watchdog);
         host.thread.start();
         try {
             host.started.get(60, TimeUnit.SECONDS);
@@ -226,6 +232,11 @@ public final class BrowserHost implements AutoCloseable {
                         .setArgs(args));
         version = browser.version();
         pid = ChromiumProcesses.findByMarker(marker());
+        if (pid.isEmpty()) {
+            browser.close();
+            throw new PlaywrightException("the browser's process was not found, so the watchdog cannot watch it");
+        }
+        watchdog.watch(pid.getAsLong());
         log.info("browser {} launched (Chromium {}, generation {})", id, version, generation);
     }
 
@@ -237,6 +248,7 @@ public final class BrowserHost implements AutoCloseable {
         } catch (PlaywrightException ignored) {
             // already gone
         }
+        pid.ifPresent(watchdog::unwatch);
         try {
             launch();
         } catch (PlaywrightException e) {
@@ -262,6 +274,7 @@ public final class BrowserHost implements AutoCloseable {
         } catch (PlaywrightException ignored) {
             // best effort on shutdown
         }
+        pid.ifPresent(watchdog::unwatch);
         try {
             if (playwright != null) {
                 playwright.close();

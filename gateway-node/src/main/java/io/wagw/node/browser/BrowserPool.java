@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Shares browsers between sessions: each {@link BrowserHost} holds up to {@code sessionsPerBrowser}
  * sessions (one {@code BrowserContext} each); a new browser is launched only when every running one is
- * full, and a browser left without sessions is closed unless it is the last one (kept warm).
+ * full, and a browser left without sessions is closed unless it is the last one (kept warm). Every browser
+ * is watched by the pool's {@link BrowserWatchdog}.
  */
 public final class BrowserPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
@@ -20,6 +21,7 @@ public final class BrowserPool implements AutoCloseable {
     private final BrowserSettings settings;
     private final int sessionsPerBrowser;
     private final Consumer<BrowserHost> crashListener;
+    private final BrowserWatchdog watchdog;
     // read without the lock (health, metrics): they must not wait while a browser is being launched under it
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final Map<String, BrowserHost> bySession = new HashMap<>();
@@ -42,6 +44,12 @@ public final class BrowserPool implements AutoCloseable {
         this.settings = settings;
         this.sessionsPerBrowser = sessionsPerBrowser;
         this.crashListener = crashListener;
+        this.watchdog = BrowserWatchdog.start(namePrefix);
+    }
+
+    /** The dead man's switch that kills this pool's browsers when the node stops confirming its leases. */
+    public BrowserWatchdog watchdog() {
+        return watchdog;
     }
 
     /** The browser a session runs in: its current one, the least loaded with room, or a new one. */
@@ -61,7 +69,7 @@ public final class BrowserPool implements AutoCloseable {
             }
         }
         if (best == null) {
-            best = BrowserHost.start(namePrefix + "-b" + nextId++, settings, crashListener);
+            best = BrowserHost.start(namePrefix + "-b" + nextId++, settings, crashListener, watchdog);
             hosts.add(best);
         }
         bySession.put(session, best);
@@ -141,5 +149,6 @@ public final class BrowserPool implements AutoCloseable {
             bySession.clear();
         }
         all.forEach(BrowserHost::close);
+        watchdog.close();
     }
 }

@@ -178,7 +178,7 @@ public record NodeConfig(
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
-        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 10, 3, 15);
+        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 4, 3, 15);
         int sendPerMinute = r.integer("GW_SEND_PER_MINUTE", 20, 1, 6000);
         int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);

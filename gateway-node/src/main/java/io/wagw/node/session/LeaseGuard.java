@@ -2,6 +2,7 @@ package io.wagw.node.session;
 
 import io.wagw.store.lease.SessionLease;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,6 +14,7 @@ final class LeaseGuard {
     private final AtomicBoolean fenced = new AtomicBoolean();
     private volatile SessionLease lease;
     private volatile long validUntilNanos;
+    private volatile boolean released;
 
     LeaseGuard(SessionLease lease, Duration ttl, long acquiredAtNanos) {
         this.lease = lease;
@@ -51,11 +53,16 @@ final class LeaseGuard {
         return fenced.compareAndSet(false, true);
     }
 
-    /** How long the page may stay connected: until {@code margin} before the lease could expire; 0 once fenced. */
-    long pageMayStayMs(Duration margin, long nowNanos) {
-        if (fenced.get()) {
-            return 0;
-        }
-        return (validUntilNanos - nowNanos) / 1_000_000 - margin.toMillis();
+    /** The lease was given back: nothing of this worker needs the dead man's switch any more. */
+    void released() {
+        released = true;
+    }
+
+    /**
+     * Until when ({@link System#nanoTime()}) the lease surely holds, while it is this worker's to keep: empty
+     * once fenced or released (the worker's page is closed or closing).
+     */
+    OptionalLong holdsUntilNanos() {
+        return fenced.get() || released ? OptionalLong.empty() : OptionalLong.of(validUntilNanos);
     }
 }

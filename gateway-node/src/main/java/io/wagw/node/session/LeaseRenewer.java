@@ -27,18 +27,43 @@ final class LeaseRenewer {
     private final String nodeId;
     private final Duration ttl;
     private final Supplier<Collection<SessionWorker>> workers;
+    private final Runnable afterRound;
 
-    LeaseRenewer(SessionStore store, String nodeId, Duration ttl, Supplier<Collection<SessionWorker>> workers) {
+    /** {@code afterRound} runs after every round, whatever its outcome (it arms the dead man's switch). */
+    LeaseRenewer(
+            SessionStore store,
+            String nodeId,
+            Duration ttl,
+            Supplier<Collection<SessionWorker>> workers,
+            Runnable afterRound) {
         this.store = store;
         this.nodeId = nodeId;
         this.ttl = ttl;
         this.workers = workers;
+        this.afterRound = afterRound;
     }
 
-    /** Renews five times per TTL: a slow renewal under load still leaves the page most of the TTL. */
+    /**
+     * Renews five times per TTL, on a thread of its own (no other task of the node can hold a round up): a
+     * slow renewal under load still leaves the browsers most of the TTL.
+     */
     void schedule(ScheduledExecutorService scheduler) {
-        long every = Math.max(500, ttl.toMillis() / 5);
-        scheduler.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+        long every = Math.max(400, ttl.toMillis() / 5);
+        scheduler.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        // an exception would end the schedule: log it and go on
+        try {
+            renewAll();
+        } catch (RuntimeException e) {
+            log.error("lease renewal round failed", e);
+        }
+        try {
+            afterRound.run();
+        } catch (RuntimeException e) {
+            log.error("arming the dead man's switch failed", e);
+        }
     }
 
     void renewAll() {

@@ -3,6 +3,7 @@ package io.wagw.node.session;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserHost;
 import io.wagw.node.browser.BrowserPool;
+import io.wagw.node.browser.BrowserWatchdog;
 import io.wagw.node.message.InboundMessage;
 import io.wagw.node.message.MessageHandler;
 import io.wagw.node.usage.UsageMeter;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +51,14 @@ public final class SessionRuntime implements AutoCloseable {
     private final SessionStore store;
     /** How often message counts are added to the tenants' usage rows. */
     static final int USAGE_FLUSH_SECONDS = 2;
+    /**
+     * How long before a lease could expire the watchdog kills the browsers of a node that stopped renewing: the
+     * time a kill takes to close the pages' connections, with room for a busy machine.
+     */
+    static final Duration SWITCH_MARGIN = Duration.ofSeconds(1);
+
+    private final Object switchLock = new Object();
+
     /** How often the spool is offered to the database while it holds something. */
     private static final long SPOOL_DRAIN_MS = 1000;
     /** How often the node looks for messages of its sessions left unhandled, and for how long they count as such. */
@@ -64,6 +74,8 @@ public final class SessionRuntime implements AutoCloseable {
     private final ListenerFanout listeners = new ListenerFanout();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("lease-renewer").daemon(true).factory());
     private final ScheduledExecutorService storeChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("runtime-store-checks").daemon(true).factory());
     private final RuntimeMetrics metrics = new RuntimeMetrics();
@@ -95,7 +107,8 @@ public final class SessionRuntime implements AutoCloseable {
         this.lanes = new HandlerLanes(handler, store, spool, metrics);
         this.pool =
                 new BrowserPool(config.nodeId(), config.browser(), config.sessionsPerBrowser(), this::browserCrashed);
-        new LeaseRenewer(store, config.nodeId(), config.leaseTtl(), workers::values).schedule(scheduler);
+        new LeaseRenewer(store, config.nodeId(), config.leaseTtl(), workers::values, this::armSwitch)
+                .schedule(renewals);
         scheduler.scheduleWithFixedDelay(this::stopSessionsOfInactiveTenants, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(usage::flush, USAGE_FLUSH_SECONDS, USAGE_FLUSH_SECONDS, TimeUnit.SECONDS);
         // on a thread of their own: while the database is away each of these waits for a connection, and
@@ -134,6 +147,7 @@ public final class SessionRuntime implements AutoCloseable {
                             store.leases().current(name).map(l -> l.ownerNode()).orElse("another node")));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
+            armSwitch();
             worker.start();
             return worker.view();
         }
@@ -331,8 +345,34 @@ public final class SessionRuntime implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * Arms the dead man's switch: the node's browsers may stay up until {@link #SWITCH_MARGIN} before the first
+     * of its sessions' leases could expire. Called after every renewal round and when a session comes or goes;
+     * a node that stops calling it (frozen, cut off from the database, dead) has its browsers killed by the
+     * watchdog before another node may take any of its sessions.
+     */
+    void armSwitch() {
+        synchronized (switchLock) {
+            long first = 0;
+            boolean any = false;
+            for (SessionWorker w : workers.values()) {
+                OptionalLong until = w.leaseHoldsUntilNanos();
+                if (until.isPresent() && (!any || until.getAsLong() - first < 0)) {
+                    first = until.getAsLong();
+                    any = true;
+                }
+            }
+            pool.watchdog()
+                    .deadline(
+                            any
+                                    ? (first - System.nanoTime()) / 1_000_000 - SWITCH_MARGIN.toMillis()
+                                    : BrowserWatchdog.NO_DEADLINE);
+        }
+    }
+
     void forget(SessionWorker worker, String why, boolean gaveUp) {
         if (workers.remove(worker.name(), worker)) {
+            armSwitch();
             fire(l -> l.onLeft(worker.name(), gaveUp));
             pool.release(worker.name());
             log.info("session {} left this node{}", worker.name(), why == null ? "" : ": " + why);
@@ -633,6 +673,7 @@ public final class SessionRuntime implements AutoCloseable {
         stops.forEach(SessionRuntime::join);
         lanes.close();
         scheduler.shutdownNow();
+        renewals.shutdownNow();
         storeChecks.shutdownNow();
         inbound.close();
         drainSpoolQuietly(); // what waits there is stored now if the database answers, else at the next start

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,9 +45,8 @@ final class SessionWorker {
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
     private static final long START_SLOT_RETRY_MS = 250;
     /** The page leaves WhatsApp this long before the lease could expire (covers the answer's way to the page). */
-    private static final Duration PAGE_MARGIN = Duration.ofSeconds(2);
-
     private final String name;
+
     private final SessionRuntime runtime;
     private final SessionStore store;
     private final RuntimeConfig config;
@@ -180,6 +180,11 @@ final class SessionWorker {
     /** The lease to renew in the next round; empty once fenced or finished. */
     Optional<SessionLease> leaseToRenew() {
         return guard.fenced() || mailbox.closed() ? Optional.empty() : Optional.of(guard.lease());
+    }
+
+    /** Until when ({@link System#nanoTime()}) this worker's page may need its lease; empty once fenced or released. */
+    OptionalLong leaseHoldsUntilNanos() {
+        return mailbox.closed() ? OptionalLong.empty() : guard.holdsUntilNanos();
     }
 
     /** The round renewed {@code asked} (taken when the round started at {@code askedAtNanos}). */
@@ -445,6 +450,7 @@ final class SessionWorker {
                     try {
                         setStatus(s.status(), s.reason());
                         store.leases().release(guard.lease());
+                        guard.released();
                     } catch (StoreException.StaleEpoch e) {
                         guard.fence();
                     }
@@ -526,20 +532,17 @@ final class SessionWorker {
             options.setStorageState(storageState);
         }
         context = browser.newContext(options);
-        WhatsAppBridge.install(
-                context,
-                event -> {
-                    if (event instanceof BridgeEvent.Incoming m) {
-                        post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
-                    } else {
-                        post(() -> {
-                            if (bootId == myBoot) {
-                                onEvent(event);
-                            }
-                        });
+        WhatsAppBridge.install(context, event -> {
+            if (event instanceof BridgeEvent.Incoming m) {
+                post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
+            } else {
+                post(() -> {
+                    if (bootId == myBoot) {
+                        onEvent(event);
                     }
-                },
-                () -> guard.pageMayStayMs(PAGE_MARGIN, System.nanoTime()));
+                });
+            }
+        });
         page = context.newPage();
         host.track(page);
         page.onCrash(p -> post(() -> {
@@ -568,9 +571,6 @@ final class SessionWorker {
             case BridgeEvent.Logout ignored -> step(new Event.LoggedOut());
             case BridgeEvent.LoggedOut ignored -> step(new Event.LoggedOut());
             case BridgeEvent.PageCrashed c -> step(new Event.PageFailed(c.reason(), jitter()));
-            // the JVM stalled past the page's deadline; if the lease survived, start over from the snapshot
-            case BridgeEvent.Fenced ignored ->
-                step(new Event.PageFailed("the page left WhatsApp because lease renewals stalled", jitter()));
             case BridgeEvent.PairingCode ignored -> {
                 // the code is read where it was requested
             }

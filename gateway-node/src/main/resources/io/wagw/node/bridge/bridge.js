@@ -214,45 +214,6 @@
     return true;
   };
 
-  // Dead man's switch: the page asks Java how long the node's lease still holds (through the
-  // __wagwLease binding, answered without queueing behind other browser work), again after a third of
-  // that time and at least every 2 s. If the JVM is frozen or cut off from the database, the answers
-  // stop or say 0 and the page disconnects itself before another node can take the session over. Until
-  // the first answer, a short deadline holds. One timer per page waits for the deadline.
-  const FIRST_ANSWER_MS = 5000;
-  let deadline = performance.now() + FIRST_ANSWER_MS;
-  let fenceTimer = null;
-  const fenceAtDeadline = () => {
-    if (deadline === null) return;
-    const left = deadline - performance.now();
-    if (left > 0) {
-      fenceTimer = setTimeout(fenceAtDeadline, left);
-      return;
-    }
-    deadline = null;
-    emit({ type: 'fenced' });
-    location.replace('about:blank');
-  };
-  const askLease = async () => {
-    if (deadline === null) return;
-    const askedAt = performance.now(); // the lease was measured after this, so askedAt + ms is safe
-    let next = 1000;
-    try {
-      const ms = Number(await window.__wagwLease());
-      if (deadline !== null && Number.isFinite(ms)) {
-        deadline = askedAt + Math.max(0, ms);
-        clearTimeout(fenceTimer);
-        fenceAtDeadline();
-        next = Math.min(2000, Math.max(250, ms / 3));
-      }
-    } catch (e) {
-      // the binding is gone while the page unloads; the deadline stands
-    }
-    setTimeout(askLease, next);
-  };
-  fenceAtDeadline();
-  askLease();
-
   window.__wagw = {
     sendText: (reqId, chatId, text) => { sendText(reqId, chatId, text); return true; },
     typing: chatState,
@@ -266,7 +227,6 @@
         hasSynced: sock ? !!sock.Socket.hasSynced : false,
         me: conn ? serialize(conn.Conn.wid) : null,
         qr: (document.querySelector('div[data-ref]') || { getAttribute: () => null }).getAttribute('data-ref'),
-        fenceRemainingMs: deadline === null ? null : Math.round(deadline - performance.now()),
       };
     },
   };
