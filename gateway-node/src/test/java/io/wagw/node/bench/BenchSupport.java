@@ -93,20 +93,22 @@ final class BenchSupport {
                     String cmd = ChromiumProcesses.commandLine(pid);
                     String kind = pid == self
                             ? "this-jvm"
-                            : cmd.contains("--type=renderer")
-                                    ? "chromium-renderer"
-                                    : cmd.contains("chrom") && cmd.contains("--type=")
-                                            ? "chromium-other"
-                                            : cmd.contains("chrom")
-                                                    ? "chromium-browser"
-                                                    : cmd.contains("playwright")
-                                                            ? "playwright-driver"
-                                                            : cmd.contains("java")
-                                                                    ? "other-jvm"
-                                                                    : cmd.startsWith("postgres")
-                                                                                    || cmd.contains("/postgres")
-                                                                            ? "postgres"
-                                                                            : "other";
+                            : cmd.contains("wagw-watchdog")
+                                    ? "watchdog"
+                                    : cmd.contains("--type=renderer")
+                                            ? "chromium-renderer"
+                                            : cmd.contains("chrom") && cmd.contains("--type=")
+                                                    ? "chromium-other"
+                                                    : cmd.contains("chrom")
+                                                            ? "chromium-browser"
+                                                            : cmd.contains("playwright")
+                                                                    ? "playwright-driver"
+                                                                    : cmd.contains("java")
+                                                                            ? "other-jvm"
+                                                                            : cmd.startsWith("postgres")
+                                                                                            || cmd.contains("/postgres")
+                                                                                    ? "postgres"
+                                                                                    : "other";
                     out.merge(kind, ticks, Long::sum);
                 } catch (IOException | RuntimeException ended) {
                     // the process ended while being read
@@ -129,6 +131,30 @@ final class BenchSupport {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> out = new TreeMap<>();
         cpuTicksSince(before).forEach((kind, ticks) -> out.put(kind, Math.round(ticks / seconds * 10) / 10.0));
+        return out;
+    }
+
+    /**
+     * CPU ticks (utime + stime) of this JVM's threads, summed by thread name with digits and the separators
+     * around them dropped ({@code browser-n1-b2} and {@code browser-n1-b3} count as one), from {@code /proc/self/task}.
+     */
+    static Map<String, Long> threadTicksByName() {
+        Map<String, Long> out = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (var dir : tasks.toList()) {
+                try {
+                    String stat = Files.readString(dir.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    out.merge(name.replaceAll("[-#._ ]*[0-9]+", "#"), ticks, Long::sum);
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
         return out;
     }
 

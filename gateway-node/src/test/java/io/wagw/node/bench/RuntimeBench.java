@@ -61,7 +61,7 @@ public final class RuntimeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READY = Duration.ofMinutes(5);
     /** How long idle CPU is measured (system property bench.idleSeconds). */
-    private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idleSeconds", 5));
+    private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idleSeconds", 20));
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
@@ -121,9 +121,11 @@ public final class RuntimeBench {
                                 Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
                         runs.add(r);
                         System.err.printf(
-                                "  -> %.1f MB per session; idle CPU %.1f %% of a core%n",
+                                "  -> %.1f MB per session; idle CPU %.1f %% of a core; by process %s; JVM by thread %s%n",
                                 r.path("per_session_mb").asDouble(),
-                                r.path("idle_cpu_pct").asDouble());
+                                r.path("idle_cpu_pct").asDouble(),
+                                r.path("idle_cpu_pct_by_process"),
+                                r.path("idle_cpu_pct_by_jvm_thread"));
                     }
                 }
             } finally {
@@ -520,17 +522,29 @@ public final class RuntimeBench {
      * total counts what the memory counts: this JVM, Chromium and the Playwright driver.
      */
     private static void idleCpu(ObjectNode r, Runnable idle) {
+        var threads0 = BenchSupport.threadTicksByName();
+        long t0 = System.nanoTime();
         var pct = BenchSupport.cpuPercentByKindDuring(idle);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         r.put(
                 "idle_cpu_pct",
                 round(pct.entrySet().stream()
                         .filter(e -> e.getKey().equals("this-jvm")
                                 || e.getKey().startsWith("chromium")
-                                || e.getKey().equals("playwright-driver"))
+                                || e.getKey().equals("playwright-driver")
+                                || e.getKey().equals("watchdog"))
                         .mapToDouble(Map.Entry::getValue)
                         .sum()));
         var byKind = r.putObject("idle_cpu_pct_by_process");
         pct.forEach(byKind::put);
+        // the JVM's share by thread (task): browser threads pumping their driver, lease renewals, timers, GC ...
+        var byThread = r.putObject("idle_cpu_pct_by_jvm_thread");
+        BenchSupport.threadTicksByName().forEach((name, ticks) -> {
+            double p = Math.round((ticks - threads0.getOrDefault(name, 0L)) / seconds * 10) / 10.0;
+            if (p > 0) {
+                byThread.put(name, p);
+            }
+        });
     }
 
     private static void sleep(Duration d) {
