@@ -25,6 +25,25 @@ public final class ChromiumProcesses {
                 .min();
     }
 
+    /**
+     * Sets the nice value of every process in the process group {@code pgid} (a browser launched by Playwright
+     * leads its own group, with its zygote; renderers forked later inherit the value); false when it failed.
+     */
+    public static boolean reniceGroup(long pgid, int nice) {
+        try {
+            Process p = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-g", Long.toString(pgid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */
     public static long pssWithDescendants(long pid) {
         return ProcessHandle.of(pid)

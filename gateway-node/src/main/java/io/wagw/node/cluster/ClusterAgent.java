@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterAgent implements SessionControl, SessionListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterAgent.class);
     private static final Duration RECENT = Duration.ofMinutes(5);
-    private static final long LEASE_RETRY_MS = 500;
+    private static final long LEASE_RETRY_MS = 250;
     /** Memory a node may give Chromium per session slot, for the health weight's memory pressure. */
     private static final long CHROMIUM_BUDGET_PER_SESSION = 300L * 1024 * 1024;
 

@@ -77,6 +77,11 @@ public record NodeConfig(
     public record EmbeddingModelFiles(Path model, Path tokenizer) {}
 
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
+    /** Sessions per shared browser: each browser brings its own Playwright driver and browser thread. */
+    public static final int DEFAULT_SESSIONS_PER_BROWSER = 50;
+    /** The lease TTL: the dead man's switch fires 1 s before it could run out; a dead node's sessions wait it out. */
+    public static final int DEFAULT_LEASE_TTL_SECONDS = 4;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
     private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?");
@@ -168,7 +173,7 @@ public record NodeConfig(
         int movesPerMinute = r.integer("GW_CLUSTER_MOVES_PER_MINUTE", 6, 1, 600);
         URI waUrl = r.url("GW_WA_URL", DEFAULT_WA_URL);
         int maxSessions = r.integer("GW_MAX_SESSIONS", 50, 1, 1000);
-        int perBrowser = r.integer("GW_SESSIONS_PER_BROWSER", 20, 1, 100);
+        int perBrowser = r.integer("GW_SESSIONS_PER_BROWSER", DEFAULT_SESSIONS_PER_BROWSER, 1, 100);
         Optional<String> adminKey = r.optional("GW_ADMIN_API_KEY")
                 .filter(k -> r.check(
                         k.length() >= 24 && k.length() <= 200 && k.chars().allMatch(c -> c > 32 && c < 127),
@@ -178,7 +183,7 @@ public record NodeConfig(
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
-        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", 4, 3, 15);
+        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", DEFAULT_LEASE_TTL_SECONDS, 3, 15);
         int sendPerMinute = r.integer("GW_SEND_PER_MINUTE", 20, 1, 6000);
         int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);

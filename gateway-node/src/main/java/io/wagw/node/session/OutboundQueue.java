@@ -47,6 +47,9 @@ final class OutboundQueue {
      */
     static final int MAX_QUEUED = 50;
 
+    /** Queued by {@link #close()}: ends the sending thread. */
+    private static final Job CLOSED = new Job("", "", null, new CompletableFuture<>());
+
     private final SessionWorker worker;
     private final SessionRuntime runtime;
     private final SessionStore store;
@@ -125,8 +128,11 @@ final class OutboundQueue {
         closed = true;
         Job j;
         while ((j = jobs.poll()) != null) {
-            j.result().completeExceptionally(SessionRuntimeException.stoppedBeforeSent(worker.name()));
+            if (j != CLOSED) {
+                j.result().completeExceptionally(SessionRuntimeException.stoppedBeforeSent(worker.name()));
+            }
         }
+        jobs.add(CLOSED);
         wake();
     }
 
@@ -134,12 +140,12 @@ final class OutboundQueue {
         while (!closed) {
             Job job;
             try {
-                job = jobs.poll(1, TimeUnit.SECONDS);
+                job = jobs.take(); // no periodic wake-up: close() queues CLOSED
             } catch (InterruptedException e) {
                 return;
             }
-            if (job == null) {
-                continue;
+            if (job == CLOSED) {
+                return;
             }
             sending = true;
             try {

@@ -96,10 +96,16 @@ public final class ClusterBench {
                     .filter(e -> e.getValue().equals(victim.id()))
                     .map(Map.Entry::getKey)
                     .toList();
+            long conflictsBefore = sim.client().stats().conflicts();
             long t0 = System.nanoTime();
             victim.kill9();
+            long[] removedAt = {0};
             await(
                     () -> {
+                        if (removedAt[0] == 0
+                                && api.get("/api/cluster/nodes").json().size() == 2) {
+                            removedAt[0] = System.nanoTime();
+                        }
                         var now = ClusterApi.runningOn(api);
                         return victims.stream()
                                         .allMatch(s -> now.containsKey(s)
@@ -109,6 +115,10 @@ public final class ClusterBench {
                     Duration.ofMinutes(5));
             result.put("failover_sessions_moved", victims.size());
             result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
+            if (removedAt[0] != 0) {
+                result.put("failover_member_removed_ms", (removedAt[0] - t0) / 1_000_000);
+            }
+            result.put("failover_conflicts", sim.client().stats().conflicts() - conflictsBefore);
         } finally {
             for (NodeProcess n : nodes) {
                 n.close();

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Playwright;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserSettings;
 import io.wagw.node.browser.ChromiumProcesses;
+import io.wagw.node.config.NodeConfig;
 import io.wagw.node.message.MessageHandler;
 import io.wagw.node.session.RuntimeConfig;
 import io.wagw.node.session.SessionRuntime;
@@ -374,8 +375,8 @@ public final class RuntimeBench {
                     "bench-node",
                     URI.create(simUrl + "/"),
                     1000,
-                    20,
-                    Duration.ofSeconds(15),
+                    Integer.getInteger("bench.perBrowser", NodeConfig.DEFAULT_SESSIONS_PER_BROWSER),
+                    Duration.ofSeconds(NodeConfig.DEFAULT_LEASE_TTL_SECONDS),
                     BrowserSettings.headless(chromium),
                     5,
                     Duration.ofSeconds(2),

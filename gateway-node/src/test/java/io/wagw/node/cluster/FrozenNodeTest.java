@@ -10,6 +10,10 @@ import io.wagw.sim.WaSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +100,115 @@ class FrozenNodeTest {
             assertThat(sim.client().stats().conflicts())
                     .as("never two live pages")
                     .isEqualTo(conflictsBefore);
+        }
+    }
+
+    /**
+     * The switch must not fire while the node is merely busy: with the default lease TTL (4 s, so the watchdog
+     * fires 1 s before a lease could expire), a node opening nine pages at once, collecting its whole heap again
+     * and again, and stopped outright for 1.2 s keeps its browser and its working session's connection.
+     */
+    @Test
+    void aBusyNodeWithFullCollectionsAndAShortStopKeepsItsBrowserAndConnection() throws Exception {
+        WaSimulator sim = TestEnv.sim();
+        Path logs = Files.createTempDirectory("wagw-busy");
+        var env = TestEnv.nodeEnv("busy-node");
+        env.put("GW_LEASE_TTL_SECONDS", "4");
+        String name = TestEnv.unique("busy");
+        String phone = TestEnv.phone();
+        sim.client().createAccount(phone, "Busy Salon");
+        try (NodeProcess node = NodeProcess.start("busy-node", env, logs)) {
+            var api = node.http();
+            long conflictsBefore = sim.client().stats().conflicts();
+            assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(name))
+                            .status())
+                    .isEqualTo(201);
+            ClusterApi.linkAndAwaitWorking(api, sim.client(), name, phone, T);
+            Await.until(
+                    "connected", T, () -> sim.client().devices(phone).getFirst().liveConnections() == 1);
+            long browser = browserPid(node);
+
+            AtomicInteger drops = new AtomicInteger();
+            AtomicBoolean busy = new AtomicBoolean(true);
+            Thread watch = Thread.ofPlatform().start(() -> {
+                while (busy.get()) {
+                    if (sim.client().devices(phone).getFirst().liveConnections() != 1) {
+                        drops.incrementAndGet();
+                    }
+                    sleepMs(50);
+                }
+            });
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Thread collector = Thread.ofPlatform().start(() -> {
+                while (busy.get()) {
+                    try {
+                        new ProcessBuilder(jcmd.toString(), Long.toString(node.pid()), "GC.run")
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                                .start()
+                                .waitFor();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            List<String> others = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                String other = TestEnv.unique("busy-qr");
+                others.add(other);
+                assertThat(api.post("/api/sessions", "{\"name\":\"%s\"}".formatted(other))
+                                .status())
+                        .isEqualTo(201);
+            }
+            Thread.sleep(1500);
+            node.signal("STOP");
+            Thread.sleep(1200);
+            node.signal("CONT");
+            Await.until(
+                    "the nine pages show their QR",
+                    T,
+                    () -> others.stream()
+                            .allMatch(o -> api.get("/api/sessions/" + o)
+                                    .json()
+                                    .path("status")
+                                    .asText()
+                                    .equals("SCAN_QR_CODE")));
+            Thread.sleep(3000);
+            busy.set(false);
+            watch.join();
+            collector.join();
+
+            String log = Files.readString(node.log().toPath());
+            assertThat(log).doesNotContain("missed its deadline").doesNotContain("lease lost");
+            assertThat(ProcessHandle.of(browser).map(ProcessHandle::isAlive))
+                    .as("the same browser")
+                    .contains(true);
+            assertThat(browserPid(node)).isEqualTo(browser);
+            assertThat(drops.get()).as("samples with the connection down").isZero();
+            assertThat(api.get("/api/sessions/" + name).json().path("status").asText())
+                    .isEqualTo("WORKING");
+            assertThat(sim.client().stats().conflicts()).isEqualTo(conflictsBefore);
+        }
+    }
+
+    private static long browserPid(NodeProcess node) {
+        return ProcessHandle.of(node.pid())
+                .orElseThrow()
+                .descendants()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).stream().anyMatch(x -> x.startsWith("--wagw-browser=")))
+                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .min()
+                .orElseThrow();
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
