@@ -237,8 +237,10 @@ public final class BrowserHost implements AutoCloseable {
             throw new PlaywrightException("the browser's process was not found, so the watchdog cannot watch it");
         }
         watchdog.watch(pid.getAsLong());
-        if (!ChromiumProcesses.reniceGroup(pid.getAsLong(), BrowserSettings.NICE)) {
-            log.warn("browser {}: could not lower its priority (renice); it competes with the node's JVM", id);
+        if (!ChromiumProcesses.reniceRenderers(pid.getAsLong(), BrowserSettings.NICE)) {
+            log.warn(
+                    "browser {}: could not lower its renderers' priority (renice); under load they compete with the node's JVM",
+                    id);
         }
         log.info("browser {} launched (Chromium {}, generation {})", id, version, generation);
     }

@@ -14,10 +14,11 @@ import java.util.Map;
  */
 public record BrowserSettings(Path chromiumPath, boolean headless, List<String> extraArgs) {
     /**
-     * The nice value of every Chromium process: under a burst the renderers (a hundred of them at 100 sessions)
-     * would otherwise take the cores from the node's JVM, which must store what the pages received, renew the
-     * leases and answer HTTP; with a lower priority the JVM gets about three times their share when both want
-     * the CPU, and the whole CPU when it does not.
+     * The nice value of Chromium's renderers: under a burst the renderers (a hundred of them at 100 sessions)
+     * would otherwise take the cores from what carries the messages on (the browser process, the Playwright
+     * driver and the node's JVM, which stores them, renews the leases and answers HTTP); with a lower priority
+     * those get about three times a renderer's share when both want the CPU, and the renderers the whole CPU
+     * when nothing else does.
      */
     public static final int NICE = 5;
 

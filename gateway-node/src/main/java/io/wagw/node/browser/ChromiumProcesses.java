@@ -26,12 +26,27 @@ public final class ChromiumProcesses {
     }
 
     /**
-     * Sets the nice value of every process in the process group {@code pgid} (a browser launched by Playwright
-     * leads its own group, with its zygote; renderers forked later inherit the value); false when it failed.
+     * Sets the nice value of the renderers of browser {@code browserPid}: its zygotes, from which every renderer
+     * is forked (and inherits the value), and the renderers running already. The browser process itself keeps
+     * the node's priority: every page's traffic to the node and to WhatsApp passes through it. False when it
+     * failed or there was nothing to renice.
      */
-    public static boolean reniceGroup(long pgid, int nice) {
+    public static boolean reniceRenderers(long browserPid, int nice) {
+        List<String> pids = ProcessHandle.of(browserPid).stream()
+                .flatMap(ProcessHandle::descendants)
+                .filter(p -> {
+                    String cmd = " " + commandLine(p.pid()) + " ";
+                    return cmd.contains(" --type=zygote ") || cmd.contains(" --type=renderer ");
+                })
+                .map(p -> Long.toString(p.pid()))
+                .toList();
+        if (pids.isEmpty()) {
+            return false;
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+        cmd.addAll(pids);
         try {
-            Process p = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-g", Long.toString(pgid))
+            Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

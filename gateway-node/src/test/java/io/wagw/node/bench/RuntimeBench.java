@@ -119,7 +119,10 @@ public final class RuntimeBench {
                                 "--latency",
                                 Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getLast()),
                                 "--restore",
-                                Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst())));
+                                Boolean.toString(mode.equals("ours") && weight == 0 && n == counts.getFirst()),
+                                "--per-browser",
+                                a.getOrDefault(
+                                        "per-browser", Integer.toString(NodeConfig.DEFAULT_SESSIONS_PER_BROWSER))));
                         runs.add(r);
                         System.err.printf(
                                 "  -> %.1f MB per session; idle CPU %.1f %% of a core; by process %s; JVM by thread %s%n",
@@ -313,7 +316,8 @@ public final class RuntimeBench {
                         chromium,
                         r,
                         Boolean.parseBoolean(a.get("latency")),
-                        Boolean.parseBoolean(a.get("restore")));
+                        Boolean.parseBoolean(a.get("restore")),
+                        Integer.parseInt(a.get("per-browser")));
         }
         return r;
     }
@@ -365,7 +369,8 @@ public final class RuntimeBench {
             Path chromium,
             ObjectNode r,
             boolean latency,
-            boolean restore)
+            boolean restore,
+            int perBrowser)
             throws Exception {
         Path dir = Files.createTempDirectory("wagw-runtime-bench");
         try (SessionStore store = SessionStore.open(StoreConfig.embedded(dir).withPoolSize(30))) {
@@ -375,7 +380,7 @@ public final class RuntimeBench {
                     "bench-node",
                     URI.create(simUrl + "/"),
                     1000,
-                    Integer.getInteger("bench.perBrowser", NodeConfig.DEFAULT_SESSIONS_PER_BROWSER),
+                    perBrowser,
                     Duration.ofSeconds(NodeConfig.DEFAULT_LEASE_TTL_SECONDS),
                     BrowserSettings.headless(chromium),
                     5,
