@@ -79,8 +79,11 @@ public record NodeConfig(
     public static final String DEFAULT_WA_URL = "https://web.whatsapp.com";
     /** Sessions per shared browser: each browser brings its own Playwright driver and browser thread. */
     public static final int DEFAULT_SESSIONS_PER_BROWSER = 50;
-    /** The lease TTL: the dead man's switch fires 1 s before it could run out; a dead node's sessions wait it out. */
-    public static final int DEFAULT_LEASE_TTL_SECONDS = 4;
+    /**
+     * The lease TTL: renewed every fifth of it, the dead man's switch fires 0.75 s before it could run out, a
+     * dead node's sessions wait it out.
+     */
+    public static final int DEFAULT_LEASE_TTL_SECONDS = 3;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");

@@ -55,7 +55,7 @@ public final class SessionRuntime implements AutoCloseable {
      * How long before a lease could expire the watchdog kills the browsers of a node that stopped renewing: the
      * time a kill takes to close the pages' connections, with room for a busy machine.
      */
-    static final Duration SWITCH_MARGIN = Duration.ofSeconds(1);
+    static final Duration SWITCH_MARGIN = Duration.ofMillis(750);
 
     private final Object switchLock = new Object();
 

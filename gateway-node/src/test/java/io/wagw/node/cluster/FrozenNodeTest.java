@@ -2,6 +2,7 @@ package io.wagw.node.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wagw.node.config.NodeConfig;
 import io.wagw.node.testing.Await;
 import io.wagw.node.testing.ClusterApi;
 import io.wagw.node.testing.NodeProcess;
@@ -104,16 +105,17 @@ class FrozenNodeTest {
     }
 
     /**
-     * The switch must not fire while the node is merely busy: with the default lease TTL (4 s, so the watchdog
-     * fires 1 s before a lease could expire), a node opening nine pages at once, collecting its whole heap again
-     * and again, and stopped outright for 1.2 s keeps its browser and its working session's connection.
+     * The switch must not fire while the node is merely busy: with the default lease TTL (3 s, renewed every
+     * 0.6 s; the watchdog fires 0.75 s before a lease could expire), a node opening nine pages at once,
+     * collecting its whole heap again and again, and stopped outright for 1 s keeps its browser and its working
+     * session's connection.
      */
     @Test
     void aBusyNodeWithFullCollectionsAndAShortStopKeepsItsBrowserAndConnection() throws Exception {
         WaSimulator sim = TestEnv.sim();
         Path logs = Files.createTempDirectory("wagw-busy");
         var env = TestEnv.nodeEnv("busy-node");
-        env.put("GW_LEASE_TTL_SECONDS", "4");
+        env.put("GW_LEASE_TTL_SECONDS", Integer.toString(NodeConfig.DEFAULT_LEASE_TTL_SECONDS));
         String name = TestEnv.unique("busy");
         String phone = TestEnv.phone();
         sim.client().createAccount(phone, "Busy Salon");
@@ -162,7 +164,7 @@ class FrozenNodeTest {
             }
             Thread.sleep(1500);
             node.signal("STOP");
-            Thread.sleep(1200);
+            Thread.sleep(1000);
             node.signal("CONT");
             Await.until(
                     "the nine pages show their QR",

@@ -28,7 +28,7 @@ class NodeConfigTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(c.waUrl().toString()).isEqualTo("https://web.whatsapp.com");
         assertThat(c.realWhatsApp()).isTrue();
-        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.clusterMembers()).isEmpty();
         assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.1:3000");
         assertThat(c.storeConfig().dbUrl()).isEmpty();
