@@ -119,6 +119,16 @@ public final class ClusterBench {
                 result.put("failover_member_removed_ms", (removedAt[0] - t0) / 1_000_000);
             }
             result.put("failover_conflicts", sim.client().stats().conflicts() - conflictsBefore);
+            // false fencing on the busy survivors: a lease lost, or the watchdog killing their browsers
+            long fenced = 0;
+            for (NodeProcess n : nodes) {
+                if (n != victim) {
+                    fenced += Files.readAllLines(n.log().toPath()).stream()
+                            .filter(l -> l.contains("lease lost") || l.contains("missed its deadline"))
+                            .count();
+                }
+            }
+            result.put("failover_survivors_fenced", fenced);
         } finally {
             for (NodeProcess n : nodes) {
                 n.close();
