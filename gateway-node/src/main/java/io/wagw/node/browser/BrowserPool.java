@@ -45,6 +45,12 @@ public final class BrowserPool implements AutoCloseable {
         this.sessionsPerBrowser = sessionsPerBrowser;
         this.crashListener = crashListener;
         this.watchdog = BrowserWatchdog.start(namePrefix);
+        if (ChromiumProcesses.schedulerAutogroups()) {
+            log.info("the kernel's scheduler autogroups are on (kernel.sched_autogroup_enabled=1): each browser, a"
+                    + " session of its own, gets as much CPU as this node's JVM in a burst, whatever its renderers'"
+                    + " nice value; on a dedicated host, sysctl kernel.sched_autogroup_enabled=0 gives the node"
+                    + " priority over the renderers (see README)");
+        }
     }
 
     /** The dead man's switch that kills this pool's browsers when the node stops confirming its leases. */

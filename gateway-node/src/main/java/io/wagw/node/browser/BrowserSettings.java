@@ -16,11 +16,13 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
     /**
      * The nice value of Chromium's renderers: under a burst the renderers (a hundred of them at 100 sessions)
      * would otherwise take the cores from what carries the messages on (the browser process, the Playwright
-     * driver and the node's JVM, which stores them, renews the leases and answers HTTP); with a lower priority
-     * those get about three times a renderer's share when both want the CPU, and the renderers the whole CPU
-     * when nothing else does.
+     * driver and the node's JVM, which stores them, renews the leases and answers HTTP). The lowest priority,
+     * because they are many: at nice 5 fifty runnable renderers still outweigh a JVM thread sixteen times;
+     * at 19 they get the CPU nobody else wants. Measured at 100 sessions with the kernel's autogroups off:
+     * page to handler p99 102 ms (see docs/benchmarks.md); with autogroups on, each browser's processes are
+     * one group for the scheduler and this only orders them within it.
      */
-    public static final int NICE = 5;
+    public static final int NICE = 19;
 
     /** Flags every browser gets: root needs no sandbox; the closed network needs no background traffic. */
     public static final List<String> BASE_ARGS = List.of(
