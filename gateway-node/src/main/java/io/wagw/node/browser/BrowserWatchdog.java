@@ -27,6 +27,9 @@ public final class BrowserWatchdog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserWatchdog.class);
     private static final String SCRIPT = loadScript();
 
+    /** For {@link #deadline}: nothing to protect, the browsers may stay up. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
     private final String name;
     private final Set<Long> watched = new LinkedHashSet<>();
     private Process process;
@@ -70,9 +73,6 @@ public final class BrowserWatchdog implements AutoCloseable {
         deadlineNanos = ms == NO_DEADLINE ? null : System.nanoTime() + Math.max(0, ms) * 1_000_000;
         send(ms == NO_DEADLINE ? "d -" : "d " + Math.max(0, ms));
     }
-
-    /** For {@link #deadline}: nothing to protect, the browsers may stay up. */
-    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** The watchdog's process id (for tests and diagnostics). */
     public synchronized long pid() {
