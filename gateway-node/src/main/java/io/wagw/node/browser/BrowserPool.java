@@ -45,11 +45,11 @@ public final class BrowserPool implements AutoCloseable {
         this.sessionsPerBrowser = sessionsPerBrowser;
         this.crashListener = crashListener;
         this.watchdog = BrowserWatchdog.start(namePrefix);
-        if (ChromiumProcesses.schedulerAutogroups()) {
-            log.info("the kernel's scheduler autogroups are on (kernel.sched_autogroup_enabled=1): each browser, a"
-                    + " session of its own, gets as much CPU as this node's JVM in a burst, whatever its renderers'"
-                    + " nice value; on a dedicated host, sysctl kernel.sched_autogroup_enabled=0 gives the node"
-                    + " priority over the renderers (see README)");
+        if (SchedulerGroups.autogroupsApply()) {
+            log.info("the kernel's scheduler autogroups are on (kernel.sched_autogroup_enabled=1) and this node runs"
+                    + " in the root CPU cgroup: each browser, a session of its own, gets as much CPU as this node's"
+                    + " JVM in a burst, whatever its renderers' nice value; run the node in a CPU cgroup of its own"
+                    + " (a systemd unit with CPUWeight=, as the Ansible role's) or turn autogroups off (see README)");
         }
     }
 

@@ -61,17 +61,6 @@ public final class ChromiumProcesses {
         }
     }
 
-    /** Whether the kernel groups each session's processes for the scheduler (Linux autogroups). */
-    public static boolean schedulerAutogroups() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
-                    .strip()
-                    .equals("1");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */
     public static long pssWithDescendants(long pid) {
         return ProcessHandle.of(pid)
