@@ -19,8 +19,9 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
      * driver and the node's JVM, which stores them, renews the leases and answers HTTP). The lowest priority,
      * because they are many: at nice 5 fifty runnable renderers still outweigh a JVM thread sixteen times;
      * at 19 they get the CPU nobody else wants. Measured at 100 sessions with the kernel's autogroups off:
-     * page to handler p99 102 ms (see docs/benchmarks.md); with autogroups on, each browser's processes are
-     * one group for the scheduler and this only orders them within it.
+     * page to handler p99 102 ms (see docs/benchmarks.md); with autogroups on (and the node in the root CPU
+     * cgroup, see {@link SchedulerGroups}), each browser's processes are one group for the scheduler and this
+     * only orders them within it.
      */
     public static final int NICE = 19;
 
