@@ -120,11 +120,11 @@ public final class WebhookSender implements AutoCloseable {
                     request.set(r);
                     return r.send(Buffer.buffer(body));
                 })
-                .compose(response -> {
-                    response.handler(ignored -> {});
-                    return response.end().map(done -> (Outcome)
-                            new Outcome.Answered(response.statusCode(), retryAfter(response.getHeader("Retry-After"))));
-                });
+                // The body is not read (without a handler Vert.x drops it): only the status counts. Setting a handler
+                // here failed ("Response already ended") when a body-less answer had ended before this callback ran,
+                // and the dispatcher sent the already received event again; end() is safe either way.
+                .compose(response -> response.end().map(done -> (Outcome)
+                        new Outcome.Answered(response.statusCode(), retryAfter(response.getHeader("Retry-After")))));
         try {
             return exchange.toCompletionStage()
                     .toCompletableFuture()
