@@ -26,7 +26,7 @@ public final class SchedulerGroups {
     }
 
     /** Whether the kernel's autogroups are on ({@code /proc/sys/kernel/sched_autogroup_enabled}). */
-    public static boolean autogroupsEnabled() {
+    private static boolean autogroupsEnabled() {
         return read(Path.of("/proc/sys/kernel/sched_autogroup_enabled")).strip().equals("1");
     }
 

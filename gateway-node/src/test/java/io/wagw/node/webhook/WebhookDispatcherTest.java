@@ -56,7 +56,7 @@ class WebhookDispatcherTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String CUSTOMER = "77015550123@c.us";
     private static final String KEY = "hmac-test-key";
-    private static final DestinationPolicy LOOPBACK_ALLOWED = new DestinationPolicy(List.of(Cidr.parse("127.0.0.0/8")));
+    static final DestinationPolicy LOOPBACK_ALLOWED = new DestinationPolicy(List.of(Cidr.parse("127.0.0.0/8")));
     private static Vertx vertx;
 
     private final WebhookOutbox outbox = WebhookTestDb.outbox();

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** One attempt against a real local receiver: what the sender reports is what the receiver answered. */
 class WebhookSenderTest {
-    private static final DestinationPolicy LOOPBACK_ALLOWED = new DestinationPolicy(List.of(Cidr.parse("127.0.0.0/8")));
     private static Vertx vertx;
 
     @BeforeAll
@@ -64,8 +63,10 @@ class WebhookSenderTest {
         // The receiver answers 200 with no body and closes: the response can end before the sender looks at it.
         // Every request it received must be reported as answered, or the dispatcher sends it again (a duplicate).
         try (var receiver = Receiver.start((n, hit) -> 200);
-                var sender =
-                        new WebhookSender(vertx, WebhookDestinations.system(LOOPBACK_ALLOWED), Duration.ofSeconds(5))) {
+                var sender = new WebhookSender(
+                        vertx,
+                        WebhookDestinations.system(WebhookDispatcherTest.LOOPBACK_ALLOWED),
+                        Duration.ofSeconds(5))) {
             // as the dispatcher does: several delivery threads at once, each blocking on its own attempt
             List<String> notAnswered = new CopyOnWriteArrayList<>();
             try (var threads = Executors.newFixedThreadPool(16)) {
@@ -103,8 +104,8 @@ class WebhookSenderTest {
             }
         });
         server.start();
-        try (var sender =
-                new WebhookSender(vertx, WebhookDestinations.system(LOOPBACK_ALLOWED), Duration.ofSeconds(5))) {
+        try (var sender = new WebhookSender(
+                vertx, WebhookDestinations.system(WebhookDispatcherTest.LOOPBACK_ALLOWED), Duration.ofSeconds(5))) {
             for (int i = 0; i < 20; i++) {
                 var outcome =
                         sender.send(row(i, Receiver.url(server.getAddress().getPort(), "/hook")));

@@ -31,13 +31,32 @@ class ClusterPlacementTest {
                 .toList();
     }
 
+    /** The runtimes settle within this after the table stopped changing; see {@link #assertRunOnce}. */
+    private static final Duration CONVERGENCE = Duration.ofSeconds(5);
+
+    /** Session → the live nodes whose fake runtime runs it, from one read of each runtime. */
+    private static Map<String, List<String>> runners(TestCluster cluster) {
+        Map<String, List<String>> runners = new HashMap<>();
+        for (ClusterNode node : cluster.liveNodes()) {
+            for (String session : cluster.runtime(node.localNodeId()).sessions()) {
+                runners.computeIfAbsent(session, s -> new ArrayList<>()).add(node.localNodeId());
+            }
+        }
+        return runners;
+    }
+
     /** Session → node as the fake runtimes run them (a snapshot per runtime, so a session may show twice mid-move). */
     private static Map<String, String> runningOn(TestCluster cluster) {
         Map<String, String> where = new HashMap<>();
-        for (ClusterNode node : cluster.liveNodes()) {
-            cluster.runtime(node.localNodeId()).sessions().forEach(session -> where.put(session, node.localNodeId()));
-        }
+        runners(cluster).forEach((session, nodes) -> where.put(session, nodes.getLast()));
         return where;
+    }
+
+    /** Session → node as the assignment table names it. */
+    private static Map<String, String> assigned(TestCluster cluster) {
+        Map<String, String> assigned = new HashMap<>();
+        cluster.liveNodes().getFirst().assignments().forEach((session, a) -> assigned.put(session, a.nodeId()));
+        return assigned;
     }
 
     /**
@@ -51,43 +70,26 @@ class ClusterPlacementTest {
         while (!consistent(cluster) && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(100));
         }
-        return assertRunOnceNow(cluster);
-    }
-
-    private static final Duration CONVERGENCE = Duration.ofSeconds(5);
-
-    /** The table read before and after the runtimes is the same, and the runtimes run exactly its sessions. */
-    private static boolean consistent(TestCluster cluster) {
-        Map<String, Assignment> table = cluster.liveNodes().getFirst().assignments();
+        Map<String, List<String>> runners = runners(cluster);
+        Map<String, String> table = assigned(cluster);
         Map<String, String> where = new HashMap<>();
-        for (ClusterNode node : cluster.liveNodes()) {
-            for (String session : cluster.runtime(node.localNodeId()).sessions()) {
-                if (where.put(session, node.localNodeId()) != null) {
-                    return false;
-                }
-            }
-        }
-        Map<String, Assignment> tableAfter = cluster.liveNodes().getFirst().assignments();
-        Map<String, String> assigned = new HashMap<>();
-        table.forEach((session, assignment) -> assigned.put(session, assignment.nodeId()));
-        return table.equals(tableAfter) && assigned.equals(where);
-    }
-
-    private static Map<String, String> assertRunOnceNow(TestCluster cluster) {
-        Map<String, String> where = new HashMap<>();
-        for (ClusterNode node : cluster.liveNodes()) {
-            for (String session : cluster.runtime(node.localNodeId()).sessions()) {
-                String other = where.put(session, node.localNodeId());
-                assertThat(other)
-                        .as("session %s runs on %s and %s", session, other, node.localNodeId())
-                        .isNull();
-            }
-        }
-        Map<String, Assignment> table = cluster.liveNodes().getFirst().assignments();
-        where.forEach((session, nodeId) -> assertThat(table.get(session).nodeId())
+        runners.forEach((session, nodes) -> {
+            assertThat(nodes).as("session %s runs on %s", session, nodes).hasSize(1);
+            where.put(session, nodes.getFirst());
+        });
+        where.forEach((session, nodeId) -> assertThat(table.get(session))
                 .as("%s: the table names one node, a runtime runs it on another; table %s", session, table)
                 .isEqualTo(nodeId));
         return where;
+    }
+
+    /** The table read before and after the runtimes is the same, and each of its sessions runs once, where it says. */
+    private static boolean consistent(TestCluster cluster) {
+        Map<String, String> table = assigned(cluster);
+        Map<String, List<String>> runners = runners(cluster);
+        Map<String, String> where = new HashMap<>();
+        runners.forEach((session, nodes) -> where.put(session, nodes.size() == 1 ? nodes.getFirst() : null));
+        return table.equals(assigned(cluster)) && table.equals(where);
     }
 
     private static Map<String, Long> loads(Map<String, String> table) {
