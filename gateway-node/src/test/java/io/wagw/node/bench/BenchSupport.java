@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,6 +82,16 @@ final class BenchSupport {
      */
     static Map<String, Long> cpuTicksByKind() {
         Map<String, Long> out = new TreeMap<>();
+        cpuTicksByProcess().values().forEach(p -> out.merge(p.kind(), p.ticks(), Long::sum));
+        return out;
+    }
+
+    /** CPU ticks so far (utime + stime) of one process, with its kind as {@link #cpuTicksByKind} names it. */
+    record ProcessTicks(String kind, long ticks) {}
+
+    /** Every process on the machine by pid, with its kind and CPU ticks so far. */
+    static Map<Long, ProcessTicks> cpuTicksByProcess() {
+        Map<Long, ProcessTicks> out = new HashMap<>();
         long self = ProcessHandle.current().pid();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
@@ -101,7 +112,7 @@ final class BenchSupport {
                                                     ? "chromium-other"
                                                     : cmd.contains("chrom")
                                                             ? "chromium-browser"
-                                                            : cmd.contains("playwright")
+                                                            : cmd.contains("run-driver")
                                                                     ? "playwright-driver"
                                                                     : cmd.contains("java")
                                                                             ? "other-jvm"
@@ -109,7 +120,7 @@ final class BenchSupport {
                                                                                             || cmd.contains("/postgres")
                                                                                     ? "postgres"
                                                                                     : "other";
-                    out.merge(kind, ticks, Long::sum);
+                    out.put(pid, new ProcessTicks(kind, ticks));
                 } catch (IOException | RuntimeException ended) {
                     // the process ended while being read
                 }
@@ -117,6 +128,19 @@ final class BenchSupport {
         } catch (IOException e) {
             return out;
         }
+        return out;
+    }
+
+    /**
+     * CPU ticks per kind used since {@code before} by the processes alive now (those that ended meanwhile are
+     * left out rather than counted negative; new ones count whole).
+     */
+    static Map<String, Long> cpuTicksByKindSince(Map<Long, ProcessTicks> before) {
+        Map<String, Long> out = new TreeMap<>();
+        cpuTicksByProcess().forEach((pid, now) -> {
+            var then = before.get(pid);
+            out.merge(now.kind(), now.ticks() - (then == null ? 0 : then.ticks()), Long::sum);
+        });
         return out;
     }
 

@@ -99,22 +99,55 @@ public final class ClusterBench {
             long conflictsBefore = sim.client().stats().conflicts();
             long t0 = System.nanoTime();
             victim.kill9();
+            var cpuBefore = BenchSupport.cpuTicksByProcess();
+            long[] machineBefore = BenchSupport.cpuTicks();
             long[] removedAt = {0};
+            // when each moved session was first seen running on a survivor (its lease taken) and WORKING there
+            // (the dead node's last status stays WORKING until the survivor's start replaces it)
+            Map<String, Long> startedAt = new HashMap<>();
+            Set<String> restarting = new HashSet<>();
+            Map<String, Long> workingAt = new HashMap<>();
             await(
                     () -> {
+                        long now = System.nanoTime();
                         if (removedAt[0] == 0
                                 && api.get("/api/cluster/nodes").json().size() == 2) {
-                            removedAt[0] = System.nanoTime();
+                            removedAt[0] = now;
                         }
-                        var now = ClusterApi.runningOn(api);
-                        return victims.stream()
-                                        .allMatch(s -> now.containsKey(s)
-                                                && !now.get(s).equals(victim.id()))
-                                && ClusterApi.allWorking(api, phone.keySet());
+                        var running = ClusterApi.runningOn(api);
+                        var working = ClusterApi.working(api);
+                        for (String s : victims) {
+                            if (running.containsKey(s) && !running.get(s).equals(victim.id())) {
+                                startedAt.putIfAbsent(s, now);
+                                if (!working.contains(s)) {
+                                    restarting.add(s);
+                                } else if (restarting.contains(s)) {
+                                    workingAt.putIfAbsent(s, now);
+                                }
+                            }
+                        }
+                        return workingAt.size() == victims.size() && working.containsAll(phone.keySet());
                     },
                     Duration.ofMinutes(5));
             result.put("failover_sessions_moved", victims.size());
             result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
+            long[] started = startedAt.values().stream()
+                    .mapToLong(t -> (t - t0) / 1_000_000)
+                    .sorted()
+                    .toArray();
+            long[] worked = workingAt.values().stream()
+                    .mapToLong(t -> (t - t0) / 1_000_000)
+                    .sorted()
+                    .toArray();
+            result.put("failover_first_start_ms", started[0]);
+            result.put("failover_last_start_ms", started[started.length - 1]);
+            result.put("failover_first_working_ms", worked[0]);
+            result.put("failover_working_ms_p50", BenchSupport.pct(worked, 50));
+            // the machine's CPU over the failover (USER_HZ = 100), and by kind of process (the simulator and this
+            // benchmark's polling are this-jvm, the nodes other-jvm); the killed node's processes are left out
+            result.put("failover_machine_cpu_ms", (BenchSupport.cpuTicks()[0] - machineBefore[0]) * 10);
+            var byKind = result.putObject("failover_cpu_ms_by_process");
+            BenchSupport.cpuTicksByKindSince(cpuBefore).forEach((k, v) -> byKind.put(k, v * 10));
             if (removedAt[0] != 0) {
                 result.put("failover_member_removed_ms", (removedAt[0] - t0) / 1_000_000);
             }

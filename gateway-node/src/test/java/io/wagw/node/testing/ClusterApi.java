@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wagw.sim.client.SimClient;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,13 +24,19 @@ public final class ClusterApi {
         return out;
     }
 
+    /** The sessions whose status is WORKING. */
+    public static Set<String> working(Http api) {
+        Set<String> out = new HashSet<>();
+        api.get("/api/sessions?all=true").json().forEach(s -> {
+            if ("WORKING".equals(s.path("status").asText())) {
+                out.add(s.path("name").asText());
+            }
+        });
+        return out;
+    }
+
     public static boolean allWorking(Http api, Collection<String> sessions) {
-        Map<String, String> status = new HashMap<>();
-        api.get("/api/sessions?all=true")
-                .json()
-                .forEach(s ->
-                        status.put(s.path("name").asText(), s.path("status").asText()));
-        return sessions.stream().allMatch(s -> "WORKING".equals(status.get(s)));
+        return working(api).containsAll(sessions);
     }
 
     /** Links one session: scans its QR with the phone as soon as it shows one (again if it rotated on the way). */
