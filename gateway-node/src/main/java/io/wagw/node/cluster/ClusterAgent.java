@@ -42,6 +42,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     private static final Logger log = LoggerFactory.getLogger(ClusterAgent.class);
     private static final Duration RECENT = Duration.ofMinutes(5);
     private static final long LEASE_RETRY_MS = 250;
+    /** A retry at a dead owner's lease expiry comes this much later (clocks and the database round trip). */
+    private static final long LEASE_EXPIRY_MARGIN_MS = 30;
     /** Memory a node may give Chromium per session slot, for the health weight's memory pressure. */
     private static final long CHROMIUM_BUDGET_PER_SESSION = 300L * 1024 * 1024;
 
@@ -219,19 +221,29 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                 cluster.reportRunning(session, false);
             } else if (mine) {
                 cluster.reportRunning(session, true);
+            } else {
+                runtime.discardPrepared(session);
             }
         } catch (SessionRuntimeException e) {
             switch (e.code()) {
                 case LEASED_ELSEWHERE -> {
-                    // a failover: the dead owner's lease runs out within the TTL; try again soon, not at the next round
+                    // a move (the owner releases the lease when it stopped) or a failover (a departed owner's
+                    // lease runs out within the TTL): try again soon, not at the next round. For a failover,
+                    // prepare the session's context meanwhile and try when the lease expires.
                     log.debug("session {}: {}; will retry", session, e.getMessage());
+                    long retryMs = runtime.prepareTakeover(session, this::leftTheCluster)
+                            .map(expires -> Math.clamp(
+                                    Duration.between(Instant.now(), expires).toMillis() + LEASE_EXPIRY_MARGIN_MS,
+                                    LEASE_RETRY_MS,
+                                    runtime.config().leaseTtl().toMillis()))
+                            .orElse(LEASE_RETRY_MS);
                     if (!closed && leaseRetries.add(session)) {
                         timer.schedule(
                                 () -> {
                                     leaseRetries.remove(session);
                                     lane(session).execute(() -> reconcile(session));
                                 },
-                                LEASE_RETRY_MS,
+                                retryMs,
                                 TimeUnit.MILLISECONDS);
                     }
                 }
@@ -256,6 +268,10 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
             // the database is away: not this node's failure; the next round tries again
             log.debug("session {}: the database is not reachable; will retry", session);
         }
+    }
+
+    private boolean leftTheCluster(String nodeId) {
+        return cluster.members().stream().noneMatch(m -> m.nodeId().equals(nodeId));
     }
 
     @Override

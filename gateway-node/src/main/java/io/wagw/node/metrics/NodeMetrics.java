@@ -128,6 +128,13 @@ public final class NodeMetrics implements SessionListener {
                     .description("webhook delivery attempts by result")
                     .register(registry);
         }
+        for (String outcome : new String[] {"used", "stale", "expired"}) {
+            FunctionCounter.builder("wagw_takeover_contexts_prepared_total", runtime, r -> r.preparedTakeovers(outcome))
+                    .tag("outcome", outcome)
+                    .description("contexts opened ahead of a takeover by outcome: used by the start, stale (a newer"
+                            + " snapshot), expired (no start came)")
+                    .register(registry);
+        }
         Gauge.builder("wagw_webhook_in_flight", webhooks, WebhookMetrics::inFlight)
                 .description("webhook requests in flight")
                 .register(registry);

@@ -334,17 +334,23 @@ final class SessionLifecycle {
         return new Transition(next, actions);
     }
 
+    /**
+     * Working: a new link is saved at once; a boot that restored its snapshot and showed no QR has nothing new
+     * to save yet (the periodic snapshot takes what the connection changes), which keeps a wave of restores
+     * after a failover from queueing a capture per session on its browser's thread.
+     */
     private static Transition ready(State s, Event.Ready r) {
+        boolean linked = !s.restoredThisBoot() || s.status() == SessionStatus.SCAN_QR_CODE;
         State next = s.withFailures(s.restarts(), 0)
                 .withBoot(s.restoredThisBoot(), true)
                 .withStatus(SessionStatus.WORKING, null);
-        return new Transition(
-                next,
-                List.of(
-                        new Action.RecordAccount(r.me(), r.pushName()),
-                        new Action.Announce(SessionStatus.WORKING, null),
-                        new Action.SaveSnapshot(),
-                        new Action.ResumeWork()));
+        List<Action> actions = new ArrayList<>(List.of(
+                new Action.RecordAccount(r.me(), r.pushName()), new Action.Announce(SessionStatus.WORKING, null)));
+        if (linked) {
+            actions.add(new Action.SaveSnapshot());
+        }
+        actions.add(new Action.ResumeWork());
+        return new Transition(next, actions);
     }
 
     private Transition loggedOut(State s) {

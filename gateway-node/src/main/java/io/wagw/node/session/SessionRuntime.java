@@ -17,6 +17,7 @@ import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +73,7 @@ public final class SessionRuntime implements AutoCloseable {
     private final HandlerLanes lanes;
     private final BrowserPool pool;
     private final Map<String, SessionWorker> workers = new ConcurrentHashMap<>();
+    private final PreparedPages prepared = new PreparedPages();
     private final ListenerFanout listeners = new ListenerFanout();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("runtime-timer-", 0).daemon(true).factory());
@@ -171,6 +174,95 @@ public final class SessionRuntime implements AutoCloseable {
                         0,
                         s.updatedAt())
                 : null;
+    }
+
+    /**
+     * Prepares this node to take {@code name} over from an owner that left the cluster ({@code ownerGone} tells
+     * from its node id): called while that owner's lease still keeps the start from succeeding. Opens the
+     * session's context with its newest snapshot and a blank page ({@link PreparedPages}); nothing connects to
+     * WhatsApp before the start. Prepares nothing when the session runs here, is prepared already, has no
+     * snapshot, or the node is full; a failure only costs the head start. Returns when the departed owner's
+     * lease expires (by this node's clock), so that the start is tried then rather than polled for; empty when
+     * the lease's owner is still a member (it hands the session over by releasing the lease) or unknown.
+     */
+    public Optional<Instant> prepareTakeover(String name, Predicate<String> ownerGone) {
+        try {
+            var lease = store.leases().current(name);
+            if (lease.isEmpty()
+                    || lease.get().ownerNode().equals(config.nodeId())
+                    || !ownerGone.test(lease.get().ownerNode())) {
+                return Optional.empty();
+            }
+            prepare(name, lease.get().ownerNode());
+            return Optional.of(lease.get().expiresAt());
+        } catch (RuntimeException e) {
+            log.debug("session {}: not prepared for its takeover: {}", name, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void prepare(String name, String owner) {
+        synchronized (workers) {
+            if (closed
+                    || workers.containsKey(name)
+                    || prepared.has(name)
+                    || workers.size() + prepared.size() >= config.maxSessions()) {
+                return;
+            }
+        }
+        String state;
+        try {
+            var snapshot = store.snapshots().latest(name);
+            if (snapshot.isEmpty()) {
+                return; // a start without a snapshot shows a QR: nothing to prepare
+            }
+            state = new String(snapshot.get().state(), StandardCharsets.UTF_8);
+        } catch (StoreException.SnapshotIntegrity | StoreException.UnknownMasterKey e) {
+            return; // the start says why
+        }
+        BrowserHost host = pool.assign(name);
+        synchronized (workers) {
+            if (workers.containsKey(name)) {
+                return; // started meanwhile: its boot uses the host just assigned
+            }
+            prepared.prepare(name, state, host).ifPresent(future -> {
+                log.info("session {}: preparing its takeover from {} while that node's lease runs out", name, owner);
+                scheduler.schedule(
+                        () -> discardPrepared(name, future), PreparedPages.MAX_AGE_MS, TimeUnit.MILLISECONDS);
+            });
+        }
+    }
+
+    /** Closes the context prepared for {@code name}'s takeover, if any (the session is no longer this node's). */
+    public void discardPrepared(String name) {
+        synchronized (workers) {
+            if (prepared.discard(name) && !workers.containsKey(name)) {
+                pool.release(name);
+            }
+        }
+    }
+
+    private void discardPrepared(String name, CompletableFuture<PreparedPages.Prepared> future) {
+        synchronized (workers) {
+            if (prepared.discardIfUntaken(name, future) && !workers.containsKey(name)) {
+                log.info("session {}: no start took the context prepared for its takeover; closed it", name);
+                pool.release(name);
+            }
+        }
+    }
+
+    PreparedPages prepared() {
+        return prepared;
+    }
+
+    /** Contexts prepared for takeovers that ended {@code outcome}: used, stale (snapshot changed) or expired. */
+    public long preparedTakeovers(String outcome) {
+        return switch (outcome) {
+            case "used" -> prepared.used();
+            case "stale" -> prepared.stale();
+            case "expired" -> prepared.expired();
+            default -> throw new IllegalArgumentException(outcome);
+        };
     }
 
     public SessionView restart(String name) {

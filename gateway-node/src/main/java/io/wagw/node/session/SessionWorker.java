@@ -29,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class SessionWorker {
     private static final Logger log = LoggerFactory.getLogger(SessionWorker.class);
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
     private static final long START_SLOT_RETRY_MS = 250;
+    private static final long PREPARED_RETRY_MS = 50;
     /** The page leaves WhatsApp this long before the lease could expire (covers the answer's way to the page). */
     private final String name;
 
@@ -467,6 +469,12 @@ final class SessionWorker {
         if (!SessionLifecycle.mayBoot(state())) {
             return;
         }
+        if (!holdsStartSlot.get() && runtime.prepared().preparing(name)) {
+            // its context is still being prepared on the browser's thread: wait without holding a start slot
+            // that a session whose context is ready could use
+            scheduleBoot(PREPARED_RETRY_MS, bootId);
+            return;
+        }
         if (!holdsStartSlot.get()) {
             if (!runtime.startSlots().tryAcquire()) {
                 // every start slot is busy opening a page: try again shortly, leaving the mailbox free
@@ -499,9 +507,12 @@ final class SessionWorker {
         hostGeneration = host.generation();
         long myBoot = bootId;
         String state = storageState;
+        var prepared = state == null
+                ? Optional.<PreparedPages.Prepared>empty()
+                : runtime.prepared().take(name, state, host);
         host.call(
                 browser -> {
-                    openPage(browser, state, myBoot);
+                    openPage(browser, state, prepared, myBoot);
                     return null;
                 },
                 BROWSER_CALL);
@@ -524,15 +535,21 @@ final class SessionWorker {
         }
     }
 
-    private void openPage(Browser browser, String storageState, long myBoot) {
+    /** The options of a session's browser context, with {@code storageState} (its snapshot) when not null. */
+    static Browser.NewContextOptions contextOptions(BrowserHost host, String storageState) {
         var options = new Browser.NewContextOptions()
                 .setUserAgent(WhatsAppBridge.userAgent(host.version()))
                 .setViewportSize(1280, 800);
         if (storageState != null) {
             options.setStorageState(storageState);
         }
-        context = browser.newContext(options);
-        WhatsAppBridge.install(context, event -> {
+        return options;
+    }
+
+    /** Opens WhatsApp Web in a new context, or in the one prepared for this takeover with the same snapshot. */
+    private void openPage(
+            Browser browser, String storageState, Optional<PreparedPages.Prepared> prepared, long myBoot) {
+        Consumer<BridgeEvent> sink = event -> {
             if (event instanceof BridgeEvent.Incoming m) {
                 post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
             } else {
@@ -542,8 +559,16 @@ final class SessionWorker {
                     }
                 });
             }
-        });
-        page = context.newPage();
+        };
+        if (prepared.isPresent()) {
+            context = prepared.get().context();
+            page = prepared.get().page();
+            prepared.get().sink().set(sink);
+        } else {
+            context = browser.newContext(contextOptions(host, storageState));
+            WhatsAppBridge.install(context, sink);
+            page = context.newPage();
+        }
         host.track(page);
         page.onCrash(p -> post(() -> {
             if (bootId == myBoot) {

@@ -59,9 +59,10 @@ final class SnapshotKeeper {
         this.staleLease = staleLease;
     }
 
-    /** The boot restores this state: it counts as saved. */
+    /** The boot restores this state: it counts as saved, and the next periodic save is one interval away. */
     void restored(byte[] state) {
         lastHash = sha256(state);
+        lastSaveNanos = System.nanoTime();
     }
 
     /** Whether a state is known to be saved (restored or saved by this worker, not discarded since). */

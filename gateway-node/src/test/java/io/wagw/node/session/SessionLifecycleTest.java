@@ -134,6 +134,24 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void readyFromTheRestoredSnapshotSavesNothingNewButALinkAfterItsQrIsSaved() {
+        var restored = State.initial().withBoot(true, false).withStatus(SessionStatus.STARTING, null);
+        assertThat(lifecycle
+                        .on(restored, new Event.Ready("77011234567@c.us", "Shop"))
+                        .actions())
+                .containsExactly(
+                        new Action.RecordAccount("77011234567@c.us", "Shop"),
+                        new Action.Announce(SessionStatus.WORKING, null),
+                        new Action.ResumeWork());
+        // WhatsApp refused the restored login and showed a QR, which the owner scanned: a new link
+        var relinked = restored.withStatus(SessionStatus.SCAN_QR_CODE, "x");
+        assertThat(lifecycle
+                        .on(relinked, new Event.Ready("77011234567@c.us", "Shop"))
+                        .actions())
+                .contains(new Action.SaveSnapshot());
+    }
+
+    @Test
     void aFailureRestartsAfterABackoffThatGrows() {
         var first = lifecycle.on(state(SessionStatus.WORKING), new Event.Failure("page crashed", 0.5));
         String reason1 = "restarting after: page crashed (failure 1 of 3)";

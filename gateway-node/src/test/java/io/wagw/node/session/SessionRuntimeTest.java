@@ -3,6 +3,7 @@ package io.wagw.node.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.microsoft.playwright.options.Cookie;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.ChromiumProcesses;
 import io.wagw.node.message.AutoReplyHandler;
@@ -13,6 +14,7 @@ import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
 import io.wagw.sim.api.MessageInfo;
 import io.wagw.store.SessionStore;
+import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
 import io.wagw.store.session.SessionStatus;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -531,6 +534,101 @@ class SessionRuntimeTest {
                 "b still receives",
                 T,
                 () -> !store.messages().recent(b, customer + "@c.us", 5).isEmpty());
+    }
+
+    /** Links a session, lets its runtime stop, and gives its lease to a node that then "dies" holding it. */
+    private SessionLease deadOwnerHolds(String name) {
+        Await.until("a snapshot saved", T, () -> !store.snapshots().list(name).isEmpty());
+        runtime.close();
+        var dead =
+                store.leases().acquire(name, "node-dead", Duration.ofSeconds(4)).orElseThrow();
+        runtime = newRuntime(TestEnv.runtimeConfig("node-b"));
+        return dead;
+    }
+
+    @Test
+    void aTakeoverPreparedWhileTheDeadOwnersLeaseRunsOutConnectsOnlyOnceTheLeaseIsOurs() {
+        String name = TestEnv.session(Map.of());
+        String phone = linked(name);
+        deadOwnerHolds(name);
+        recorder.statuses.clear();
+
+        runtime.prepareTakeover(name, node -> false);
+        assertThat(runtime.prepared().has(name))
+                .as("owner still a member: nothing prepared")
+                .isFalse();
+        runtime.prepareTakeover(name, "node-dead"::equals);
+        Await.until("context prepared", T, () -> runtime.prepared().ready(name));
+        runtime.discardPrepared(name);
+        assertThat(runtime.preparedTakeovers("expired")).isEqualTo(1);
+        runtime.prepareTakeover(name, "node-dead"::equals);
+        Await.until("context prepared again", T, () -> runtime.prepared().ready(name));
+
+        assertThat(sim.client().devices(phone))
+                .as("the prepared page does not connect while the lease is another node's")
+                .allMatch(d -> d.liveConnections() == 0);
+        assertThatThrownBy(() -> runtime.start(name))
+                .isInstanceOfSatisfying(
+                        SessionRuntimeException.class,
+                        e -> assertThat(e.code()).isEqualTo(SessionRuntimeException.Code.LEASED_ELSEWHERE));
+        Await.until("started once the dead owner's lease expired", T, () -> {
+            try {
+                runtime.start(name);
+                return true;
+            } catch (SessionRuntimeException e) {
+                return false;
+            }
+        });
+        Await.until("WORKING", T, () -> status(name) == SessionStatus.WORKING);
+        assertThat(runtime.preparedTakeovers("used")).isEqualTo(1);
+        assertThat(runtime.preparedTakeovers("stale")).isZero();
+        assertThat(recorder.statusesOf(name))
+                .extracting(SessionView::status)
+                .doesNotContain(SessionStatus.SCAN_QR_CODE);
+
+        String customer = TestEnv.phone();
+        sim.client().customerSends(customer, phone, "are you open?");
+        Await.until(
+                "inbound through the prepared page",
+                T,
+                () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
+    }
+
+    @Test
+    void aPreparedTakeoverIsDroppedWhenTheOwnerSavedANewerSnapshotBeforeItsLeaseEnded() throws Exception {
+        String name = TestEnv.session(Map.of());
+        linked(name);
+        var owner = deadOwnerHolds(name);
+        runtime.prepareTakeover(name, "node-dead"::equals);
+        Await.until("context prepared", T, () -> runtime.prepared().ready(name));
+
+        // the owner was only cut off: it saves once more before its lease ends (a cookie more)
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var state = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(store.snapshots().latest(name).orElseThrow().state());
+        state.withArray("cookies")
+                .addObject()
+                .put("name", "later")
+                .put("value", "1")
+                .put("domain", "example.org")
+                .put("path", "/")
+                .put("expires", -1)
+                .put("httpOnly", false)
+                .put("secure", false)
+                .put("sameSite", "Lax");
+        store.snapshots().save(owner, json.writeValueAsBytes(state));
+        store.leases().release(owner);
+
+        runtime.start(name);
+        Await.until("WORKING", T, () -> status(name) == SessionStatus.WORKING);
+        assertThat(runtime.preparedTakeovers("stale")).isEqualTo(1);
+        assertThat(runtime.preparedTakeovers("used")).isZero();
+        var worker = runtime.worker(name);
+        List<Cookie> cookies = worker.host().call(b -> worker.page().context().cookies("https://example.org"), T);
+        assertThat(cookies)
+                .as("the start restored the newer snapshot")
+                .extracting(c -> c.name)
+                .contains("later");
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -138,6 +139,18 @@ final class Coordinator implements AutoCloseable {
             loop.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs a round now rather than at the next tick: a member that left has sessions to place, and every
+     * millisecond until they have a new owner adds to the failover.
+     */
+    void nudge() {
+        try {
+            loop.execute(this::safeRound);
+        } catch (RejectedExecutionException closed) {
+            // shutting down
         }
     }
 

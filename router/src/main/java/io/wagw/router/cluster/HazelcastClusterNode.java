@@ -251,6 +251,7 @@ final class HazelcastClusterNode implements ClusterNode, Coordinator.Tables {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 firstSeen.remove(event.getMember().getUuid());
+                coordinator.nudge();
                 events.execute(() -> membershipListeners.forEach(HazelcastClusterNode::runQuietly));
             }
         });
