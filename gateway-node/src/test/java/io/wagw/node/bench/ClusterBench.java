@@ -102,8 +102,10 @@ public final class ClusterBench {
             var cpuBefore = BenchSupport.cpuTicksByProcess();
             long[] machineBefore = BenchSupport.cpuTicks();
             long[] removedAt = {0};
-            // when each moved session was first seen running on a survivor (its lease taken) and WORKING there
-            // (the dead node's last status stays WORKING until the survivor's start replaces it)
+            // when each moved session was first seen running on a survivor (its lease taken) and WORKING there:
+            // the dead node's last status stays WORKING until the survivor's start replaces it, so WORKING counts
+            // once the session was seen restarting, or in a poll after the one that first saw it on a survivor
+            // (a restore can be quicker than one poll)
             Map<String, Long> startedAt = new HashMap<>();
             Set<String> restarting = new HashSet<>();
             Map<String, Long> workingAt = new HashMap<>();
@@ -121,7 +123,7 @@ public final class ClusterBench {
                                 startedAt.putIfAbsent(s, now);
                                 if (!working.contains(s)) {
                                     restarting.add(s);
-                                } else if (restarting.contains(s)) {
+                                } else if (restarting.contains(s) || startedAt.get(s) < now) {
                                     workingAt.putIfAbsent(s, now);
                                 }
                             }
