@@ -80,13 +80,18 @@ final class PreparedPages {
         host.submit(browser -> {
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
                     BrowserContext context = browser.newContext(SessionWorker.contextOptions(host, state));
-                    WhatsAppBridge.install(context, event -> {
-                        var s = sink.get();
-                        if (s != null) {
-                            s.accept(event);
-                        }
-                    });
-                    return new Prepared(state, host, generation, context, context.newPage(), sink);
+                    try {
+                        WhatsAppBridge.install(context, event -> {
+                            var s = sink.get();
+                            if (s != null) {
+                                s.accept(event);
+                            }
+                        });
+                        return new Prepared(state, host, generation, context, context.newPage(), sink);
+                    } catch (RuntimeException e) {
+                        context.close();
+                        throw e;
+                    }
                 })
                 .whenComplete((p, e) -> {
                     if (e != null) {
