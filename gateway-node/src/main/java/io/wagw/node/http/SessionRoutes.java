@@ -7,11 +7,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.wagw.node.http.Blocking.Reply;
 import io.wagw.node.session.SessionView;
 import io.wagw.store.Validation;
+import io.wagw.store.lease.SessionLease;
 import io.wagw.store.session.Session;
 import io.wagw.store.session.SessionStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** WAHA's session resource: create, list, read, update, delete, start, stop, restart, logout. */
 final class SessionRoutes {
@@ -61,11 +63,12 @@ final class SessionRoutes {
         var caller = ApiAuth.caller(ctx);
         boolean all = "true".equalsIgnoreCase(ctx.request().getParam("all"));
         var out = new JsonArray();
+        var leases = s.store().leases().allLive(); // one query, not one per session
         for (Session session : s.store().sessions().listAll()) {
             if (!caller.sees(session.name(), session.tenant())) {
                 continue;
             }
-            var json = render(session);
+            var json = render(session, () -> Optional.ofNullable(leases.get(session.name())));
             if (all || !SessionStatus.STOPPED.name().equals(json.getString("status"))) {
                 out.add(json);
             }
@@ -159,17 +162,16 @@ final class SessionRoutes {
     }
 
     JsonObject view(String name) {
-        return render(s.store().sessions().get(name));
+        return render(s.store().sessions().get(name), () -> s.store().leases().current(name));
     }
 
-    private JsonObject render(Session session) {
+    /** A session as the API shows it; {@code lease} gives its live lease, if any, when it does not run here. */
+    private JsonObject render(Session session, Supplier<Optional<SessionLease>> lease) {
         Optional<SessionView> live = s.runtime().view(session.name());
         String owner = live.isPresent()
                 ? s.config().nodeId()
-                : s.store()
-                        .leases()
-                        .current(session.name())
-                        .map(l -> l.ownerNode())
+                : lease.get()
+                        .map(SessionLease::ownerNode)
                         .orElseGet(() -> s.cluster() == null
                                 ? null
                                 : s.cluster()

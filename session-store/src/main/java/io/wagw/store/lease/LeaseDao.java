@@ -72,6 +72,13 @@ interface LeaseDao {
     List<SessionLease> liveHeldBy(@Bind("node") String node);
 
     @SqlQuery("""
+            SELECT s.name AS session, l.owner_node, l.epoch, l.acquired_at, l.expires_at
+              FROM session_leases l JOIN sessions s ON s.id = l.session_id
+             WHERE l.owner_node IS NOT NULL AND l.expires_at > clock_timestamp()
+            """)
+    List<SessionLease> allLive();
+
+    @SqlQuery("""
             SELECT owner_node, epoch, owner_node IS NOT NULL AND expires_at > clock_timestamp() AS live, expires_at
               FROM session_leases WHERE session_id = :sessionId
                FOR SHARE

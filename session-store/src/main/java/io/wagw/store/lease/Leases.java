@@ -87,6 +87,12 @@ public final class Leases {
         return jdbi.withExtension(LeaseDao.class, dao -> dao.live(session));
     }
 
+    /** Every live lease, by session: one query for a listing that shows each session's owner. */
+    public Map<String, SessionLease> allLive() {
+        return jdbi.withExtension(LeaseDao.class, LeaseDao::allLive).stream()
+                .collect(Collectors.toMap(SessionLease::session, l -> l));
+    }
+
     /** Every live lease held by a node. */
     public List<SessionLease> heldBy(String node) {
         Validation.nodeId(node);

@@ -36,6 +36,9 @@ class LeaseProtocolTest {
                 .isEmpty();
         assertThat(store.leases().current(session)).contains(a);
         assertThat(store.leases().heldBy("node-a")).containsExactly(a);
+        assertThat(store.leases().allLive()).containsEntry(session, a);
+        store.leases().release(a);
+        assertThat(store.leases().allLive()).as("released: not live").doesNotContainKey(session);
     }
 
     @Test
