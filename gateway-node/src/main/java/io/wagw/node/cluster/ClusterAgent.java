@@ -231,7 +231,8 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
                     // lease runs out within the TTL): try again soon, not at the next round. For a failover,
                     // prepare the session's context meanwhile and try when the lease expires.
                     log.debug("session {}: {}; will retry", session, e.getMessage());
-                    long retryMs = runtime.prepareTakeover(session, this::leftTheCluster)
+                    long retryMs = e.heldBy()
+                            .flatMap(lease -> runtime.prepareTakeover(lease, this::leftTheCluster))
                             .map(expires -> Math.clamp(
                                     Duration.between(Instant.now(), expires).toMillis() + LEASE_EXPIRY_MARGIN_MS,
                                     LEASE_RETRY_MS,

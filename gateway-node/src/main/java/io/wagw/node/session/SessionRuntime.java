@@ -12,6 +12,7 @@ import io.wagw.store.StoreException;
 import io.wagw.store.StoreFailures;
 import io.wagw.store.StoreOutage;
 import io.wagw.store.Validation;
+import io.wagw.store.lease.SessionLease;
 import io.wagw.store.message.InboundRecord;
 import io.wagw.store.message.Message;
 import io.wagw.store.message.MessageStatus;
@@ -149,8 +150,7 @@ public final class SessionRuntime implements AutoCloseable {
             var lease = store.leases()
                     .acquire(name, config.nodeId(), config.leaseTtl())
                     .orElseThrow(() -> SessionRuntimeException.runningOnNode(
-                            name,
-                            store.leases().current(name).map(l -> l.ownerNode()).orElse("another node")));
+                            name, store.leases().current(name)));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             workers.put(name, worker);
             armSwitch();
@@ -184,24 +184,22 @@ public final class SessionRuntime implements AutoCloseable {
      * from its node id): called while that owner's lease still keeps the start from succeeding. Opens the
      * session's context with its newest snapshot and a blank page ({@link PreparedPages}); nothing connects to
      * WhatsApp before the start. Prepares nothing when the session runs here, is prepared already, has no
-     * snapshot, or the node is full; a failure only costs the head start. Returns when the departed owner's
-     * lease expires (by this node's clock), so that the start is tried then rather than polled for; empty when
-     * the lease's owner is still a member (it hands the session over by releasing the lease) or unknown.
+     * snapshot, or the node is full; a failure only costs the head start. {@code lease} is the one that refused
+     * the start ({@link SessionRuntimeException#heldBy}). Returns when that lease expires (by this node's clock),
+     * so that the start is tried then rather than polled for; empty when its owner is still a member (it hands
+     * the session over by releasing the lease).
      */
-    public Optional<Instant> prepareTakeover(String name, Predicate<String> ownerGone) {
-        try {
-            var lease = store.leases().current(name);
-            if (lease.isEmpty()
-                    || lease.get().ownerNode().equals(config.nodeId())
-                    || !ownerGone.test(lease.get().ownerNode())) {
-                return Optional.empty();
-            }
-            prepare(name, lease.get().ownerNode());
-            return Optional.of(lease.get().expiresAt());
-        } catch (RuntimeException e) {
-            log.debug("session {}: not prepared for its takeover: {}", name, e.getMessage());
+    public Optional<Instant> prepareTakeover(SessionLease lease, Predicate<String> ownerGone) {
+        String name = lease.session();
+        if (lease.ownerNode().equals(config.nodeId()) || !ownerGone.test(lease.ownerNode())) {
             return Optional.empty();
         }
+        try {
+            prepare(name, lease.ownerNode());
+        } catch (RuntimeException e) {
+            log.debug("session {}: not prepared for its takeover: {}", name, e.getMessage());
+        }
+        return Optional.of(lease.expiresAt());
     }
 
     private void prepare(String name, String owner) {

@@ -1,5 +1,8 @@
 package io.wagw.node.session;
 
+import io.wagw.store.lease.SessionLease;
+import java.util.Optional;
+
 /** A request the runtime refuses, with a stable code and the field at fault (if any). */
 public final class SessionRuntimeException extends RuntimeException {
     /** Why a request was refused; the HTTP layer maps these to status codes. */
@@ -19,11 +22,18 @@ public final class SessionRuntimeException extends RuntimeException {
 
     private final Code code;
     private final String field;
+    /** For {@link Code#LEASED_ELSEWHERE} from a start: the lease that refused it, when it was still live. */
+    private final SessionLease heldBy;
 
     public SessionRuntimeException(Code code, String field, String message) {
+        this(code, field, message, null);
+    }
+
+    private SessionRuntimeException(Code code, String field, String message, SessionLease heldBy) {
         super(message);
         this.code = code;
         this.field = field;
+        this.heldBy = heldBy;
     }
 
     static SessionRuntimeException notFound(String message) {
@@ -113,9 +123,19 @@ public final class SessionRuntimeException extends RuntimeException {
         return sendFailed(null, "send outcome unknown: " + detail);
     }
 
-    /** Another node holds the session's lease. */
-    static SessionRuntimeException runningOnNode(String session, String node) {
-        return leasedElsewhere("session '%s' is running on node %s".formatted(session, node));
+    /** Another node holds the session's lease ({@code lease}, unless it ran out meanwhile). */
+    static SessionRuntimeException runningOnNode(String session, Optional<SessionLease> lease) {
+        return new SessionRuntimeException(
+                Code.LEASED_ELSEWHERE,
+                "name",
+                "session '%s' is running on node %s"
+                        .formatted(session, lease.map(SessionLease::ownerNode).orElse("another node")),
+                lease.orElse(null));
+    }
+
+    /** The lease that refused a start, when known. */
+    public Optional<SessionLease> heldBy() {
+        return Optional.ofNullable(heldBy);
     }
 
     /** A logout of a session another node runs. */

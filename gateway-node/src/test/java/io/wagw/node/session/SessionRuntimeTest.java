@@ -253,10 +253,15 @@ class SessionRuntimeTest {
         assertThat(runtime.view(name).orElseThrow().me()).isEqualTo(phone + "@c.us");
         assertThat(runtime.view(name).orElseThrow().epoch()).isGreaterThan(1);
 
+        awaitInboundStored(name, phone, "still there?", "inbound after restore");
+    }
+
+    /** A customer writes to {@code phone}; waits until the session stored the message. */
+    private void awaitInboundStored(String name, String phone, String text, String what) {
         String customer = TestEnv.phone();
-        sim.client().customerSends(customer, phone, "still there?");
+        sim.client().customerSends(customer, phone, text);
         Await.until(
-                "inbound after restore",
+                what,
                 T,
                 () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
     }
@@ -550,18 +555,18 @@ class SessionRuntimeTest {
     void aTakeoverPreparedWhileTheDeadOwnersLeaseRunsOutConnectsOnlyOnceTheLeaseIsOurs() {
         String name = TestEnv.session(Map.of());
         String phone = linked(name);
-        deadOwnerHolds(name);
+        var dead = deadOwnerHolds(name);
         recorder.statuses.clear();
 
-        runtime.prepareTakeover(name, node -> false);
+        runtime.prepareTakeover(dead, node -> false);
         assertThat(runtime.prepared().has(name))
                 .as("owner still a member: nothing prepared")
                 .isFalse();
-        runtime.prepareTakeover(name, "node-dead"::equals);
+        runtime.prepareTakeover(dead, "node-dead"::equals);
         Await.until("context prepared", T, () -> runtime.prepared().ready(name));
         runtime.discardPrepared(name);
         assertThat(runtime.preparedTakeovers("expired")).isEqualTo(1);
-        runtime.prepareTakeover(name, "node-dead"::equals);
+        runtime.prepareTakeover(dead, "node-dead"::equals);
         Await.until("context prepared again", T, () -> runtime.prepared().ready(name));
 
         assertThat(sim.client().devices(phone))
@@ -586,12 +591,7 @@ class SessionRuntimeTest {
                 .extracting(SessionView::status)
                 .doesNotContain(SessionStatus.SCAN_QR_CODE);
 
-        String customer = TestEnv.phone();
-        sim.client().customerSends(customer, phone, "are you open?");
-        Await.until(
-                "inbound through the prepared page",
-                T,
-                () -> !store.messages().recent(name, customer + "@c.us", 5).isEmpty());
+        awaitInboundStored(name, phone, "are you open?", "inbound through the prepared page");
     }
 
     @Test
@@ -599,7 +599,7 @@ class SessionRuntimeTest {
         String name = TestEnv.session(Map.of());
         linked(name);
         var owner = deadOwnerHolds(name);
-        runtime.prepareTakeover(name, "node-dead"::equals);
+        runtime.prepareTakeover(owner, "node-dead"::equals);
         Await.until("context prepared", T, () -> runtime.prepared().ready(name));
 
         // the owner was only cut off: it saves once more before its lease ends (a cookie more)
