@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -67,27 +66,10 @@ public final class WhatsAppBridge {
     }
 
     /**
-     * Starts loading WhatsApp Web in a blank {@code page} and returns at once, without waiting for the navigation
-     * to commit: under load a commit takes a renderer and a round trip, and the browser thread serves every page
-     * of its browser meanwhile. {@link #release} waits for the commit if it is still to come.
-     */
-    public static void startLoading(Page page, URI url) {
-        page.evaluate("(u) => { location.assign(u); }", url.toString());
-    }
-
-    /**
      * Lets the held sockets of {@code page} connect, and every later one; false when the page holds nothing to
-     * release (WhatsApp Web did not load in it). Waits up to {@code timeout} for a navigation from the blank page
-     * to commit.
+     * release (WhatsApp Web did not load in it).
      */
-    public static boolean release(Page page, Duration timeout) {
-        if ("about:blank".equals(page.url())) {
-            page.waitForURL(
-                    u -> !"about:blank".equals(u),
-                    new Page.WaitForURLOptions()
-                            .setWaitUntil(WaitUntilState.COMMIT)
-                            .setTimeout(timeout.toMillis()));
-        }
+    public static boolean release(Page page) {
         return Boolean.TRUE.equals(
                 page.evaluate("() => typeof window.__wagwRelease === 'function' && window.__wagwRelease()"));
     }

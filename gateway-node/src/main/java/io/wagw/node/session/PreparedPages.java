@@ -6,7 +6,6 @@ import io.wagw.node.bridge.BridgeEvent;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserHost;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,6 @@ final class PreparedPages {
     private static final Logger log = LoggerFactory.getLogger(PreparedPages.class);
     /** A prepared context nobody took within this long is closed (a dead owner's lease is far shorter). */
     static final long MAX_AGE_MS = 30_000;
-    /** How long a start waits for the prepared page's navigation to commit, if it has not yet. */
-    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(10);
 
     /** A context with its bridge installed and WhatsApp Web loading or loaded in {@code page}, sockets held. */
     record Prepared(
@@ -115,7 +112,7 @@ final class PreparedPages {
                         WhatsAppBridge.install(context, events);
                         WhatsAppBridge.holdSockets(context);
                         Page page = context.newPage();
-                        WhatsAppBridge.startLoading(page, waUrl);
+                        WhatsAppBridge.open(page, waUrl);
                         return new Prepared(state, host, generation, context, page, events);
                     } catch (RuntimeException e) {
                         context.close();
@@ -166,7 +163,7 @@ final class PreparedPages {
     boolean release(Prepared p, Consumer<BridgeEvent> sink) {
         boolean released;
         try {
-            released = WhatsAppBridge.release(p.page(), RELEASE_TIMEOUT);
+            released = WhatsAppBridge.release(p.page());
         } catch (RuntimeException e) {
             log.info("the page prepared for a takeover cannot connect: {}", e.getMessage());
             released = false;
