@@ -28,8 +28,7 @@ public final class WhatsAppBridge {
     private static final Logger log = LoggerFactory.getLogger(WhatsAppBridge.class);
     private static final String BINDING = "__wagwEvent";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCRIPT = loadScript("bridge.js");
-    private static final String HOLD = loadScript("hold.js");
+    private static final String SCRIPT = loadScript();
 
     private WhatsAppBridge() {}
 
@@ -54,24 +53,6 @@ public final class WhatsAppBridge {
             return null;
         });
         context.addInitScript(SCRIPT);
-    }
-
-    /**
-     * Holds the WebSockets of {@code context}'s pages ({@code hold.js}) until {@link #release}: WhatsApp Web loads
-     * and reads its stored session, but its chat socket (created by the page through {@code window.WebSocket})
-     * does not connect. For a takeover prepared while another node's lease runs out.
-     */
-    public static void holdSockets(BrowserContext context) {
-        context.addInitScript(HOLD);
-    }
-
-    /**
-     * Lets the held sockets of {@code page} connect, and every later one; false when the page holds nothing to
-     * release (WhatsApp Web did not load in it).
-     */
-    public static boolean release(Page page) {
-        return Boolean.TRUE.equals(
-                page.evaluate("() => typeof window.__wagwRelease === 'function' && window.__wagwRelease()"));
     }
 
     /**
@@ -178,10 +159,10 @@ public final class WhatsAppBridge {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static String loadScript(String name) {
-        try (InputStream in = WhatsAppBridge.class.getResourceAsStream(name)) {
+    private static String loadScript() {
+        try (InputStream in = WhatsAppBridge.class.getResourceAsStream("bridge.js")) {
             if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath");
+                throw new IllegalStateException("bridge.js is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

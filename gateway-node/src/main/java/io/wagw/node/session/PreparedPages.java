@@ -5,63 +5,41 @@ import com.microsoft.playwright.Page;
 import io.wagw.node.bridge.BridgeEvent;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserHost;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pages loaded ahead of a takeover. While a dead owner's lease runs out (up to the lease TTL after its node left
- * the cluster), the node that will take the session over opens its context with the newest snapshot and the
- * bridge, and loads WhatsApp Web in it with its sockets held ({@link WhatsAppBridge#holdSockets}): the app's code
- * runs and reads the stored session, but its chat socket does not connect. Once the lease is its own, the start
- * releases the sockets ({@link #release}) and the page connects. After a failover this moves the context, the
- * page's renderer and the app's load into the wait; what is left after the lease is the connection and the sync.
+ * Browser contexts opened ahead of a takeover. While a dead owner's lease runs out (up to the lease TTL after its
+ * node left the cluster), the node that will take the session over opens its context with the newest snapshot, the
+ * bridge and a blank page; once the lease is its own, the start only loads WhatsApp Web. After a failover this
+ * moves a quarter of a restore's CPU, and most of the browser thread's time per restore, into the wait.
  *
- * <p>Nothing prepared here talks to the session on WhatsApp before the release: the page loads the app's files
- * over HTTP like any visitor. A prepared page is used only if its context holds exactly the snapshot the start
- * reads after taking the lease (an owner that was not dead after all may have saved a newer one), its browser did
- * not restart meanwhile and it can still release its sockets (it did not crash or fail to load); otherwise, or
- * when no start comes within {@link #MAX_AGE_MS}, it is closed.
+ * <p>Nothing prepared here talks to WhatsApp: the page stays blank, and Playwright restores the storage on a page
+ * whose requests it answers itself. A prepared context is used only if it holds exactly the snapshot the start
+ * reads after taking the lease (an owner that was not dead after all may have saved a newer one) and its browser
+ * did not restart meanwhile; otherwise, or when no start comes within {@link #MAX_AGE_MS}, it is closed.
  */
 final class PreparedPages {
     private static final Logger log = LoggerFactory.getLogger(PreparedPages.class);
     /** A prepared context nobody took within this long is closed (a dead owner's lease is far shorter). */
     static final long MAX_AGE_MS = 30_000;
 
-    /** A context with its bridge installed and WhatsApp Web loading or loaded in {@code page}, sockets held. */
+    /** A context with its bridge installed and a blank page; {@code sink} receives the bridge's events once set. */
     record Prepared(
-            String state, BrowserHost host, long generation, BrowserContext context, Page page, Events events) {}
-
-    /** The bridge's events of a prepared page: kept until the start takes the page, then passed on as they come. */
-    static final class Events implements Consumer<BridgeEvent> {
-        private final List<BridgeEvent> early = new ArrayList<>();
-        private Consumer<BridgeEvent> sink;
-
-        @Override
-        public synchronized void accept(BridgeEvent event) {
-            if (sink == null) {
-                early.add(event);
-            } else {
-                sink.accept(event);
-            }
-        }
-
-        /** From now on events go to {@code to}; those that came before go first. */
-        synchronized void attach(Consumer<BridgeEvent> to) {
-            early.forEach(to);
-            early.clear();
-            sink = to;
-        }
-    }
+            String state,
+            BrowserHost host,
+            long generation,
+            BrowserContext context,
+            Page page,
+            AtomicReference<Consumer<BridgeEvent>> sink) {}
 
     private final Map<String, CompletableFuture<Prepared>> bySession = new ConcurrentHashMap<>();
     private final LongAdder used = new LongAdder();
@@ -85,35 +63,31 @@ final class PreparedPages {
         return future != null && future.isDone() && !future.isCompletedExceptionally();
     }
 
-    /** The page prepared for {@code session}, once its preparation ended well. */
-    Optional<Prepared> get(String session) {
-        return ready(session) ? Optional.of(bySession.get(session).join()) : Optional.empty();
-    }
-
     int size() {
         return bySession.size();
     }
 
     /**
-     * Opens a context for {@code session} with {@code state} on {@code host} and loads {@code waUrl} in it with its
-     * sockets held (on the browser's thread; returns at once with the preparation under way). Empty when one is
-     * already there.
+     * Opens a context for {@code session} with {@code state} on {@code host} (on its thread; returns at once with
+     * the preparation under way). Empty when one is already there.
      */
-    Optional<CompletableFuture<Prepared>> prepare(String session, String state, BrowserHost host, URI waUrl) {
+    Optional<CompletableFuture<Prepared>> prepare(String session, String state, BrowserHost host) {
         var future = new CompletableFuture<Prepared>();
         if (bySession.putIfAbsent(session, future) != null) {
             return Optional.empty();
         }
         long generation = host.generation();
         host.submit(browser -> {
-                    var events = new Events();
+                    AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
                     BrowserContext context = browser.newContext(SessionWorker.contextOptions(host, state));
                     try {
-                        WhatsAppBridge.install(context, events);
-                        WhatsAppBridge.holdSockets(context);
-                        Page page = context.newPage();
-                        WhatsAppBridge.open(page, waUrl);
-                        return new Prepared(state, host, generation, context, page, events);
+                        WhatsAppBridge.install(context, event -> {
+                            var s = sink.get();
+                            if (s != null) {
+                                s.accept(event);
+                            }
+                        });
+                        return new Prepared(state, host, generation, context, context.newPage(), sink);
                     } catch (RuntimeException e) {
                         context.close();
                         throw e;
@@ -147,39 +121,13 @@ final class PreparedPages {
             return Optional.empty(); // logged where it failed
         }
         if (p.host() == host && p.generation() == host.generation() && p.state().equals(state)) {
+            used.increment();
             return Optional.of(p);
         }
         stale.increment();
         log.info("session {}: the context prepared for its takeover is out of date; opening a new one", session);
         close(p);
         return Optional.empty();
-    }
-
-    /**
-     * Lets {@code p}'s page connect (on its browser's thread, once the lease is this node's) and passes its events
-     * to {@code sink}. False when the page cannot (it crashed, or WhatsApp Web did not load): its context is then
-     * closed, and the start opens a new one.
-     */
-    boolean release(Prepared p, Consumer<BridgeEvent> sink) {
-        boolean released;
-        try {
-            released = WhatsAppBridge.release(p.page());
-        } catch (RuntimeException e) {
-            log.info("the page prepared for a takeover cannot connect: {}", e.getMessage());
-            released = false;
-        }
-        if (!released) {
-            stale.increment();
-            try {
-                p.context().close();
-            } catch (RuntimeException gone) {
-                // the browser went with it
-            }
-            return false;
-        }
-        used.increment();
-        p.events().attach(sink);
-        return true;
     }
 
     /** Closes what was prepared for {@code session}, if anything; true when something was. */
@@ -209,10 +157,7 @@ final class PreparedPages {
         });
     }
 
-    /**
-     * How prepared pages ended: taken by their start, out of date or unable to connect at the start, or never
-     * taken.
-     */
+    /** How prepared contexts ended: taken by their start, out of date at the start, or never taken. */
     long used() {
         return used.sum();
     }

@@ -182,8 +182,8 @@ public final class SessionRuntime implements AutoCloseable {
     /**
      * Prepares this node to take {@code name} over from an owner that left the cluster ({@code ownerGone} tells
      * from its node id): called while that owner's lease still keeps the start from succeeding. Opens the
-     * session's context with its newest snapshot and loads WhatsApp Web in it with its sockets held
-     * ({@link PreparedPages}); nothing connects to the session on WhatsApp before the start. Prepares nothing when the session runs here, is prepared already, has no
+     * session's context with its newest snapshot and a blank page ({@link PreparedPages}); nothing connects to
+     * WhatsApp before the start. Prepares nothing when the session runs here, is prepared already, has no
      * snapshot, or the node is full; a failure only costs the head start. {@code lease} is the one that refused
      * the start ({@link SessionRuntimeException#heldBy}). Returns when that lease expires (by this node's clock),
      * so that the start is tried then rather than polled for; empty when its owner is still a member (it hands
@@ -226,7 +226,7 @@ public final class SessionRuntime implements AutoCloseable {
             if (workers.containsKey(name)) {
                 return; // started meanwhile: its boot uses the host just assigned
             }
-            prepared.prepare(name, state, host, config.waUrl()).ifPresent(future -> {
+            prepared.prepare(name, state, host).ifPresent(future -> {
                 log.info("session {}: preparing its takeover from {} while that node's lease runs out", name, owner);
                 scheduler.schedule(
                         () -> discardPrepared(name, future), PreparedPages.MAX_AGE_MS, TimeUnit.MILLISECONDS);

@@ -560,27 +560,22 @@ final class SessionWorker {
                 });
             }
         };
-        if (prepared.isPresent() && runtime.prepared().release(prepared.get(), sink)) {
-            // WhatsApp Web is loaded already; its socket connects now that the lease is this node's
+        if (prepared.isPresent()) {
             context = prepared.get().context();
             page = prepared.get().page();
-            watch(page, myBoot);
-            return;
+            prepared.get().sink().set(sink);
+        } else {
+            context = browser.newContext(contextOptions(host, storageState));
+            WhatsAppBridge.install(context, sink);
+            page = context.newPage();
         }
-        context = browser.newContext(contextOptions(host, storageState));
-        WhatsAppBridge.install(context, sink);
-        page = context.newPage();
-        watch(page, myBoot);
-        WhatsAppBridge.open(page, config.waUrl());
-    }
-
-    private void watch(Page page, long myBoot) {
         host.track(page);
         page.onCrash(p -> post(() -> {
             if (bootId == myBoot) {
                 onEvent(new BridgeEvent.PageCrashed("the page crashed"));
             }
         }));
+        WhatsAppBridge.open(page, config.waUrl());
     }
 
     // ---- bridge events -------------------------------------------------------------------------------
