@@ -79,7 +79,7 @@ final class PreparedPages {
         long generation = host.generation();
         host.submit(browser -> {
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
-                    BrowserContext context = browser.newContext(SessionWorker.contextOptions(host, state));
+                    BrowserContext context = SessionWorker.newContext(browser, host, state);
                     try {
                         WhatsAppBridge.install(context, event -> {
                             var s = sink.get();

@@ -7,6 +7,7 @@ import com.microsoft.playwright.PlaywrightException;
 import io.wagw.node.bridge.BridgeEvent;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserHost;
+import io.wagw.node.browser.StorageRestore;
 import io.wagw.node.session.SessionLifecycle.Action;
 import io.wagw.node.session.SessionLifecycle.Event;
 import io.wagw.store.SessionStore;
@@ -535,15 +536,12 @@ final class SessionWorker {
         }
     }
 
-    /** The options of a session's browser context, with {@code storageState} (its snapshot) when not null. */
-    static Browser.NewContextOptions contextOptions(BrowserHost host, String storageState) {
+    /** A session's browser context, with {@code storageState} (its snapshot) restored when not null. */
+    static BrowserContext newContext(Browser browser, BrowserHost host, String storageState) {
         var options = new Browser.NewContextOptions()
                 .setUserAgent(WhatsAppBridge.userAgent(host.version()))
                 .setViewportSize(1280, 800);
-        if (storageState != null) {
-            options.setStorageState(storageState);
-        }
-        return options;
+        return StorageRestore.newContext(browser, options, storageState);
     }
 
     /** Opens WhatsApp Web in a new context, or in the one prepared for this takeover with the same snapshot. */
@@ -565,7 +563,7 @@ final class SessionWorker {
             page = prepared.get().page();
             prepared.get().sink().set(sink);
         } else {
-            context = browser.newContext(contextOptions(host, storageState));
+            context = newContext(browser, host, storageState);
             WhatsAppBridge.install(context, sink);
             page = context.newPage();
         }
