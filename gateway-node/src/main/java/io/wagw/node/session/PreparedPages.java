@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * Browser contexts opened ahead of a takeover. While a dead owner's lease runs out (up to the lease TTL after its
  * node left the cluster), the node that will take the session over opens its context with the newest snapshot, the
  * bridge and a blank page; once the lease is its own, the start only loads WhatsApp Web. After a failover this
- * moves a quarter of a restore's CPU, and most of the browser thread's time per restore, into the wait.
+ * moves the context and its page, and most of the browser thread's time per restore, into the wait.
  *
- * <p>Nothing prepared here talks to WhatsApp: the page stays blank, and Playwright restores the storage on a page
- * whose requests it answers itself. A prepared context is used only if it holds exactly the snapshot the start
+ * <p>Nothing prepared here talks to WhatsApp: the page stays blank (the snapshot's localStorage and IndexedDB are
+ * written when the start loads WhatsApp Web in it, see {@link io.wagw.node.browser.StorageRestore}). A prepared context is used only if it holds exactly the snapshot the start
  * reads after taking the lease (an owner that was not dead after all may have saved a newer one) and its browser
  * did not restart meanwhile; otherwise, or when no start comes within {@link #MAX_AGE_MS}, it is closed.
  */
