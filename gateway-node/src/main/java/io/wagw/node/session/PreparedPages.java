@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * moves the context and its page, and most of the browser thread's time per restore, into the wait.
  *
  * <p>Nothing prepared here talks to WhatsApp: the page stays blank (the snapshot's localStorage and IndexedDB are
- * written when the start loads WhatsApp Web in it, see {@link io.wagw.node.browser.StorageRestore}). A prepared context is used only if it holds exactly the snapshot the start
- * reads after taking the lease (an owner that was not dead after all may have saved a newer one) and its browser
- * did not restart meanwhile; otherwise, or when no start comes within {@link #MAX_AGE_MS}, it is closed.
+ * written when the start loads WhatsApp Web in it, see {@link io.wagw.node.browser.StorageRestore}). A prepared
+ * context is used only if it holds exactly the snapshot the start reads after taking the lease (an owner that was
+ * not dead after all may have saved a newer one) and its browser did not restart meanwhile; otherwise, or when no
+ * start comes within {@link #MAX_AGE_MS}, it is closed.
  */
 final class PreparedPages {
     private static final Logger log = LoggerFactory.getLogger(PreparedPages.class);

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -112,7 +110,7 @@ class StorageRestoreTest {
 
     private static Vertx vertx;
     private static HttpServer server;
-    private static Playwright playwright;
+    private static TestEnv.Chromium chromium;
     private static Browser browser;
     private static String url;
 
@@ -126,17 +124,13 @@ class StorageRestoreTest {
                 .listen(0, "127.0.0.1")
                 .await();
         url = "http://127.0.0.1:" + server.actualPort() + "/";
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(TestEnv.chromium())
-                        .setArgs(BrowserSettings.BASE_ARGS));
+        chromium = TestEnv.launchChromium();
+        browser = chromium.browser();
     }
 
     @AfterAll
     static void stop() {
-        playwright.close();
+        chromium.close();
         vertx.close().await();
     }
 

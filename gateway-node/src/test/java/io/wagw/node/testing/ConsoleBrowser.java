@@ -8,11 +8,8 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import io.wagw.node.browser.BrowserSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,18 +26,8 @@ import javax.imageio.ImageIO;
 public final class ConsoleBrowser implements AutoCloseable {
     public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
-    private final Playwright playwright;
-    private final Browser browser;
-
-    public ConsoleBrowser() {
-        // the node's driver settings: Playwright configures its driver once per JVM, by the first create
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(TestEnv.chromium())
-                        .setArgs(BrowserSettings.BASE_ARGS));
-    }
+    private final TestEnv.Chromium chromium = TestEnv.launchChromium();
+    private final Browser browser = chromium.browser();
 
     /** A person at a desktop screen. */
     public Page desktop() {
@@ -89,6 +76,6 @@ public final class ConsoleBrowser implements AutoCloseable {
     @Override
     public void close() {
         browser.close();
-        playwright.close();
+        chromium.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.wagw.node.testing;
 
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
 import io.wagw.node.browser.BrowserSettings;
 import io.wagw.node.session.RuntimeConfig;
 import io.wagw.sim.SimulatorOptions;
@@ -77,6 +80,29 @@ public final class TestEnv {
     public static Path chromium() {
         String set = System.getenv("GW_CHROMIUM_PATH");
         return set != null ? Path.of(set) : BrowserSettings.defaultExecutable();
+    }
+
+    /**
+     * A Playwright with the node's driver settings (Playwright configures its driver once per JVM, by the first
+     * create) and a Chromium launched with the node's base arguments, for tests that drive a browser directly.
+     */
+    public static Chromium launchChromium() {
+        var playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
+        return new Chromium(
+                playwright,
+                playwright
+                        .chromium()
+                        .launch(new BrowserType.LaunchOptions()
+                                .setExecutablePath(chromium())
+                                .setArgs(BrowserSettings.BASE_ARGS)));
+    }
+
+    /** A browser a test drives directly; closing it closes its Playwright (and the browser with it). */
+    public record Chromium(Playwright playwright, Browser browser) implements AutoCloseable {
+        @Override
+        public void close() {
+            playwright.close();
+        }
     }
 
     /** A runtime configuration against the simulator with fast, test-friendly pacing. */
