@@ -7,11 +7,9 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.WaitUntilState;
+import io.wagw.node.browser.Scripts;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,7 +26,7 @@ public final class WhatsAppBridge {
     private static final Logger log = LoggerFactory.getLogger(WhatsAppBridge.class);
     private static final String BINDING = "__wagwEvent";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCRIPT = loadScript();
+    private static final String SCRIPT = Scripts.load(WhatsAppBridge.class, "bridge.js");
 
     private WhatsAppBridge() {}
 
@@ -157,16 +155,5 @@ public final class WhatsAppBridge {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static String loadScript() {
-        try (InputStream in = WhatsAppBridge.class.getResourceAsStream("bridge.js")) {
-            if (in == null) {
-                throw new IllegalStateException("bridge.js is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

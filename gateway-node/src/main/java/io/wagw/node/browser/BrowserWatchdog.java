@@ -1,7 +1,6 @@
 package io.wagw.node.browser;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrowserWatchdog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserWatchdog.class);
-    private static final String SCRIPT = loadScript();
+    private static final String SCRIPT = Scripts.load(BrowserWatchdog.class, "watchdog.sh");
 
     /** For {@link #deadline}: nothing to protect, the browsers may stay up. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -169,16 +168,5 @@ public final class BrowserWatchdog implements AutoCloseable {
     /** The watchdog's bash script. */
     static String script() {
         return SCRIPT;
-    }
-
-    private static String loadScript() {
-        try (InputStream in = BrowserWatchdog.class.getResourceAsStream("watchdog.sh")) {
-            if (in == null) {
-                throw new IllegalStateException("watchdog.sh is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Opens a browser context with a snapshot (Playwright's storage-state JSON, with IndexedDB). The cookies go to
@@ -19,26 +15,26 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StorageRestore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCRIPT = loadScript();
+    private static final String SCRIPT = Scripts.load(StorageRestore.class, "restore.js");
 
     private StorageRestore() {}
 
-    /** The snapshot split: what Playwright restores (cookies) and the init script for the rest (null: none). */
-    record Split(String cookiesState, String originsScript) {}
-
     /**
-     * A new context with {@code options} and {@code storageState} restored (null: an empty context). Call on the
-     * browser's thread.
+     * A snapshot split into what Playwright restores (the cookies) and the init script for the rest (null: none).
+     * Made by {@link #split} off the browser's thread: a snapshot can be large, and that thread serves every page
+     * of its browser.
      */
-    public static BrowserContext newContext(Browser browser, Browser.NewContextOptions options, String storageState) {
-        if (storageState == null) {
+    public record Split(String cookiesState, String originsScript) {}
+
+    /** A new context with {@code options} and {@code snapshot} restored (null: an empty one); on the browser's thread. */
+    public static BrowserContext newContext(Browser browser, Browser.NewContextOptions options, Split snapshot) {
+        if (snapshot == null) {
             return browser.newContext(options);
         }
-        Split split = split(storageState);
-        BrowserContext context = browser.newContext(options.setStorageState(split.cookiesState()));
+        BrowserContext context = browser.newContext(options.setStorageState(snapshot.cookiesState()));
         try {
-            if (split.originsScript() != null) {
-                context.addInitScript(split.originsScript());
+            if (snapshot.originsScript() != null) {
+                context.addInitScript(snapshot.originsScript());
             }
             return context;
         } catch (RuntimeException e) {
@@ -47,7 +43,11 @@ public final class StorageRestore {
         }
     }
 
-    static Split split(String storageState) {
+    /** Splits a storage state ({@code null} stays {@code null}); a malformed one is refused. */
+    public static Split split(String storageState) {
+        if (storageState == null) {
+            return null;
+        }
         try {
             var state = (ObjectNode) JSON.readTree(storageState);
             var origins = state.path("origins");
@@ -60,17 +60,6 @@ public final class StorageRestore {
             return new Split(JSON.writeValueAsString(cookies), script);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalArgumentException("the snapshot is not a storage state: " + e.getMessage(), e);
-        }
-    }
-
-    private static String loadScript() {
-        try (InputStream in = StorageRestore.class.getResourceAsStream("restore.js")) {
-            if (in == null) {
-                throw new IllegalStateException("restore.js is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

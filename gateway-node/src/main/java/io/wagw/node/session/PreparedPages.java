@@ -5,6 +5,7 @@ import com.microsoft.playwright.Page;
 import io.wagw.node.bridge.BridgeEvent;
 import io.wagw.node.bridge.WhatsAppBridge;
 import io.wagw.node.browser.BrowserHost;
+import io.wagw.node.browser.StorageRestore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,7 @@ final class PreparedPages {
      * the preparation under way). Empty when one is already there.
      */
     Optional<CompletableFuture<Prepared>> prepare(String session, String state, BrowserHost host) {
+        var snapshot = StorageRestore.split(state); // here, not on the browser's thread
         var future = new CompletableFuture<Prepared>();
         if (bySession.putIfAbsent(session, future) != null) {
             return Optional.empty();
@@ -80,7 +82,7 @@ final class PreparedPages {
         long generation = host.generation();
         host.submit(browser -> {
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
-                    BrowserContext context = SessionWorker.newContext(browser, host, state);
+                    BrowserContext context = SessionWorker.newContext(browser, host, snapshot);
                     try {
                         WhatsAppBridge.install(context, event -> {
                             var s = sink.get();

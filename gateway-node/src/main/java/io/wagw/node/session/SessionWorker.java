@@ -511,9 +511,11 @@ final class SessionWorker {
         var prepared = state == null
                 ? Optional.<PreparedPages.Prepared>empty()
                 : runtime.prepared().take(name, state, host);
+        // parsed here, not on the browser's thread, which serves every page of its browser
+        var snapshot = prepared.isPresent() ? null : StorageRestore.split(state);
         host.call(
                 browser -> {
-                    openPage(browser, state, prepared, myBoot);
+                    openPage(browser, snapshot, prepared, myBoot);
                     return null;
                 },
                 BROWSER_CALL);
@@ -536,17 +538,17 @@ final class SessionWorker {
         }
     }
 
-    /** A session's browser context, with {@code storageState} (its snapshot) restored when not null. */
-    static BrowserContext newContext(Browser browser, BrowserHost host, String storageState) {
+    /** A session's browser context, with {@code snapshot} restored when not null; on the browser's thread. */
+    static BrowserContext newContext(Browser browser, BrowserHost host, StorageRestore.Split snapshot) {
         var options = new Browser.NewContextOptions()
                 .setUserAgent(WhatsAppBridge.userAgent(host.version()))
                 .setViewportSize(1280, 800);
-        return StorageRestore.newContext(browser, options, storageState);
+        return StorageRestore.newContext(browser, options, snapshot);
     }
 
     /** Opens WhatsApp Web in a new context, or in the one prepared for this takeover with the same snapshot. */
     private void openPage(
-            Browser browser, String storageState, Optional<PreparedPages.Prepared> prepared, long myBoot) {
+            Browser browser, StorageRestore.Split snapshot, Optional<PreparedPages.Prepared> prepared, long myBoot) {
         Consumer<BridgeEvent> sink = event -> {
             if (event instanceof BridgeEvent.Incoming m) {
                 post(new IncomingTask(m)); // whichever page of this session received it: it must be stored
@@ -563,7 +565,7 @@ final class SessionWorker {
             page = prepared.get().page();
             prepared.get().sink().set(sink);
         } else {
-            context = newContext(browser, host, storageState);
+            context = newContext(browser, host, snapshot);
             WhatsAppBridge.install(context, sink);
             page = context.newPage();
         }

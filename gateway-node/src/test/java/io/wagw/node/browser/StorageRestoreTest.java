@@ -151,7 +151,8 @@ class StorageRestoreTest {
         original.close();
 
         assertThat(expected).contains("ArrayBuffer:1,2,250", "Uint8Array:9,8", "Date:2023-11-14", "Int32Array:-3");
-        BrowserContext restored = StorageRestore.newContext(browser, new Browser.NewContextOptions(), snapshot);
+        BrowserContext restored =
+                StorageRestore.newContext(browser, new Browser.NewContextOptions(), StorageRestore.split(snapshot));
         try {
             Page page = restored.newPage();
             page.navigate(url);
