@@ -2,7 +2,9 @@ package io.wagw.node.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -27,6 +29,8 @@ public final class WhatsAppBridge {
     private static final String BINDING = "__wagwEvent";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = Scripts.load(WhatsAppBridge.class, "bridge.js");
+    /** Console messages with objects a page's DevTools session holds on to before it lets go of them. */
+    static final int RELEASE_EVERY = 50;
 
     private WhatsAppBridge() {}
 
@@ -39,18 +43,49 @@ public final class WhatsAppBridge {
     }
 
     /**
-     * Installs the bridge into every page of {@code context}; events go to {@code sink} on the browser
-     * thread. The page asks nothing of the node while idle: the dead man's switch is the node's
+     * Installs the bridge's script into every page of {@code context}; {@link #listen} then carries a page's
+     * events. The page asks nothing of the node while idle: the dead man's switch is the node's
      * {@code BrowserWatchdog}, outside the browser.
      */
-    public static void install(BrowserContext context, Consumer<BridgeEvent> sink) {
-        context.exposeBinding(BINDING, (source, args) -> {
-            if (args.length == 1 && args[0] instanceof String json) {
-                parse(json).ifPresent(sink);
-            }
-            return null;
-        });
+    public static void install(BrowserContext context) {
         context.addInitScript(SCRIPT);
+    }
+
+    /**
+     * Sends the events of the bridge in {@code page} to {@code sink}, on the browser thread; call it before the
+     * page loads WhatsApp Web. The page calls a plain DevTools binding ({@code Runtime.addBinding} on a DevTools
+     * session of its own), so an event is one message from the page to the node. Playwright's
+     * {@code exposeBinding} answers every call with a round trip back into the page, and handles a call that
+     * arrives during that round trip inside it, one level deeper on the browser thread's stack (a page that
+     * reported thousands of messages at once overflowed it). Measured with 2,000 events from 4 pages: 0.55 ms
+     * of machine CPU per event through Playwright's binding, 0.08-0.10 ms through this one.
+     * <p>
+     * Chromium gives a binding to the documents a page loads later (and to a new renderer process after a
+     * cross-site navigation) only while the session has the {@code Runtime} domain on, which also reports the
+     * page's console messages to it with their arguments held for the session; those are let go of here.
+     */
+    public static void listen(Page page, Consumer<BridgeEvent> sink) {
+        CDPSession devtools = page.context().newCDPSession(page);
+        devtools.on("Runtime.bindingCalled", call -> {
+            if (call.has("name") && BINDING.equals(call.get("name").getAsString()) && call.has("payload")) {
+                parse(call.get("payload").getAsString()).ifPresent(sink);
+            }
+        });
+        var held = new int[1];
+        Consumer<JsonObject> release = message -> {
+            if (message.toString().contains("\"objectId\"") && ++held[0] >= RELEASE_EVERY) {
+                held[0] = 0;
+                var group = new JsonObject();
+                group.addProperty("objectGroup", "console");
+                devtools.send("Runtime.releaseObjectGroup", group);
+            }
+        };
+        devtools.on("Runtime.consoleAPICalled", release);
+        devtools.on("Runtime.exceptionThrown", release);
+        devtools.send("Runtime.enable");
+        var binding = new JsonObject();
+        binding.addProperty("name", BINDING);
+        devtools.send("Runtime.addBinding", binding);
     }
 
     /**

@@ -84,13 +84,15 @@ final class PreparedPages {
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
                     BrowserContext context = SessionWorker.newContext(browser, host, snapshot);
                     try {
-                        WhatsAppBridge.install(context, event -> {
+                        WhatsAppBridge.install(context);
+                        Page page = context.newPage();
+                        WhatsAppBridge.listen(page, event -> {
                             var s = sink.get();
                             if (s != null) {
                                 s.accept(event);
                             }
                         });
-                        return new Prepared(state, host, generation, context, context.newPage(), sink);
+                        return new Prepared(state, host, generation, context, page, sink);
                     } catch (RuntimeException e) {
                         context.close();
                         throw e;

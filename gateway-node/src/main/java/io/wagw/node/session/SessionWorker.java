@@ -566,8 +566,9 @@ final class SessionWorker {
             prepared.get().sink().set(sink);
         } else {
             context = newContext(browser, host, snapshot);
-            WhatsAppBridge.install(context, sink);
+            WhatsAppBridge.install(context);
             page = context.newPage();
+            WhatsAppBridge.listen(page, sink);
         }
         host.track(page);
         page.onCrash(p -> post(() -> {
