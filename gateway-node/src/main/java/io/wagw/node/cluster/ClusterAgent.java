@@ -180,7 +180,12 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
 
     private void changed(AssignmentChange change) {
         if (change.gainedBy(me) || change.lostBy(me)) {
-            lane(change.session()).execute(() -> reconcile(change.session()));
+            // The event, not a read of the table: this node's near cache of it can still hold the entry before
+            // the change for a moment (the invalidation travels apart from the event). After a failover that
+            // read found half of the dead node's sessions still assigned to it, and they waited for the next
+            // full round (up to 3 s) before their takeover was prepared. A later change queues behind this one.
+            boolean mine = change.gainedBy(me);
+            lane(change.session()).execute(() -> reconcile(change.session(), mine));
         }
     }
 
@@ -205,11 +210,16 @@ public final class ClusterAgent implements SessionControl, SessionListener, Auto
     }
 
     private void reconcile(String session) {
+        reconcile(
+                session,
+                cluster.assignmentOf(session).map(a -> a.nodeId().equals(me)).orElse(false));
+    }
+
+    /** Runs {@code session} here when {@code mine}, stops it here when not. */
+    private void reconcile(String session, boolean mine) {
         if (closed) {
             return;
         }
-        boolean mine =
-                cluster.assignmentOf(session).map(a -> a.nodeId().equals(me)).orElse(false);
         boolean running = runtime.runs(session);
         try {
             if (mine && !running) {
