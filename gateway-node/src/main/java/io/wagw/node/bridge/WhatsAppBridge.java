@@ -73,7 +73,9 @@ public final class WhatsAppBridge {
         });
         var held = new int[1];
         Consumer<JsonObject> release = message -> {
+            // an argument or exception given by reference (objects); strings and numbers come by value
             if (message.toString().contains("\"objectId\"") && ++held[0] >= RELEASE_EVERY) {
+                // one round trip per RELEASE_EVERY such messages, from within this event's handling
                 held[0] = 0;
                 var group = new JsonObject();
                 group.addProperty("objectGroup", "console");

@@ -165,6 +165,10 @@ public final class SessionRuntime implements AutoCloseable {
                             name, store.leases().current(name)));
             var worker = new SessionWorker(name, lease, session, this, store, config);
             synchronized (workers) {
+                if (closed) { // stopped while the lease was taken: start nothing close() did not see
+                    store.leases().release(lease);
+                    checkOpen();
+                }
                 workers.put(name, worker);
             }
             armSwitch();
