@@ -43,12 +43,15 @@ public final class WhatsAppBridge {
     }
 
     /**
-     * Installs the bridge's script into every page of {@code context}; {@link #listen} then carries a page's
-     * events. The page asks nothing of the node while idle: the dead man's switch is the node's
-     * {@code BrowserWatchdog}, outside the browser.
+     * Opens a page in {@code context} with the bridge installed, its events going to {@code sink} (see
+     * {@link #listen}); nothing loaded yet. The page asks nothing of the node while idle: the dead man's switch is
+     * the node's {@code BrowserWatchdog}, outside the browser.
      */
-    public static void install(BrowserContext context) {
+    public static Page newPage(BrowserContext context, Consumer<BridgeEvent> sink) {
         context.addInitScript(SCRIPT);
+        Page page = context.newPage();
+        listen(page, sink);
+        return page;
     }
 
     /**
@@ -64,7 +67,7 @@ public final class WhatsAppBridge {
      * cross-site navigation) only while the session has the {@code Runtime} domain on, which also reports the
      * page's console messages to it with their arguments held for the session; those are let go of here.
      */
-    public static void listen(Page page, Consumer<BridgeEvent> sink) {
+    static void listen(Page page, Consumer<BridgeEvent> sink) {
         CDPSession devtools = page.context().newCDPSession(page);
         devtools.on("Runtime.bindingCalled", call -> {
             if (call.has("name") && BINDING.equals(call.get("name").getAsString()) && call.has("payload")) {

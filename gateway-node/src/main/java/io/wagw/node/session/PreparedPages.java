@@ -84,9 +84,7 @@ final class PreparedPages {
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
                     BrowserContext context = SessionWorker.newContext(browser, host, snapshot);
                     try {
-                        WhatsAppBridge.install(context);
-                        Page page = context.newPage();
-                        WhatsAppBridge.listen(page, event -> {
+                        Page page = WhatsAppBridge.newPage(context, event -> {
                             var s = sink.get();
                             if (s != null) {
                                 s.accept(event);

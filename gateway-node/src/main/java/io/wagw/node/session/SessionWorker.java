@@ -566,9 +566,7 @@ final class SessionWorker {
             prepared.get().sink().set(sink);
         } else {
             context = newContext(browser, host, snapshot);
-            WhatsAppBridge.install(context);
-            page = context.newPage();
-            WhatsAppBridge.listen(page, sink);
+            page = WhatsAppBridge.newPage(context, sink);
         }
         host.track(page);
         page.onCrash(p -> post(() -> {

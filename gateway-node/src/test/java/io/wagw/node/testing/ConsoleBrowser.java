@@ -75,7 +75,6 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     @Override
     public void close() {
-        browser.close();
         chromium.close();
     }
 }
