@@ -80,10 +80,10 @@ public record NodeConfig(
     /** Sessions per shared browser: each browser brings its own Playwright driver and browser thread. */
     public static final int DEFAULT_SESSIONS_PER_BROWSER = 50;
     /**
-     * The lease TTL: renewed every fifth of it, the dead man's switch fires 0.75 s before it could run out, a
+     * The lease TTL: renewed every eighth of it, the dead man's switch fires 0.4 s before it could run out, a
      * dead node's sessions wait it out.
      */
-    public static final int DEFAULT_LEASE_TTL_SECONDS = 3;
+    public static final int DEFAULT_LEASE_TTL_SECONDS = 2;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -186,7 +186,7 @@ public record NodeConfig(
         if (env.containsKey("GW_CHROMIUM_PATH")) {
             r.check(Files.isExecutable(chromium), "GW_CHROMIUM_PATH=%s is not an executable file".formatted(chromium));
         }
-        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", DEFAULT_LEASE_TTL_SECONDS, 3, 15);
+        int leaseTtl = r.integer("GW_LEASE_TTL_SECONDS", DEFAULT_LEASE_TTL_SECONDS, 2, 15);
         int sendPerMinute = r.integer("GW_SEND_PER_MINUTE", 20, 1, 6000);
         int sendBurst = r.integer("GW_SEND_BURST", 5, 1, 1000);
         int sendPauseMs = r.integer("GW_SEND_PAUSE_MS", 800, 0, 10_000);

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,6 +29,7 @@ final class LeaseRenewer {
     private final Duration ttl;
     private final Supplier<Collection<SessionWorker>> workers;
     private final Runnable afterRound;
+    private ScheduledExecutorService scheduler;
 
     /** {@code afterRound} runs after every round, whatever its outcome (it arms the dead man's switch). */
     LeaseRenewer(
@@ -44,15 +46,26 @@ final class LeaseRenewer {
     }
 
     /**
-     * Renews five times per TTL, on a thread of its own (no other task of the node can hold a round up): a
-     * slow renewal under load still leaves the browsers most of the TTL.
+     * Renews eight times per TTL ({@link #every}), on a thread of its own (no other task of the node can hold a
+     * round up).
      */
     void schedule(ScheduledExecutorService scheduler) {
-        long every = Math.max(400, ttl.toMillis() / 5);
-        scheduler.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+        this.scheduler = scheduler;
+        scheduler.schedule(this::round, every(ttl), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Milliseconds from the start of one round to the start of the next. Counted from the start, not the end: a
+     * round slowed by a busy database must not put the next one off by its own length as well, which would
+     * take it twice from what the dead man's switch tolerates. A round made late by a pause of the whole JVM
+     * runs once when it resumes, not once for every period it missed.
+     */
+    static long every(Duration ttl) {
+        return ttl.toMillis() / 8;
     }
 
     private void round() {
+        long startedAt = System.nanoTime();
         // an exception would end the schedule: log it and go on
         try {
             renewAll();
@@ -63,6 +76,12 @@ final class LeaseRenewer {
             afterRound.run();
         } catch (RuntimeException e) {
             log.error("arming the dead man's switch failed", e);
+        }
+        long tookMs = (System.nanoTime() - startedAt) / 1_000_000;
+        try {
+            scheduler.schedule(this::round, Math.max(0, every(ttl) - tookMs), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the runtime is closing
         }
     }
 

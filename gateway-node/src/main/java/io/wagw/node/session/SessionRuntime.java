@@ -57,9 +57,11 @@ public final class SessionRuntime implements AutoCloseable {
     static final int USAGE_FLUSH_SECONDS = 2;
     /**
      * How long before a lease could expire the watchdog kills the browsers of a node that stopped renewing: the
-     * time a kill takes to close the pages' connections, with room for a busy machine.
+     * time a kill takes to close the pages' connections, with room for a busy machine. The node that takes a
+     * session over adds its own: it still has to load WhatsApp Web after taking the lease. With the default TTL
+     * (2 s, renewed every 250 ms) the node may stall 1.35 s (a pause, a slow renewal) before the switch fires.
      */
-    static final Duration SWITCH_MARGIN = Duration.ofMillis(750);
+    static final Duration SWITCH_MARGIN = Duration.ofMillis(400);
 
     private final Object switchLock = new Object();
 

@@ -105,8 +105,8 @@ class FrozenNodeTest {
     }
 
     /**
-     * The switch must not fire while the node is merely busy: with the default lease TTL (3 s, renewed every
-     * 0.6 s; the watchdog fires 0.75 s before a lease could expire), a node opening nine pages at once,
+     * The switch must not fire while the node is merely busy: with the default lease TTL (2 s, renewed every
+     * 250 ms; the watchdog fires 0.4 s before a lease could expire), a node opening nine pages at once,
      * collecting its whole heap again and again, and stopped outright for 1 s keeps its browser and its working
      * session's connection.
      */

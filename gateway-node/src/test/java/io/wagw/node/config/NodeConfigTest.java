@@ -28,7 +28,7 @@ class NodeConfigTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(c.waUrl().toString()).isEqualTo("https://web.whatsapp.com");
         assertThat(c.realWhatsApp()).isTrue();
-        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.clusterMembers()).isEmpty();
         assertThat(c.advertisedUrl()).isEqualTo("http://127.0.0.1:3000");
         assertThat(c.storeConfig().dbUrl()).isEmpty();
@@ -118,7 +118,7 @@ class NodeConfigTest {
                             .contains("GW_MAX_SESSIONS=many is not an integer")
                             .contains("GW_DB_URL is invalid: expected jdbc:postgresql://")
                             .contains("GW_WA_URL=ftp://example.com is invalid")
-                            .contains("GW_LEASE_TTL_SECONDS=60 is out of range: expected an integer from 3 to 15")
+                            .contains("GW_LEASE_TTL_SECONDS=60 is out of range: expected an integer from 2 to 15")
                             .contains("GW_LOG_LEVEL=LOUD is invalid: expected one of [DEBUG, ERROR, INFO, TRACE, WARN]")
                             .contains("GW_ADMIN_API_KEY must be 24-200")
                             .contains("GW_MASTER_KEY_FILE=/nonexistent/master.key is not a readable file")
