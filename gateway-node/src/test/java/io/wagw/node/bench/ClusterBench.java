@@ -132,7 +132,9 @@ public final class ClusterBench {
                     },
                     Duration.ofMinutes(5));
             result.put("failover_sessions_moved", victims.size());
-            result.put("failover_ms", (System.nanoTime() - t0) / 1_000_000);
+            long failoverMs = (System.nanoTime() - t0) / 1_000_000;
+            long machineCpuMs = (BenchSupport.cpuTicks()[0] - machineBefore[0]) * 10;
+            result.put("failover_ms", failoverMs);
             long[] started = startedAt.values().stream()
                     .mapToLong(t -> (t - t0) / 1_000_000)
                     .sorted()
@@ -147,7 +149,14 @@ public final class ClusterBench {
             result.put("failover_working_ms_p50", BenchSupport.pct(worked, 50));
             // the machine's CPU over the failover (USER_HZ = 100), and by kind of process (the simulator and this
             // benchmark's polling are this-jvm, the nodes other-jvm); the killed node's processes are left out
-            result.put("failover_machine_cpu_ms", (BenchSupport.cpuTicks()[0] - machineBefore[0]) * 10);
+            result.put("failover_machine_cpu_ms", machineCpuMs);
+            // how busy the machine's cores were from the kill on: near 100 % the restores waited for CPU, not for
+            // the lease (the time from the kill to the first start)
+            result.put(
+                    "failover_machine_busy_pct",
+                    Math.round(100.0
+                            * machineCpuMs
+                            / (failoverMs * Runtime.getRuntime().availableProcessors())));
             var byKind = result.putObject("failover_cpu_ms_by_process");
             BenchSupport.cpuTicksByKindSince(cpuBefore).forEach((k, v) -> byKind.put(k, v * 10));
             if (removedAt[0] != 0) {
