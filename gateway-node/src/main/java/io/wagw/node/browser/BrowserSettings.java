@@ -105,8 +105,9 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
                 if (node == null) {
                     return DRIVER_ENV;
                 }
-                var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-                Path dir = Files.createTempDirectory("wagw-driver-", ownerOnly);
+                Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+                DriverCopies.sweep(tmp, DriverCopies::running);
+                Path dir = DriverCopies.create(tmp, ProcessHandle.current().pid());
                 Path binary = dir.resolve("node");
                 Files.copy(node, binary);
                 Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
