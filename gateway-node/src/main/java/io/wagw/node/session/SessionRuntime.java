@@ -166,12 +166,16 @@ public final class SessionRuntime implements AutoCloseable {
                     .orElseThrow(() -> SessionRuntimeException.runningOnNode(
                             name, store.leases().current(name)));
             var worker = new SessionWorker(name, lease, session, this, store, config);
+            boolean open;
             synchronized (workers) {
-                if (closed) { // stopped while the lease was taken: start nothing close() did not see
-                    store.leases().release(lease);
-                    checkOpen();
+                open = !closed; // stopped while the lease was taken: start nothing close() did not see
+                if (open) {
+                    workers.put(name, worker);
                 }
-                workers.put(name, worker);
+            }
+            if (!open) {
+                store.leases().release(lease); // the database round trip outside the lock, as the acquire
+                checkOpen();
             }
             armSwitch();
             worker.start();
