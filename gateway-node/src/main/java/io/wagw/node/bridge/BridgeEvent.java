@@ -56,4 +56,7 @@ public sealed interface BridgeEvent {
 
     /** The page died (renderer crash) or was closed under us. */
     record PageCrashed(String reason) implements BridgeEvent {}
+
+    /** WhatsApp Web could not be loaded into the page ({@code error}: Chromium's, e.g. {@code net::ERR_CONNECTION_REFUSED}). */
+    record LoadFailed(String error) implements BridgeEvent {}
 }

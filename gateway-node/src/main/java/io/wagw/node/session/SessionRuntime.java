@@ -97,7 +97,10 @@ public final class SessionRuntime implements AutoCloseable {
      * (a restart, a failover) starves its own browser threads until pages miss their deadlines. A slot is held
      * from the boot until the page works or shows a QR, most of which is the page loading in its renderer, so
      * there are more slots than cores: with 2 per core a failover wave on 2 cores left CPU idle (4 per core:
-     * 29 sessions back after 5.4-6.4 s instead of 7.1-7.3 s, and no survivor missed a lease deadline).
+     * 29 sessions back after 5.4-6.4 s instead of 7.1-7.3 s, and no survivor missed a lease deadline). A takeover
+     * whose context and page were prepared during the dead owner's lease takes none: the preparations, one after
+     * another on the browser's thread, already pace those starts, and a slot would hold the later ones back until
+     * earlier pages worked (see {@code SessionWorker.boot}).
      */
     static final int START_SLOTS = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
 

@@ -6,9 +6,16 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.wagw.node.testing.TestEnv;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +36,7 @@ class WhatsAppBridgeTest {
     private static HttpServer server;
     private static TestEnv.Chromium chromium;
     private static String url;
+    private static final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
 
     private BrowserContext context;
     private Page page;
@@ -38,8 +46,13 @@ class WhatsAppBridgeTest {
     static void start() {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer()
-                .requestHandler(
-                        r -> r.response().putHeader("content-type", "text/html").end(APP))
+                .requestHandler(r -> {
+                    if (r.path().startsWith("/held")) {
+                        held.add(r); // answered by the test
+                    } else {
+                        r.response().putHeader("content-type", "text/html").end(APP);
+                    }
+                })
                 .listen(0, "127.0.0.1")
                 .await();
         url = "http://127.0.0.1:" + server.actualPort() + "/";
@@ -61,15 +74,73 @@ class WhatsAppBridgeTest {
 
     @AfterEach
     void closePage() {
+        held.forEach(r -> r.connection().close());
+        held.clear();
         context.close();
     }
 
     /** Playwright delivers events while the thread that owns the page is in one of its calls. */
     private void awaitEvents(int count) {
+        awaitThat(() -> events.size() >= count);
+    }
+
+    private void awaitThat(BooleanSupplier condition) {
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (events.size() < count && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             page.waitForTimeout(10);
         }
+    }
+
+    @Test
+    void openingReturnsBeforeTheServerAnswersAndTheEventsFollow() {
+        // the browser's thread serves every page of its browser: it must not wait for a slow server
+        WhatsAppBridge.open(page, URI.create(url + "held"));
+        awaitThat(() -> !held.isEmpty());
+        assertThat(held).hasSize(1);
+        assertThat(events).isEmpty();
+
+        held.getFirst().response().putHeader("content-type", "text/html").end(APP);
+        awaitEvents(1);
+
+        assertThat(events).containsExactly(new BridgeEvent.Hooked(url + "held"));
+    }
+
+    @Test
+    void aDocumentThatCannotBeLoadedIsReported() throws IOException {
+        int closedPort;
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        WhatsAppBridge.open(page, URI.create("http://127.0.0.1:" + closedPort + "/"));
+        awaitEvents(1);
+
+        assertThat(events).containsExactly(new BridgeEvent.LoadFailed("net::ERR_CONNECTION_REFUSED"));
+    }
+
+    @Test
+    void aContextWhosePageIsStillLoadingClosesAtOnce() {
+        // a session stopped while its page waits for WhatsApp Web's server (Playwright's evaluate would wait for
+        // the load to end: the node evaluates in a page only once it works)
+        WhatsAppBridge.open(page, URI.create(url + "held"));
+        awaitThat(() -> !held.isEmpty());
+
+        context.close(); // as a session's stop does
+
+        assertThat(page.isClosed()).isTrue();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aLoadThatAnotherReplacesIsNotAFailure() {
+        WhatsAppBridge.open(page, URI.create(url + "held"));
+        awaitThat(() -> !held.isEmpty());
+
+        page.navigate(url + "instead"); // as the app does after a logout, say
+        awaitEvents(1);
+        page.waitForTimeout(200); // a failure of the replaced load would have been reported by now
+
+        assertThat(events).containsExactly(new BridgeEvent.Hooked(url + "instead"));
     }
 
     @Test

@@ -733,6 +733,41 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void aWhatsAppWebThatCannotBeReachedFailsEachStartAtOnceWithChromiumsError() throws Exception {
+        runtime.close();
+        var base = TestEnv.runtimeConfig("node-a");
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        // the start timeout (a minute) never comes into it: each failed load is reported by the page itself
+        runtime = newRuntime(new RuntimeConfig(
+                base.nodeId(),
+                java.net.URI.create("http://127.0.0.1:" + closedPort + "/"),
+                10,
+                5,
+                base.leaseTtl(),
+                base.browser(),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(60),
+                base.connectionLossGrace(),
+                base.snapshotInterval(),
+                false,
+                base.outbound()));
+        String name = TestEnv.session(Map.of());
+        runtime.start(name);
+        Await.until("FAILED", Duration.ofSeconds(30), () -> !runtime.runs(name));
+        var row = store.sessions().get(name);
+        assertThat(row.status()).isEqualTo(SessionStatus.FAILED);
+        assertThat(row.statusReason())
+                .contains("WhatsApp Web did not load: net::ERR_CONNECTION_REFUSED")
+                .contains("3 failures in a row");
+        assertThat(store.leases().current(name)).as("lease released").isEmpty();
+    }
+
+    @Test
     void aSuspendedTenantsSessionStops() {
         String name = TestEnv.session(Map.of());
         linked(name);
