@@ -66,6 +66,26 @@ class SessionRuntimeTest {
         return r;
     }
 
+    /** The test node's config with WhatsApp Web at {@code waUrl}: three failed starts in a row make a session FAILED. */
+    private static RuntimeConfig failingAfterThree(java.net.URI waUrl, Duration startTimeout) {
+        var base = TestEnv.runtimeConfig("node-a");
+        return new RuntimeConfig(
+                base.nodeId(),
+                waUrl,
+                10,
+                5,
+                base.leaseTtl(),
+                base.browser(),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                startTimeout,
+                base.connectionLossGrace(),
+                base.snapshotInterval(),
+                false,
+                base.outbound());
+    }
+
     private static java.nio.file.Path spoolDir() {
         try {
             return java.nio.file.Files.createTempDirectory("wagw-spool");
@@ -699,23 +719,9 @@ class SessionRuntimeTest {
     @Test
     void aSessionThatKeepsFailingGoesFailedInsteadOfFlapping() {
         runtime.close();
-        var base = TestEnv.runtimeConfig("node-a");
         // a page that never shows WhatsApp: every start times out
-        runtime = newRuntime(new RuntimeConfig(
-                base.nodeId(),
-                java.net.URI.create(sim.baseUrl() + "/sim/health"),
-                10,
-                5,
-                base.leaseTtl(),
-                base.browser(),
-                3,
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(2),
-                base.connectionLossGrace(),
-                base.snapshotInterval(),
-                false,
-                base.outbound()));
+        runtime = newRuntime(
+                failingAfterThree(java.net.URI.create(sim.baseUrl() + "/sim/health"), Duration.ofSeconds(2)));
         String name = TestEnv.session(Map.of());
         runtime.start(name);
         Await.until("FAILED", T, () -> !runtime.runs(name));
@@ -735,27 +741,13 @@ class SessionRuntimeTest {
     @Test
     void aWhatsAppWebThatCannotBeReachedFailsEachStartAtOnceWithChromiumsError() throws Exception {
         runtime.close();
-        var base = TestEnv.runtimeConfig("node-a");
         int closedPort;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         // the start timeout (a minute) never comes into it: each failed load is reported by the page itself
-        runtime = newRuntime(new RuntimeConfig(
-                base.nodeId(),
-                java.net.URI.create("http://127.0.0.1:" + closedPort + "/"),
-                10,
-                5,
-                base.leaseTtl(),
-                base.browser(),
-                3,
-                Duration.ofMillis(200),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(60),
-                base.connectionLossGrace(),
-                base.snapshotInterval(),
-                false,
-                base.outbound()));
+        runtime = newRuntime(
+                failingAfterThree(java.net.URI.create("http://127.0.0.1:" + closedPort + "/"), Duration.ofSeconds(60)));
         String name = TestEnv.session(Map.of());
         runtime.start(name);
         Await.until("FAILED", Duration.ofSeconds(30), () -> !runtime.runs(name));
