@@ -476,8 +476,7 @@ final class SessionWorker {
             scheduleBoot(PREPARED_RETRY_MS, bootId);
             return;
         }
-        // A takeover prepared ahead opens its page without a slot: its preparation, paced by the browser thread,
-        // was the costly part, and waiting for earlier pages to work left 9 of 17 takeovers idle for up to 1.3 s.
+        // a takeover prepared ahead opens its page without a slot (why: SessionRuntime.START_SLOTS)
         if (!holdsStartSlot.get() && !runtime.prepared().ready(name)) {
             if (!runtime.startSlots().tryAcquire()) {
                 // every start slot is busy opening a page: try again shortly, leaving the mailbox free

@@ -8,9 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.wagw.node.testing.TestEnv;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,13 +103,8 @@ class WhatsAppBridgeTest {
     }
 
     @Test
-    void aDocumentThatCannotBeLoadedIsReported() throws IOException {
-        int closedPort;
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-
-        WhatsAppBridge.open(page, URI.create("http://127.0.0.1:" + closedPort + "/"));
+    void aDocumentThatCannotBeLoadedIsReported() {
+        WhatsAppBridge.open(page, URI.create("http://127.0.0.1:" + TestEnv.freePort() + "/"));
         awaitEvents(1);
 
         assertThat(events).containsExactly(new BridgeEvent.LoadFailed("net::ERR_CONNECTION_REFUSED"));

@@ -739,15 +739,11 @@ class SessionRuntimeTest {
     }
 
     @Test
-    void aWhatsAppWebThatCannotBeReachedFailsEachStartAtOnceWithChromiumsError() throws Exception {
+    void aWhatsAppWebThatCannotBeReachedFailsEachStartAtOnceWithChromiumsError() {
         runtime.close();
-        int closedPort;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
         // the start timeout (a minute) never comes into it: each failed load is reported by the page itself
-        runtime = newRuntime(
-                failingAfterThree(java.net.URI.create("http://127.0.0.1:" + closedPort + "/"), Duration.ofSeconds(60)));
+        runtime = newRuntime(failingAfterThree(
+                java.net.URI.create("http://127.0.0.1:" + TestEnv.freePort() + "/"), Duration.ofSeconds(60)));
         String name = TestEnv.session(Map.of());
         runtime.start(name);
         Await.until("FAILED", Duration.ofSeconds(30), () -> !runtime.runs(name));

@@ -45,6 +45,15 @@ public final class TestEnv {
         return store;
     }
 
+    /** A loopback port nothing listens on (yet): connecting to it is refused. */
+    public static int freePort() {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Environment for a whole node sharing the test database and master key, on a free port. */
     public static java.util.Map<String, String> nodeEnv(String nodeId) {
         store();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -76,15 +75,6 @@ final class Receiver implements AutoCloseable {
 
     static Receiver startOn(int port, Script script) {
         return new Receiver(port, script);
-    }
-
-    /** A loopback port nothing listens on (yet). */
-    static int freePort() {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static String url(int port, String path) {

@@ -279,7 +279,7 @@ class WebhookDispatcherTest {
 
     @Test
     void aReceiverThatIsDownForAWhileGetsEveryEventInOrderOnceItIsBack() {
-        int port = Receiver.freePort();
+        int port = TestEnv.freePort();
         var dispatcher = startedDispatcher("node-a");
         var publisher = publisherFor(Map.of("webhooks", List.of(webhook(Receiver.url(port, "/hook"), 30))), dispatcher);
 
@@ -554,7 +554,7 @@ class WebhookDispatcherTest {
 
     @Test
     void everyFailureWithoutAnHttpAnswerLooksTheSameToTheCallerWhileTheLogTellsThemApart() throws Exception {
-        int closedPort = Receiver.freePort();
+        int closedPort = TestEnv.freePort();
         var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // connects, never answers
         toClose.add(silent);
         var notHttp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
