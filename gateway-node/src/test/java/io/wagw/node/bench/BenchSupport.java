@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,8 +78,9 @@ final class BenchSupport {
     /**
      * CPU ticks used so far by every process on the machine, summed per kind: Chromium renderers, the
      * Chromium browser process, other Chromium processes, the Playwright driver, this JVM, other JVMs (the
-     * simulator), PostgreSQL, anything else. A process that ends between two readings takes its ticks with it,
-     * so the difference for its kind comes out low (even negative) by what it had used before.
+     * runtime benchmark's simulator, the cluster benchmark's nodes), PostgreSQL, anything else. A process that ends between
+     * two readings takes its ticks with it, so the difference for its kind comes out low (even negative) by
+     * what it had used before.
      */
     static Map<String, Long> cpuTicksByKind() {
         Map<String, Long> out = new TreeMap<>();
@@ -91,6 +93,20 @@ final class BenchSupport {
 
     /** Every process on the machine by pid, with its kind and CPU ticks so far. */
     static Map<Long, ProcessTicks> cpuTicksByProcess() {
+        return cpuTicks(false);
+    }
+
+    /**
+     * Every thread on the machine by thread id, with its process's kind and its own name (digits collapsed, as
+     * in {@link #threadTicksByName}) as {@code kind: name}, and its CPU ticks so far. Chromium, the JVMs and
+     * Node.js name their threads ({@code CrRendererMain} shows as the process's name, {@code Chrome_IOThread},
+     * {@code VizCompositorThread}, {@code ForkJoinPool-1-worker-3}), so this tells which part of a process works.
+     */
+    static Map<Long, ProcessTicks> cpuTicksByThread() {
+        return cpuTicks(true);
+    }
+
+    private static Map<Long, ProcessTicks> cpuTicks(boolean byThread) {
         Map<Long, ProcessTicks> out = new HashMap<>();
         long self = ProcessHandle.current().pid();
         try (var procs = Files.list(Path.of("/proc"))) {
@@ -120,7 +136,22 @@ final class BenchSupport {
                                                                                             || cmd.contains("/postgres")
                                                                                     ? "postgres"
                                                                                     : "other";
-                    out.put(pid, new ProcessTicks(kind, ticks));
+                    if (!byThread) {
+                        out.put(pid, new ProcessTicks(kind, ticks));
+                        continue;
+                    }
+                    try (var tasks = Files.list(dir.resolve("task"))) {
+                        for (var task : tasks.toList()) {
+                            String t = Files.readString(task.resolve("stat"));
+                            String name = t.substring(t.indexOf('(') + 1, t.lastIndexOf(')'));
+                            String[] tf = t.substring(t.lastIndexOf(')') + 2).split(" ");
+                            out.put(
+                                    Long.parseLong(task.getFileName().toString()),
+                                    new ProcessTicks(
+                                            kind + ": " + name.replaceAll("[-#._ ]*[0-9]+", "#"),
+                                            Long.parseLong(tf[11]) + Long.parseLong(tf[12])));
+                        }
+                    }
                 } catch (IOException | RuntimeException ended) {
                     // the process ended while being read
                 }
@@ -155,6 +186,27 @@ final class BenchSupport {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> out = new TreeMap<>();
         cpuTicksSince(before).forEach((kind, ticks) -> out.put(kind, Math.round(ticks / seconds * 10) / 10.0));
+        return out;
+    }
+
+    /**
+     * The {@code top} threads (by {@link #cpuTicksByThread}'s {@code kind: name}, summed over threads of that
+     * name) by CPU ticks used since {@code before}; threads that ended meanwhile are left out, new ones count
+     * whole.
+     */
+    static Map<String, Long> topThreadTicksSince(Map<Long, ProcessTicks> before, int top) {
+        Map<String, Long> sums = new HashMap<>();
+        cpuTicksByThread().forEach((tid, now) -> {
+            var then = before.get(tid);
+            long used = now.ticks() - (then == null ? 0 : then.ticks()); // a kernel worker's name changes
+            sums.merge(now.kind(), used, Long::sum);
+        });
+        Map<String, Long> out = new LinkedHashMap<>();
+        sums.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

@@ -97,10 +97,12 @@ public final class ClusterBench {
                     .map(Map.Entry::getKey)
                     .toList();
             long conflictsBefore = sim.client().stats().conflicts();
+            // read before the kill, so that walking /proc takes nothing from the failover it measures
+            var cpuBefore = BenchSupport.cpuTicksByProcess();
+            var threadsBefore = BenchSupport.cpuTicksByThread();
+            long[] machineBefore = BenchSupport.cpuTicks();
             long t0 = System.nanoTime();
             victim.kill9();
-            var cpuBefore = BenchSupport.cpuTicksByProcess();
-            long[] machineBefore = BenchSupport.cpuTicks();
             long[] removedAt = {0};
             // when each moved session was first seen running on a survivor (its lease taken) and WORKING there:
             // the dead node's last status stays WORKING until the survivor's start replaces it, so WORKING counts
@@ -159,6 +161,9 @@ public final class ClusterBench {
                             / (failoverMs * Runtime.getRuntime().availableProcessors())));
             var byKind = result.putObject("failover_cpu_ms_by_process");
             BenchSupport.cpuTicksByKindSince(cpuBefore).forEach((k, v) -> byKind.put(k, v * 10));
+            // and by thread, the 20 busiest (Chromium's CrRendererMain shows as the process's own name)
+            var byThread = result.putObject("failover_cpu_ms_by_thread");
+            BenchSupport.topThreadTicksSince(threadsBefore, 20).forEach((k, v) -> byThread.put(k, v * 10));
             if (removedAt[0] != 0) {
                 result.put("failover_member_removed_ms", (removedAt[0] - t0) / 1_000_000);
             }
