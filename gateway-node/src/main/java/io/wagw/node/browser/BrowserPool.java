@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrowserPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
-    private static final long PSS_SAMPLE_NANOS = 10_000_000_000L;
 
     private final BrowserSettings settings;
     private final int sessionsPerBrowser;
@@ -26,12 +25,8 @@ public final class BrowserPool implements AutoCloseable {
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final Map<String, BrowserHost> bySession = new HashMap<>();
     private int nextId = 1;
-    /** Guards the PSS sample (not the pool's lock: a sample must not hold up session starts). */
-    private final Object pssLock = new Object();
-
-    private long pssSample;
-    private long pssSampledAt;
-    private List<String> pssSampledBrowsers = List.of();
+    /** Guarded by itself (not the pool's lock: a reading must not hold up session starts). */
+    private final PssEstimate pss = new PssEstimate();
 
     private final String namePrefix;
 
@@ -112,27 +107,34 @@ public final class BrowserPool implements AutoCloseable {
     }
 
     /**
-     * Summed PSS of every Chromium process (browsers and their renderers), in bytes. Sampled again after
-     * {@link #PSS_SAMPLE_NANOS} or when a browser launched, restarted or closed: a sample walks /proc and
-     * every renderer's page tables (smaps_rollup), which cost a node several CPU seconds a minute while
-     * health was published every second.
+     * Summed PSS of every Chromium process (browsers and their renderers), in bytes: read in full every 5 minutes
+     * and when a browser launched, restarted or closed, and carried forward in between by the processes' resident
+     * anonymous memory, read at most every 10 s ({@link PssEstimate}: a full reading walks every renderer's page
+     * tables). Health asks every second, metrics at each scrape.
      */
     public long chromiumPssBytes() {
-        synchronized (pssLock) {
+        synchronized (pss) {
             long now = System.nanoTime();
             List<BrowserHost> current = hosts();
             List<String> browsers =
                     current.stream().map(h -> h.id() + "#" + h.generation()).toList();
-            if (pssSampledAt == 0 || now - pssSampledAt > PSS_SAMPLE_NANOS || !browsers.equals(pssSampledBrowsers)) {
-                pssSample = current.stream()
-                        .mapToLong(h -> h.browserPid().stream()
-                                .map(ChromiumProcesses::pssWithDescendants)
-                                .sum())
-                        .sum();
-                pssSampledAt = now;
-                pssSampledBrowsers = browsers;
+            var due = pss.due(now, browsers);
+            if (due != PssEstimate.Due.NOTHING) {
+                long[] sum = new long[2];
+                for (BrowserHost h : current) {
+                    h.browserPid().ifPresent(pid -> {
+                        long[] m = ChromiumProcesses.memoryWithDescendants(pid, due == PssEstimate.Due.FULL);
+                        sum[0] += m[0];
+                        sum[1] += m[1];
+                    });
+                }
+                if (due == PssEstimate.Due.FULL) {
+                    pss.full(now, browsers, sum[0], sum[1]);
+                } else {
+                    pss.anon(now, sum[1]);
+                }
             }
-            return pssSample;
+            return pss.bytes();
         }
     }
 

@@ -61,13 +61,35 @@ public final class ChromiumProcesses {
         }
     }
 
-    /** Proportional set size of a process and all its descendants, in bytes (0 when gone). */
-    public static long pssWithDescendants(long pid) {
-        return ProcessHandle.of(pid)
-                .map(h -> Stream.concat(Stream.of(h), h.descendants())
-                        .mapToLong(p -> pssBytes(p.pid()))
-                        .sum())
-                .orElse(0L);
+    /**
+     * The PSS and the resident anonymous memory of a process and all its descendants, in bytes ({@code [0, 0]} when
+     * gone); the resident anonymous memory alone when {@code withPss} is false (PSS costs a walk of every process's
+     * page tables, see {@link PssEstimate}).
+     */
+    public static long[] memoryWithDescendants(long pid, boolean withPss) {
+        long[] out = new long[2];
+        ProcessHandle.of(pid)
+                .ifPresent(h -> Stream.concat(Stream.of(h), h.descendants()).forEach(p -> {
+                    if (withPss) {
+                        out[0] += pssBytes(p.pid());
+                    }
+                    out[1] += anonBytes(p.pid());
+                }));
+        return out;
+    }
+
+    /** Resident anonymous memory of one process ({@code RssAnon} in {@code status}), in bytes (0 when unreadable). */
+    public static long anonBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("RssAnon:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // process ended meanwhile or /proc is not readable
+        }
+        return 0;
     }
 
     /** Proportional set size of one process from {@code smaps_rollup}, in bytes (0 when unreadable). */
