@@ -86,6 +86,17 @@ public final class ClusterBench {
 
             link(api, sim, phone);
             Thread.sleep(10_000); // snapshots saved, placement settled
+            // what the cluster costs while every session is idle: the busiest threads over 20 s, in % of one core
+            // summed over the three nodes (health each second, Hazelcast, lease renewals, the coordinator's rounds)
+            var idleProcesses = BenchSupport.cpuTicksByProcess();
+            var idleThreads = BenchSupport.cpuTicksByThread();
+            long[] idleMachine = BenchSupport.cpuTicks();
+            Thread.sleep(20_000);
+            result.put("idle_machine_cpu_pct", (BenchSupport.cpuTicks()[0] - idleMachine[0]) / 20.0);
+            var idleByKind = result.putObject("idle_cpu_pct_by_process");
+            BenchSupport.cpuTicksByKindSince(idleProcesses).forEach((k, v) -> idleByKind.put(k, v / 20.0));
+            var idle = result.putObject("idle_cpu_pct_by_thread");
+            BenchSupport.topThreadTicksSince(idleThreads, 25).forEach((k, v) -> idle.put(k, v / 20.0));
             // the same with every session WORKING (the keys without a prefix, as in earlier results)
             forwarding(nodes, api, "", result);
             Map<String, String> on = ClusterApi.runningOn(api);
