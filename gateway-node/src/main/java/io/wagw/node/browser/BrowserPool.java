@@ -108,8 +108,8 @@ public final class BrowserPool implements AutoCloseable {
 
     /**
      * Summed PSS of every Chromium process (browsers and their renderers), in bytes: read in full every 5 minutes
-     * and when a browser launched, restarted or closed, and carried forward in between by the processes' resident
-     * anonymous memory, read at most every 10 s ({@link PssEstimate}: a full reading walks every renderer's page
+     * and when a browser launched, restarted or closed, and scaled in between by how the processes' resident
+     * anonymous memory changed, read at most every 10 s ({@link PssEstimate}: a full reading walks every renderer's page
      * tables). Health asks every second, metrics at each scrape.
      */
     public long chromiumPssBytes() {

@@ -109,7 +109,7 @@ public final class NodeMetrics implements SessionListener {
         Gauge.builder("wagw_chromium_pss_bytes", runtime, r -> r.pool().chromiumPssBytes())
                 .baseUnit("bytes")
                 .description("summed PSS of every Chromium process of this node (read in full every 5 minutes,"
-                        + " carried forward by resident anonymous memory in between)")
+                        + " scaled by resident anonymous memory in between)")
                 .register(registry);
         Gauge.builder("wagw_browsers", runtime, r -> r.pool().hosts().size())
                 .description("running Chromium browsers")
