@@ -55,7 +55,7 @@ final class SessionWorker {
      * second cost 1.5-1.7 % of a core at 150 idle sessions.
      */
     static final long WORKING_TICK_MS = 5000;
-    /** The page leaves WhatsApp this long before the lease could expire (covers the answer's way to the page). */
+
     private final String name;
 
     private final SessionRuntime runtime;
