@@ -7,12 +7,11 @@ import java.util.function.Predicate;
 
 /**
  * A serial executor on a thread of its own (a virtual thread): tasks run one at a time, in the order they
- * were posted. When nothing arrives for a second (or the period set by {@link #idleAfter}) the idle task runs.
- * A task that throws goes to the error handler and the mailbox goes on. Once closed it takes nothing more and
- * its thread ends.
+ * were posted. When nothing arrives for a second the idle task runs. A task that throws goes to the error
+ * handler and the mailbox goes on. Once closed it takes nothing more and its thread ends.
  */
 final class Mailbox {
-    static final long IDLE_MS = 1000;
+    private static final long IDLE_MS = 1000;
 
     private final String threadName;
     private final Consumer<Runnable> dispatch;
@@ -20,7 +19,6 @@ final class Mailbox {
     private final Consumer<Throwable> failed;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
-    private volatile long idleMs = IDLE_MS;
 
     /**
      * @param dispatch runs (or skips) one task
@@ -43,11 +41,6 @@ final class Mailbox {
         if (!closed) {
             queue.add(task);
         }
-    }
-
-    /** From the next wait on: the idle task runs after {@code ms} without a task. */
-    void idleAfter(long ms) {
-        idleMs = Math.max(1, ms);
     }
 
     void close() {
@@ -86,7 +79,7 @@ final class Mailbox {
     private void drain() {
         while (!closed) {
             try {
-                Runnable r = queue.poll(idleMs, TimeUnit.MILLISECONDS);
+                Runnable r = queue.poll(IDLE_MS, TimeUnit.MILLISECONDS);
                 if (r == null) {
                     idle.run();
                 } else {

@@ -47,14 +47,6 @@ final class SessionWorker {
     private static final Duration BROWSER_CALL = Duration.ofSeconds(60);
     private static final long START_SLOT_RETRY_MS = 250;
     private static final long PREPARED_RETRY_MS = 50;
-    /**
-     * How often the mailbox of a session that is WORKING with its connection up ticks (every other session: each
-     * second). Nothing of such a session falls due within seconds: its periodic snapshot comes in minutes (the tick
-     * follows a shorter snapshot interval), and its lease is guarded by the renewer, which checks every session's
-     * deadline after a failed round, and the browser watchdog. A timed wakeup of each session's virtual thread each
-     * second cost 1.5-1.7 % of a core at 150 idle sessions.
-     */
-    static final long WORKING_TICK_MS = 5000;
 
     private final String name;
 
@@ -319,20 +311,9 @@ final class SessionWorker {
     // ---- mailbox ----------------------------------------------------------------------------------
 
     private void dispatch(Runnable r) {
-        try {
-            if (!guard.fenced() || r instanceof IncomingTask) {
-                r.run();
-            }
-        } finally {
-            tickEvery();
+        if (!guard.fenced() || r instanceof IncomingTask) {
+            r.run();
         }
-    }
-
-    /** Sets the mailbox's tick for the state the last task or tick left (see {@link #WORKING_TICK_MS}). */
-    private void tickEvery() {
-        boolean quiet = status == SessionStatus.WORKING && disconnectedSinceNanos == 0 && !stopping;
-        mailbox.idleAfter(
-                quiet ? Math.min(WORKING_TICK_MS, config.snapshotInterval().toMillis()) : Mailbox.IDLE_MS);
     }
 
     private void mailboxFailed(Throwable t) {
@@ -383,7 +364,6 @@ final class SessionWorker {
                 disconnectedSinceNanos == 0 ? null : Duration.ofNanos(now - disconnectedSinceNanos),
                 snapshots.periodicDue(now, config.snapshotInterval()),
                 jitter()));
-        tickEvery();
     }
 
     // ---- the lifecycle ------------------------------------------------------------------------------

@@ -63,28 +63,6 @@ class MailboxTest {
     }
 
     @Test
-    void theIdlePeriodCanBeLengthenedAndShortenedAgain() throws InterruptedException {
-        List<Long> idleAt = new CopyOnWriteArrayList<>();
-        var mailbox = new Mailbox("mailbox-test", Runnable::run, () -> idleAt.add(System.nanoTime()), t -> {});
-        mailbox.idleAfter(100);
-        mailbox.start();
-        Thread.sleep(550);
-        int fast = idleAt.size();
-        assertThat(fast).as("every 100 ms").isBetween(3, 6);
-        mailbox.idleAfter(5_000);
-        mailbox.post(() -> {}); // ends the wait under way; the next one is 5 s
-        Thread.sleep(50);
-        int before = idleAt.size();
-        Thread.sleep(1_000);
-        assertThat(idleAt).as("none within a second of 5 s").hasSize(before);
-        mailbox.idleAfter(100);
-        mailbox.post(() -> {});
-        Thread.sleep(550);
-        assertThat(idleAt.size() - before).as("every 100 ms again").isBetween(3, 6);
-        mailbox.close();
-    }
-
-    @Test
     void queuedTasksCanBeRunOnTheCallersThreadAndAClosedMailboxTakesNothing() {
         List<String> ran = new CopyOnWriteArrayList<>();
         var mailbox = new Mailbox("mailbox-test", Runnable::run, () -> {}, t -> {});
