@@ -83,6 +83,9 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
         return SessionOfItsOwn.ENV;
     }
 
+    /** The system property that tells Playwright where to unpack its driver package. */
+    static final String PLAYWRIGHT_TMPDIR = "playwright.driver.tmpdir";
+
     private static final class SessionOfItsOwn {
         static final Map<String, String> ENV = build();
 
@@ -116,6 +119,12 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
                 Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
                 for (Path p : new Path[] {dir, binary, wrapper}) {
                     p.toFile().deleteOnExit(); // registered in this order, deleted in reverse
+                }
+                // Playwright unpacks its driver package (14 MB) into a temporary directory of its own once per JVM
+                // and deletes it at exit; a killed JVM leaves it behind. Inside this JVM's copy, the sweep of the
+                // next start takes it along (it registers its files for deletion after these: they go first).
+                if (System.getProperty(PLAYWRIGHT_TMPDIR) == null) {
+                    System.setProperty(PLAYWRIGHT_TMPDIR, dir.toString());
                 }
                 var env = new HashMap<>(DRIVER_ENV);
                 env.put("PLAYWRIGHT_NODEJS_PATH", wrapper.toString());

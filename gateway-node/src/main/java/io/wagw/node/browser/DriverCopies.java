@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The node's own copy of the Playwright driver's Node.js (about 120 MB), unpacked into a directory named after
- * the JVM's pid. A JVM that exits deletes its copy; one that was killed cannot, so each start first deletes the
- * copies of JVMs that are gone (a node restarted after crashes would otherwise fill the temporary directory,
- * 120 MB per restart).
+ * the JVM's pid, with Playwright's own unpacked driver package (14 MB) inside it. A JVM that exits deletes its
+ * copy; one that was killed cannot, so each start first deletes the copies of JVMs that are gone (a node
+ * restarted after crashes would otherwise fill the temporary directory, 134 MB per restart).
  */
 final class DriverCopies {
     static final String PREFIX = "wagw-driver-";

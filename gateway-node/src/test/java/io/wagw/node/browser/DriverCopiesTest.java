@@ -2,8 +2,12 @@ package io.wagw.node.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +38,44 @@ class DriverCopiesTest {
         assertThat(other).isDirectory();
         assertThat(link).as("a link is not followed or removed").exists();
         assertThat(outside.resolve("keep")).hasContent("keep");
+    }
+
+    @Test
+    void playwrightsUnpackedDriverLivesInTheCopyOfItsJvmAndGoesWithItAfterAKill() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process probe = new ProcessBuilder(
+                        java,
+                        "-Djava.io.tmpdir=" + tmp,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DriverProbe.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(line)
+                    .as("the probe printed where Playwright unpacked its driver")
+                    .isNotNull();
+            Path driver = Path.of(line);
+            assertThat(driver.getParent().getParent()).isEqualTo(tmp);
+            assertThat(driver.getParent().getFileName().toString()).startsWith("wagw-driver-" + probe.pid() + "-");
+            assertThat(driver.getFileName().toString()).startsWith("playwright-java-");
+            assertThat(driver.resolve("package").resolve("cli.js")).isRegularFile();
+            assertThat(driver.getParent().resolve("node")).isRegularFile();
+
+            probe.destroyForcibly(); // SIGKILL: nothing deleted at exit
+            assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(driver).exists();
+
+            assertThat(DriverCopies.sweep(tmp, DriverCopies::running)).isEqualTo(1);
+            assertThat(driver.getParent()).doesNotExist();
+            try (var left = Files.list(tmp)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            probe.destroyForcibly();
+        }
     }
 
     @Test
