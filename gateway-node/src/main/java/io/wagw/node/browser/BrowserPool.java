@@ -120,18 +120,14 @@ public final class BrowserPool implements AutoCloseable {
                     current.stream().map(h -> h.id() + "#" + h.generation()).toList();
             var due = pss.due(now, browsers);
             if (due != PssEstimate.Due.NOTHING) {
-                long[] sum = new long[2];
-                for (BrowserHost h : current) {
-                    h.browserPid().ifPresent(pid -> {
-                        long[] m = ChromiumProcesses.memoryWithDescendants(pid, due == PssEstimate.Due.FULL);
-                        sum[0] += m[0];
-                        sum[1] += m[1];
-                    });
-                }
+                var sum = current.stream()
+                        .flatMap(h -> h.browserPid().stream().boxed())
+                        .map(pid -> ChromiumProcesses.memoryWithDescendants(pid, due == PssEstimate.Due.FULL))
+                        .reduce(ChromiumProcesses.Memory.NONE, ChromiumProcesses.Memory::plus);
                 if (due == PssEstimate.Due.FULL) {
-                    pss.full(now, browsers, sum[0], sum[1]);
+                    pss.full(now, browsers, sum.pssBytes(), sum.anonBytes());
                 } else {
-                    pss.anon(now, sum[1]);
+                    pss.anon(now, sum.anonBytes());
                 }
             }
             return pss.bytes();

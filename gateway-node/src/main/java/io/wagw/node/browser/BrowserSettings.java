@@ -84,7 +84,7 @@ public record BrowserSettings(Path chromiumPath, boolean headless, List<String> 
     }
 
     /** The system property that tells Playwright where to unpack its driver package. */
-    static final String PLAYWRIGHT_TMPDIR = "playwright.driver.tmpdir";
+    private static final String PLAYWRIGHT_TMPDIR = "playwright.driver.tmpdir";
 
     private static final class SessionOfItsOwn {
         static final Map<String, String> ENV = build();

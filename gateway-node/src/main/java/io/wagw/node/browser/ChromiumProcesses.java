@@ -61,44 +61,44 @@ public final class ChromiumProcesses {
         }
     }
 
+    /** PSS and resident anonymous memory, in bytes. */
+    public record Memory(long pssBytes, long anonBytes) {
+        public static final Memory NONE = new Memory(0, 0);
+
+        public Memory plus(Memory other) {
+            return new Memory(pssBytes + other.pssBytes, anonBytes + other.anonBytes);
+        }
+    }
+
     /**
-     * The PSS and the resident anonymous memory of a process and all its descendants, in bytes ({@code [0, 0]} when
-     * gone); the resident anonymous memory alone when {@code withPss} is false (PSS costs a walk of every process's
-     * page tables, see {@link PssEstimate}).
+     * The memory of a process and all its descendants ({@link Memory#NONE} when gone); the resident anonymous
+     * memory alone (PSS 0) when {@code withPss} is false: PSS costs a walk of every process's page tables, see
+     * {@link PssEstimate}.
      */
-    public static long[] memoryWithDescendants(long pid, boolean withPss) {
-        long[] out = new long[2];
-        ProcessHandle.of(pid)
-                .ifPresent(h -> Stream.concat(Stream.of(h), h.descendants()).forEach(p -> {
-                    if (withPss) {
-                        out[0] += pssBytes(p.pid());
-                    }
-                    out[1] += anonBytes(p.pid());
-                }));
-        return out;
+    public static Memory memoryWithDescendants(long pid, boolean withPss) {
+        return ProcessHandle.of(pid)
+                .map(h -> Stream.concat(Stream.of(h), h.descendants())
+                        .map(p -> new Memory(withPss ? pssBytes(p.pid()) : 0, anonBytes(p.pid())))
+                        .reduce(Memory.NONE, Memory::plus))
+                .orElse(Memory.NONE);
     }
 
     /** Resident anonymous memory of one process ({@code RssAnon} in {@code status}), in bytes (0 when unreadable). */
     public static long anonBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("RssAnon:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // process ended meanwhile or /proc is not readable
-        }
-        return 0;
+        return kilobytes(pid, "status", "RssAnon:") * 1024;
     }
 
     /** Proportional set size of one process from {@code smaps_rollup}, in bytes (0 when unreadable). */
     public static long pssBytes(long pid) {
+        return kilobytes(pid, "smaps_rollup", "Pss:") * 1024;
+    }
+
+    /** The kB value of the line starting with {@code field} in {@code /proc/<pid>/<file>} (0 when unreadable). */
+    private static long kilobytes(long pid, String file, String field) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"));
-            for (String line : lines) {
-                if (line.startsWith("Pss:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {

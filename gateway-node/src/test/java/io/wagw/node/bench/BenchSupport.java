@@ -113,9 +113,7 @@ final class BenchSupport {
             for (var dir : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
                     .toList()) {
                 try {
-                    String stat = Files.readString(dir.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+                    long ticks = statTicks(Files.readString(dir.resolve("stat")));
                     long pid = Long.parseLong(dir.getFileName().toString());
                     String cmd = ChromiumProcesses.commandLine(pid);
                     String kind = pid == self
@@ -142,14 +140,10 @@ final class BenchSupport {
                     }
                     try (var tasks = Files.list(dir.resolve("task"))) {
                         for (var task : tasks.toList()) {
-                            String t = Files.readString(task.resolve("stat"));
-                            String name = t.substring(t.indexOf('(') + 1, t.lastIndexOf(')'));
-                            String[] tf = t.substring(t.lastIndexOf(')') + 2).split(" ");
+                            String stat = Files.readString(task.resolve("stat"));
                             out.put(
                                     Long.parseLong(task.getFileName().toString()),
-                                    new ProcessTicks(
-                                            kind + ": " + name.replaceAll("[-#._ ]*[0-9]+", "#"),
-                                            Long.parseLong(tf[11]) + Long.parseLong(tf[12])));
+                                    new ProcessTicks(kind + ": " + statThreadName(stat), statTicks(stat)));
                         }
                     }
                 } catch (IOException | RuntimeException ended) {
@@ -220,10 +214,7 @@ final class BenchSupport {
             for (var dir : tasks.toList()) {
                 try {
                     String stat = Files.readString(dir.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    out.merge(name.replaceAll("[-#._ ]*[0-9]+", "#"), ticks, Long::sum);
+                    out.merge(statThreadName(stat), statTicks(stat), Long::sum);
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended while being read
                 }
@@ -239,6 +230,17 @@ final class BenchSupport {
         Map<String, Long> out = new TreeMap<>();
         cpuTicksByKind().forEach((kind, ticks) -> out.put(kind, ticks - before.getOrDefault(kind, 0L)));
         return out;
+    }
+
+    /** utime + stime of a {@code /proc/.../stat} line, in ticks. */
+    private static long statTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** The thread's name of a {@code /proc/.../stat} line with digits and the separators before them as one {@code #}. */
+    private static String statThreadName(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#._ ]*[0-9]+", "#");
     }
 
     /** The p-th percentile of sorted values (-1 when empty). */
