@@ -34,7 +34,8 @@ public final class BrowserHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrowserHost.class);
     /**
      * The longest one pump slice lasts when no task comes; the thread then checks that the browser is still
-     * connected. A task ends the slice within Playwright's own poll interval (10 ms).
+     * connected. A task ends the slice at once ({@link DriverWait#wake}), or within Playwright's own poll interval
+     * (10 ms) where the driver's connection could not be wrapped.
      */
     private static final long PUMP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** A safety timeout on a pump slice, far above the slice itself (which ends by its predicate). */
@@ -61,6 +62,8 @@ public final class BrowserHost implements AutoCloseable {
 
     private Playwright playwright;
     private Browser browser;
+    /** Null where Playwright's connection could not be wrapped (the thread then wakes every 10 ms). */
+    private volatile DriverWait driverWait;
 
     private BrowserHost(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash, BrowserWatchdog watchdog) {
         this.id = id;
@@ -132,6 +135,10 @@ public final class BrowserHost implements AutoCloseable {
                 result.completeExceptionally(t);
             }
         });
+        DriverWait wait = driverWait;
+        if (wait != null) {
+            wait.wake();
+        }
         return result;
     }
 
@@ -175,6 +182,7 @@ public final class BrowserHost implements AutoCloseable {
     private void loop() {
         try {
             playwright = Playwright.create(new Playwright.CreateOptions().setEnv(BrowserSettings.nodeDriverEnv()));
+            driverWait = DriverWait.install(playwright, thread).orElse(null);
             launch();
             started.complete(null);
         } catch (Throwable t) {
