@@ -24,6 +24,9 @@ interface TenantDao {
     @SqlQuery("SELECT * FROM tenants ORDER BY slug")
     List<Tenant> list();
 
+    @SqlQuery("SELECT * FROM tenants WHERE slug = ANY(:slugs)")
+    List<Tenant> findAll(@Bind("slugs") String[] slugs);
+
     @SqlQuery("""
             UPDATE tenants SET status = :status, updated_at = clock_timestamp()
             WHERE slug = :slug

@@ -4,8 +4,10 @@ import io.wagw.store.Json;
 import io.wagw.store.StoreException;
 import io.wagw.store.Validation;
 import io.wagw.store.assistant.Knowledge;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** Tenant records: create, look up, change status. */
@@ -75,6 +77,19 @@ public final class Tenants {
 
     public List<Tenant> list() {
         return jdbi.onDemand(TenantDao.class).list();
+    }
+
+    /**
+     * The status of each of these tenants, in one query (a node checks those of its running sessions every 10 s);
+     * a slug that names no tenant is missing from the result.
+     */
+    public Map<String, TenantStatus> statuses(Collection<String> slugs) {
+        slugs.forEach(Validation::slug);
+        if (slugs.isEmpty()) {
+            return Map.of();
+        }
+        return jdbi.onDemand(TenantDao.class).findAll(slugs.stream().distinct().toArray(String[]::new)).stream()
+                .collect(Collectors.toMap(Tenant::slug, Tenant::status));
     }
 
     public Tenant setStatus(String slug, TenantStatus status) {

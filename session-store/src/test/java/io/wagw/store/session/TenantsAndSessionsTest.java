@@ -133,6 +133,24 @@ class TenantsAndSessionsTest {
     }
 
     @Test
+    void theStatusesOfManyTenantsComeInOneCallAndAnUnknownSlugIsLeftOut() {
+        String active = TestStore.unique("many");
+        String suspended = TestStore.unique("many");
+        store.tenants().create(active, "A", "free");
+        store.tenants().setStatus(active, TenantStatus.ACTIVE);
+        store.tenants().create(suspended, "S", "free");
+        store.tenants().setStatus(suspended, TenantStatus.SUSPENDED);
+        assertThat(store.tenants().statuses(List.of(active, suspended, active, "no-such-tenant")))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(active, TenantStatus.ACTIVE, suspended, TenantStatus.SUSPENDED));
+        assertThat(store.tenants().statuses(List.of())).isEmpty();
+        assertThatThrownBy(() -> store.tenants().statuses(List.of(active, "Bad Slug")))
+                .isInstanceOfSatisfying(
+                        StoreException.InvalidInput.class,
+                        e -> assertThat(e.field()).isEqualTo("slug"));
+    }
+
+    @Test
     void aTenantNameWithControlCharactersIsRefusedNamingTheField() {
         for (String bad : List.of("Salon\u0000Aida", "Salon\nAida", "Salon\u001b[2J", "Salon\u007f")) {
             assertThatThrownBy(() -> store.tenants().create(TestStore.unique("ctl"), bad, "free"))
