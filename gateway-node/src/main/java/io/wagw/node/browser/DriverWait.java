@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * to {@link #QUIET}, a driver message still ends it at once, and {@link #wake} ends it early by interrupting the thread,
  * only while it is inside such a wait (a state machine keeps the interrupt from landing anywhere else).
  *
- * <p>The connection keeps its transport in a private field, so {@link #install} sets it by reflection; when a
- * Playwright version lays its internals out differently the install fails, the node logs it once and the thread keeps
- * Playwright's 10 ms slices (correct, only dearer).
+ * <p>The connection keeps its transport in a private final field, so {@link #install} sets it by reflection; when a
+ * Playwright version lays its internals out differently, or a later Java release refuses to write a final field
+ * by reflection (JEP 500 prepares that), the install fails, the node logs it once and the thread keeps Playwright's 10 ms
+ * slices (correct, only dearer). {@code DriverWaitTest} fails when the wrap no longer takes.
  */
 final class DriverWait implements Transport {
     private static final Logger log = LoggerFactory.getLogger(DriverWait.class);

@@ -20,8 +20,10 @@ import java.util.function.Predicate;
  * core on 2 cores), where one wake-up a second now runs them all.
  */
 final class Mailbox {
-    static final long TICK_MS = 1000;
+    private static final long TICK_MS = 1000;
     private static final Set<Mailbox> OPEN = ConcurrentHashMap.newKeySet();
+    /** Queued by {@link #close} so that a thread waiting for a task sees it. */
+    private static final Runnable WAKE = () -> {};
 
     static {
         startClock();
@@ -36,8 +38,6 @@ final class Mailbox {
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     /** Queued by the clock; run here it clears the flag, and the mailbox's own thread then runs the tick. */
     private final Runnable tickMark = () -> tickQueued.set(false);
-    /** Queued by {@link #close} so that a thread waiting for a task sees it. */
-    private static final Runnable WAKE = () -> {};
 
     private volatile boolean closed;
 
