@@ -47,10 +47,15 @@ public final class WhatsAppBridge {
      * the node's {@code BrowserWatchdog}, outside the browser.
      */
     public static Page newPage(BrowserContext context, Consumer<BridgeEvent> sink) {
-        context.addInitScript(SCRIPT);
+        install(context);
         Page page = context.newPage();
         listen(page, sink);
         return page;
+    }
+
+    /** Gives every document {@code context}'s pages load the bridge; its events reach the node once {@link #listen}ed. */
+    public static void install(BrowserContext context) {
+        context.addInitScript(SCRIPT);
     }
 
     /**
@@ -67,7 +72,7 @@ public final class WhatsAppBridge {
      * page's console messages to it with their arguments held for the session; those are let go of here. A
      * document of the page's own that failed to load is reported as {@link BridgeEvent.LoadFailed}.
      */
-    static void listen(Page page, Consumer<BridgeEvent> sink) {
+    public static void listen(Page page, Consumer<BridgeEvent> sink) {
         CDPSession devtools = page.context().newCDPSession(page);
         devtools.on("Runtime.bindingCalled", call -> {
             if (call.has("name") && BINDING.equals(call.get("name").getAsString()) && call.has("payload")) {

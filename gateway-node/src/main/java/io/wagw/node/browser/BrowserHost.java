@@ -1,6 +1,7 @@
 package io.wagw.node.browser;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -17,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -42,6 +44,9 @@ public final class BrowserHost implements AutoCloseable {
     private static final Page.WaitForConditionOptions PUMP_TIMEOUT =
             new Page.WaitForConditionOptions().setTimeout(60_000);
 
+    private static final BrowserContext.WaitForConditionOptions CONTEXT_PUMP_TIMEOUT =
+            new BrowserContext.WaitForConditionOptions().setTimeout(60_000);
+
     private final String id;
     private final BrowserSettings settings;
     private final Consumer<BrowserHost> onCrash;
@@ -64,6 +69,10 @@ public final class BrowserHost implements AutoCloseable {
     private Browser browser;
     /** Null where Playwright's connection could not be wrapped (the thread then wakes every 10 ms). */
     private volatile DriverWait driverWait;
+    /** For the current browser process; made on first use, on this thread. */
+    private ContextPages contextPages;
+
+    private long contextPagesGeneration;
 
     private BrowserHost(String id, BrowserSettings settings, Consumer<BrowserHost> onCrash, BrowserWatchdog watchdog) {
         this.id = id;
@@ -169,6 +178,18 @@ public final class BrowserHost implements AutoCloseable {
         page.onClose(pages::remove);
     }
 
+    /** Opens pages in this browser's contexts without waiting for each; call on this thread. */
+    public ContextPages contextPages() {
+        if (!onHostThread()) {
+            throw new IllegalStateException("contextPages() is for browser " + id + "'s own thread");
+        }
+        if (contextPages == null || contextPagesGeneration != generation) {
+            contextPages = new ContextPages(browser);
+            contextPagesGeneration = generation;
+        }
+        return contextPages;
+    }
+
     /** The PID of this browser's main Chromium process (found by the marker flag it was launched with). */
     public OptionalLong browserPid() {
         return pid;
@@ -197,19 +218,25 @@ public final class BrowserHost implements AutoCloseable {
                     task.run();
                     continue;
                 }
+                // Pumps the driver's events (binding calls, pages opened without waiting) on this thread,
+                // client-side: the wait checks the condition between polls of the driver's pipe and sends nothing to
+                // the driver (Page.waitForTimeout would ask the driver to time each slice). A page or, before any
+                // page is tracked, a context offers that wait.
+                long sliceEnd = System.nanoTime() + PUMP_SLICE_NANOS;
+                BooleanSupplier sliceOver = () -> !running || !tasks.isEmpty() || System.nanoTime() - sliceEnd >= 0;
                 Page pump = pages.stream().filter(p -> !p.isClosed()).findAny().orElse(null);
-                if (pump == null) {
+                BrowserContext context = pump != null || browser == null
+                        ? null
+                        : browser.contexts().stream().findAny().orElse(null);
+                if (pump != null) {
+                    pump.waitForCondition(sliceOver, PUMP_TIMEOUT);
+                } else if (context != null) {
+                    context.waitForCondition(sliceOver, CONTEXT_PUMP_TIMEOUT);
+                } else {
                     task = tasks.poll(100, TimeUnit.MILLISECONDS);
                     if (task != null) {
                         task.run();
                     }
-                } else {
-                    // Pumps the driver's events (binding calls run here) on this thread, client-side: the wait
-                    // checks the condition between polls of the driver's pipe and sends nothing to the driver
-                    // (Page.waitForTimeout would ask the driver to time each slice).
-                    long sliceEnd = System.nanoTime() + PUMP_SLICE_NANOS;
-                    pump.waitForCondition(
-                            () -> !running || !tasks.isEmpty() || System.nanoTime() - sliceEnd >= 0, PUMP_TIMEOUT);
                 }
             } catch (PlaywrightException e) {
                 // a page closed under the pump, or the browser went away; the disconnect handler decides

@@ -33,6 +33,8 @@ final class PreparedPages {
     private static final Logger log = LoggerFactory.getLogger(PreparedPages.class);
     /** A prepared context nobody took within this long is closed (a dead owner's lease is far shorter). */
     static final long MAX_AGE_MS = 30_000;
+    /** A prepared page Playwright has not reported within this long counts as failed (it takes well under 1 s). */
+    private static final long PAGE_TIMEOUT_MS = 20_000;
 
     /** A context with its bridge installed and a blank page; {@code sink} receives the bridge's events once set. */
     record Prepared(
@@ -80,31 +82,64 @@ final class PreparedPages {
             return Optional.empty();
         }
         long generation = host.generation();
+        AtomicReference<BrowserContext> opened = new AtomicReference<>();
+        // the page is asked for without waiting (ContextPages): the browser's thread goes on to the next
+        // preparation while Chromium and Playwright set this page up; Playwright reports it through onPage, and the
+        // bridge starts listening to it in a task of its own (not inside whatever call delivered the event)
         host.submit(browser -> {
+                    var created =
+                            host.contextPages().newContext(() -> SessionWorker.newContext(browser, host, snapshot));
+                    BrowserContext context = created.context();
+                    opened.set(context);
                     AtomicReference<Consumer<BridgeEvent>> sink = new AtomicReference<>();
-                    BrowserContext context = SessionWorker.newContext(browser, host, snapshot);
                     try {
-                        Page page = WhatsAppBridge.newPage(context, event -> {
-                            var s = sink.get();
-                            if (s != null) {
-                                s.accept(event);
-                            }
-                        });
-                        return new Prepared(state, host, generation, context, page, sink);
+                        WhatsAppBridge.install(context);
+                        context.onPage(page -> host.submit(b -> {
+                                    if (future.isDone()) {
+                                        return null; // timed out or discarded meanwhile: closed below
+                                    }
+                                    WhatsAppBridge.listen(page, event -> {
+                                        var s = sink.get();
+                                        if (s != null) {
+                                            s.accept(event);
+                                        }
+                                    });
+                                    return future.complete(new Prepared(state, host, generation, context, page, sink));
+                                })
+                                .whenComplete((done, e) -> {
+                                    if (e != null) {
+                                        future.completeExceptionally(e);
+                                    }
+                                }));
+                        host.contextPages().openPage(created);
                     } catch (RuntimeException e) {
                         context.close();
                         throw e;
                     }
+                    return null;
                 })
-                .whenComplete((p, e) -> {
+                .whenComplete((ignored, e) -> {
                     if (e != null) {
-                        bySession.remove(session, future);
-                        log.warn("session {}: preparing its takeover failed: {}", session, e.getMessage());
                         future.completeExceptionally(e);
-                    } else {
-                        future.complete(p);
                     }
                 });
+        future.orTimeout(PAGE_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((p, e) -> {
+            if (e != null) {
+                bySession.remove(session, future);
+                log.warn("session {}: preparing its takeover failed: {}", session, e.toString());
+                BrowserContext context = opened.get();
+                if (context != null) {
+                    host.submit(b -> {
+                        try {
+                            context.close();
+                        } catch (RuntimeException gone) {
+                            // the browser restarted or closed: the context went with it
+                        }
+                        return null;
+                    });
+                }
+            }
+        });
         return Optional.of(future);
     }
 
