@@ -62,7 +62,7 @@ public final class SessionStore implements AutoCloseable {
         Jdbi jdbi = configure(Jdbi.create(postgres.dataSource()));
         this.tenants = new Tenants(jdbi);
         this.sessions = new Sessions(jdbi);
-        this.leases = new Leases(jdbi);
+        this.leases = new Leases(jdbi, configure(Jdbi.create(postgres.leaseDataSource())));
         this.snapshots = new AuthSnapshots(jdbi, new SnapshotCipher(keyring));
         this.messages = new Messages(jdbi);
         this.usage = new Usage(jdbi);

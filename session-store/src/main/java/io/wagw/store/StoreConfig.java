@@ -25,8 +25,9 @@ public record StoreConfig(
         if (dataDir == null) {
             throw new IllegalArgumentException("dataDir is required");
         }
-        if (poolSize < 1) {
-            throw new IllegalArgumentException("poolSize must be at least 1");
+        if (poolSize < 2) {
+            // the schema migration holds two at once
+            throw new IllegalArgumentException("poolSize must be at least 2");
         }
     }
 

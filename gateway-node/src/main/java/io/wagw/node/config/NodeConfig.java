@@ -161,7 +161,7 @@ public record NodeConfig(
         Optional<String> dbUrl = db.map(DbUrl::jdbcUrl);
         Optional<String> dbUser = r.optional("GW_DB_USER").or(() -> db.flatMap(DbUrl::user));
         Optional<String> dbPassword = r.optional("GW_DB_PASSWORD").or(() -> db.flatMap(DbUrl::password));
-        int poolSize = r.integer("GW_DB_POOL_SIZE", 10, 1, 200);
+        int poolSize = r.integer("GW_DB_POOL_SIZE", 10, 2, 200);
         Optional<Path> keyFile = r.optional("GW_MASTER_KEY_FILE")
                 .map(Path::of)
                 .filter(p -> r.check(

@@ -30,6 +30,12 @@ final class LeaseRenewer {
     private final Supplier<Collection<SessionWorker>> workers;
     private final Runnable afterRound;
     private ScheduledExecutorService scheduler;
+    /** When ({@link System#nanoTime()}) a slow round was last logged; rounds slow in between are counted. */
+    private long slowLoggedAt = System.nanoTime() - SLOW_LOG_EVERY_NANOS;
+
+    private int slowUnlogged;
+
+    private static final long SLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** {@code afterRound} runs after every round, whatever its outcome (it arms the dead man's switch). */
     LeaseRenewer(
@@ -78,11 +84,34 @@ final class LeaseRenewer {
             log.error("arming the dead man's switch failed", e);
         }
         long tookMs = (System.nanoTime() - startedAt) / 1_000_000;
+        if (tookMs > 2 * every(ttl)) {
+            slow(tookMs);
+        }
         try {
             scheduler.schedule(this::round, Math.max(0, every(ttl) - tookMs), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the runtime is closing
         }
+    }
+
+    /**
+     * A round that took more than two periods: the dead man's switch fires when renewals stall for the TTL less
+     * its margin, so operators hear of slow ones (a busy database, a pool without a free connection) before.
+     */
+    private void slow(long tookMs) {
+        long now = System.nanoTime();
+        if (now - slowLoggedAt < SLOW_LOG_EVERY_NANOS) {
+            slowUnlogged++;
+            return;
+        }
+        log.warn(
+                "a lease renewal round took {} ms (renewed every {} ms, lease TTL {} ms){}",
+                tookMs,
+                every(ttl),
+                ttl.toMillis(),
+                slowUnlogged == 0 ? "" : "; " + slowUnlogged + " more slow round(s) since the last warning");
+        slowLoggedAt = now;
+        slowUnlogged = 0;
     }
 
     void renewAll() {

@@ -88,9 +88,11 @@ final class SessionWorker {
     private volatile Map<String, Object> sessionConfig;
     private long disconnectedSinceNanos;
 
+    /** {@code askedAtNanos}: when the lease was asked for ({@link System#nanoTime()}); it holds a TTL from then. */
     SessionWorker(
             String name,
             SessionLease lease,
+            long askedAtNanos,
             Session session,
             SessionRuntime runtime,
             SessionStore store,
@@ -100,7 +102,7 @@ final class SessionWorker {
         this.store = store;
         this.config = config;
         this.lifecycle = new SessionLifecycle(SessionLifecycle.Policy.of(config));
-        this.guard = new LeaseGuard(lease, config.leaseTtl(), System.nanoTime());
+        this.guard = new LeaseGuard(lease, config.leaseTtl(), askedAtNanos);
         this.mailbox = new Mailbox("session-" + name, this::dispatch, this::tick, this::mailboxFailed);
         this.snapshots = new SnapshotKeeper(
                 name, store, runtime.metrics(), guard, BROWSER_CALL, why -> post(() -> leaseLost(why)));

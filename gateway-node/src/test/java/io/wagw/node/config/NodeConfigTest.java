@@ -107,18 +107,20 @@ class NodeConfigTest {
                         "GW_DB_URL", "mysql://x/y",
                         "GW_WA_URL", "ftp://example.com",
                         "GW_LEASE_TTL_SECONDS", "60",
+                        "GW_DB_POOL_SIZE", "1",
                         "GW_LOG_LEVEL", "LOUD",
                         "GW_ADMIN_API_KEY", "short",
                         "GW_MASTER_KEY_FILE", "/nonexistent/master.key",
                         "GW_MAX_SESION", "3")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(9);
+                    assertThat(e.problems()).hasSize(10);
                     assertThat(e.getMessage())
                             .contains("GW_HTTP_PORT=70000 is out of range: expected an integer from 1 to 65535")
                             .contains("GW_MAX_SESSIONS=many is not an integer")
                             .contains("GW_DB_URL is invalid: expected jdbc:postgresql://")
                             .contains("GW_WA_URL=ftp://example.com is invalid")
                             .contains("GW_LEASE_TTL_SECONDS=60 is out of range: expected an integer from 2 to 15")
+                            .contains("GW_DB_POOL_SIZE=1 is out of range: expected an integer from 2 to 200")
                             .contains("GW_LOG_LEVEL=LOUD is invalid: expected one of [DEBUG, ERROR, INFO, TRACE, WARN]")
                             .contains("GW_ADMIN_API_KEY must be 24-200")
                             .contains("GW_MASTER_KEY_FILE=/nonexistent/master.key is not a readable file")

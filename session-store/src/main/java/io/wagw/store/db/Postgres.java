@@ -25,8 +25,17 @@ public final class Postgres implements AutoCloseable {
     /** How long an orphaned embedded server gets for a fast shutdown before an immediate one. */
     private static final Duration ORPHAN_STOP = Duration.ofSeconds(30);
 
+    /**
+     * Connections kept for lease renewals alone: a node's renewal round (one statement for all its sessions)
+     * and a lease renewed on its own when the round did not renew it. In the shared pool a renewal waited
+     * behind whatever held its connections (a burst of session starts, snapshot loads, inbound batches), and a
+     * renewal late by the TTL less the switch's margin kills every browser of the node.
+     */
+    static final int LEASE_POOL_SIZE = 2;
+
     private final Embedded embedded;
     private final HikariDataSource dataSource;
+    private final HikariDataSource leaseDataSource;
     private final String jdbcUrl;
     private final int schemaVersion;
 
@@ -39,11 +48,13 @@ public final class Postgres implements AutoCloseable {
             DataFolderLock folderLock,
             Embedded embedded,
             HikariDataSource dataSource,
+            HikariDataSource leaseDataSource,
             String jdbcUrl,
             int schemaVersion) {
         this.folderLock = folderLock;
         this.embedded = embedded;
         this.dataSource = dataSource;
+        this.leaseDataSource = leaseDataSource;
         this.jdbcUrl = jdbcUrl;
         this.schemaVersion = schemaVersion;
     }
@@ -57,6 +68,7 @@ public final class Postgres implements AutoCloseable {
         DataFolderLock lock = DataFolderLock.acquire(config.dataDir());
         Embedded embedded = null;
         HikariDataSource ds = null;
+        HikariDataSource leaseDs = null;
         try {
             String url;
             String user;
@@ -71,11 +83,15 @@ public final class Postgres implements AutoCloseable {
                 user = "postgres";
                 password = embedded.password();
             }
-            ds = pool(url, user, password, config.poolSize());
+            ds = pool(url, user, password, config.poolSize(), "gw-store", 2);
             int version = Migrations.apply(ds);
+            leaseDs = pool(url, user, password, LEASE_POOL_SIZE, "gw-leases", 1);
             log.info("PostgreSQL ready ({}), schema version {}", embedded != null ? "embedded" : "external", version);
-            return new Postgres(lock, embedded, ds, url, version);
+            return new Postgres(lock, embedded, ds, leaseDs, url, version);
         } catch (RuntimeException e) {
+            if (leaseDs != null) {
+                leaseDs.close();
+            }
             if (ds != null) {
                 ds.close();
             }
@@ -124,7 +140,8 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int poolSize) {
+    private static HikariDataSource pool(
+            String url, String user, String password, int poolSize, String name, int minimumIdle) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (user != null) {
@@ -134,8 +151,8 @@ public final class Postgres implements AutoCloseable {
             hc.setPassword(password);
         }
         hc.setMaximumPoolSize(poolSize);
-        hc.setMinimumIdle(Math.min(2, poolSize));
-        hc.setPoolName("gw-store");
+        hc.setMinimumIdle(Math.min(minimumIdle, poolSize));
+        hc.setPoolName(name);
         // while the database is away, callers learn it within 5 s (inbound messages then go to the spool)
         hc.setConnectionTimeout(5_000);
         // the server's DETAIL quotes values (Key (name)=(...) already exists): keep it out of exception messages
@@ -145,6 +162,11 @@ public final class Postgres implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The connections for lease renewals alone ({@value #LEASE_POOL_SIZE}), apart from {@link #dataSource}. */
+    public DataSource leaseDataSource() {
+        return leaseDataSource;
     }
 
     /** The JDBC URL in use (without credentials). */
@@ -167,6 +189,7 @@ public final class Postgres implements AutoCloseable {
 
     @Override
     public void close() {
+        leaseDataSource.close();
         dataSource.close();
         closeQuietly(embedded);
         folderLock.close();

@@ -22,9 +22,12 @@ public final class Leases {
     static final Duration MAX_TTL = Duration.ofMinutes(10);
 
     private final Jdbi jdbi;
+    /** Renewals only: connections no other statement of the node may hold ({@code Postgres.leaseDataSource}). */
+    private final Jdbi renewals;
 
-    public Leases(Jdbi jdbi) {
+    public Leases(Jdbi jdbi, Jdbi renewals) {
         this.jdbi = jdbi;
+        this.renewals = renewals;
     }
 
     /** Takes the lease for {@code node}; empty while another node holds a live lease. */
@@ -42,7 +45,7 @@ public final class Leases {
     /** Extends a held lease; {@link StoreException.StaleEpoch} when it expired, was released or taken over. */
     public SessionLease renew(SessionLease lease, Duration ttl) {
         long ttlMs = ttlMillis(ttl);
-        return jdbi.inTransaction(h -> {
+        return renewals.inTransaction(h -> {
             var dao = h.attach(LeaseDao.class);
             return dao
                     .renewAll(lease.ownerNode(), new String[] {lease.session()}, new Long[] {lease.epoch()}, ttlMs)
@@ -71,7 +74,7 @@ public final class Leases {
         }
         String[] sessions = leases.stream().map(SessionLease::session).toArray(String[]::new);
         Long[] epochs = leases.stream().map(SessionLease::epoch).toArray(Long[]::new);
-        return jdbi.withExtension(LeaseDao.class, dao -> dao.renewAll(node, sessions, epochs, ttlMs)).stream()
+        return renewals.withExtension(LeaseDao.class, dao -> dao.renewAll(node, sessions, epochs, ttlMs)).stream()
                 .collect(Collectors.toMap(SessionLease::session, l -> l));
     }
 
