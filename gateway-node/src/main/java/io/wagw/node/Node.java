@@ -67,6 +67,7 @@ public final class Node implements AutoCloseable {
     private final boolean generatedKey;
     private final ScheduledExecutorService assistantJobs;
     private final ProviderGuards modelGuards;
+    private final KnowledgeVectors knowledgeVectors;
 
     private Node(
             NodeConfig config,
@@ -80,7 +81,8 @@ public final class Node implements AutoCloseable {
             NodeServices services,
             boolean generatedKey,
             ScheduledExecutorService assistantJobs,
-            ProviderGuards modelGuards) {
+            ProviderGuards modelGuards,
+            KnowledgeVectors knowledgeVectors) {
         this.config = config;
         this.store = store;
         this.runtime = runtime;
@@ -93,6 +95,7 @@ public final class Node implements AutoCloseable {
         this.generatedKey = generatedKey;
         this.assistantJobs = assistantJobs;
         this.modelGuards = modelGuards;
+        this.knowledgeVectors = knowledgeVectors;
     }
 
     public static Node start(NodeConfig config, MessageHandler handler) {
@@ -111,6 +114,7 @@ public final class Node implements AutoCloseable {
         Vertx vertx = null;
         ScheduledExecutorService assistantJobs = null;
         ProviderGuards modelGuards = null;
+        KnowledgeVectors knowledgeVectors = null;
         try {
             ensureDefaultTenant(store);
             vertx = Vertx.vertx();
@@ -124,7 +128,7 @@ public final class Node implements AutoCloseable {
             var publisher = new WebhookPublisher(store.sessions(), store.webhooks(), webhookMetrics, dispatcher::wake);
             PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
             // the embedding model loads on its first use (an upload or a question), once per JVM
-            var knowledgeVectors = new KnowledgeVectors(
+            knowledgeVectors = new KnowledgeVectors(
                     store.knowledge(),
                     config.embeddingModel()
                             .map(m -> OnnxEmbedder.files(m.model(), m.tokenizer()))
@@ -215,10 +219,14 @@ public final class Node implements AutoCloseable {
                     services,
                     generated,
                     assistantJobs,
-                    modelGuards);
+                    modelGuards,
+                    knowledgeVectors);
         } catch (Exception e) {
             if (assistantJobs != null) {
                 assistantJobs.shutdownNow();
+            }
+            if (knowledgeVectors != null) {
+                knowledgeVectors.close();
             }
             if (modelGuards != null) {
                 modelGuards.close();
@@ -293,7 +301,6 @@ public final class Node implements AutoCloseable {
         return services;
     }
 
-    /** Stops HTTP, then sessions gracefully (snapshots, lease release), webhook delivery and the store. */
     /** In a cluster: moves every session of this node to others, one by one, and waits (bounded). */
     public boolean drain(Duration timeout) throws InterruptedException {
         if (agent == null) {
@@ -303,9 +310,11 @@ public final class Node implements AutoCloseable {
         return agent.awaitDrained(timeout);
     }
 
+    /** Stops HTTP, then sessions gracefully (snapshots, lease release), webhook delivery and the store. */
     @Override
     public void close() {
         assistantJobs.shutdownNow();
+        knowledgeVectors.close(); // a background embedding stops before the store closes
         if (agent != null) {
             agent.stopFollowing();
         }

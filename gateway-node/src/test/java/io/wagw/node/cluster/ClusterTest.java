@@ -10,7 +10,6 @@ import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,17 +63,11 @@ class ClusterTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static NodeProcess startNode(String id, List<String> members) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("GW_NODE_ID", id);
         env.put("GW_HTTP_HOST", "127.0.0.1");
-        env.put("GW_HTTP_PORT", Integer.toString(freePort()));
+        env.put("GW_HTTP_PORT", Integer.toString(TestEnv.freePort()));
         env.put("GW_DATA_DIR", dir.resolve(id).toString());
         env.put("GW_DB_URL", db.jdbcUrl());
         env.put("GW_DB_USER", "postgres");
@@ -115,7 +108,7 @@ class ClusterTest {
     @Test
     void sessionsSurviveKillFreezeJoinAndDrainWithoutQrConflictsOrLostMessages() throws Exception {
         for (String id : List.of("n1", "n2", "n3", "n4")) {
-            clusterPorts.put(id, freePort());
+            clusterPorts.put(id, TestEnv.freePort());
         }
         List<String> firstThree = members().subList(0, 3);
         NodeProcess n1 = startNode("n1", firstThree);

@@ -11,7 +11,6 @@ import io.wagw.node.testing.Http;
 import io.wagw.node.testing.NodeProcess;
 import io.wagw.node.testing.TestEnv;
 import io.wagw.sim.WaSimulator;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +43,7 @@ class ConsoleClusterTest {
         WaSimulator sim = TestEnv.sim();
         Path logs = Files.createTempDirectory("wagw-console-cluster");
         String cluster = "console-" + UUID.randomUUID().toString().substring(0, 6);
-        Map<String, Integer> ports = Map.of("c1", freePort(), "c2", freePort());
+        Map<String, Integer> ports = Map.of("c1", TestEnv.freePort(), "c2", TestEnv.freePort());
         List<String> members =
                 ports.values().stream().map(p -> "127.0.0.1:" + p).toList();
         Map<String, NodeProcess> byId = new HashMap<>();
@@ -142,12 +141,6 @@ class ConsoleClusterTest {
                     "the drained node leaves the page",
                     T,
                     () -> page.locator("#nodes tr[data-node=" + owner + "]").count() == 0);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

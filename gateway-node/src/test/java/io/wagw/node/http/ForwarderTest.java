@@ -15,7 +15,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.wagw.node.cluster.ClusterAgent;
 import io.wagw.node.testing.Http;
 import io.wagw.node.testing.RawHttp;
-import java.net.ServerSocket;
+import io.wagw.node.testing.TestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,10 +132,7 @@ class ForwarderTest {
 
     @Test
     void anOwnerThatDoesNotAnswerIsA503WithoutItsAddressOrTheCause() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = TestEnv.freePort();
         String entry = node(
                 "node-a", apiKeys(), ownedBy("node-b", "http://127.0.0.1:" + closedPort), LOOPBACK_MEMBERS, secret);
 

@@ -45,10 +45,7 @@ class WebhookFlowTest {
     @Test
     void everyEventReachesAReceiverThatWasDownAcrossANodeRestartSignedAndOnce() throws Exception {
         WaSimulator sim = TestEnv.sim();
-        int receiverPort;
-        try (var probe = new java.net.ServerSocket(0)) {
-            receiverPort = probe.getLocalPort();
-        }
+        int receiverPort = TestEnv.freePort();
         var env = TestEnv.nodeEnv("webhook-node");
         env.put("GW_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8"); // the receiver listens on 127.0.0.1
         String name = TestEnv.unique("hooks");

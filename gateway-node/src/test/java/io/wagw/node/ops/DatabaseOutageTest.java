@@ -12,7 +12,6 @@ import io.wagw.sim.WaSimulator;
 import io.wagw.store.SessionStore;
 import io.wagw.store.StoreConfig;
 import io.wagw.store.snapshot.MasterKeyring;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class DatabaseOutageTest {
         String cluster = "outage-" + UUID.randomUUID().toString().substring(0, 6);
         Map<String, Integer> clusterPorts = new LinkedHashMap<>();
         for (String id : List.of("out-1", "out-2", "out-3")) {
-            clusterPorts.put(id, freePort());
+            clusterPorts.put(id, TestEnv.freePort());
         }
         String members = String.join(
                 ",", clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList());
@@ -213,11 +212,5 @@ class DatabaseOutageTest {
                 .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    private static int freePort() throws Exception {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.wagw.node.testing;
 import io.wagw.store.db.Postmaster;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +27,7 @@ public final class StoppablePostgres implements AutoCloseable {
     }
 
     public static StoppablePostgres start(Path dataDir) throws IOException {
-        int port;
-        try (var s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestEnv.freePort();
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
