@@ -213,9 +213,12 @@ public final class SessionStore implements AutoCloseable {
         return postgres.embeddedPassword();
     }
 
-    /** Whether the database answers right now. */
+    /**
+     * Whether the database answers right now. Asked through the lease renewals' connections: the shared pool
+     * may have none free for seconds (a burst of starts) while the database answers well.
+     */
     public boolean reachable() {
-        try (var c = postgres.dataSource().getConnection()) {
+        try (var c = postgres.leaseDataSource().getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
             return false;

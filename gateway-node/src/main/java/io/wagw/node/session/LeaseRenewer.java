@@ -78,6 +78,7 @@ final class LeaseRenewer {
         } catch (RuntimeException e) {
             log.error("lease renewal round failed", e);
         }
+        long renewedAt = System.nanoTime();
         try {
             afterRound.run();
         } catch (RuntimeException e) {
@@ -85,7 +86,7 @@ final class LeaseRenewer {
         }
         long tookMs = (System.nanoTime() - startedAt) / 1_000_000;
         if (tookMs > 2 * every(ttl)) {
-            slow(tookMs);
+            slow(tookMs, (renewedAt - startedAt) / 1_000_000);
         }
         try {
             scheduler.schedule(this::round, Math.max(0, every(ttl) - tookMs), TimeUnit.MILLISECONDS);
@@ -98,15 +99,16 @@ final class LeaseRenewer {
      * A round that took more than two periods: the dead man's switch fires when renewals stall for the TTL less
      * its margin, so operators hear of slow ones (a busy database, a pool without a free connection) before.
      */
-    private void slow(long tookMs) {
+    private void slow(long tookMs, long renewalMs) {
         long now = System.nanoTime();
         if (now - slowLoggedAt < SLOW_LOG_EVERY_NANOS) {
             slowUnlogged++;
             return;
         }
         log.warn(
-                "a lease renewal round took {} ms (renewed every {} ms, lease TTL {} ms){}",
+                "a lease renewal round took {} ms, {} of them renewing (renewed every {} ms, lease TTL {} ms){}",
                 tookMs,
+                renewalMs,
                 every(ttl),
                 ttl.toMillis(),
                 slowUnlogged == 0 ? "" : "; " + slowUnlogged + " more slow round(s) since the last warning");

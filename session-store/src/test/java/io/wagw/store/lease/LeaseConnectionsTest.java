@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
-/** Lease renewals have connections of their own: a node whose shared pool is all taken still renews. */
+/**
+ * Lease renewals have connections of their own: a node whose shared pool is all taken still renews, and still
+ * reports the database reachable.
+ */
 class LeaseConnectionsTest {
     private static final Duration TTL = Duration.ofSeconds(5);
 
@@ -69,6 +72,9 @@ class LeaseConnectionsTest {
                 assertThat(waiting)
                         .as("still waiting for the shared connection")
                         .isNotDone();
+                long r0 = System.nanoTime();
+                assertThat(node.reachable()).as("the database answers").isTrue();
+                assertThat((System.nanoTime() - r0) / 1_000_000).isLessThan(2_000);
 
                 locker.rollback();
                 stuck.get(10, TimeUnit.SECONDS);
