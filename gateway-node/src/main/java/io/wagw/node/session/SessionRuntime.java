@@ -165,13 +165,13 @@ public final class SessionRuntime implements AutoCloseable {
         // The lease outside the lock: after a failover the starts of a dead node's sessions come at once, and
         // holding the lock over a database round trip each queued them one behind the other (1.3 s for 13).
         try {
-            // counted from before the statement: the database set the expiry somewhere between then and its answer
-            long askedAt = System.nanoTime();
-            var lease = store.leases()
-                    .acquire(name, config.nodeId(), config.leaseTtl())
+            var acquired = store.leases()
+                    .acquireTimed(name, config.nodeId(), config.leaseTtl())
                     .orElseThrow(() -> SessionRuntimeException.runningOnNode(
                             name, store.leases().current(name)));
-            var worker = new SessionWorker(name, lease, askedAt, session, this, store, config);
+            var lease = acquired.lease();
+            // counted from when the statement was sent: the database set the expiry between then and its answer
+            var worker = new SessionWorker(name, lease, acquired.sentAtNanos(), session, this, store, config);
             boolean open;
             synchronized (workers) {
                 open = !closed; // stopped while the lease was taken: start nothing close() did not see

@@ -32,13 +32,28 @@ public final class Leases {
 
     /** Takes the lease for {@code node}; empty while another node holds a live lease. */
     public Optional<SessionLease> acquire(String session, String node, Duration ttl) {
+        return acquireTimed(session, node, ttl).map(Acquired::lease);
+    }
+
+    /**
+     * A lease taken, with when ({@link System#nanoTime()}) its statement was about to be sent, on a connection
+     * already in hand: the database set its expiry after that, so it holds at least a TTL from then.
+     */
+    public record Acquired(SessionLease lease, long sentAtNanos) {}
+
+    /**
+     * {@link #acquire}, timed for a holder that must know how long the lease surely holds: a time taken before
+     * the call would count the wait for a pooled connection too (seconds, in a burst of starts).
+     */
+    public Optional<Acquired> acquireTimed(String session, String node, Duration ttl) {
         Validation.sessionName(session);
         Validation.nodeId(node);
         long ttlMs = ttlMillis(ttl);
         return jdbi.inTransaction(h -> {
+            long sentAt = System.nanoTime();
             var dao = h.attach(LeaseDao.class);
             requireSession(dao, session);
-            return dao.acquire(session, node, ttlMs);
+            return dao.acquire(session, node, ttlMs).map(l -> new Acquired(l, sentAt));
         });
     }
 

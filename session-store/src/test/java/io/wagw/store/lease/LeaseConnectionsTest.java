@@ -30,6 +30,8 @@ class LeaseConnectionsTest {
         String session = TestStore.unique("pool");
         shared.tenants().create(tenant, "Pool tenant", "free");
         shared.sessions().create(tenant, session, Map.of());
+        String other = TestStore.unique("pool");
+        shared.sessions().create(tenant, other, Map.of());
         // a node's store with two shared connections (the fewest it may have), against the same server
         var config = StoreConfig.embedded(Files.createTempDirectory("wagw-lease-pool"))
                 .withDbUrl(
@@ -52,6 +54,8 @@ class LeaseConnectionsTest {
                         CompletableFuture.runAsync(
                                 () -> node.tenants().setStatus(tenant, TenantStatus.ACTIVE), threads));
                 var waiting = CompletableFuture.supplyAsync(() -> node.tenants().get(tenant), threads);
+                var timed =
+                        CompletableFuture.supplyAsync(() -> node.leases().acquireTimed(other, "node-a", TTL), threads);
                 Thread.sleep(300);
                 assertThat(stuck).as("the shared connections wait on the lock").isNotDone();
                 assertThat(waiting)
@@ -76,8 +80,14 @@ class LeaseConnectionsTest {
                 assertThat(node.reachable()).as("the database answers").isTrue();
                 assertThat((System.nanoTime() - r0) / 1_000_000).isLessThan(2_000);
 
+                long released = System.nanoTime();
                 locker.rollback();
                 stuck.get(10, TimeUnit.SECONDS);
+                var acquired = timed.get(10, TimeUnit.SECONDS).orElseThrow();
+                assertThat(acquired.lease().session()).isEqualTo(other);
+                assertThat(acquired.sentAtNanos())
+                        .as("a lease holds a TTL from when its statement went, not from the wait for a connection")
+                        .isGreaterThan(released);
                 assertThat(node.tenants().get(tenant).status()).isEqualTo(TenantStatus.ACTIVE);
             } finally {
                 if (locker.isInTransaction()) {
