@@ -88,7 +88,10 @@ final class SessionWorker {
     private volatile Map<String, Object> sessionConfig;
     private long disconnectedSinceNanos;
 
-    /** {@code askedAtNanos}: when the lease was asked for ({@link System#nanoTime()}); it holds a TTL from then. */
+    /**
+     * {@code askedAtNanos}: when the lease's acquire statement went ({@link System#nanoTime()}); the lease holds a
+     * TTL from then.
+     */
     SessionWorker(
             String name,
             SessionLease lease,
